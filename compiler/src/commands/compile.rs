@@ -1,0 +1,92 @@
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::Result;
+use clap::Args;
+
+use jsw::{BuildFailed, BuildOutput, Mode};
+
+/// Compile a program into a WASI module, running its top level at build time.
+///
+/// When the entry file exports a function `main` (or a default-exported function),
+/// its top level is evaluated now and only the function runs when the module starts.
+/// Otherwise the whole program runs at start, with the engine already initialized
+/// and the code already compiled.
+#[derive(Args, Debug)]
+pub struct CompileCommand {
+    /// The program's entry file (.ts, .tsx, .js, .mjs, ...).
+    pub input: PathBuf,
+
+    /// Where to write the module [default: the input's name with .wasm].
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Evaluate nothing at build time: engine, globals and program all start at run
+    /// time. Slower to start; for measuring what the snapshot saves.
+    #[arg(long)]
+    pub no_snapshot: bool,
+
+    /// Print nothing but errors and build-time output.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+impl CompileCommand {
+    pub fn execute(self) -> Result<i32> {
+        let started = Instant::now();
+        let output = self.output.clone().unwrap_or_else(|| self.input.with_extension("wasm"));
+        if output == self.input {
+            anyhow::bail!("the output {} would overwrite the input: choose another name with -o", output.display());
+        }
+        let mode = if self.no_snapshot { Mode::NoSnapshot } else { Mode::Snapshot };
+        let compiled = match jsw::compile(&self.input, mode) {
+            Ok(c) => c,
+            Err(err) => {
+                if let Some(failed) = err.downcast_ref::<BuildFailed>() {
+                    show_build_output(&failed.output);
+                }
+                return Err(err);
+            }
+        };
+        show_build_output(&compiled.output);
+        jsw::output::write_atomic(&output, &compiled.wasm)?;
+        if !self.quiet {
+            let what = match (mode, &compiled.bundle.entry_export) {
+                (Mode::NoSnapshot, _) => "no snapshot".to_string(),
+                (Mode::Snapshot, Some(f)) => format!("top level evaluated, `{f}` runs at start"),
+                (Mode::Snapshot, None) => "precompiled, program runs at start".to_string(),
+            };
+            eprintln!(
+                "compiled {} -> {} ({}, JS {}; {what}) in {:.2}s",
+                self.input.display(),
+                output.display(),
+                human_size(compiled.wasm.len()),
+                human_size(compiled.bundle.size()),
+                started.elapsed().as_secs_f64()
+            );
+        }
+        Ok(0)
+    }
+}
+
+/// Build-time output goes to stderr, each line marked, so it is never mistaken for
+/// the module's own output (which it will not print again).
+fn show_build_output(output: &BuildOutput) {
+    let mut err = std::io::stderr().lock();
+    for (stream, bytes) in [("stdout", &output.stdout), ("stderr", &output.stderr)] {
+        for line in String::from_utf8_lossy(bytes).lines() {
+            let _ = writeln!(err, "[build {stream}] {line}");
+        }
+    }
+}
+
+pub fn human_size(bytes: usize) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{:.2} MiB", bytes as f64 / (1024.0 * 1024.0))
+    } else if bytes >= 1024 {
+        format!("{:.1} KiB", bytes as f64 / 1024.0)
+    } else {
+        format!("{bytes} B")
+    }
+}

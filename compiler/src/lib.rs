@@ -1,0 +1,48 @@
+//! jsw compiles TypeScript/JavaScript programs into WASI preview 1 modules whose
+//! engine, and whose program's top level, were already run at build time.
+//!
+//! The pipeline: [`bundle`] (parse, strip types, link modules) → [`snapshot`]
+//! (pre-initialize the embedded QuickJS engine with Wizer) → a `.wasm` written
+//! atomically. [`runner`] runs such modules with wasmtime.
+
+pub mod bundle;
+pub mod diagnostic;
+pub mod output;
+pub mod runner;
+pub mod snapshot;
+
+use std::path::Path;
+
+use anyhow::Result;
+
+pub use snapshot::{BuildFailed, BuildOutput, Mode};
+
+/// The QuickJS engine built for wasm32-wasip1, before pre-initialization.
+pub const ENGINE_WASM: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/engine.wasm"));
+
+/// A compiled program.
+pub struct Compiled {
+    pub wasm: Vec<u8>,
+    pub bundle: bundle::Bundle,
+    /// What the top level printed while it ran at build time.
+    pub output: BuildOutput,
+}
+
+/// Compiles the program whose entry file is `input`.
+pub fn compile(input: &Path, mode: Mode) -> Result<Compiled> {
+    let bundle = bundle::bundle(input)?;
+    let payload = snapshot::encode_payload(&bundle, mode);
+    let snap = snapshot::snapshot(ENGINE_WASM, payload)?;
+    Ok(Compiled { wasm: snap.wasm, bundle, output: snap.output })
+}
+
+/// wasmtime has its own error type; this gives its results anyhow's context.
+pub(crate) trait WasmtimeResultExt<T> {
+    fn context_wt(self, context: impl std::fmt::Display + Send + Sync + 'static) -> Result<T>;
+}
+
+impl<T> WasmtimeResultExt<T> for wasmtime::Result<T> {
+    fn context_wt(self, context: impl std::fmt::Display + Send + Sync + 'static) -> Result<T> {
+        self.map_err(|e| anyhow::Error::from(e).context(context))
+    }
+}

@@ -1,0 +1,184 @@
+//! Pre-initialization: run the engine's `wizer-initialize` with the program on its
+//! stdin inside a sandbox that has no files, no environment and no arguments, then
+//! let Wizer write the instance's memory and globals out as a new module.
+//!
+//! Clocks and randomness in the sandbox are fixed, so the same program always gives
+//! the same bytes.
+
+use std::fmt;
+use std::time::Duration;
+
+use anyhow::Result;
+
+use crate::WasmtimeResultExt;
+use wasmtime::{Config, Engine, Instance, Linker, Module, OptLevel, Store};
+use wasmtime_wasi::p1::WasiP1Ctx;
+use wasmtime_wasi::p2::pipe::{MemoryInputPipe, MemoryOutputPipe};
+use wasmtime_wasi::{HostMonotonicClock, HostWallClock, I32Exit, WasiCtxBuilder};
+use wasmtime_wizer::{InstanceState, SnapshotVal, ValType, Wizer};
+
+use crate::bundle::Bundle;
+
+/// The init function the engine exports.
+const INIT_FUNC: &str = "wizer-initialize";
+/// Build-time output beyond this is cut off (the program is then told stdout is full).
+const OUTPUT_LIMIT: usize = 16 * 1024 * 1024;
+
+/// How much of the program runs before the snapshot is taken.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// Evaluate the top level at build time when the entry exports a start function;
+    /// otherwise compile everything and run the whole program at start.
+    Snapshot,
+    /// Keep only the program text: engine, globals and program all start at run time.
+    /// For measuring what the snapshot saves.
+    NoSnapshot,
+}
+
+/// What the program printed while it was being pre-initialized.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOutput {
+    pub stdout: Vec<u8>,
+    pub stderr: Vec<u8>,
+}
+
+/// The top level failed (threw, exited or trapped) at build time.
+#[derive(Debug)]
+pub struct BuildFailed {
+    pub output: BuildOutput,
+    pub reason: String,
+}
+
+impl fmt::Display for BuildFailed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.reason)
+    }
+}
+
+impl std::error::Error for BuildFailed {}
+
+pub struct Snapshot {
+    pub wasm: Vec<u8>,
+    pub output: BuildOutput,
+}
+
+/// Serializes the program the way the engine's `payload.rs` reads it.
+pub fn encode_payload(bundle: &Bundle, mode: Mode) -> Vec<u8> {
+    fn put(out: &mut Vec<u8>, s: &str) {
+        out.extend_from_slice(&(s.len() as u32).to_le_bytes());
+        out.extend_from_slice(s.as_bytes());
+    }
+    let mut out = Vec::with_capacity(bundle.size() + 256);
+    out.extend_from_slice(b"JSW1");
+    out.push(match (mode, &bundle.entry_export) {
+        (Mode::NoSnapshot, _) => 2,
+        (Mode::Snapshot, Some(_)) => 0,
+        (Mode::Snapshot, None) => 1,
+    });
+    put(&mut out, &bundle.entry);
+    put(&mut out, bundle.entry_export.as_deref().unwrap_or(""));
+    out.extend_from_slice(&(bundle.modules.len() as u32).to_le_bytes());
+    for module in &bundle.modules {
+        put(&mut out, &module.name);
+        put(&mut out, &module.code);
+    }
+    out
+}
+
+/// Pre-initializes `engine_wasm` with `payload` and returns the snapshot module.
+pub fn snapshot(engine_wasm: &[u8], payload: Vec<u8>) -> Result<Snapshot> {
+    let mut config = Config::new();
+    // This instance runs once and is thrown away: compile it as fast as possible.
+    config.cranelift_opt_level(OptLevel::None);
+    let engine = Engine::new(&config)?;
+
+    let wizer = {
+        let mut w = Wizer::new();
+        w.init_func(INIT_FUNC);
+        w
+    };
+    let (cx, instrumented) = wizer.instrument(engine_wasm).context_wt("instrumenting the engine")?;
+    let module = Module::new(&engine, &instrumented).context_wt("compiling the engine")?;
+
+    let stdout = MemoryOutputPipe::new(OUTPUT_LIMIT);
+    let stderr = MemoryOutputPipe::new(OUTPUT_LIMIT);
+    let wasi = WasiCtxBuilder::new()
+        .stdin(MemoryInputPipe::new(payload))
+        .stdout(stdout.clone())
+        .stderr(stderr.clone())
+        .wall_clock(FixedClock)
+        .monotonic_clock(FixedClock)
+        .secure_random(wasmtime_wasi::Deterministic::new(vec![0x4a, 0x53, 0x57, 0x21]))
+        .insecure_random(wasmtime_wasi::Deterministic::new(vec![0x4a, 0x53, 0x57, 0x21]))
+        .insecure_random_seed(0)
+        .build_p1();
+    let mut store = Store::new(&engine, wasi);
+    let mut linker: Linker<WasiP1Ctx> = Linker::new(&engine);
+    wasmtime_wasi::p1::add_to_linker_sync(&mut linker, |cx| cx)?;
+    let instance = linker.instantiate(&mut store, &module).context_wt("instantiating the engine")?;
+    let init = instance.get_typed_func::<(), ()>(&mut store, INIT_FUNC)?;
+    let result = init.call(&mut store, ());
+
+    let output = BuildOutput { stdout: stdout.contents().to_vec(), stderr: stderr.contents().to_vec() };
+    if let Err(err) = result {
+        let reason = match err.downcast_ref::<I32Exit>() {
+            Some(I32Exit(status)) => format!("the program's top level failed at build time (exit status {status})"),
+            None => format!("the engine trapped at build time: {err:?}"),
+        };
+        return Err(BuildFailed { output, reason }.into());
+    }
+
+    let wasm = pollster::block_on(wizer.snapshot(&cx, &mut Instantiated { store: &mut store, instance }))
+        .context_wt("writing the snapshot")?;
+    Ok(Snapshot { wasm, output })
+}
+
+/// Wizer reads globals and memory through this.
+struct Instantiated<'a> {
+    store: &'a mut Store<WasiP1Ctx>,
+    instance: Instance,
+}
+
+impl InstanceState for Instantiated<'_> {
+    async fn global_get(&mut self, name: &str, _type_hint: ValType) -> SnapshotVal {
+        let global = self.instance.get_global(&mut *self.store, name);
+        match global.map(|g| g.get(&mut *self.store)) {
+            Some(wasmtime::Val::I32(x)) => SnapshotVal::I32(x),
+            Some(wasmtime::Val::I64(x)) => SnapshotVal::I64(x),
+            Some(wasmtime::Val::F32(x)) => SnapshotVal::F32(x),
+            Some(wasmtime::Val::F64(x)) => SnapshotVal::F64(x),
+            Some(wasmtime::Val::V128(x)) => SnapshotVal::V128(x.as_u128()),
+            // The instrumented engine exports every global it has; wizer only asks for those.
+            other => unreachable!("global {name} cannot be snapshotted: {other:?}"),
+        }
+    }
+
+    async fn memory_contents(&mut self, name: &str, contents: impl FnOnce(&[u8]) + Send) {
+        match self.instance.get_memory(&mut *self.store, name) {
+            Some(memory) => contents(memory.data(&*self.store)),
+            None => unreachable!("memory {name} is exported by the instrumented engine"),
+        }
+    }
+}
+
+/// Time stands still at build time: 1970-01-01T00:00:00Z on the wall clock and 0 on
+/// the monotonic clock, so that nothing the build observes can differ between builds.
+struct FixedClock;
+
+impl HostWallClock for FixedClock {
+    fn resolution(&self) -> Duration {
+        Duration::from_nanos(1)
+    }
+    fn now(&self) -> Duration {
+        Duration::ZERO
+    }
+}
+
+impl HostMonotonicClock for FixedClock {
+    fn resolution(&self) -> u64 {
+        1
+    }
+    fn now(&self) -> u64 {
+        0
+    }
+}

@@ -1,0 +1,31 @@
+// Stack traces in the familiar V8 shape: "Name: message" then "    at fn (file:line:col)".
+// QuickJS formats the stack when the error is created, before a subclass constructor
+// can set `this.name`; the header is therefore recomputed when the error is printed.
+(jsw) => {
+  "use strict";
+  const headers = new WeakMap();
+  const header = (err) => {
+    try {
+      return Error.prototype.toString.call(err);
+    } catch (e) {
+      return "Error";
+    }
+  };
+  const frame = (site) => {
+    const fn = site.getFunctionName();
+    if (site.isNative()) return `${fn || "<anonymous>"} (native)`;
+    const loc = `${site.getFileName() || "<anonymous>"}:${site.getLineNumber()}:${site.getColumnNumber()}`;
+    return fn ? `${fn} (${loc})` : loc;
+  };
+  Error.prepareStackTrace = (err, sites) => {
+    const head = header(err);
+    if (err !== null && typeof err === "object") headers.set(err, head);
+    return head + sites.map((s) => `\n    at ${frame(s)}`).join("");
+  };
+  // The stack with the header the error has now (e.g. after `this.name = ...`).
+  jsw.currentStack = (err, stack) => {
+    const head = headers.get(err);
+    if (head !== undefined && stack.startsWith(head)) return header(err) + stack.slice(head.length);
+    return stack;
+  };
+};

@@ -1,0 +1,90 @@
+//! The program handed to the engine by `jsw compile`, read from stdin inside the
+//! init sandbox. Binary and length-prefixed so that no escaping is ever needed.
+
+use std::io::Read;
+
+pub const MAGIC: &[u8; 4] = b"JSW1";
+
+/// How much of the program runs inside the snapshot.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Mode {
+    /// Top level evaluated at build time; the exported entry function runs at start.
+    Snapshot,
+    /// Modules compiled at build time; the whole program runs at start.
+    Script,
+    /// Nothing but the payload itself is kept: engine, globals and program all start
+    /// at run time. Exists to measure what the snapshot saves.
+    Deferred,
+}
+
+pub struct Module {
+    pub name: String,
+    pub source: String,
+}
+
+pub struct Payload {
+    pub mode: Mode,
+    pub entry: String,
+    /// Name of the exported function to call at start ("" when there is none).
+    pub entry_export: String,
+    pub modules: Vec<Module>,
+}
+
+impl Payload {
+    pub fn read_stdin() -> Result<Payload, String> {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut bytes)
+            .map_err(|e| format!("cannot read the program: {e}"))?;
+        Payload::parse(&bytes)
+    }
+
+    pub fn parse(bytes: &[u8]) -> Result<Payload, String> {
+        let mut r = Reader { bytes, pos: 0 };
+        if r.take(4)? != MAGIC {
+            return Err("not a jsw program payload".into());
+        }
+        let mode = match r.take(1)?[0] {
+            0 => Mode::Snapshot,
+            1 => Mode::Script,
+            2 => Mode::Deferred,
+            m => return Err(format!("unknown mode {m}")),
+        };
+        let entry = r.string()?;
+        let entry_export = r.string()?;
+        let count = r.u32()?;
+        let mut modules = Vec::with_capacity(count as usize);
+        for _ in 0..count {
+            let name = r.string()?;
+            let source = r.string()?;
+            modules.push(Module { name, source });
+        }
+        Ok(Payload { mode, entry, entry_export, modules })
+    }
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8], String> {
+        let end = self.pos.checked_add(n).filter(|&e| e <= self.bytes.len());
+        let end = end.ok_or("truncated program payload")?;
+        let out = &self.bytes[self.pos..end];
+        self.pos = end;
+        Ok(out)
+    }
+
+    fn u32(&mut self) -> Result<u32, String> {
+        let b = self.take(4)?;
+        Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    }
+
+    fn string(&mut self) -> Result<String, String> {
+        let len = self.u32()? as usize;
+        let b = self.take(len)?;
+        String::from_utf8(b.to_vec()).map_err(|_| "program payload is not UTF-8".to_string())
+    }
+}

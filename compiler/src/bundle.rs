@@ -33,6 +33,10 @@ pub struct BundledModule {
     /// The name stack traces show: the path relative to the program's root folder.
     pub name: String,
     pub code: String,
+    /// Where generated code came from, for stack traces in original positions:
+    /// flattened `[generated line, generated column, source line, source column]`
+    /// quadruples (0-based), sorted by generated position.
+    pub positions: Vec<u32>,
 }
 
 /// The whole program, ready for the engine.
@@ -71,9 +75,9 @@ pub fn bundle(entry: &Path) -> Result<Bundle> {
         for (i, module) in graph.modules.iter_mut().enumerate() {
             let targets: Vec<String> = module.deps.iter().map(|&d| names[d].clone()).collect();
             module.ast.visit_mut_with(&mut Rewrite { targets: &targets, next: 0 });
-            let code = emit(&cm, &module.ast)
+            let (code, positions) = emit(&cm, &module.ast, &module.path)
                 .with_context(|| format!("cannot generate code for {}", module.path.display()))?;
-            modules.push(BundledModule { name: names[i].clone(), code });
+            modules.push(BundledModule { name: names[i].clone(), code, positions });
         }
         Ok(Bundle { entry: names[0].clone(), entry_export, modules })
     })
@@ -310,16 +314,30 @@ fn entry_export(module: &Module) -> Option<String> {
     default_fn.then(|| "default".to_string())
 }
 
-fn emit(cm: &Lrc<SourceMap>, module: &Module) -> Result<String> {
+fn emit(cm: &Lrc<SourceMap>, module: &Module, path: &Path) -> Result<(String, Vec<u32>)> {
     let mut buf = Vec::new();
+    let mut mappings = Vec::new();
     {
         let mut emitter = Emitter {
             cfg: swc_core::ecma::codegen::Config::default().with_target(EsVersion::latest()),
             cm: cm.clone(),
             comments: None,
-            wr: JsWriter::new(cm.clone(), "\n", &mut buf, None),
+            wr: JsWriter::new(cm.clone(), "\n", &mut buf, Some(&mut mappings)),
         };
         emitter.emit_module(module)?;
     }
-    Ok(String::from_utf8(buf)?)
+    let mut quads: Vec<[u32; 4]> = Vec::with_capacity(mappings.len());
+    for (pos, generated) in mappings {
+        if pos.is_dummy() || pos.is_reserved_for_comments() {
+            continue;
+        }
+        let Ok(loc) = cm.try_lookup_char_pos(pos) else { continue };
+        if !matches!(&*loc.file.name, FileName::Real(p) if p == path) {
+            continue;
+        }
+        quads.push([generated.line, generated.col, loc.line.saturating_sub(1) as u32, loc.col.0 as u32]);
+    }
+    quads.sort_unstable();
+    quads.dedup_by(|b, a| a[0] == b[0] && a[1] == b[1]);
+    Ok((String::from_utf8(buf)?, quads.into_iter().flatten().collect()))
 }

@@ -32,7 +32,7 @@ pub struct Compiled {
 pub fn compile(input: &Path, mode: Mode) -> Result<Compiled> {
     let bundle = bundle::bundle(input)?;
     let payload = snapshot::encode_payload(&bundle, mode);
-    let snap = snapshot::snapshot(ENGINE_WASM, payload)?;
+    let snap = snapshot::snapshot(ENGINE_WASM, payload, &bundle.entry)?;
     Ok(Compiled { wasm: snap.wasm, bundle, output: snap.output })
 }
 

@@ -81,12 +81,17 @@ pub fn encode_payload(bundle: &Bundle, mode: Mode) -> Vec<u8> {
     for module in &bundle.modules {
         put(&mut out, &module.name);
         put(&mut out, &module.code);
+        out.extend_from_slice(&(module.positions.len() as u32).to_le_bytes());
+        for n in &module.positions {
+            out.extend_from_slice(&n.to_le_bytes());
+        }
     }
     out
 }
 
 /// Pre-initializes `engine_wasm` with `payload` and returns the snapshot module.
-pub fn snapshot(engine_wasm: &[u8], payload: Vec<u8>) -> Result<Snapshot> {
+/// `entry` names the program in errors.
+pub fn snapshot(engine_wasm: &[u8], payload: Vec<u8>, entry: &str) -> Result<Snapshot> {
     let mut config = Config::new();
     // This instance runs once and is thrown away: compile it as fast as possible.
     config.cranelift_opt_level(OptLevel::None);
@@ -122,8 +127,8 @@ pub fn snapshot(engine_wasm: &[u8], payload: Vec<u8>) -> Result<Snapshot> {
     let output = BuildOutput { stdout: stdout.contents().to_vec(), stderr: stderr.contents().to_vec() };
     if let Err(err) = result {
         let reason = match err.downcast_ref::<I32Exit>() {
-            Some(I32Exit(status)) => format!("the program's top level failed at build time (exit status {status})"),
-            None => format!("the engine trapped at build time: {err:?}"),
+            Some(I32Exit(status)) => format!("the top level of {entry} failed at build time (exit status {status})"),
+            None => format!("the engine trapped at build time while running {entry}: {err:?}"),
         };
         return Err(BuildFailed { output, reason }.into());
     }

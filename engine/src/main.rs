@@ -84,6 +84,7 @@ impl Engine {
         let start = ctx.with(|ctx| -> Result<Start, i32> {
             globals::init(&ctx).map_err(|e| report(&ctx, e))?;
             for module in &payload.modules {
+                globals::error::register(&module.name, &module.positions);
                 Module::declare(ctx.clone(), module.name.as_str(), module.source.as_str())
                     .map_err(|e| report(&ctx, e))?;
             }
@@ -93,12 +94,22 @@ impl Engine {
             let namespace: Object = settle(&ctx, import(&ctx, &payload.entry))
                 .and_then(|v| v.into_object().ok_or(()).map_err(|_| 1))?;
             let export: Value = namespace.get(payload.entry_export.as_str()).map_err(|e| report(&ctx, e))?;
+            let kind = ctx
+                .eval::<Function, _>("(v) => v === null ? 'null' : typeof v")
+                .and_then(|typeof_| typeof_.call::<_, String>((export.clone(),)))
+                .unwrap_or_else(|_| "value".into());
             match export.into_function() {
                 Some(f) => Ok(Start::Call(Persistent::save(&ctx, f))),
-                None => fatal(&format!(
-                    "{}: the export `{}` is not a function",
-                    payload.entry, payload.entry_export
-                )),
+                None => {
+                    let message = format!(
+                        "jsw: {} exports `{}`, but it is {} {kind}, not a function\n",
+                        payload.entry,
+                        payload.entry_export,
+                        if kind.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" },
+                    );
+                    io::write(2, message.as_bytes());
+                    Err(1)
+                }
             }
         });
         match start {

@@ -20,6 +20,8 @@ pub enum Mode {
 pub struct Module {
     pub name: String,
     pub source: String,
+    /// `[generated line, generated column, source line, source column]` quadruples.
+    pub positions: Vec<u32>,
 }
 
 pub struct Payload {
@@ -57,7 +59,12 @@ impl Payload {
         for _ in 0..count {
             let name = r.string()?;
             let source = r.string()?;
-            modules.push(Module { name, source });
+            let count = r.u32()? as usize;
+            let mut positions = Vec::with_capacity(count.min(bytes.len() / 4));
+            for _ in 0..count {
+                positions.push(r.u32()?);
+            }
+            modules.push(Module { name, source, positions });
         }
         Ok(Payload { mode, entry, entry_export, modules })
     }

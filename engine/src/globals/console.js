@@ -130,10 +130,17 @@
     return formatRaw(ctx, value, depth, typedArrayEntry);
   }
 
+  // Own keys to show: enumerable ones, or all of them with showHidden (%o).
+  let showHidden = false;
   function ownKeys(value, filter) {
-    const keys = Object.keys(value);
-    for (const sym of Object.getOwnPropertySymbols(value)) {
-      if (Object.getOwnPropertyDescriptor(value, sym).enumerable) keys.push(sym);
+    let keys;
+    if (showHidden) {
+      keys = [...Object.getOwnPropertyNames(value), ...Object.getOwnPropertySymbols(value)];
+    } else {
+      keys = Object.keys(value);
+      for (const sym of Object.getOwnPropertySymbols(value)) {
+        if (Object.getOwnPropertyDescriptor(value, sym).enumerable) keys.push(sym);
+      }
     }
     return filter === undefined ? keys : keys.filter(filter);
   }
@@ -212,7 +219,9 @@
         if (keys.length === 0) return base;
       } else if (isError(value)) {
         base = errorBase(value, ctx);
-        keys = keys.filter((k) => k !== "stack" && k !== "message");
+        // Like Node, leave out name/message/stack when the stack already shows them.
+        keys = keys.filter((k) => !((k === "name" || k === "message" || k === "stack") &&
+          typeof value[k] === "string" && base.includes(value[k])));
         if (keys.length === 0) return base;
       } else if (value instanceof ArrayBuffer) {
         keys = ownKeys(value);
@@ -288,7 +297,8 @@
       str = desc.set !== undefined ? "[Setter]" : "undefined";
     }
     if (type === "array-entry") return str;
-    return `${formatKey(key)}: ${str}`;
+    const name = desc.enumerable === false ? `[${typeof key === "symbol" ? key.toString() : key}]` : formatKey(key);
+    return `${name}: ${str}`;
   }
 
   function formatObjectEntries() {
@@ -460,7 +470,13 @@
   function inspect(value, options) {
     const ctx = Object.assign({}, defaults, options, { seen: [], circular: new Map(), indentationLvl: 0, currentDepth: 0 });
     if (ctx.depth === null) ctx.depth = Infinity;
-    return formatValue(ctx, value, 0);
+    const saved = showHidden;
+    showHidden = ctx.showHidden === true;
+    try {
+      return formatValue(ctx, value, 0);
+    } finally {
+      showHidden = saved;
+    }
   }
 
   function hasUserToString(v) {

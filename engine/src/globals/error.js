@@ -14,7 +14,12 @@
   const frame = (site) => {
     const fn = site.getFunctionName();
     if (site.isNative()) return `${fn || "<anonymous>"} (native)`;
-    const loc = `${site.getFileName() || "<anonymous>"}:${site.getLineNumber()}:${site.getColumnNumber()}`;
+    const file = site.getFileName() || "<anonymous>";
+    let line = site.getLineNumber();
+    let column = site.getColumnNumber();
+    const mapped = jsw.mapPosition(file, line, column);
+    if (mapped !== undefined) [line, column] = mapped;
+    const loc = `${file}:${line}:${column}`;
     return fn ? `${fn} (${loc})` : loc;
   };
   Error.prepareStackTrace = (err, sites) => {

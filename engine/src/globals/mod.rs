@@ -7,7 +7,7 @@
 //! it defines for the others on it, and installs its globals.
 
 mod console;
-mod error;
+pub mod error;
 
 use std::cell::RefCell;
 

@@ -1,0 +1,199 @@
+//! The `jsw` command line, driven as a user drives it: the real binary, real files
+//! in a temp dir, exact messages and exit statuses.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn jsw() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_jsw"));
+    cmd.stdin(Stdio::null());
+    cmd
+}
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn compile(dir: &Path, args: &[&str]) -> Output {
+    jsw().current_dir(dir).arg("compile").args(args).output().unwrap()
+}
+
+fn write(dir: &Path, name: &str, contents: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, contents).unwrap();
+    path
+}
+
+#[test]
+fn help_lists_the_subcommands() {
+    let out = jsw().arg("--help").output().unwrap();
+    assert!(out.status.success());
+    let help = text(&out.stdout);
+    for sub in ["compile", "run"] {
+        assert!(help.contains(sub), "help does not mention {sub}:\n{help}");
+    }
+}
+
+#[test]
+fn compile_missing_input_is_an_error_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = compile(dir.path(), &["nope.ts", "-o", "out.wasm"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(text(&out.stderr), "error: cannot read nope.ts\n  caused by: No such file or directory (os error 2)\n");
+    assert!(!dir.path().join("out.wasm").exists());
+}
+
+#[test]
+fn compile_a_directory_says_to_give_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("src")).unwrap();
+    let out = compile(dir.path(), &["src", "-o", "out.wasm"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(err.starts_with("error: ") && err.contains("src is a directory: give the program's entry file"), "{err}");
+}
+
+#[test]
+fn compile_into_a_missing_directory_fails_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "app.js", "console.log(1)\n");
+    let out = compile(dir.path(), &["-q", "app.js", "-o", "missing/app.wasm"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(text(&out.stderr), "error: cannot write missing/app.wasm: the directory missing does not exist\n");
+}
+
+#[test]
+fn failed_compile_keeps_the_previous_module_and_leaves_no_temp_files() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "app.ts", "let x: number = ;\n");
+    write(dir.path(), "app.wasm", "previous build");
+    let out = compile(dir.path(), &["-q", "app.ts"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(std::fs::read_to_string(dir.path().join("app.wasm")).unwrap(), "previous build");
+    let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(names.len(), 2, "unexpected files: {names:?}");
+}
+
+#[test]
+fn compile_defaults_the_output_name_and_prints_a_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "app.ts", "export function main() { console.log('hi') }\n");
+    let out = compile(dir.path(), &["app.ts"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let summary = text(&out.stderr);
+    assert!(summary.starts_with("compiled app.ts -> app.wasm ("), "{summary}");
+    assert!(summary.contains("`main` runs at start"), "{summary}");
+    assert!(dir.path().join("app.wasm").is_file());
+}
+
+#[test]
+fn unresolvable_import_points_at_the_import() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "app.ts", "import { x } from './missing';\nconsole.log(x);\n");
+    let out = compile(dir.path(), &["-q", "app.ts", "-o", "app.wasm"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(err.starts_with("error: cannot resolve \"./missing\": no such file (tried "), "{err}");
+    assert!(err.contains("--> app.ts:1:19\n"), "{err}");
+    assert!(!dir.path().join("app.wasm").exists());
+}
+
+#[test]
+fn relative_imports_are_linked() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("lib")).unwrap();
+    write(dir.path(), "lib/math.ts", "export const double = (n: number): number => n * 2;\n");
+    write(dir.path(), "app.ts", "import { double } from './lib/math';\nexport function main() { console.log(double(21)); }\n");
+    let out = compile(dir.path(), &["-q", "app.ts", "-o", "app.wasm"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let run = jsw().current_dir(dir.path()).args(["run", "app.wasm"]).output().unwrap();
+    assert_eq!(text(&run.stdout), "42\n");
+}
+
+#[test]
+fn run_rejects_a_file_that_is_not_wasm() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "app.js", "console.log(1)\n");
+    let out = jsw().current_dir(dir.path()).args(["run", "app.js"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        text(&out.stderr),
+        "error: app.js is not a WebAssembly module (compile a program first: jsw compile app.ts)\n"
+    );
+}
+
+#[test]
+fn run_reports_a_missing_module() {
+    let out = jsw().args(["run", "/nonexistent/app.wasm"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        text(&out.stderr),
+        "error: cannot read /nonexistent/app.wasm\n  caused by: No such file or directory (os error 2)\n"
+    );
+}
+
+#[test]
+fn same_input_gives_byte_identical_modules() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = fixtures().join("heavy-top-level/app.ts");
+    let a = compile(dir.path(), &["-q", src.to_str().unwrap(), "-o", "a.wasm"]);
+    let b = compile(dir.path(), &["-q", src.to_str().unwrap(), "-o", "b.wasm"]);
+    assert!(a.status.success() && b.status.success());
+    let a = std::fs::read(dir.path().join("a.wasm")).unwrap();
+    let b = std::fs::read(dir.path().join("b.wasm")).unwrap();
+    assert!(a == b, "two builds of the same program differ");
+}
+
+#[test]
+fn no_snapshot_build_prints_the_same_and_is_smaller() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = fixtures().join("heavy-top-level/app.ts");
+    let src = src.to_str().unwrap();
+    assert!(compile(dir.path(), &["-q", src, "-o", "snap.wasm"]).status.success());
+    assert!(compile(dir.path(), &["-q", "--no-snapshot", src, "-o", "lazy.wasm"]).status.success());
+    let expected = std::fs::read_to_string(fixtures().join("heavy-top-level/expected.stdout")).unwrap();
+    for module in ["snap.wasm", "lazy.wasm"] {
+        let out = jsw().current_dir(dir.path()).args(["run", module]).output().unwrap();
+        assert_eq!(text(&out.stdout), expected, "{module}");
+        assert!(out.status.success());
+    }
+    // The snapshot carries the table the top level built; the lazy module builds it at start.
+    let snap = std::fs::metadata(dir.path().join("snap.wasm")).unwrap().len();
+    let lazy = std::fs::metadata(dir.path().join("lazy.wasm")).unwrap().len();
+    assert!(snap > lazy, "snapshot {snap} bytes, lazy {lazy} bytes");
+}
+
+#[test]
+fn modules_run_unchanged_under_node_wasi() {
+    if Command::new("node").arg("--version").output().is_err() {
+        eprintln!("skipped: node is not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    for case in ["hello", "console-basics", "heavy-top-level", "async-main"] {
+        let case_dir = fixtures().join(case);
+        let entry = ["app.ts", "app.js"].iter().find(|e| case_dir.join(e).exists()).unwrap();
+        let module = dir.path().join(format!("{case}.wasm"));
+        let out = jsw()
+            .current_dir(&case_dir)
+            .args(["compile", "-q", entry, "-o"])
+            .arg(&module)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let node = Command::new("node")
+            .arg("--no-warnings")
+            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/support/node-wasi.mjs"))
+            .arg(&module)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        let expected = std::fs::read_to_string(case_dir.join("expected.stdout")).unwrap();
+        assert_eq!(text(&node.stdout), expected, "{case} under node:wasi; stderr: {}", text(&node.stderr));
+        assert_eq!(node.status.code(), Some(0), "{case}");
+    }
+}

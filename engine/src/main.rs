@@ -10,6 +10,7 @@
 
 mod globals;
 mod io;
+mod modules;
 mod payload;
 
 use std::cell::RefCell;
@@ -80,13 +81,18 @@ impl Engine {
     fn boot(payload: &Payload) -> Engine {
         let rt = Runtime::new().unwrap_or_else(|e| fatal(&format!("cannot create the runtime: {e}")));
         rt.set_max_stack_size(JS_STACK_LIMIT);
+        rt.set_loader(modules::ProgramResolver, modules::ProgramLoader);
         let ctx = Context::full(&rt).unwrap_or_else(|e| fatal(&format!("cannot create the context: {e}")));
         let start = ctx.with(|ctx| -> Result<Start, i32> {
             globals::init(&ctx).map_err(|e| report(&ctx, e))?;
             for module in &payload.modules {
                 globals::error::register(&module.name, &module.positions);
-                Module::declare(ctx.clone(), module.name.as_str(), module.source.as_str())
-                    .map_err(|e| report(&ctx, e))?;
+                modules::register(&module.name, &module.source);
+            }
+            // Compiling the entry compiles everything it imports, transitively.
+            if let Some(entry) = payload.modules.iter().find(|m| m.name == payload.entry) {
+                modules::take(&entry.name);
+                Module::declare(ctx.clone(), entry.name.as_str(), entry.source.as_str()).map_err(|e| report(&ctx, e))?;
             }
             if payload.mode == Mode::Script || payload.entry_export.is_empty() {
                 return Ok(Start::Import(payload.entry.clone()));

@@ -1,0 +1,62 @@
+//! Serves the program's modules to QuickJS by name.
+//!
+//! The compiler already resolved every import and rewrote it to the name the target
+//! is registered under, so resolving is the identity. Modules are compiled when first
+//! imported (which is what makes import cycles work: QuickJS registers a module
+//! before it resolves that module's own imports). A module's source is dropped once
+//! compiled, so the snapshot does not carry the program twice.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use rquickjs::loader::{ImportAttributes, Loader, Resolver};
+use rquickjs::module::Declared;
+use rquickjs::{Ctx, Error, Module, Result};
+
+thread_local! {
+    static SOURCES: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
+}
+
+pub fn register(name: &str, source: &str) {
+    SOURCES.with_borrow_mut(|s| s.insert(name.to_string(), source.to_string()));
+}
+
+pub struct ProgramResolver;
+
+impl Resolver for ProgramResolver {
+    fn resolve<'js>(&mut self, _ctx: &Ctx<'js>, base: &str, name: &str, _: Option<ImportAttributes<'js>>) -> Result<String> {
+        if !name.starts_with('.') {
+            return Ok(name.to_string());
+        }
+        // Only a computed `import()` can still be relative here.
+        let mut parts: Vec<&str> = base.split('/').collect();
+        parts.pop();
+        for part in name.split('/') {
+            match part {
+                "." | "" => {}
+                ".." => {
+                    parts.pop();
+                }
+                p => parts.push(p),
+            }
+        }
+        Ok(parts.join("/"))
+    }
+}
+
+pub struct ProgramLoader;
+
+impl Loader for ProgramLoader {
+    fn load<'js>(&mut self, ctx: &Ctx<'js>, name: &str, _: Option<ImportAttributes<'js>>) -> Result<Module<'js, Declared>> {
+        let source = SOURCES.with_borrow_mut(|s| s.remove(name));
+        match source {
+            Some(source) => Module::declare(ctx.clone(), name, source),
+            None => Err(Error::new_loading_message(name, "it is not part of the program (jsw bundles modules at build time)")),
+        }
+    }
+}
+
+/// Forgets a module's source (it is being compiled by other means).
+pub fn take(name: &str) {
+    SOURCES.with_borrow_mut(|s| s.remove(name));
+}

@@ -16,6 +16,7 @@ pub struct Cli {
 pub enum Command {
     Compile(commands::compile::CompileCommand),
     Run(commands::run::RunCommand),
+    Bench(commands::bench::BenchCommand),
 }
 
 impl Cli {
@@ -23,6 +24,7 @@ impl Cli {
         match self.command {
             Command::Compile(c) => c.execute(),
             Command::Run(c) => c.execute(),
+            Command::Bench(c) => c.execute(),
         }
     }
 }

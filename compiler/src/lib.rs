@@ -5,6 +5,7 @@
 //! (pre-initialize the embedded QuickJS engine with Wizer) → a `.wasm` written
 //! atomically. [`runner`] runs such modules with wasmtime.
 
+pub mod bench;
 pub mod bundle;
 pub mod diagnostic;
 pub mod output;

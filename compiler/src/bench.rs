@@ -1,0 +1,187 @@
+//! In-process start-up measurements of WASI command modules, done the way an
+//! embedder that cares about latency would run them: the module compiled once,
+//! `InstancePre` so that linking is resolved once, copy-on-write memory images, and
+//! a fresh instance (fresh store) for every sample.
+
+use std::time::{Duration, Instant};
+
+use anyhow::{Result, bail};
+use wasmtime::{Config, Engine, InstanceAllocationStrategy, InstancePre, Linker, Module, Store};
+use wasmtime_wasi::p1::WasiP1Ctx;
+use wasmtime_wasi::p2::pipe::{MemoryInputPipe, MemoryOutputPipe};
+use wasmtime_wasi::{I32Exit, WasiCtxBuilder};
+
+use crate::WasmtimeResultExt;
+
+/// The smallest WASI command: an exported memory and an empty `_start`. Its
+/// instantiate+run time is the floor no module can go below in this harness.
+pub const EMPTY_MODULE: &[u8] = &[
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version
+    0x01, 0x04, 0x01, 0x60, 0x00, 0x00, // type section: () -> ()
+    0x03, 0x02, 0x01, 0x00, // function section: one function of type 0
+    0x05, 0x03, 0x01, 0x00, 0x01, // memory section: one memory, min 1 page
+    0x07, 0x13, 0x02, // export section, 2 exports
+    0x06, b'_', b's', b't', b'a', b'r', b't', 0x00, 0x00, // "_start" func 0
+    0x06, b'm', b'e', b'm', b'o', b'r', b'y', 0x02, 0x00, // "memory" memory 0
+    0x0a, 0x04, 0x01, 0x02, 0x00, 0x0b, // code section: empty body
+];
+
+#[derive(Debug, Clone)]
+pub struct BenchOptions {
+    /// Measured instances per module.
+    pub iterations: usize,
+    /// Unmeasured instances first (page cache, branch predictors, lazy init).
+    pub warmup: usize,
+    /// Use wasmtime's pooling allocator instead of on-demand allocation.
+    pub pooling: bool,
+    /// Given to every instance on stdin.
+    pub stdin: Vec<u8>,
+}
+
+impl Default for BenchOptions {
+    fn default() -> Self {
+        BenchOptions { iterations: 200, warmup: 20, pooling: false, stdin: Vec::new() }
+    }
+}
+
+/// One module's figures.
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub name: String,
+    pub size: usize,
+    pub instantiate: Summary,
+    pub run: Summary,
+    pub total: Summary,
+    /// Linear memory size when the run ended, in bytes.
+    pub memory: u64,
+    /// wasm instructions executed by one run (fuel units).
+    pub fuel: u64,
+    pub exit_status: i32,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Summary {
+    pub median: Duration,
+    pub p10: Duration,
+    pub p90: Duration,
+}
+
+impl Summary {
+    fn of(mut samples: Vec<Duration>) -> Summary {
+        samples.sort_unstable();
+        let at = |q: f64| samples[((samples.len() - 1) as f64 * q).round() as usize];
+        Summary { median: at(0.5), p10: at(0.1), p90: at(0.9) }
+    }
+}
+
+/// A module prepared for repeated instantiation.
+struct Prepared {
+    name: String,
+    size: usize,
+    pre: InstancePre<WasiP1Ctx>,
+    instantiate: Vec<Duration>,
+    run: Vec<Duration>,
+    total: Vec<Duration>,
+    memory: u64,
+    exit_status: i32,
+}
+
+fn engine(pooling: bool, fuel: bool) -> Result<Engine> {
+    let mut config = Config::new();
+    config.memory_init_cow(true);
+    config.consume_fuel(fuel);
+    if pooling {
+        config.allocation_strategy(InstanceAllocationStrategy::pooling());
+    }
+    Engine::new(&config).context_wt("creating the wasmtime engine")
+}
+
+fn prepare(engine: &Engine, name: &str, wasm: &[u8]) -> Result<InstancePre<WasiP1Ctx>> {
+    let module = Module::new(engine, wasm).context_wt(format!("compiling {name}"))?;
+    if module.get_export("_start").is_none() {
+        bail!("{name} has no `_start` export: it is not a WASI command");
+    }
+    let mut linker: Linker<WasiP1Ctx> = Linker::new(engine);
+    wasmtime_wasi::p1::add_to_linker_sync(&mut linker, |cx| cx)?;
+    linker.instantiate_pre(&module).context_wt(format!("linking {name}"))
+}
+
+fn wasi(stdin: &[u8]) -> WasiP1Ctx {
+    WasiCtxBuilder::new()
+        .stdin(MemoryInputPipe::new(stdin.to_vec()))
+        .stdout(MemoryOutputPipe::new(64 << 20))
+        .stderr(MemoryOutputPipe::new(64 << 20))
+        .args(&["bench"])
+        .build_p1()
+}
+
+/// Instantiates and runs once; returns (instantiate, run, memory, status, fuel used).
+fn once(pre: &InstancePre<WasiP1Ctx>, stdin: &[u8], fuel: bool) -> Result<(Duration, Duration, u64, i32, u64)> {
+    let mut store = Store::new(pre.module().engine(), wasi(stdin));
+    if fuel {
+        store.set_fuel(u64::MAX).context_wt("setting fuel")?;
+    }
+    let t0 = Instant::now();
+    let instance = pre.instantiate(&mut store).context_wt("instantiating")?;
+    let t1 = Instant::now();
+    let start = instance.get_typed_func::<(), ()>(&mut store, "_start").context_wt("finding _start")?;
+    let status = match start.call(&mut store, ()) {
+        Ok(()) => 0,
+        Err(e) => match e.downcast_ref::<I32Exit>() {
+            Some(&I32Exit(s)) => s,
+            None => return Err(anyhow::Error::from(e).context("the module trapped")),
+        },
+    };
+    let t2 = Instant::now();
+    let memory = instance.get_memory(&mut store, "memory").map(|m| m.data_size(&store) as u64).unwrap_or(0);
+    let used = if fuel { u64::MAX - store.get_fuel().unwrap_or(u64::MAX) } else { 0 };
+    Ok((t1 - t0, t2 - t1, memory, status, used))
+}
+
+/// Measures every module, interleaving them sample by sample so that a noisy
+/// moment of the machine hits all of them alike.
+pub fn bench(modules: &[(String, Vec<u8>)], options: &BenchOptions) -> Result<Vec<Report>> {
+    let timing = engine(options.pooling, false)?;
+    let counting = engine(false, true)?;
+    let mut prepared = Vec::new();
+    for (name, wasm) in modules {
+        prepared.push(Prepared {
+            name: name.clone(),
+            size: wasm.len(),
+            pre: prepare(&timing, name, wasm)?,
+            instantiate: Vec::with_capacity(options.iterations),
+            run: Vec::with_capacity(options.iterations),
+            total: Vec::with_capacity(options.iterations),
+            memory: 0,
+            exit_status: 0,
+        });
+    }
+    for i in 0..options.warmup + options.iterations.max(1) {
+        for p in &mut prepared {
+            let (inst, run, memory, status, _) = once(&p.pre, &options.stdin, false)?;
+            if i >= options.warmup {
+                p.instantiate.push(inst);
+                p.run.push(run);
+                p.total.push(inst + run);
+            }
+            p.memory = p.memory.max(memory);
+            p.exit_status = status;
+        }
+    }
+    let mut reports = Vec::new();
+    for ((name, wasm), p) in modules.iter().zip(prepared) {
+        let counted = prepare(&counting, name, wasm)?;
+        let (_, _, _, _, fuel) = once(&counted, &options.stdin, true)?;
+        reports.push(Report {
+            name: p.name,
+            size: p.size,
+            instantiate: Summary::of(p.instantiate),
+            run: Summary::of(p.run),
+            total: Summary::of(p.total),
+            memory: p.memory,
+            fuel,
+            exit_status: p.exit_status,
+        });
+    }
+    Ok(reports)
+}

@@ -1,0 +1,171 @@
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{Context as _, Result};
+use clap::Args;
+
+use jsw::bench::{self, BenchOptions, EMPTY_MODULE, Report};
+use jsw::Mode;
+
+use super::compile::human_size;
+
+/// Measure start-up: instantiate + run of fresh instances, in-process.
+///
+/// Each INPUT is a .wasm module or a program source (compiled in memory first).
+/// Modules are measured alternately in one process, so ratios between them hold
+/// even on a noisy machine. The empty WASI module is always measured as the floor.
+#[derive(Args, Debug)]
+pub struct BenchCommand {
+    /// Modules (.wasm) or program sources to measure.
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+
+    /// Measured instances per module.
+    #[arg(short = 'n', long, default_value_t = 200)]
+    pub iterations: usize,
+
+    /// Unmeasured instances per module before measuring.
+    #[arg(long, default_value_t = 20)]
+    pub warmup: usize,
+
+    /// For program sources: also measure the build without a snapshot.
+    #[arg(long)]
+    pub compare_no_snapshot: bool,
+
+    /// Use wasmtime's pooling instance allocator.
+    #[arg(long)]
+    pub pooling: bool,
+
+    /// File whose contents every instance reads on stdin.
+    #[arg(long, value_name = "FILE")]
+    pub stdin: Option<PathBuf>,
+
+    /// Print the figures as JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+impl BenchCommand {
+    pub fn execute(self) -> Result<i32> {
+        let mut modules = Vec::new();
+        for input in &self.inputs {
+            let name = input.display().to_string();
+            let bytes = std::fs::read(input).with_context(|| format!("cannot read {name}"))?;
+            if bytes.starts_with(b"\0asm") {
+                modules.push((name, bytes));
+                continue;
+            }
+            modules.push((format!("{name} (snapshot)"), jsw::compile(input, Mode::Snapshot)?.wasm));
+            if self.compare_no_snapshot {
+                modules.push((format!("{name} (no snapshot)"), jsw::compile(input, Mode::NoSnapshot)?.wasm));
+            }
+        }
+        modules.push(("(empty module)".to_string(), EMPTY_MODULE.to_vec()));
+        let stdin = match &self.stdin {
+            Some(p) => std::fs::read(p).with_context(|| format!("cannot read {}", p.display()))?,
+            None => Vec::new(),
+        };
+        let options = BenchOptions { iterations: self.iterations, warmup: self.warmup, pooling: self.pooling, stdin };
+        let reports = bench::bench(&modules, &options)?;
+        if self.json {
+            println!("{}", to_json(&reports));
+        } else {
+            print_table(&reports);
+        }
+        Ok(0)
+    }
+}
+
+fn micros(d: Duration) -> String {
+    let us = d.as_secs_f64() * 1e6;
+    if us >= 10_000.0 { format!("{:.1} ms", us / 1000.0) } else { format!("{us:.0} µs") }
+}
+
+fn print_table(reports: &[Report]) {
+    let first = reports[0].total.median.as_secs_f64();
+    let floor = reports[reports.len() - 1].total.median.as_secs_f64();
+    let rows: Vec<[String; 10]> = reports
+        .iter()
+        .map(|r| {
+            let t = r.total.median.as_secs_f64();
+            [
+                r.name.clone(),
+                human_size(r.size),
+                micros(r.instantiate.median),
+                micros(r.run.median),
+                micros(r.total.median),
+                format!("{}–{}", micros(r.total.p10), micros(r.total.p90)),
+                human_size(r.memory as usize),
+                r.fuel.to_string(),
+                format!("{:.2}×", t / first),
+                format!("{:.1}×", t / floor),
+            ]
+        })
+        .collect();
+    let header = ["module", "size", "instantiate", "run", "total", "total p10–p90", "memory", "fuel", "vs first", "vs empty"];
+    let mut widths = header.map(|h| h.chars().count());
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let line = |cells: &[String]| {
+        let padded: Vec<String> = cells
+            .iter()
+            .zip(widths)
+            .enumerate()
+            .map(|(i, (c, w))| {
+                let pad = " ".repeat(w - c.chars().count());
+                if i == 0 { format!("{c}{pad}") } else { format!("{pad}{c}") }
+            })
+            .collect();
+        println!("{}", padded.join("  ").trim_end());
+    };
+    line(&header.map(String::from));
+    for row in &rows {
+        line(row);
+    }
+    println!("(medians of instantiate + run of a fresh instance; fuel = wasm instructions of one run)");
+}
+
+fn to_json(reports: &[Report]) -> String {
+    let items: Vec<String> = reports
+        .iter()
+        .map(|r| {
+            let s = |x: &bench::Summary| {
+                format!(
+                    "{{\"median_ns\":{},\"p10_ns\":{},\"p90_ns\":{}}}",
+                    x.median.as_nanos(),
+                    x.p10.as_nanos(),
+                    x.p90.as_nanos()
+                )
+            };
+            format!(
+                "{{\"name\":{},\"size\":{},\"instantiate\":{},\"run\":{},\"total\":{},\"memory\":{},\"fuel\":{},\"exit_status\":{}}}",
+                json_string(&r.name),
+                r.size,
+                s(&r.instantiate),
+                s(&r.run),
+                s(&r.total),
+                r.memory,
+                r.fuel,
+                r.exit_status
+            )
+        })
+        .collect();
+    format!("[{}]", items.join(","))
+}
+
+fn json_string(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}

@@ -73,7 +73,14 @@ pub fn bundle(entry: &Path) -> Result<Bundle> {
         let entry_export = graph.modules[0].entry_export.clone();
         let mut modules = Vec::with_capacity(graph.modules.len());
         for (i, module) in graph.modules.iter_mut().enumerate() {
-            let targets: Vec<String> = module.deps.iter().map(|&d| names[d].clone()).collect();
+            let targets: Vec<String> = module
+                .deps
+                .iter()
+                .map(|d| match d {
+                    Dep::Module(i) => names[*i].clone(),
+                    Dep::Builtin(name) => name.clone(),
+                })
+                .collect();
             module.ast.visit_mut_with(&mut Rewrite { targets: &targets, next: 0 });
             let (code, positions) = emit(&cm, &module.ast, &module.path)
                 .with_context(|| format!("cannot generate code for {}", module.path.display()))?;
@@ -83,11 +90,22 @@ pub fn bundle(entry: &Path) -> Result<Bundle> {
     })
 }
 
+/// Built-in modules the engine provides.
+const BUILTINS: &[&str] = &["jsw:io"];
+
+/// What an import refers to.
+enum Dep {
+    /// Index of a module in the graph.
+    Module(usize),
+    /// A module built into the engine (`jsw:io`).
+    Builtin(String),
+}
+
 struct Parsed {
     path: PathBuf,
     ast: Module,
-    /// Index in the graph of each import/export source, in source order.
-    deps: Vec<usize>,
+    /// Each import/export source, in source order.
+    deps: Vec<Dep>,
     entry_export: Option<String>,
 }
 
@@ -134,8 +152,16 @@ impl Graph {
         self.modules.push(Parsed { path: path.to_path_buf(), ast, deps: Vec::new(), entry_export });
         let mut deps = Vec::with_capacity(sources.len());
         for (specifier, span) in sources {
+            if specifier.starts_with("jsw:") {
+                if !BUILTINS.contains(&specifier.as_str()) {
+                    let known = BUILTINS.join(", ");
+                    return Err(Diagnostic::at(&file, span, format!("there is no built-in module \"{specifier}\" (jsw provides: {known})")).into());
+                }
+                deps.push(Dep::Builtin(specifier));
+                continue;
+            }
             let target = resolve(path, &specifier).map_err(|msg| Diagnostic::at(&file, span, msg))?;
-            deps.push(self.add(&target, Some((&file, span)))?);
+            deps.push(Dep::Module(self.add(&target, Some((&file, span)))?));
         }
         self.modules[index].deps = deps;
         Ok(index)

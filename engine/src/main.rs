@@ -12,6 +12,8 @@ mod globals;
 mod io;
 mod modules;
 mod payload;
+mod phase;
+mod wasi;
 
 use std::cell::RefCell;
 
@@ -82,9 +84,12 @@ impl Engine {
         let rt = Runtime::new().unwrap_or_else(|e| fatal(&format!("cannot create the runtime: {e}")));
         rt.set_max_stack_size(JS_STACK_LIMIT);
         rt.set_loader(modules::ProgramResolver, modules::ProgramLoader);
+        rt.set_host_promise_rejection_tracker(Some(Box::new(|ctx, promise, reason, handled| {
+            globals::track_rejection(&ctx, promise, reason, handled);
+        })));
         let ctx = Context::full(&rt).unwrap_or_else(|e| fatal(&format!("cannot create the context: {e}")));
         let start = ctx.with(|ctx| -> Result<Start, i32> {
-            globals::init(&ctx).map_err(|e| report(&ctx, e))?;
+            globals::init(&ctx, &payload.entry).map_err(|e| report(&ctx, e))?;
             for module in &payload.modules {
                 globals::error::register(&module.name, &module.positions);
                 modules::register(&module.name, &module.source);
@@ -98,7 +103,7 @@ impl Engine {
                 return Ok(Start::Import(payload.entry.clone()));
             }
             let namespace: Object = settle(&ctx, import(&ctx, &payload.entry))
-                .and_then(|v| v.into_object().ok_or(()).map_err(|_| 1))?;
+                .and_then(|v| v.into_object().ok_or(1))?;
             let export: Value = namespace.get(payload.entry_export.as_str()).map_err(|e| report(&ctx, e))?;
             let kind = ctx
                 .eval::<Function, _>("(v) => v === null ? 'null' : typeof v")
@@ -134,20 +139,21 @@ impl Engine {
             Start::Import(entry) => Start::Import(entry.clone()),
         };
         engine.ctx.with(|ctx| {
+            if let Err(e) = globals::start(&ctx) {
+                return report(&ctx, e);
+            }
             let outcome = match start {
-                Start::Call(f) => {
-                    let called = f.restore(&ctx).and_then(|f| f.call::<_, Value>(()));
-                    match called {
-                        Ok(v) => match v.into_promise() {
-                            Some(p) => settle(&ctx, Ok(p)).map(drop),
-                            None => Ok(()),
-                        },
-                        Err(e) => Err(report(&ctx, e)),
-                    }
-                }
+                Start::Call(f) => match f.restore(&ctx).and_then(|f| f.call::<_, Value>(())) {
+                    Ok(v) => match v.into_promise() {
+                        Some(p) => settle(&ctx, Ok(p)).map(drop),
+                        None => Ok(()),
+                    },
+                    Err(e) => Err(report(&ctx, e)),
+                },
                 Start::Import(entry) => settle(&ctx, import(&ctx, &entry)).map(drop),
             };
-            match outcome {
+            // Like Node, the program lives on while timers are pending.
+            match outcome.and_then(|()| run_loop(&ctx)) {
                 Ok(()) => globals::exit_code(&ctx),
                 Err(status) => status,
             }
@@ -159,29 +165,54 @@ fn import<'js>(ctx: &Ctx<'js>, entry: &str) -> rquickjs::Result<Promise<'js>> {
     Module::import(ctx, entry)
 }
 
-/// Drives the job queue until the promise settles. A rejection is reported and
-/// turned into exit status 1.
+/// Runs the event loop until the promise settles. A rejection is reported and
+/// turned into exit status 1; a promise that can never settle (nothing left to
+/// run) ends quietly, as in Node.
 fn settle<'js>(ctx: &Ctx<'js>, promise: rquickjs::Result<Promise<'js>>) -> Result<Value<'js>, i32> {
     let promise = promise.map_err(|e| report(ctx, e))?;
     loop {
+        let drained = globals::drain_jobs(ctx);
         match promise.state() {
             PromiseState::Resolved => {
-                return promise.result::<Value>().unwrap_or(Ok(Value::new_undefined(ctx.clone())))
+                drained.map_err(|stop| stopped(ctx, stop))?;
+                return promise
+                    .result::<Value>()
+                    .unwrap_or(Ok(Value::new_undefined(ctx.clone())))
                     .map_err(|e| report(ctx, e));
             }
             PromiseState::Rejected => {
-                let err = promise.result::<Value>().map(|r| r.map(drop)).unwrap_or(Ok(()));
-                return Err(match err {
-                    Err(e) => report(ctx, e),
-                    Ok(()) => 1,
+                // This rejection is the one to report, not as "unhandled".
+                return Err(match promise.result::<Value>() {
+                    Some(Err(e)) => report(ctx, e),
+                    _ => 1,
                 });
             }
             PromiseState::Pending => {
-                if !globals::run_one_task(ctx) {
-                    // Nothing left that could ever settle it: like Node, end quietly.
+                drained.map_err(|stop| stopped(ctx, stop))?;
+                if !globals::run_timer(ctx).map_err(|stop| stopped(ctx, stop))? {
                     return Ok(Value::new_undefined(ctx.clone()));
                 }
             }
+        }
+    }
+}
+
+/// Runs promise jobs and timers until there is nothing left to do.
+fn run_loop(ctx: &Ctx<'_>) -> Result<(), i32> {
+    loop {
+        globals::drain_jobs(ctx).map_err(|stop| stopped(ctx, stop))?;
+        if !globals::run_timer(ctx).map_err(|stop| stopped(ctx, stop))? {
+            return Ok(());
+        }
+    }
+}
+
+fn stopped<'js>(ctx: &Ctx<'js>, stop: globals::Stop<'js>) -> i32 {
+    match stop {
+        globals::Stop::Thrown(e) => report(ctx, e),
+        globals::Stop::Unhandled(reason) => {
+            globals::report_unhandled(ctx, reason);
+            1
         }
     }
 }

@@ -48,6 +48,9 @@ pub struct ProgramLoader;
 
 impl Loader for ProgramLoader {
     fn load<'js>(&mut self, ctx: &Ctx<'js>, name: &str, _: Option<ImportAttributes<'js>>) -> Result<Module<'js, Declared>> {
+        if name == "jsw:io" {
+            return Module::declare_def::<crate::globals::io::IoModule, _>(ctx.clone(), name);
+        }
         let source = SOURCES.with_borrow_mut(|s| s.remove(name));
         match source {
             Some(source) => Module::declare(ctx.clone(), name, source),

@@ -7,17 +7,27 @@
 //! it defines for the others on it, and installs its globals.
 
 mod console;
+mod dom_exception;
+mod encoding;
 pub mod error;
+pub mod io;
+mod performance;
+mod process;
+pub mod random;
+mod structured_clone;
+pub mod timers;
 
 use std::cell::RefCell;
 
 use rquickjs::{Ctx, Function, Object, Persistent, Value, prelude::*};
 
 thread_local! {
+    static ENTRY: RefCell<String> = const { RefCell::new(String::new()) };
     static INTERNALS: RefCell<Option<Persistent<Object<'static>>>> = const { RefCell::new(None) };
 }
 
-pub fn init(ctx: &Ctx<'_>) -> rquickjs::Result<()> {
+pub fn init(ctx: &Ctx<'_>, entry: &str) -> rquickjs::Result<()> {
+    ENTRY.set(entry.to_string());
     let jsw = Object::new(ctx.clone())?;
     jsw.set(
         "write",
@@ -26,8 +36,21 @@ pub fn init(ctx: &Ctx<'_>) -> rquickjs::Result<()> {
         })?,
     )?;
     jsw.set("promiseState", Function::new(ctx.clone(), promise_state)?)?;
+    jsw.set("version", env!("CARGO_PKG_VERSION"))?;
+    jsw.set("onStart", rquickjs::Array::new(ctx.clone())?)?;
+    jsw.set("buildEndMs", Function::new(ctx.clone(), timers::build_end_ms)?)?;
+    jsw.set("entryName", Function::new(ctx.clone(), || ENTRY.with_borrow(|e| e.clone()))?)?;
     error::init(ctx, &jsw)?;
+    dom_exception::init(ctx, &jsw)?;
     console::init(ctx, &jsw)?;
+    process::init(ctx, &jsw)?;
+    timers::init(ctx, &jsw)?;
+    performance::init(ctx, &jsw)?;
+    random::init(ctx, &jsw)?;
+    encoding::init(ctx, &jsw)?;
+    io::init(ctx, &jsw)?;
+    structured_clone::init(ctx, &jsw)?;
+    eval_part(ctx, &jsw, "rejections", include_str!("rejections.js"))?;
     INTERNALS.set(Some(Persistent::save(ctx, jsw)));
     Ok(())
 }
@@ -42,7 +65,7 @@ pub(crate) fn eval_part<'js>(ctx: &Ctx<'js>, jsw: &Object<'js>, name: &str, sour
     part.call::<_, ()>((jsw.clone(),))
 }
 
-fn internals<'js>(ctx: &Ctx<'js>) -> Option<Object<'js>> {
+pub(crate) fn internals<'js>(ctx: &Ctx<'js>) -> Option<Object<'js>> {
     INTERNALS.with_borrow(|i| i.clone()).and_then(|p| p.restore(ctx).ok())
 }
 
@@ -58,14 +81,73 @@ pub fn report_uncaught<'js>(ctx: &Ctx<'js>, error: Value<'js>) {
     }
 }
 
-/// Runs one pending job; false when there is no work left.
-pub fn run_one_task(ctx: &Ctx<'_>) -> bool {
-    ctx.execute_pending_job()
+/// Runs the program's part of `_start` bookkeeping: the run's clock starts,
+/// randomness is reseeded, and the JS parts' start hooks run.
+pub fn start(ctx: &Ctx<'_>) -> rquickjs::Result<()> {
+    crate::phase::start_running();
+    timers::start();
+    random::reseed();
+    let jsw = internals(ctx).ok_or(rquickjs::Error::Unknown)?;
+    let hooks: rquickjs::Array = jsw.get("onStart")?;
+    for hook in hooks.iter::<Function>() {
+        hook?.call::<_, ()>(())?;
+    }
+    Ok(())
+}
+
+/// Why the event loop stopped early.
+pub enum Stop<'js> {
+    /// A timer callback threw.
+    Thrown(rquickjs::Error),
+    /// A promise was rejected and nothing handled it.
+    Unhandled(Value<'js>),
+}
+
+/// Runs promise jobs until none is left, then reports a rejection nobody handled.
+pub fn drain_jobs<'js>(ctx: &Ctx<'js>) -> Result<(), Stop<'js>> {
+    while ctx.execute_pending_job() {}
+    let jsw = internals(ctx).ok_or(Stop::Thrown(rquickjs::Error::Unknown))?;
+    let take: Function = jsw.get("takeUnhandled").map_err(Stop::Thrown)?;
+    let found: Option<rquickjs::Array> = take.call(()).map_err(Stop::Thrown)?;
+    match found {
+        Some(a) => Err(Stop::Unhandled(a.get(0).map_err(Stop::Thrown)?)),
+        None => Ok(()),
+    }
+}
+
+/// Waits for and fires the next timer; false when nothing is left to wait for.
+pub fn run_timer<'js>(ctx: &Ctx<'js>) -> Result<bool, Stop<'js>> {
+    let jsw = internals(ctx).ok_or(Stop::Thrown(rquickjs::Error::Unknown))?;
+    timers::run_next(ctx, &jsw).map_err(Stop::Thrown)
+}
+
+/// Tells the JS side about a promise rejected without a handler, or a handler
+/// added later.
+pub fn track_rejection<'js>(ctx: &Ctx<'js>, promise: Value<'js>, reason: Value<'js>, handled: bool) {
+    if let Some(jsw) = internals(ctx)
+        && let Ok(track) = jsw.get::<_, Function>("trackRejection")
+    {
+        let _ = track.call::<_, ()>((promise, reason, handled));
+    }
 }
 
 /// The status the program asked to exit with once it finished normally.
-pub fn exit_code(_ctx: &Ctx<'_>) -> i32 {
-    0
+pub fn exit_code(ctx: &Ctx<'_>) -> i32 {
+    internals(ctx)
+        .and_then(|jsw| jsw.get::<_, Function>("exitStatus").ok())
+        .and_then(|f| f.call::<_, i32>(()).ok())
+        .unwrap_or(0)
+}
+
+/// Prints a rejection nobody handled.
+pub fn report_unhandled<'js>(ctx: &Ctx<'js>, reason: Value<'js>) {
+    let reported = internals(ctx)
+        .and_then(|jsw| jsw.get::<_, Function>("reportUnhandled").ok())
+        .map(|f| f.call::<_, ()>((reason,)));
+    if !matches!(reported, Some(Ok(()))) {
+        let _ = ctx.catch();
+        crate::io::write(2, b"Uncaught (in promise) (the reason could not be printed)\n");
+    }
 }
 
 /// `[state, value]` of a promise for the formatter: 0 pending, 1 fulfilled, 2 rejected.
@@ -88,4 +170,10 @@ fn promise_state<'js>(p: rquickjs::Promise<'js>) -> rquickjs::Result<rquickjs::A
     out.set(0, state)?;
     out.set(1, value)?;
     Ok(out)
+}
+
+/// The bytes of a Uint8Array, copied out.
+pub(crate) fn bytes_of(array: &rquickjs::TypedArray<'_, u8>) -> Vec<u8> {
+    // SAFETY: the slice is copied before any JS can run and detach or resize the buffer.
+    unsafe { array.as_bytes() }.map(<[u8]>::to_vec).unwrap_or_default()
 }

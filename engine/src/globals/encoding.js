@@ -1,0 +1,147 @@
+// TextEncoder, TextDecoder (UTF-8, with the Encoding Standard's BOM handling,
+// fatal mode and streaming), atob and btoa.
+(jsw) => {
+  "use strict";
+  const labels = new Set(["utf-8", "utf8", "unicode-1-1-utf-8", "unicode11utf8", "unicode20utf8", "x-unicode20utf8"]);
+
+  function bytesOf(input) {
+    if (input === undefined) return new Uint8Array(0);
+    if (input instanceof Uint8Array) return input;
+    if (ArrayBuffer.isView(input)) return new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
+    if (input instanceof ArrayBuffer || Object.prototype.toString.call(input) === "[object SharedArrayBuffer]") {
+      return new Uint8Array(input);
+    }
+    throw new TypeError('The "input" argument must be an instance of ArrayBuffer or ArrayBufferView');
+  }
+
+  // Length of the prefix of `b` that ends on a complete UTF-8 sequence; the rest
+  // may be completed by the next chunk of a stream.
+  function completePrefix(b) {
+    const n = b.length;
+    for (let back = 1; back <= Math.min(3, n); back++) {
+      const byte = b[n - back];
+      if ((byte & 0xc0) === 0x80) continue;
+      const need = byte >= 0xf0 && byte <= 0xf4 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc2 && byte < 0xe0 ? 2 : 1;
+      return back < need ? n - back : n;
+    }
+    return n;
+  }
+
+  class TextEncoder {
+    get encoding() {
+      return "utf-8";
+    }
+    encode(input = "") {
+      return jsw.utf8Encode(String(input).toWellFormed());
+    }
+    encodeInto(source, destination) {
+      if (!(destination instanceof Uint8Array)) throw new TypeError('The "dest" argument must be an instance of Uint8Array');
+      const [read, bytes] = jsw.utf8EncodePrefix(String(source).toWellFormed(), destination.length);
+      destination.set(bytes);
+      return { read, written: bytes.length };
+    }
+  }
+  Object.defineProperty(TextEncoder.prototype, Symbol.toStringTag, { value: "TextEncoder" });
+
+  class TextDecoder {
+    #fatal;
+    #ignoreBOM;
+    #pending = new Uint8Array(0);
+    #started = false;
+    constructor(label = "utf-8", options = {}) {
+      const name = String(label).trim().toLowerCase();
+      if (!labels.has(name)) throw new RangeError(`The "${label}" encoding is not supported`);
+      this.#fatal = Boolean(options && options.fatal);
+      this.#ignoreBOM = Boolean(options && options.ignoreBOM);
+    }
+    get encoding() {
+      return "utf-8";
+    }
+    get fatal() {
+      return this.#fatal;
+    }
+    get ignoreBOM() {
+      return this.#ignoreBOM;
+    }
+    decode(input, options = {}) {
+      const stream = Boolean(options && options.stream);
+      let bytes = bytesOf(input);
+      if (this.#pending.length > 0) {
+        const joined = new Uint8Array(this.#pending.length + bytes.length);
+        joined.set(this.#pending);
+        joined.set(bytes, this.#pending.length);
+        bytes = joined;
+      }
+      let end = bytes.length;
+      if (stream) {
+        end = completePrefix(bytes);
+        this.#pending = bytes.slice(end);
+      } else {
+        this.#pending = new Uint8Array(0);
+      }
+      let text;
+      try {
+        text = jsw.utf8Decode(end === bytes.length ? bytes : bytes.subarray(0, end), this.#fatal);
+      } catch (e) {
+        this.#pending = new Uint8Array(0);
+        this.#started = false;
+        throw e;
+      }
+      if (!this.#started && text.length > 0) {
+        if (!this.#ignoreBOM && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+        this.#started = true;
+      }
+      if (!stream) this.#started = false;
+      return text;
+    }
+  }
+  Object.defineProperty(TextDecoder.prototype, Symbol.toStringTag, { value: "TextDecoder" });
+
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  const lookup = new Map(Array.from(alphabet, (c, i) => [c, i]));
+
+  function btoa(data) {
+    if (arguments.length === 0) throw new TypeError('The "data" argument must be specified');
+    const s = String(data);
+    let out = "";
+    for (let i = 0; i < s.length; i += 3) {
+      const a = s.charCodeAt(i);
+      const b = i + 1 < s.length ? s.charCodeAt(i + 1) : 0;
+      const c = i + 2 < s.length ? s.charCodeAt(i + 2) : 0;
+      if (a > 255 || b > 255 || c > 255) throw new jsw.DOMException("Invalid character", "InvalidCharacterError");
+      const n = (a << 16) | (b << 8) | c;
+      out += alphabet[n >> 18] + alphabet[(n >> 12) & 63];
+      out += i + 1 < s.length ? alphabet[(n >> 6) & 63] : "=";
+      out += i + 2 < s.length ? alphabet[n & 63] : "=";
+    }
+    return out;
+  }
+
+  function atob(data) {
+    if (arguments.length === 0) throw new TypeError('The "data" argument must be specified');
+    let s = String(data).replace(/[\t\n\f\r ]/g, "");
+    if (s.length % 4 === 0) s = s.replace(/={1,2}$/, "");
+    if (s.length % 4 === 1 || /[^A-Za-z0-9+/]/.test(s)) {
+      throw new jsw.DOMException("The string to be decoded is not correctly encoded.", "InvalidCharacterError");
+    }
+    let out = "";
+    let buffer = 0;
+    let bits = 0;
+    for (const c of s) {
+      buffer = (buffer << 6) | lookup.get(c);
+      bits += 6;
+      if (bits >= 8) {
+        bits -= 8;
+        out += String.fromCharCode((buffer >> bits) & 255);
+      }
+    }
+    return out;
+  }
+
+  const define = (name, value) =>
+    Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
+  define("TextEncoder", TextEncoder);
+  define("TextDecoder", TextDecoder);
+  define("btoa", btoa);
+  define("atob", atob);
+};

@@ -1,0 +1,21 @@
+// Promise rejections that nothing handles. QuickJS reports a rejection without a
+// handler and, if a handler comes later, its handling; whatever is still unhandled
+// once the promise jobs have run is an error, as in Node: reported, exit status 1.
+(jsw) => {
+  "use strict";
+  const pending = new Map();
+  jsw.trackRejection = (promise, reason, handled) => {
+    if (handled) pending.delete(promise);
+    else pending.set(promise, reason);
+  };
+  jsw.takeUnhandled = () => {
+    for (const reason of pending.values()) {
+      pending.clear();
+      return [reason];
+    }
+    return undefined;
+  };
+  jsw.reportUnhandled = (reason) => {
+    jsw.write(2, `Uncaught (in promise) ${jsw.inspect(reason)}\n`);
+  };
+};

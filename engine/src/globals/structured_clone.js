@@ -1,0 +1,91 @@
+// structuredClone: the HTML structured clone algorithm for the types a JS program
+// can hold here. Functions, symbols, WeakMaps and the like throw DataCloneError.
+(jsw) => {
+  "use strict";
+  const typedArrays = [Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array,
+    Float32Array, Float64Array, BigInt64Array, BigUint64Array];
+  const errorTypes = { Error, EvalError, RangeError, ReferenceError, SyntaxError, TypeError, URIError };
+
+  function fail(what) {
+    throw new jsw.DOMException(`${what} could not be cloned.`, "DataCloneError");
+  }
+
+  function clone(value, memory) {
+    if (typeof value === "symbol") fail(value.toString());
+    if (typeof value === "function") fail(`${value.toString().split("\n")[0].slice(0, 60)}`);
+    if (value === null || typeof value !== "object") return value;
+    if (memory.has(value)) return memory.get(value);
+    const tag = Object.prototype.toString.call(value).slice(8, -1);
+    let out;
+    switch (tag) {
+      case "Boolean": out = Object(Boolean.prototype.valueOf.call(value)); break;
+      case "Number": out = Object(Number.prototype.valueOf.call(value)); break;
+      case "String": out = Object(String.prototype.valueOf.call(value)); break;
+      case "BigInt": out = Object(BigInt.prototype.valueOf.call(value)); break;
+      case "Date": out = new Date(value.getTime()); break;
+      case "RegExp": out = new RegExp(value.source, value.flags); break;
+      case "ArrayBuffer": out = value.slice(0); break;
+      case "DataView": {
+        const buffer = clone(value.buffer, memory);
+        out = new DataView(buffer, value.byteOffset, value.byteLength);
+        break;
+      }
+      case "Map": {
+        out = new Map();
+        memory.set(value, out);
+        for (const [k, v] of value) out.set(clone(k, memory), clone(v, memory));
+        return out;
+      }
+      case "Set": {
+        out = new Set();
+        memory.set(value, out);
+        for (const v of value) out.add(clone(v, memory));
+        return out;
+      }
+      case "Error": {
+        const name = value.name;
+        const Type = Object.hasOwn(errorTypes, name) ? errorTypes[name] : Error;
+        out = Object.create(Type.prototype);
+        memory.set(value, out);
+        const define = (k, v) => Object.defineProperty(out, k, { value: v, writable: true, configurable: true, enumerable: false });
+        if (value.message !== undefined) define("message", String(value.message));
+        if (typeof value.stack === "string") define("stack", value.stack);
+        if ("cause" in value) define("cause", clone(value.cause, memory));
+        return out;
+      }
+      case "Array": {
+        out = new Array(value.length);
+        memory.set(value, out);
+        for (const k of Object.keys(value)) out[k] = clone(value[k], memory);
+        return out;
+      }
+      case "Object": {
+        if (value instanceof Promise || value instanceof WeakMap || value instanceof WeakSet || value instanceof WeakRef) fail(tag);
+        out = {};
+        memory.set(value, out);
+        for (const k of Object.keys(value)) out[k] = clone(value[k], memory);
+        return out;
+      }
+      default: {
+        const T = typedArrays.find((C) => value instanceof C);
+        if (T !== undefined) {
+          const buffer = clone(value.buffer, memory);
+          out = new T(buffer, value.byteOffset, value.length);
+          break;
+        }
+        fail(`#<${tag}>`);
+      }
+    }
+    memory.set(value, out);
+    return out;
+  }
+
+  function structuredClone(value, options) {
+    if (arguments.length === 0) throw new TypeError('The "value" argument must be specified');
+    if (options !== undefined && options !== null && options.transfer !== undefined && options.transfer.length > 0) {
+      throw new jsw.DOMException("Transferring objects is not supported", "DataCloneError");
+    }
+    return clone(value, new Map());
+  }
+  Object.defineProperty(globalThis, "structuredClone", { value: structuredClone, writable: true, configurable: true, enumerable: true });
+};

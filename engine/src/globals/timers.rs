@@ -1,0 +1,66 @@
+//! Timers and the event loop. The timer queue itself is JS (timers.js); this side
+//! owns the clock and the waiting.
+//!
+//! Time for timers and `performance.now()` is milliseconds since the run started.
+//! At build time the clock is virtual: when only timers are left, it jumps to the
+//! next one instead of sleeping, so a top level that awaits a timer builds at once
+//! and always the same way. Timers still pending when the build ends are carried
+//! into the snapshot and fire at run time, their remaining delay counted from start.
+
+use std::cell::Cell;
+
+use rquickjs::{Ctx, Function, Object};
+
+use crate::{phase, wasi};
+
+thread_local! {
+    /// Monotonic nanoseconds at the start of the run.
+    static ORIGIN: Cell<u64> = const { Cell::new(0) };
+    /// The build's virtual clock, in milliseconds.
+    static VIRTUAL_MS: Cell<f64> = const { Cell::new(0.0) };
+}
+
+pub fn now_ms() -> f64 {
+    if phase::is_build() {
+        VIRTUAL_MS.get()
+    } else {
+        wasi::monotonic_ns().saturating_sub(ORIGIN.get()) as f64 / 1e6
+    }
+}
+
+/// Called at `_start`, before any program code: the run's time begins now.
+pub fn start() {
+    ORIGIN.set(wasi::monotonic_ns());
+}
+
+/// The virtual time the build ended at, to rebase carried-over timers.
+pub fn build_end_ms() -> f64 {
+    VIRTUAL_MS.get()
+}
+
+pub fn init<'js>(ctx: &Ctx<'js>, jsw: &Object<'js>) -> rquickjs::Result<()> {
+    jsw.set("now", Function::new(ctx.clone(), now_ms)?)?;
+    jsw.set("wallClockMs", Function::new(ctx.clone(), || wasi::realtime_ns() as f64 / 1e6)?)?;
+    super::eval_part(ctx, jsw, "timers", include_str!("timers.js"))
+}
+
+/// Waits for the next timer and fires it. Returns false when no timer is pending.
+pub fn run_next(ctx: &Ctx<'_>, jsw: &Object<'_>) -> rquickjs::Result<bool> {
+    let due: Function = jsw.get("nextTimerDelay")?;
+    let delay: f64 = due.call(())?;
+    if delay < 0.0 {
+        return Ok(false);
+    }
+    if delay > 0.0 {
+        if phase::is_build() {
+            VIRTUAL_MS.set(VIRTUAL_MS.get() + delay);
+        } else {
+            crate::io::flush();
+            std::thread::sleep(std::time::Duration::from_secs_f64(delay / 1000.0));
+        }
+    }
+    let fire: Function = jsw.get("fireTimer")?;
+    let _ = ctx;
+    fire.call::<_, ()>(())?;
+    Ok(true)
+}

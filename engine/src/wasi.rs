@@ -1,0 +1,78 @@
+//! The few WASI calls the runtime makes itself. They go straight to the imports,
+//! not through wasi-libc, because libc caches what it reads (environment, ...) and
+//! anything read during the build would then be frozen into the snapshot.
+
+#[link(wasm_import_module = "wasi_snapshot_preview1")]
+unsafe extern "C" {
+    #[link_name = "random_get"]
+    fn wasi_random_get(buf: *mut u8, len: usize) -> u16;
+    #[link_name = "args_sizes_get"]
+    fn wasi_args_sizes_get(count: *mut usize, size: *mut usize) -> u16;
+    #[link_name = "args_get"]
+    fn wasi_args_get(ptrs: *mut *mut u8, buf: *mut u8) -> u16;
+    #[link_name = "environ_sizes_get"]
+    fn wasi_environ_sizes_get(count: *mut usize, size: *mut usize) -> u16;
+    #[link_name = "environ_get"]
+    fn wasi_environ_get(ptrs: *mut *mut u8, buf: *mut u8) -> u16;
+    #[link_name = "clock_time_get"]
+    fn wasi_clock_time_get(id: u32, precision: u64, time: *mut u64) -> u16;
+}
+
+const CLOCK_REALTIME: u32 = 0;
+const CLOCK_MONOTONIC: u32 = 1;
+
+/// Fills `buf` from the host's secure random source.
+pub fn random(buf: &mut [u8]) {
+    // A host that cannot give randomness leaves zeros; there is no better answer.
+    unsafe { wasi_random_get(buf.as_mut_ptr(), buf.len()) };
+}
+
+fn string_list(sizes: unsafe extern "C" fn(*mut usize, *mut usize) -> u16, get: unsafe extern "C" fn(*mut *mut u8, *mut u8) -> u16) -> Vec<String> {
+    let (mut count, mut size) = (0usize, 0usize);
+    if unsafe { sizes(&mut count, &mut size) } != 0 {
+        return Vec::new();
+    }
+    let mut ptrs = vec![std::ptr::null_mut::<u8>(); count];
+    let mut buf = vec![0u8; size];
+    if unsafe { get(ptrs.as_mut_ptr(), buf.as_mut_ptr()) } != 0 {
+        return Vec::new();
+    }
+    let base = buf.as_ptr() as usize;
+    ptrs.iter()
+        .map(|&p| {
+            let start = p as usize - base;
+            let len = buf[start..].iter().position(|&b| b == 0).unwrap_or(buf.len() - start);
+            String::from_utf8_lossy(&buf[start..start + len]).into_owned()
+        })
+        .collect()
+}
+
+pub fn args() -> Vec<String> {
+    string_list(wasi_args_sizes_get, wasi_args_get)
+}
+
+pub fn environ() -> Vec<(String, String)> {
+    string_list(wasi_environ_sizes_get, wasi_environ_get)
+        .into_iter()
+        .map(|kv| match kv.split_once('=') {
+            Some((k, v)) => (k.to_string(), v.to_string()),
+            None => (kv, String::new()),
+        })
+        .collect()
+}
+
+fn clock(id: u32) -> u64 {
+    let mut t = 0u64;
+    unsafe { wasi_clock_time_get(id, 1000, &mut t) };
+    t
+}
+
+/// Nanoseconds of the host's monotonic clock.
+pub fn monotonic_ns() -> u64 {
+    clock(CLOCK_MONOTONIC)
+}
+
+/// Nanoseconds since the Unix epoch.
+pub fn realtime_ns() -> u64 {
+    clock(CLOCK_REALTIME)
+}

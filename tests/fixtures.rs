@@ -9,6 +9,8 @@
 //!   prints (build-time output, errors) and its status; without them compile must
 //!   succeed silently. A failed compile must leave no module behind.
 //! - `compile.args`: extra flags for `jsw compile`, one per line
+//! - `oracle`: Node.js produced the expected output; the test runs the program
+//!   under Node again (tests/support/oracle.mjs) and checks it still agrees
 //!
 //! One named test per folder; a mismatch prints a line diff.
 
@@ -96,6 +98,9 @@ fn run_fixture(dir: &Path) -> Result<(), Failed> {
         let _ = pipe.write_all(&stdin);
     }
     let out = child.wait_with_output()?;
+    if dir.join("oracle").exists() {
+        check_oracle(&mut problems, dir, entry, &stdin);
+    }
     compare(&mut problems, "stdout", &read_opt(dir, "expected.stdout").unwrap_or_default(), &String::from_utf8_lossy(&out.stdout));
     compare(&mut problems, "stderr", &read_opt(dir, "expected.stderr").unwrap_or_default(), &String::from_utf8_lossy(&out.stderr));
     let want = status_of(dir, "expected.status");
@@ -128,4 +133,33 @@ fn compare(problems: &mut Vec<String>, what: &str, expected: &str, actual: &str)
 
 fn finish(problems: Vec<String>) -> Result<(), Failed> {
     if problems.is_empty() { Ok(()) } else { Err(problems.join("\n").into()) }
+}
+
+/// Node, running the same program with the same args, env and stdin, must print
+/// exactly the expected stdout and exit with the expected status.
+fn check_oracle(problems: &mut Vec<String>, dir: &Path, entry: &str, stdin: &[u8]) {
+    let oracle = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/support/oracle.mjs");
+    let mut node = Command::new("node");
+    node.current_dir(dir).arg("--no-warnings").arg(&oracle).arg(entry).args(lines(dir, "args"));
+    for pair in lines(dir, "env") {
+        if let Some((k, v)) = pair.split_once('=') {
+            node.env(k, v);
+        }
+    }
+    node.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    let Ok(mut child) = node.spawn() else {
+        eprintln!("note: node is not installed; the oracle check of {} is skipped", dir.display());
+        return;
+    };
+    {
+        use std::io::Write;
+        let _ = child.stdin.take().unwrap().write_all(stdin);
+    }
+    let Ok(out) = child.wait_with_output() else { return };
+    let expected = read_opt(dir, "expected.stdout").unwrap_or_default();
+    compare(problems, "node's stdout (oracle)", &expected, &String::from_utf8_lossy(&out.stdout));
+    let want = status_of(dir, "expected.status");
+    if out.status.code() != Some(want) {
+        problems.push(format!("node exited with {:?}, expected {want}: {}", out.status.code(), String::from_utf8_lossy(&out.stderr)));
+    }
 }

@@ -4,6 +4,7 @@
 (jsw) => {
   "use strict";
 
+  const customInspect = Symbol.for("nodejs.util.inspect.custom");
   const defaults = { depth: 2, breakLength: 80, compact: 3, maxArrayLength: 100, maxStringLength: 10000 };
 
   const identifier = /^[a-zA-Z_][a-zA-Z_0-9]*$/;
@@ -126,6 +127,17 @@
         ctx.circular.set(value, index);
       }
       return `[Circular *${index}]`;
+    }
+    const custom = value[customInspect];
+    if (typeof custom === "function" && custom !== inspect) {
+      const options = Object.assign({}, ctx, { depth: ctx.depth - depth, seen: undefined, circular: undefined });
+      const result = custom.call(value, ctx.depth - depth, options, inspect);
+      if (result !== value) {
+        if (typeof result === "string") {
+          return ctx.indentationLvl === 0 ? result : result.split("\n").join("\n" + " ".repeat(ctx.indentationLvl));
+        }
+        return formatValue(ctx, result, depth);
+      }
     }
     return formatRaw(ctx, value, depth, typedArrayEntry);
   }
@@ -557,6 +569,8 @@
     return out;
   }
 
+  inspect.custom = customInspect;
+  inspect.defaultOptions = defaults;
   jsw.inspect = inspect;
   jsw.format = format;
 

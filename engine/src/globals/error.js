@@ -22,10 +22,15 @@
     const loc = `${file}:${line}:${column}`;
     return fn ? `${fn} (${loc})` : loc;
   };
+  // The runtime's own JS (files named jsw:...) and the native calls it makes are
+  // not the program's business: leave them out of traces.
+  const internal = (site) => site !== undefined && !site.isNative() && String(site.getFileName()).startsWith("jsw:");
+  const userFrames = (sites) =>
+    sites.filter((site, i) => !internal(site) && !(site.isNative() && (internal(sites[i + 1]) || internal(sites[i - 1]))));
   Error.prepareStackTrace = (err, sites) => {
     const head = header(err);
     if (err !== null && typeof err === "object") headers.set(err, head);
-    return head + sites.map((s) => `\n    at ${frame(s)}`).join("");
+    return head + userFrames(sites).map((s) => `\n    at ${frame(s)}`).join("");
   };
   // The stack with the header the error has now (e.g. after `this.name = ...`).
   jsw.currentStack = (err, stack) => {

@@ -16,6 +16,7 @@ mod process;
 pub mod random;
 mod structured_clone;
 pub mod timers;
+mod url;
 
 use std::cell::RefCell;
 
@@ -50,6 +51,7 @@ pub fn init(ctx: &Ctx<'_>, entry: &str) -> rquickjs::Result<()> {
     encoding::init(ctx, &jsw)?;
     io::init(ctx, &jsw)?;
     structured_clone::init(ctx, &jsw)?;
+    url::init(ctx, &jsw)?;
     eval_part(ctx, &jsw, "rejections", include_str!("rejections.js"))?;
     INTERNALS.set(Some(Persistent::save(ctx, jsw)));
     Ok(())

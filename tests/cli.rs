@@ -138,10 +138,18 @@ fn run_reports_a_missing_module() {
 
 #[test]
 fn same_input_gives_byte_identical_modules() {
+    // Time and randomness used by the top level must not make builds differ.
     let dir = tempfile::tempdir().unwrap();
-    let src = fixtures().join("heavy-top-level/app.ts");
-    let a = compile(dir.path(), &["-q", src.to_str().unwrap(), "-o", "a.wasm"]);
-    let b = compile(dir.path(), &["-q", src.to_str().unwrap(), "-o", "b.wasm"]);
+    write(
+        dir.path(),
+        "app.js",
+        "const made = [Date.now(), performance.now(), Math.random(), crypto.randomUUID(), new Date().toString()];\n\
+         const table = Array.from({ length: 5000 }, (_, i) => ({ i, r: Math.random() }));\n\
+         setTimeout(() => {}, 10);\n\
+         export function main() { console.log(made.length, table.length); }\n",
+    );
+    let a = compile(dir.path(), &["-q", "app.js", "-o", "a.wasm"]);
+    let b = compile(dir.path(), &["-q", "app.js", "-o", "b.wasm"]);
     assert!(a.status.success() && b.status.success());
     let a = std::fs::read(dir.path().join("a.wasm")).unwrap();
     let b = std::fs::read(dir.path().join("b.wasm")).unwrap();
@@ -196,4 +204,113 @@ fn modules_run_unchanged_under_node_wasi() {
         assert_eq!(text(&node.stdout), expected, "{case} under node:wasi; stderr: {}", text(&node.stderr));
         assert_eq!(node.status.code(), Some(0), "{case}");
     }
+}
+
+/// Compiles `source` (as app.js) in a temp dir and returns the dir.
+fn compiled(source: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "app.js", source);
+    let out = compile(dir.path(), &["-q", "app.js", "-o", "app.wasm"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    dir
+}
+
+fn run_in(dir: &Path, extra: &[&str]) -> Output {
+    jsw().current_dir(dir).args(["run", "app.wasm"]).args(extra).output().unwrap()
+}
+
+#[test]
+fn randomness_is_fresh_at_every_run_of_a_snapshot() {
+    // The top level draws too: those values are frozen at build time by design,
+    // but main's must differ between runs.
+    let dir = compiled(
+        "const atBuild = Math.random();\n\
+         export function main() {\n\
+           const bytes = crypto.getRandomValues(new Uint8Array(8)).join(',');\n\
+           console.log(Math.random(), Math.random() !== atBuild, crypto.randomUUID(), bytes);\n\
+         }\n",
+    );
+    let a = text(&run_in(dir.path(), &[]).stdout);
+    let b = text(&run_in(dir.path(), &[]).stdout);
+    assert_ne!(a, b, "two runs printed the same random values");
+    let fields: Vec<&str> = a.split_whitespace().collect();
+    assert_eq!(fields[1], "true");
+    let uuid = fields[2];
+    assert_eq!(uuid.len(), 36);
+    assert_eq!(&uuid[14..15], "4", "version 4 UUID: {uuid}");
+    assert!("89ab".contains(&uuid[19..20]), "RFC 4122 variant: {uuid}");
+}
+
+#[test]
+fn clocks_run_at_run_time_and_stand_still_at_build_time() {
+    let dir = compiled(
+        "const builtAt = Date.now();\n\
+         const perfAtBuild = performance.now();\n\
+         export function main() {\n\
+           console.log(builtAt, perfAtBuild, Date.now() > builtAt + 1e12, performance.now() < 10000);\n\
+         }\n",
+    );
+    let out = text(&run_in(dir.path(), &[]).stdout);
+    assert_eq!(out, "0 0 true true\n");
+}
+
+#[test]
+fn build_environment_does_not_leak_into_the_module() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "app.js",
+        "const atBuild = JSON.stringify([process.argv.length, Object.keys(process.env)]);\n\
+         export function main() { console.log(atBuild, process.env.SECRET); }\n",
+    );
+    let out = jsw()
+        .current_dir(dir.path())
+        .env("SECRET", "from-the-build-machine")
+        .args(["compile", "-q", "app.js", "-o", "app.wasm"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let run = run_in(dir.path(), &["--env", "SECRET=given-at-run-time"]);
+    assert_eq!(text(&run.stdout), "[2,[]] given-at-run-time\n");
+    let wasm = std::fs::read(dir.path().join("app.wasm")).unwrap();
+    assert!(!wasm.windows(22).any(|w| w == b"from-the-build-machine"));
+}
+
+#[test]
+fn exit_status_reaches_every_host() {
+    let dir = compiled("export function main() { console.log('bye'); process.exit(42); }\n");
+    let out = run_in(dir.path(), &[]);
+    assert_eq!(out.status.code(), Some(42));
+    assert_eq!(text(&out.stdout), "bye\n");
+    if Command::new("node").arg("--version").output().is_ok() {
+        let node = Command::new("node")
+            .arg("--no-warnings")
+            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/support/node-wasi.mjs"))
+            .arg(dir.path().join("app.wasm"))
+            .output()
+            .unwrap();
+        assert_eq!(node.status.code(), Some(42));
+        assert_eq!(text(&node.stdout), "bye\n");
+    }
+}
+
+#[test]
+fn args_and_env_are_passed_by_jsw_run() {
+    let dir = compiled("export function main() { console.log(JSON.stringify([process.argv.slice(2), process.env.K, process.env.OTHER])); }\n");
+    let out = run_in(dir.path(), &["--env", "K=v=1", "--", "a", "b c"]);
+    assert_eq!(text(&out.stdout), "[[\"a\",\"b c\"],\"v=1\",null]\n");
+    let bad = run_in(dir.path(), &["--env", "NOEQUALS"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert_eq!(text(&bad.stderr), "error: --env NOEQUALS: expected NAME=VALUE\n");
+}
+
+#[test]
+fn the_runtime_exposes_no_host_file_access() {
+    let dir = tempfile::tempdir().unwrap();
+    // No fs API is part of the runtime; a module gets host directories only through
+    // `jsw run --dir`, and nothing is given by default.
+    write(dir.path(), "app.js", "export function main() { console.log(typeof require, typeof Deno, typeof process.binding); }\n");
+    assert!(compile(dir.path(), &["-q", "app.js", "-o", "app.wasm"]).status.success());
+    let out = run_in(dir.path(), &[]);
+    assert_eq!(text(&out.stdout), "undefined undefined undefined\n");
 }

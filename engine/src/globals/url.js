@@ -308,6 +308,13 @@
     return { scheme: "", username: "", password: "", host: null, port: null, path: [], opaque: null, query: null, fragment: null };
   }
 
+  function copyAuthority(url, base) {
+    url.username = base.username;
+    url.password = base.password;
+    url.host = base.host;
+    url.port = base.port;
+  }
+
   function shortenPath(url) {
     if (url.scheme === "file:" && url.path.length === 1 && isWindowsDriveLetter(url.path[0], true)) return;
     url.path.pop();
@@ -405,10 +412,7 @@
           if (c === "/") state = "relative slash";
           else if (isSpecialScheme(url.scheme) && c === "\\") state = "relative slash";
           else {
-            url.username = base.username;
-            url.password = base.password;
-            url.host = base.host;
-            url.port = base.port;
+            copyAuthority(url, base);
             url.path = base.path.slice();
             url.query = base.query;
             if (c === "?") {
@@ -429,10 +433,7 @@
           if (isSpecialScheme(url.scheme) && (c === "/" || c === "\\")) state = "special authority ignore slashes";
           else if (c === "/") state = "authority";
           else {
-            url.username = base.username;
-            url.password = base.password;
-            url.host = base.host;
-            url.port = base.port;
+            copyAuthority(url, base);
             state = "path";
             p--;
           }

@@ -21,38 +21,70 @@ fn main() {
         std::fs::copy(&prebuilt, &dest).unwrap_or_else(|e| panic!("copying {prebuilt}: {e}"));
         return;
     }
-    for path in ["engine/src", "engine/Cargo.toml", "Cargo.toml", "Cargo.lock", ".cargo/config.toml"] {
+    for path in [
+        "engine/src",
+        "engine/Cargo.toml",
+        "Cargo.toml",
+        "Cargo.lock",
+        ".cargo/config.toml",
+    ] {
         println!("cargo:rerun-if-changed={}", root.join(path).display());
     }
 
     // OUT_DIR is <target>/<profile>/build/jsw-<hash>/out: share one engine build
     // between the compiler's debug, release and test builds.
-    let target_root = out_dir.ancestors().nth(4).unwrap_or(&out_dir).join("engine");
+    let target_root = out_dir
+        .ancestors()
+        .nth(4)
+        .unwrap_or(&out_dir)
+        .join("engine");
     let sysroot = target_root.join("wasi-sysroot");
     make_sysroot(&sysroot);
 
     let cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut cmd = Command::new(cargo);
     cmd.env_clear();
-    for key in ["PATH", "HOME", "CARGO_HOME", "RUSTUP_HOME", "RUSTUP_TOOLCHAIN", "CARGO_MAKEFLAGS", "TMPDIR"] {
+    for key in [
+        "PATH",
+        "HOME",
+        "CARGO_HOME",
+        "RUSTUP_HOME",
+        "RUSTUP_TOOLCHAIN",
+        "CARGO_MAKEFLAGS",
+        "TMPDIR",
+    ] {
         if let Some(v) = env::var_os(key) {
             cmd.env(key, v);
         }
     }
-    cmd.args(["build", "--locked", "-p", "jsw-engine", "--target", "wasm32-wasip1", "--profile", "engine"])
-        .arg("--manifest-path")
-        .arg(root.join("Cargo.toml"))
-        .arg("--target-dir")
-        .arg(&target_root)
-        .current_dir(&root)
-        // rquickjs-sys would otherwise download a wasi-sdk; the system clang is used instead.
-        .env("RQUICKJS_SYS_NO_WASI_SDK", "1")
-        .env("CC_wasm32_wasip1", tool("clang-19"))
-        .env("AR_wasm32_wasip1", tool("llvm-ar-19"))
-        .env("CFLAGS_wasm32_wasip1", format!("--sysroot={}", sysroot.display()));
+    cmd.args([
+        "build",
+        "--locked",
+        "-p",
+        "jsw-engine",
+        "--target",
+        "wasm32-wasip1",
+        "--profile",
+        "engine",
+    ])
+    .arg("--manifest-path")
+    .arg(root.join("Cargo.toml"))
+    .arg("--target-dir")
+    .arg(&target_root)
+    .current_dir(&root)
+    // rquickjs-sys would otherwise download a wasi-sdk; the system clang is used instead.
+    .env("RQUICKJS_SYS_NO_WASI_SDK", "1")
+    .env("CC_wasm32_wasip1", tool("clang-19"))
+    .env("AR_wasm32_wasip1", tool("llvm-ar-19"))
+    .env(
+        "CFLAGS_wasm32_wasip1",
+        format!("--sysroot={}", sysroot.display()),
+    );
     let status = cmd.status().expect("running cargo for the engine");
     if !status.success() {
-        panic!("building the engine for wasm32-wasip1 failed (run scripts/setup.sh to install its toolchain)");
+        panic!(
+            "building the engine for wasm32-wasip1 failed (run scripts/setup.sh to install its toolchain)"
+        );
     }
     let built = target_root.join("wasm32-wasip1/engine/jsw-engine.wasm");
     std::fs::copy(&built, &dest).unwrap_or_else(|e| panic!("copying {}: {e}", built.display()));
@@ -63,7 +95,9 @@ fn tool(name: &str) -> String {
         .map(|paths| env::split_paths(&paths).any(|dir| dir.join(name).is_file()))
         .unwrap_or(false);
     if !found {
-        panic!("`{name}` is not installed: run scripts/setup.sh (it installs clang-19, llvm-19 and wasi-libc)");
+        panic!(
+            "`{name}` is not installed: run scripts/setup.sh (it installs clang-19, llvm-19 and wasi-libc)"
+        );
     }
     name.to_string()
 }
@@ -72,7 +106,10 @@ fn tool(name: &str) -> String {
 /// Debian installs wasi-libc under the multiarch name wasm32-wasi. Without both names
 /// clang silently falls back to the host's glibc headers.
 fn make_sysroot(sysroot: &Path) {
-    for (kind, source) in [("include", "/usr/include/wasm32-wasi"), ("lib", "/usr/lib/wasm32-wasi")] {
+    for (kind, source) in [
+        ("include", "/usr/include/wasm32-wasi"),
+        ("lib", "/usr/lib/wasm32-wasi"),
+    ] {
         if !Path::new(source).is_dir() {
             panic!("{source} is missing: run scripts/setup.sh (it installs wasi-libc)");
         }

@@ -19,7 +19,12 @@ fn text(bytes: &[u8]) -> String {
 }
 
 fn compile(dir: &Path, args: &[&str]) -> Output {
-    jsw().current_dir(dir).arg("compile").args(args).output().unwrap()
+    jsw()
+        .current_dir(dir)
+        .arg("compile")
+        .args(args)
+        .output()
+        .unwrap()
 }
 
 fn write(dir: &Path, name: &str, contents: &str) -> PathBuf {
@@ -43,7 +48,10 @@ fn compile_missing_input_is_an_error_naming_the_file() {
     let dir = tempfile::tempdir().unwrap();
     let out = compile(dir.path(), &["nope.ts", "-o", "out.wasm"]);
     assert_eq!(out.status.code(), Some(1));
-    assert_eq!(text(&out.stderr), "error: cannot read nope.ts\n  caused by: No such file or directory (os error 2)\n");
+    assert_eq!(
+        text(&out.stderr),
+        "error: cannot read nope.ts\n  caused by: No such file or directory (os error 2)\n"
+    );
     assert!(!dir.path().join("out.wasm").exists());
 }
 
@@ -54,7 +62,11 @@ fn compile_a_directory_says_to_give_a_file() {
     let out = compile(dir.path(), &["src", "-o", "out.wasm"]);
     assert_eq!(out.status.code(), Some(1));
     let err = text(&out.stderr);
-    assert!(err.starts_with("error: ") && err.contains("src is a directory: give the program's entry file"), "{err}");
+    assert!(
+        err.starts_with("error: ")
+            && err.contains("src is a directory: give the program's entry file"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -63,7 +75,10 @@ fn compile_into_a_missing_directory_fails_cleanly() {
     write(dir.path(), "app.js", "console.log(1)\n");
     let out = compile(dir.path(), &["-q", "app.js", "-o", "missing/app.wasm"]);
     assert_eq!(out.status.code(), Some(1));
-    assert_eq!(text(&out.stderr), "error: cannot write missing/app.wasm: the directory missing does not exist\n");
+    assert_eq!(
+        text(&out.stderr),
+        "error: cannot write missing/app.wasm: the directory missing does not exist\n"
+    );
 }
 
 #[test]
@@ -73,19 +88,32 @@ fn failed_compile_keeps_the_previous_module_and_leaves_no_temp_files() {
     write(dir.path(), "app.wasm", "previous build");
     let out = compile(dir.path(), &["-q", "app.ts"]);
     assert_eq!(out.status.code(), Some(1));
-    assert_eq!(std::fs::read_to_string(dir.path().join("app.wasm")).unwrap(), "previous build");
-    let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("app.wasm")).unwrap(),
+        "previous build"
+    );
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     assert_eq!(names.len(), 2, "unexpected files: {names:?}");
 }
 
 #[test]
 fn compile_defaults_the_output_name_and_prints_a_summary() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "app.ts", "export function main() { console.log('hi') }\n");
+    write(
+        dir.path(),
+        "app.ts",
+        "export function main() { console.log('hi') }\n",
+    );
     let out = compile(dir.path(), &["app.ts"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let summary = text(&out.stderr);
-    assert!(summary.starts_with("compiled app.ts -> app.wasm ("), "{summary}");
+    assert!(
+        summary.starts_with("compiled app.ts -> app.wasm ("),
+        "{summary}"
+    );
     assert!(summary.contains("`main` runs at start"), "{summary}");
     assert!(dir.path().join("app.wasm").is_file());
 }
@@ -93,11 +121,18 @@ fn compile_defaults_the_output_name_and_prints_a_summary() {
 #[test]
 fn unresolvable_import_points_at_the_import() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "app.ts", "import { x } from './missing';\nconsole.log(x);\n");
+    write(
+        dir.path(),
+        "app.ts",
+        "import { x } from './missing';\nconsole.log(x);\n",
+    );
     let out = compile(dir.path(), &["-q", "app.ts", "-o", "app.wasm"]);
     assert_eq!(out.status.code(), Some(1));
     let err = text(&out.stderr);
-    assert!(err.starts_with("error: cannot resolve \"./missing\": no such file (tried "), "{err}");
+    assert!(
+        err.starts_with("error: cannot resolve \"./missing\": no such file (tried "),
+        "{err}"
+    );
     assert!(err.contains("--> app.ts:1:19\n"), "{err}");
     assert!(!dir.path().join("app.wasm").exists());
 }
@@ -106,11 +141,23 @@ fn unresolvable_import_points_at_the_import() {
 fn relative_imports_are_linked() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join("lib")).unwrap();
-    write(dir.path(), "lib/math.ts", "export const double = (n: number): number => n * 2;\n");
-    write(dir.path(), "app.ts", "import { double } from './lib/math';\nexport function main() { console.log(double(21)); }\n");
+    write(
+        dir.path(),
+        "lib/math.ts",
+        "export const double = (n: number): number => n * 2;\n",
+    );
+    write(
+        dir.path(),
+        "app.ts",
+        "import { double } from './lib/math';\nexport function main() { console.log(double(21)); }\n",
+    );
     let out = compile(dir.path(), &["-q", "app.ts", "-o", "app.wasm"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let run = jsw().current_dir(dir.path()).args(["run", "app.wasm"]).output().unwrap();
+    let run = jsw()
+        .current_dir(dir.path())
+        .args(["run", "app.wasm"])
+        .output()
+        .unwrap();
     assert_eq!(text(&run.stdout), "42\n");
 }
 
@@ -118,7 +165,11 @@ fn relative_imports_are_linked() {
 fn run_rejects_a_file_that_is_not_wasm() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "app.js", "console.log(1)\n");
-    let out = jsw().current_dir(dir.path()).args(["run", "app.js"]).output().unwrap();
+    let out = jsw()
+        .current_dir(dir.path())
+        .args(["run", "app.js"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         text(&out.stderr),
@@ -128,7 +179,10 @@ fn run_rejects_a_file_that_is_not_wasm() {
 
 #[test]
 fn run_reports_a_missing_module() {
-    let out = jsw().args(["run", "/nonexistent/app.wasm"]).output().unwrap();
+    let out = jsw()
+        .args(["run", "/nonexistent/app.wasm"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         text(&out.stderr),
@@ -161,17 +215,34 @@ fn no_snapshot_build_prints_the_same_and_is_smaller() {
     let dir = tempfile::tempdir().unwrap();
     let src = fixtures().join("heavy-top-level/app.ts");
     let src = src.to_str().unwrap();
-    assert!(compile(dir.path(), &["-q", src, "-o", "snap.wasm"]).status.success());
-    assert!(compile(dir.path(), &["-q", "--no-snapshot", src, "-o", "lazy.wasm"]).status.success());
-    let expected = std::fs::read_to_string(fixtures().join("heavy-top-level/expected.stdout")).unwrap();
+    assert!(
+        compile(dir.path(), &["-q", src, "-o", "snap.wasm"])
+            .status
+            .success()
+    );
+    assert!(
+        compile(dir.path(), &["-q", "--no-snapshot", src, "-o", "lazy.wasm"])
+            .status
+            .success()
+    );
+    let expected =
+        std::fs::read_to_string(fixtures().join("heavy-top-level/expected.stdout")).unwrap();
     for module in ["snap.wasm", "lazy.wasm"] {
-        let out = jsw().current_dir(dir.path()).args(["run", module]).output().unwrap();
+        let out = jsw()
+            .current_dir(dir.path())
+            .args(["run", module])
+            .output()
+            .unwrap();
         assert_eq!(text(&out.stdout), expected, "{module}");
         assert!(out.status.success());
     }
     // The snapshot carries the table the top level built; the lazy module builds it at start.
-    let snap = std::fs::metadata(dir.path().join("snap.wasm")).unwrap().len();
-    let lazy = std::fs::metadata(dir.path().join("lazy.wasm")).unwrap().len();
+    let snap = std::fs::metadata(dir.path().join("snap.wasm"))
+        .unwrap()
+        .len();
+    let lazy = std::fs::metadata(dir.path().join("lazy.wasm"))
+        .unwrap()
+        .len();
     assert!(snap > lazy, "snapshot {snap} bytes, lazy {lazy} bytes");
 }
 
@@ -184,7 +255,10 @@ fn modules_run_unchanged_under_node_wasi() {
     let dir = tempfile::tempdir().unwrap();
     for case in ["hello", "console-basics", "heavy-top-level", "async-main"] {
         let case_dir = fixtures().join(case);
-        let entry = ["app.ts", "app.js"].iter().find(|e| case_dir.join(e).exists()).unwrap();
+        let entry = ["app.ts", "app.js"]
+            .iter()
+            .find(|e| case_dir.join(e).exists())
+            .unwrap();
         let module = dir.path().join(format!("{case}.wasm"));
         let out = jsw()
             .current_dir(&case_dir)
@@ -201,7 +275,12 @@ fn modules_run_unchanged_under_node_wasi() {
             .output()
             .unwrap();
         let expected = std::fs::read_to_string(case_dir.join("expected.stdout")).unwrap();
-        assert_eq!(text(&node.stdout), expected, "{case} under node:wasi; stderr: {}", text(&node.stderr));
+        assert_eq!(
+            text(&node.stdout),
+            expected,
+            "{case} under node:wasi; stderr: {}",
+            text(&node.stderr)
+        );
         assert_eq!(node.status.code(), Some(0), "{case}");
     }
 }
@@ -216,7 +295,12 @@ fn compiled(source: &str) -> tempfile::TempDir {
 }
 
 fn run_in(dir: &Path, extra: &[&str]) -> Output {
-    jsw().current_dir(dir).args(["run", "app.wasm"]).args(extra).output().unwrap()
+    jsw()
+        .current_dir(dir)
+        .args(["run", "app.wasm"])
+        .args(extra)
+        .output()
+        .unwrap()
 }
 
 #[test]
@@ -296,12 +380,17 @@ fn exit_status_reaches_every_host() {
 
 #[test]
 fn args_and_env_are_passed_by_jsw_run() {
-    let dir = compiled("export function main() { console.log(JSON.stringify([process.argv.slice(2), process.env.K, process.env.OTHER])); }\n");
+    let dir = compiled(
+        "export function main() { console.log(JSON.stringify([process.argv.slice(2), process.env.K, process.env.OTHER])); }\n",
+    );
     let out = run_in(dir.path(), &["--env", "K=v=1", "--", "a", "b c"]);
     assert_eq!(text(&out.stdout), "[[\"a\",\"b c\"],\"v=1\",null]\n");
     let bad = run_in(dir.path(), &["--env", "NOEQUALS"]);
     assert_eq!(bad.status.code(), Some(1));
-    assert_eq!(text(&bad.stderr), "error: --env NOEQUALS: expected NAME=VALUE\n");
+    assert_eq!(
+        text(&bad.stderr),
+        "error: --env NOEQUALS: expected NAME=VALUE\n"
+    );
 }
 
 #[test]
@@ -309,8 +398,16 @@ fn the_runtime_exposes_no_host_file_access() {
     let dir = tempfile::tempdir().unwrap();
     // No fs API is part of the runtime; a module gets host directories only through
     // `jsw run --dir`, and nothing is given by default.
-    write(dir.path(), "app.js", "export function main() { console.log(typeof require, typeof Deno, typeof process.binding); }\n");
-    assert!(compile(dir.path(), &["-q", "app.js", "-o", "app.wasm"]).status.success());
+    write(
+        dir.path(),
+        "app.js",
+        "export function main() { console.log(typeof require, typeof Deno, typeof process.binding); }\n",
+    );
+    assert!(
+        compile(dir.path(), &["-q", "app.js", "-o", "app.wasm"])
+            .status
+            .success()
+    );
     let out = run_in(dir.path(), &[]);
     assert_eq!(text(&out.stdout), "undefined undefined undefined\n");
 }

@@ -45,11 +45,15 @@ fn read_opt(dir: &Path, name: &str) -> Option<String> {
 }
 
 fn lines(dir: &Path, name: &str) -> Vec<String> {
-    read_opt(dir, name).map(|s| s.lines().map(str::to_string).collect()).unwrap_or_default()
+    read_opt(dir, name)
+        .map(|s| s.lines().map(str::to_string).collect())
+        .unwrap_or_default()
 }
 
 fn status_of(dir: &Path, name: &str) -> i32 {
-    read_opt(dir, name).map(|s| s.trim().parse().expect("a status is a number")).unwrap_or(0)
+    read_opt(dir, name)
+        .map(|s| s.trim().parse().expect("a status is a number"))
+        .unwrap_or(0)
 }
 
 fn run_fixture(dir: &Path) -> Result<(), Failed> {
@@ -69,11 +73,18 @@ fn run_fixture(dir: &Path) -> Result<(), Failed> {
         .stdin(Stdio::null())
         .output()?;
     let mut problems = Vec::new();
-    compare(&mut problems, "compile stderr", &read_opt(dir, "expected.compile.stderr").unwrap_or_default(), &String::from_utf8_lossy(&compile.stderr));
+    compare(
+        &mut problems,
+        "compile stderr",
+        &read_opt(dir, "expected.compile.stderr").unwrap_or_default(),
+        &String::from_utf8_lossy(&compile.stderr),
+    );
     let want_compile = status_of(dir, "expected.compile.status");
     let got_compile = compile.status.code().unwrap_or(-1);
     if want_compile != got_compile {
-        problems.push(format!("compile status: expected {want_compile}, got {got_compile}"));
+        problems.push(format!(
+            "compile status: expected {want_compile}, got {got_compile}"
+        ));
     }
     if got_compile != 0 {
         if module.exists() {
@@ -88,7 +99,9 @@ fn run_fixture(dir: &Path) -> Result<(), Failed> {
         run.arg("--env").arg(pair);
     }
     run.arg("--").args(lines(dir, "args"));
-    run.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    run.stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
     let mut child = run.spawn()?;
     let stdin = std::fs::read(dir.join("stdin")).unwrap_or_default();
     {
@@ -101,8 +114,18 @@ fn run_fixture(dir: &Path) -> Result<(), Failed> {
     if dir.join("oracle").exists() {
         check_oracle(&mut problems, dir, entry, &stdin);
     }
-    compare(&mut problems, "stdout", &read_opt(dir, "expected.stdout").unwrap_or_default(), &String::from_utf8_lossy(&out.stdout));
-    compare(&mut problems, "stderr", &read_opt(dir, "expected.stderr").unwrap_or_default(), &String::from_utf8_lossy(&out.stderr));
+    compare(
+        &mut problems,
+        "stdout",
+        &read_opt(dir, "expected.stdout").unwrap_or_default(),
+        &String::from_utf8_lossy(&out.stdout),
+    );
+    compare(
+        &mut problems,
+        "stderr",
+        &read_opt(dir, "expected.stderr").unwrap_or_default(),
+        &String::from_utf8_lossy(&out.stderr),
+    );
     let want = status_of(dir, "expected.status");
     let got = out.status.code().unwrap_or(-1);
     if want != got {
@@ -132,7 +155,11 @@ fn compare(problems: &mut Vec<String>, what: &str, expected: &str, actual: &str)
 }
 
 fn finish(problems: Vec<String>) -> Result<(), Failed> {
-    if problems.is_empty() { Ok(()) } else { Err(problems.join("\n").into()) }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.join("\n").into())
+    }
 }
 
 /// Node, running the same program with the same args, env and stdin, must print
@@ -140,26 +167,46 @@ fn finish(problems: Vec<String>) -> Result<(), Failed> {
 fn check_oracle(problems: &mut Vec<String>, dir: &Path, entry: &str, stdin: &[u8]) {
     let oracle = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/support/oracle.mjs");
     let mut node = Command::new("node");
-    node.current_dir(dir).arg("--no-warnings").arg(&oracle).arg(entry).args(lines(dir, "args"));
+    node.current_dir(dir)
+        .arg("--no-warnings")
+        .arg(&oracle)
+        .arg(entry)
+        .args(lines(dir, "args"));
     for pair in lines(dir, "env") {
         if let Some((k, v)) = pair.split_once('=') {
             node.env(k, v);
         }
     }
-    node.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    node.stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
     let Ok(mut child) = node.spawn() else {
-        eprintln!("note: node is not installed; the oracle check of {} is skipped", dir.display());
+        eprintln!(
+            "note: node is not installed; the oracle check of {} is skipped",
+            dir.display()
+        );
         return;
     };
     {
         use std::io::Write;
         let _ = child.stdin.take().unwrap().write_all(stdin);
     }
-    let Ok(out) = child.wait_with_output() else { return };
+    let Ok(out) = child.wait_with_output() else {
+        return;
+    };
     let expected = read_opt(dir, "expected.stdout").unwrap_or_default();
-    compare(problems, "node's stdout (oracle)", &expected, &String::from_utf8_lossy(&out.stdout));
+    compare(
+        problems,
+        "node's stdout (oracle)",
+        &expected,
+        &String::from_utf8_lossy(&out.stdout),
+    );
     let want = status_of(dir, "expected.status");
     if out.status.code() != Some(want) {
-        problems.push(format!("node exited with {:?}, expected {want}: {}", out.status.code(), String::from_utf8_lossy(&out.stderr)));
+        problems.push(format!(
+            "node exited with {:?}, expected {want}: {}",
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr)
+        ));
     }
 }

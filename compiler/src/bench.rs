@@ -40,7 +40,12 @@ pub struct BenchOptions {
 
 impl Default for BenchOptions {
     fn default() -> Self {
-        BenchOptions { iterations: 200, warmup: 20, pooling: false, stdin: Vec::new() }
+        BenchOptions {
+            iterations: 200,
+            warmup: 20,
+            pooling: false,
+            stdin: Vec::new(),
+        }
     }
 }
 
@@ -70,7 +75,11 @@ impl Summary {
     fn of(mut samples: Vec<Duration>) -> Summary {
         samples.sort_unstable();
         let at = |q: f64| samples[((samples.len() - 1) as f64 * q).round() as usize];
-        Summary { median: at(0.5), p10: at(0.1), p90: at(0.9) }
+        Summary {
+            median: at(0.5),
+            p10: at(0.1),
+            p90: at(0.9),
+        }
     }
 }
 
@@ -103,7 +112,9 @@ fn prepare(engine: &Engine, name: &str, wasm: &[u8]) -> Result<InstancePre<WasiP
     }
     let mut linker: Linker<WasiP1Ctx> = Linker::new(engine);
     wasmtime_wasi::p1::add_to_linker_sync(&mut linker, |cx| cx)?;
-    linker.instantiate_pre(&module).context_wt(format!("linking {name}"))
+    linker
+        .instantiate_pre(&module)
+        .context_wt(format!("linking {name}"))
 }
 
 fn wasi(stdin: &[u8]) -> WasiP1Ctx {
@@ -116,7 +127,11 @@ fn wasi(stdin: &[u8]) -> WasiP1Ctx {
 }
 
 /// Instantiates and runs once; returns (instantiate, run, memory, status, fuel used).
-fn once(pre: &InstancePre<WasiP1Ctx>, stdin: &[u8], fuel: bool) -> Result<(Duration, Duration, u64, i32, u64)> {
+fn once(
+    pre: &InstancePre<WasiP1Ctx>,
+    stdin: &[u8],
+    fuel: bool,
+) -> Result<(Duration, Duration, u64, i32, u64)> {
     let mut store = Store::new(pre.module().engine(), wasi(stdin));
     if fuel {
         store.set_fuel(u64::MAX).context_wt("setting fuel")?;
@@ -124,7 +139,9 @@ fn once(pre: &InstancePre<WasiP1Ctx>, stdin: &[u8], fuel: bool) -> Result<(Durat
     let t0 = Instant::now();
     let instance = pre.instantiate(&mut store).context_wt("instantiating")?;
     let t1 = Instant::now();
-    let start = instance.get_typed_func::<(), ()>(&mut store, "_start").context_wt("finding _start")?;
+    let start = instance
+        .get_typed_func::<(), ()>(&mut store, "_start")
+        .context_wt("finding _start")?;
     let status = match start.call(&mut store, ()) {
         Ok(()) => 0,
         Err(e) => match e.downcast_ref::<I32Exit>() {
@@ -133,8 +150,15 @@ fn once(pre: &InstancePre<WasiP1Ctx>, stdin: &[u8], fuel: bool) -> Result<(Durat
         },
     };
     let t2 = Instant::now();
-    let memory = instance.get_memory(&mut store, "memory").map(|m| m.data_size(&store) as u64).unwrap_or(0);
-    let used = if fuel { u64::MAX - store.get_fuel().unwrap_or(u64::MAX) } else { 0 };
+    let memory = instance
+        .get_memory(&mut store, "memory")
+        .map(|m| m.data_size(&store) as u64)
+        .unwrap_or(0);
+    let used = if fuel {
+        u64::MAX - store.get_fuel().unwrap_or(u64::MAX)
+    } else {
+        0
+    };
     Ok((t1 - t0, t2 - t1, memory, status, used))
 }
 

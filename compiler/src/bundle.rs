@@ -13,8 +13,8 @@ use swc_core::common::{
     FileName, GLOBALS, Globals, Mark, SourceFile, SourceMap, Span, Spanned, sync::Lrc,
 };
 use swc_core::ecma::ast::{
-    Decl, DefaultDecl, EsVersion, Expr, ImportDecl, Module, ModuleDecl, ModuleExportName, ModuleItem,
-    NamedExport, Pat, Program, Str,
+    Decl, DefaultDecl, EsVersion, Expr, ImportDecl, Module, ModuleDecl, ModuleExportName,
+    ModuleItem, NamedExport, Pat, Program, Str,
 };
 use swc_core::ecma::codegen::{Emitter, text_writer::JsWriter};
 use swc_core::ecma::parser::{EsSyntax, Syntax, TsSyntax, parse_file_as_module};
@@ -59,17 +59,29 @@ impl Bundle {
 
 /// Bundles the program whose entry file is `entry`.
 pub fn bundle(entry: &Path) -> Result<Bundle> {
-    let entry = std::fs::canonicalize(entry)
-        .with_context(|| format!("cannot read {}", entry.display()))?;
+    let entry =
+        std::fs::canonicalize(entry).with_context(|| format!("cannot read {}", entry.display()))?;
     if entry.is_dir() {
-        bail!("{} is a directory: give the program's entry file, e.g. {}/app.ts", entry.display(), entry.display());
+        bail!(
+            "{} is a directory: give the program's entry file, e.g. {}/app.ts",
+            entry.display(),
+            entry.display()
+        );
     }
     let cm: Lrc<SourceMap> = Default::default();
     GLOBALS.set(&Globals::new(), || {
-        let mut graph = Graph { cm: cm.clone(), modules: Vec::new(), index: HashMap::new() };
+        let mut graph = Graph {
+            cm: cm.clone(),
+            modules: Vec::new(),
+            index: HashMap::new(),
+        };
         graph.add(&entry, None)?;
         let root = common_root(graph.modules.iter().map(|m| m.path.as_path()));
-        let names: Vec<String> = graph.modules.iter().map(|m| module_name(&root, &m.path)).collect();
+        let names: Vec<String> = graph
+            .modules
+            .iter()
+            .map(|m| module_name(&root, &m.path))
+            .collect();
         let entry_export = graph.modules[0].entry_export.clone();
         let mut modules = Vec::with_capacity(graph.modules.len());
         for (i, module) in graph.modules.iter_mut().enumerate() {
@@ -81,12 +93,23 @@ pub fn bundle(entry: &Path) -> Result<Bundle> {
                     Dep::Builtin(name) => name.clone(),
                 })
                 .collect();
-            module.ast.visit_mut_with(&mut Rewrite { targets: &targets, next: 0 });
+            module.ast.visit_mut_with(&mut Rewrite {
+                targets: &targets,
+                next: 0,
+            });
             let (code, positions) = emit(&cm, &module.ast, &module.path)
                 .with_context(|| format!("cannot generate code for {}", module.path.display()))?;
-            modules.push(BundledModule { name: names[i].clone(), code, positions });
+            modules.push(BundledModule {
+                name: names[i].clone(),
+                code,
+                positions,
+            });
         }
-        Ok(Bundle { entry: names[0].clone(), entry_export, modules })
+        Ok(Bundle {
+            entry: names[0].clone(),
+            entry_export,
+            modules,
+        })
     })
 }
 
@@ -121,12 +144,21 @@ impl Graph {
             return Ok(i);
         }
         let bytes = std::fs::read(path).map_err(|e| match importer {
-            Some((file, span)) => Diagnostic::at(file, span, format!("cannot read {}: {e}", path.display())).into(),
+            Some((file, span)) => {
+                Diagnostic::at(file, span, format!("cannot read {}: {e}", path.display())).into()
+            }
             None => anyhow::anyhow!("cannot read {}: {e}", path.display()),
         })?;
-        let text = String::from_utf8(bytes)
-            .map_err(|e| anyhow::anyhow!("{} is not UTF-8 text (invalid byte at offset {})", path.display(), e.utf8_error().valid_up_to()))?;
-        let file = self.cm.new_source_file(FileName::Real(path.to_path_buf()).into(), text);
+        let text = String::from_utf8(bytes).map_err(|e| {
+            anyhow::anyhow!(
+                "{} is not UTF-8 text (invalid byte at offset {})",
+                path.display(),
+                e.utf8_error().valid_up_to()
+            )
+        })?;
+        let file = self
+            .cm
+            .new_source_file(FileName::Real(path.to_path_buf()).into(), text);
         let mut ast = parse(&file, path)?;
         let entry_export = entry_export(&ast);
 
@@ -135,7 +167,10 @@ impl Graph {
         let mut program = Program::Module(ast);
         program.mutate(resolver(unresolved, top_level, is_typescript(path)));
         program.mutate(typescript::typescript(
-            typescript::Config { no_empty_export: true, ..Default::default() },
+            typescript::Config {
+                no_empty_export: true,
+                ..Default::default()
+            },
             unresolved,
             top_level,
         ));
@@ -149,18 +184,31 @@ impl Graph {
         let index = self.modules.len();
         self.index.insert(path.to_path_buf(), index);
         let sources = import_sources(&ast);
-        self.modules.push(Parsed { path: path.to_path_buf(), ast, deps: Vec::new(), entry_export });
+        self.modules.push(Parsed {
+            path: path.to_path_buf(),
+            ast,
+            deps: Vec::new(),
+            entry_export,
+        });
         let mut deps = Vec::with_capacity(sources.len());
         for (specifier, span) in sources {
             if specifier.starts_with("jsw:") {
                 if !BUILTINS.contains(&specifier.as_str()) {
                     let known = BUILTINS.join(", ");
-                    return Err(Diagnostic::at(&file, span, format!("there is no built-in module \"{specifier}\" (jsw provides: {known})")).into());
+                    return Err(Diagnostic::at(
+                        &file,
+                        span,
+                        format!(
+                            "there is no built-in module \"{specifier}\" (jsw provides: {known})"
+                        ),
+                    )
+                    .into());
                 }
                 deps.push(Dep::Builtin(specifier));
                 continue;
             }
-            let target = resolve(path, &specifier).map_err(|msg| Diagnostic::at(&file, span, msg))?;
+            let target =
+                resolve(path, &specifier).map_err(|msg| Diagnostic::at(&file, span, msg))?;
             deps.push(Dep::Module(self.add(&target, Some((&file, span)))?));
         }
         self.modules[index].deps = deps;
@@ -169,15 +217,26 @@ impl Graph {
 }
 
 fn is_typescript(path: &Path) -> bool {
-    matches!(path.extension().and_then(|e| e.to_str()), Some("ts" | "tsx" | "mts" | "cts"))
+    matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("ts" | "tsx" | "mts" | "cts")
+    )
 }
 
 fn parse(file: &SourceFile, path: &Path) -> Result<Module> {
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
     let syntax = if is_typescript(path) {
-        Syntax::Typescript(TsSyntax { tsx: ext == "tsx", decorators: true, ..Default::default() })
+        Syntax::Typescript(TsSyntax {
+            tsx: ext == "tsx",
+            decorators: true,
+            ..Default::default()
+        })
     } else {
-        Syntax::Es(EsSyntax { jsx: ext == "jsx", decorators: true, ..Default::default() })
+        Syntax::Es(EsSyntax {
+            jsx: ext == "jsx",
+            decorators: true,
+            ..Default::default()
+        })
     };
     let mut recovered = Vec::new();
     let module = parse_file_as_module(file, syntax, EsVersion::latest(), None, &mut recovered)
@@ -227,13 +286,18 @@ impl VisitMut for Rewrite<'_> {
         if let Some(src) = src {
             let target = &self.targets[self.next];
             self.next += 1;
-            **src = Str { span: src.span, value: target.as_str().into(), raw: None };
+            **src = Str {
+                span: src.span,
+                value: target.as_str().into(),
+                raw: None,
+            };
         }
     }
 }
 
 fn resolve(importer: &Path, specifier: &str) -> std::result::Result<PathBuf, String> {
-    if !(specifier.starts_with("./") || specifier.starts_with("../") || specifier.starts_with('/')) {
+    if !(specifier.starts_with("./") || specifier.starts_with("../") || specifier.starts_with('/'))
+    {
         return Err(format!(
             "cannot resolve \"{specifier}\": only relative imports (./file) are supported by this version"
         ));
@@ -244,7 +308,12 @@ fn resolve(importer: &Path, specifier: &str) -> std::result::Result<PathBuf, Str
     // TypeScript lets `./util.js` name `./util.ts`.
     if let Some(stem) = specifier.strip_suffix(".js") {
         for ext in ["ts", "tsx"] {
-            candidates.push(importer.parent().unwrap_or(Path::new("/")).join(format!("{stem}.{ext}")));
+            candidates.push(
+                importer
+                    .parent()
+                    .unwrap_or(Path::new("/"))
+                    .join(format!("{stem}.{ext}")),
+            );
         }
     }
     for ext in EXTENSIONS {
@@ -255,15 +324,23 @@ fn resolve(importer: &Path, specifier: &str) -> std::result::Result<PathBuf, Str
     }
     for candidate in candidates {
         if candidate.is_file() {
-            return std::fs::canonicalize(&candidate).map_err(|e| format!("cannot read {}: {e}", candidate.display()));
+            return std::fs::canonicalize(&candidate)
+                .map_err(|e| format!("cannot read {}: {e}", candidate.display()));
         }
         tried.push(candidate.display().to_string());
     }
-    Err(format!("cannot resolve \"{specifier}\": no such file (tried {})", tried.join(", ")))
+    Err(format!(
+        "cannot resolve \"{specifier}\": no such file (tried {})",
+        tried.join(", ")
+    ))
 }
 
 fn common_root<'a>(mut paths: impl Iterator<Item = &'a Path>) -> PathBuf {
-    let first = paths.next().and_then(Path::parent).unwrap_or(Path::new("/")).to_path_buf();
+    let first = paths
+        .next()
+        .and_then(Path::parent)
+        .unwrap_or(Path::new("/"))
+        .to_path_buf();
     paths.fold(first, |root, path| {
         let mut root = root.as_path();
         while !path.starts_with(root) {
@@ -291,7 +368,9 @@ fn entry_export(module: &Module) -> Option<String> {
         }
     }
     for item in &module.body {
-        let ModuleItem::ModuleDecl(decl) = item else { continue };
+        let ModuleItem::ModuleDecl(decl) = item else {
+            continue;
+        };
         match decl {
             ModuleDecl::ExportDecl(e) => match &e.decl {
                 Decl::Fn(f) if &*f.ident.sym == "main" => return Some("main".into()),
@@ -306,7 +385,11 @@ fn entry_export(module: &Module) -> Option<String> {
                 }
                 _ => {}
             },
-            ModuleDecl::ExportNamed(NamedExport { specifiers, src: None, .. }) => {
+            ModuleDecl::ExportNamed(NamedExport {
+                specifiers,
+                src: None,
+                ..
+            }) => {
                 for s in specifiers {
                     if let swc_core::ecma::ast::ExportSpecifier::Named(n) = s {
                         let exported = n.exported.as_ref().unwrap_or(&n.orig);
@@ -357,13 +440,23 @@ fn emit(cm: &Lrc<SourceMap>, module: &Module, path: &Path) -> Result<(String, Ve
         if pos.is_dummy() || pos.is_reserved_for_comments() {
             continue;
         }
-        let Ok(loc) = cm.try_lookup_char_pos(pos) else { continue };
+        let Ok(loc) = cm.try_lookup_char_pos(pos) else {
+            continue;
+        };
         if !matches!(&*loc.file.name, FileName::Real(p) if p == path) {
             continue;
         }
-        quads.push([generated.line, generated.col, loc.line.saturating_sub(1) as u32, loc.col.0 as u32]);
+        quads.push([
+            generated.line,
+            generated.col,
+            loc.line.saturating_sub(1) as u32,
+            loc.col.0 as u32,
+        ]);
     }
     quads.sort_unstable();
     quads.dedup_by(|b, a| a[0] == b[0] && a[1] == b[1]);
-    Ok((String::from_utf8(buf)?, quads.into_iter().flatten().collect()))
+    Ok((
+        String::from_utf8(buf)?,
+        quads.into_iter().flatten().collect(),
+    ))
 }

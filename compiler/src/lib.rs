@@ -34,7 +34,11 @@ pub fn compile(input: &Path, mode: Mode) -> Result<Compiled> {
     let bundle = bundle::bundle(input)?;
     let payload = snapshot::encode_payload(&bundle, mode);
     let snap = snapshot::snapshot(ENGINE_WASM, payload, &bundle.entry)?;
-    Ok(Compiled { wasm: snap.wasm, bundle, output: snap.output })
+    Ok(Compiled {
+        wasm: snap.wasm,
+        bundle,
+        output: snap.output,
+    })
 }
 
 /// wasmtime has its own error type; this gives its results anyhow's context.

@@ -25,7 +25,9 @@ pub fn run(wasm: &[u8], options: &RunOptions) -> Result<i32> {
     let engine = Engine::new(&Config::new())?;
     let module = Module::new(&engine, wasm).context_wt("compiling the module")?;
     if module.get_export("_start").is_none() {
-        bail!("the module has no `_start` export: it is not a WASI command (a reactor or library module cannot be run)");
+        bail!(
+            "the module has no `_start` export: it is not a WASI command (a reactor or library module cannot be run)"
+        );
     }
     let mut builder = WasiCtxBuilder::new();
     builder.inherit_stdio();
@@ -36,12 +38,17 @@ pub fn run(wasm: &[u8], options: &RunOptions) -> Result<i32> {
     for (host, guest) in &options.dirs {
         builder
             .preopened_dir(host, guest, FsPerms::ReadWrite)
-            .context_wt(format!("cannot give the module access to {}", host.display()))?;
+            .context_wt(format!(
+                "cannot give the module access to {}",
+                host.display()
+            ))?;
     }
     let mut store = Store::new(&engine, builder.build_p1());
     let mut linker: Linker<WasiP1Ctx> = Linker::new(&engine);
     wasmtime_wasi::p1::add_to_linker_sync(&mut linker, |cx| cx)?;
-    let instance = linker.instantiate(&mut store, &module).context_wt("instantiating the module")?;
+    let instance = linker
+        .instantiate(&mut store, &module)
+        .context_wt("instantiating the module")?;
     let start = instance.get_typed_func::<(), ()>(&mut store, "_start")?;
     match start.call(&mut store, ()) {
         Ok(()) => Ok(0),

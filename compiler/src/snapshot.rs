@@ -102,7 +102,9 @@ pub fn snapshot(engine_wasm: &[u8], payload: Vec<u8>, entry: &str) -> Result<Sna
         w.init_func(INIT_FUNC);
         w
     };
-    let (cx, instrumented) = wizer.instrument(engine_wasm).context_wt("instrumenting the engine")?;
+    let (cx, instrumented) = wizer
+        .instrument(engine_wasm)
+        .context_wt("instrumenting the engine")?;
     let module = Module::new(&engine, &instrumented).context_wt("compiling the engine")?;
 
     let stdout = MemoryOutputPipe::new(OUTPUT_LIMIT);
@@ -113,28 +115,45 @@ pub fn snapshot(engine_wasm: &[u8], payload: Vec<u8>, entry: &str) -> Result<Sna
         .stderr(stderr.clone())
         .wall_clock(FixedClock)
         .monotonic_clock(FixedClock)
-        .secure_random(wasmtime_wasi::Deterministic::new(vec![0x4a, 0x53, 0x57, 0x21]))
-        .insecure_random(wasmtime_wasi::Deterministic::new(vec![0x4a, 0x53, 0x57, 0x21]))
+        .secure_random(wasmtime_wasi::Deterministic::new(vec![
+            0x4a, 0x53, 0x57, 0x21,
+        ]))
+        .insecure_random(wasmtime_wasi::Deterministic::new(vec![
+            0x4a, 0x53, 0x57, 0x21,
+        ]))
         .insecure_random_seed(0)
         .build_p1();
     let mut store = Store::new(&engine, wasi);
     let mut linker: Linker<WasiP1Ctx> = Linker::new(&engine);
     wasmtime_wasi::p1::add_to_linker_sync(&mut linker, |cx| cx)?;
-    let instance = linker.instantiate(&mut store, &module).context_wt("instantiating the engine")?;
+    let instance = linker
+        .instantiate(&mut store, &module)
+        .context_wt("instantiating the engine")?;
     let init = instance.get_typed_func::<(), ()>(&mut store, INIT_FUNC)?;
     let result = init.call(&mut store, ());
 
-    let output = BuildOutput { stdout: stdout.contents().to_vec(), stderr: stderr.contents().to_vec() };
+    let output = BuildOutput {
+        stdout: stdout.contents().to_vec(),
+        stderr: stderr.contents().to_vec(),
+    };
     if let Err(err) = result {
         let reason = match err.downcast_ref::<I32Exit>() {
-            Some(I32Exit(status)) => format!("the top level of {entry} failed at build time (exit status {status})"),
+            Some(I32Exit(status)) => {
+                format!("the top level of {entry} failed at build time (exit status {status})")
+            }
             None => format!("the engine trapped at build time while running {entry}: {err:?}"),
         };
         return Err(BuildFailed { output, reason }.into());
     }
 
-    let wasm = pollster::block_on(wizer.snapshot(&cx, &mut Instantiated { store: &mut store, instance }))
-        .context_wt("writing the snapshot")?;
+    let wasm = pollster::block_on(wizer.snapshot(
+        &cx,
+        &mut Instantiated {
+            store: &mut store,
+            instance,
+        },
+    ))
+    .context_wt("writing the snapshot")?;
     Ok(Snapshot { wasm, output })
 }
 

@@ -81,13 +81,15 @@ fn main() {
 impl Engine {
     /// Creates the runtime and does every piece of work the mode allows before `_start`.
     fn boot(payload: &Payload) -> Engine {
-        let rt = Runtime::new().unwrap_or_else(|e| fatal(&format!("cannot create the runtime: {e}")));
+        let rt =
+            Runtime::new().unwrap_or_else(|e| fatal(&format!("cannot create the runtime: {e}")));
         rt.set_max_stack_size(JS_STACK_LIMIT);
         rt.set_loader(modules::ProgramResolver, modules::ProgramLoader);
         rt.set_host_promise_rejection_tracker(Some(Box::new(|ctx, promise, reason, handled| {
             globals::track_rejection(&ctx, promise, reason, handled);
         })));
-        let ctx = Context::full(&rt).unwrap_or_else(|e| fatal(&format!("cannot create the context: {e}")));
+        let ctx = Context::full(&rt)
+            .unwrap_or_else(|e| fatal(&format!("cannot create the context: {e}")));
         let start = ctx.with(|ctx| -> Result<Start, i32> {
             globals::init(&ctx, &payload.entry).map_err(|e| report(&ctx, e))?;
             for module in &payload.modules {
@@ -97,14 +99,17 @@ impl Engine {
             // Compiling the entry compiles everything it imports, transitively.
             if let Some(entry) = payload.modules.iter().find(|m| m.name == payload.entry) {
                 modules::take(&entry.name);
-                Module::declare(ctx.clone(), entry.name.as_str(), entry.source.as_str()).map_err(|e| report(&ctx, e))?;
+                Module::declare(ctx.clone(), entry.name.as_str(), entry.source.as_str())
+                    .map_err(|e| report(&ctx, e))?;
             }
             if payload.mode == Mode::Script || payload.entry_export.is_empty() {
                 return Ok(Start::Import(payload.entry.clone()));
             }
             let namespace: Object = settle(&ctx, import(&ctx, &payload.entry))
                 .and_then(|v| v.into_object().ok_or(1))?;
-            let export: Value = namespace.get(payload.entry_export.as_str()).map_err(|e| report(&ctx, e))?;
+            let export: Value = namespace
+                .get(payload.entry_export.as_str())
+                .map_err(|e| report(&ctx, e))?;
             let kind = ctx
                 .eval::<Function, _>("(v) => v === null ? 'null' : typeof v")
                 .and_then(|typeof_| typeof_.call::<_, String>((export.clone(),)))
@@ -116,7 +121,11 @@ impl Engine {
                         "jsw: {} exports `{}`, but it is {} {kind}, not a function\n",
                         payload.entry,
                         payload.entry_export,
-                        if kind.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" },
+                        if kind.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                            "an"
+                        } else {
+                            "a"
+                        },
                     );
                     io::write(2, message.as_bytes());
                     Err(1)

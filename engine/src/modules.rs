@@ -24,7 +24,13 @@ pub fn register(name: &str, source: &str) {
 pub struct ProgramResolver;
 
 impl Resolver for ProgramResolver {
-    fn resolve<'js>(&mut self, _ctx: &Ctx<'js>, base: &str, name: &str, _: Option<ImportAttributes<'js>>) -> Result<String> {
+    fn resolve<'js>(
+        &mut self,
+        _ctx: &Ctx<'js>,
+        base: &str,
+        name: &str,
+        _: Option<ImportAttributes<'js>>,
+    ) -> Result<String> {
         if !name.starts_with('.') {
             return Ok(name.to_string());
         }
@@ -47,14 +53,22 @@ impl Resolver for ProgramResolver {
 pub struct ProgramLoader;
 
 impl Loader for ProgramLoader {
-    fn load<'js>(&mut self, ctx: &Ctx<'js>, name: &str, _: Option<ImportAttributes<'js>>) -> Result<Module<'js, Declared>> {
+    fn load<'js>(
+        &mut self,
+        ctx: &Ctx<'js>,
+        name: &str,
+        _: Option<ImportAttributes<'js>>,
+    ) -> Result<Module<'js, Declared>> {
         if name == "jsw:io" {
             return Module::declare_def::<crate::globals::io::IoModule, _>(ctx.clone(), name);
         }
         let source = SOURCES.with_borrow_mut(|s| s.remove(name));
         match source {
             Some(source) => Module::declare(ctx.clone(), name, source),
-            None => Err(Error::new_loading_message(name, "it is not part of the program (jsw bundles modules at build time)")),
+            None => Err(Error::new_loading_message(
+                name,
+                "it is not part of the program (jsw bundles modules at build time)",
+            )),
         }
     }
 }

@@ -64,9 +64,18 @@ impl Payload {
             for _ in 0..count {
                 positions.push(r.u32()?);
             }
-            modules.push(Module { name, source, positions });
+            modules.push(Module {
+                name,
+                source,
+                positions,
+            });
         }
-        Ok(Payload { mode, entry, entry_export, modules })
+        Ok(Payload {
+            mode,
+            entry,
+            entry_export,
+            modules,
+        })
     }
 }
 

@@ -27,7 +27,10 @@ pub fn random(buf: &mut [u8]) {
     unsafe { wasi_random_get(buf.as_mut_ptr(), buf.len()) };
 }
 
-fn string_list(sizes: unsafe extern "C" fn(*mut usize, *mut usize) -> u16, get: unsafe extern "C" fn(*mut *mut u8, *mut u8) -> u16) -> Vec<String> {
+fn string_list(
+    sizes: unsafe extern "C" fn(*mut usize, *mut usize) -> u16,
+    get: unsafe extern "C" fn(*mut *mut u8, *mut u8) -> u16,
+) -> Vec<String> {
     let (mut count, mut size) = (0usize, 0usize);
     if unsafe { sizes(&mut count, &mut size) } != 0 {
         return Vec::new();
@@ -41,7 +44,10 @@ fn string_list(sizes: unsafe extern "C" fn(*mut usize, *mut usize) -> u16, get: 
     ptrs.iter()
         .map(|&p| {
             let start = p as usize - base;
-            let len = buf[start..].iter().position(|&b| b == 0).unwrap_or(buf.len() - start);
+            let len = buf[start..]
+                .iter()
+                .position(|&b| b == 0)
+                .unwrap_or(buf.len() - start);
             String::from_utf8_lossy(&buf[start..start + len]).into_owned()
         })
         .collect()

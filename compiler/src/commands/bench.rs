@@ -4,8 +4,8 @@ use std::time::Duration;
 use anyhow::{Context as _, Result};
 use clap::Args;
 
-use jsw::bench::{self, BenchOptions, EMPTY_MODULE, Report};
 use jsw::Mode;
+use jsw::bench::{self, BenchOptions, EMPTY_MODULE, Report};
 
 use super::compile::human_size;
 
@@ -55,9 +55,15 @@ impl BenchCommand {
                 modules.push((name, bytes));
                 continue;
             }
-            modules.push((format!("{name} (snapshot)"), jsw::compile(input, Mode::Snapshot)?.wasm));
+            modules.push((
+                format!("{name} (snapshot)"),
+                jsw::compile(input, Mode::Snapshot)?.wasm,
+            ));
             if self.compare_no_snapshot {
-                modules.push((format!("{name} (no snapshot)"), jsw::compile(input, Mode::NoSnapshot)?.wasm));
+                modules.push((
+                    format!("{name} (no snapshot)"),
+                    jsw::compile(input, Mode::NoSnapshot)?.wasm,
+                ));
             }
         }
         modules.push(("(empty module)".to_string(), EMPTY_MODULE.to_vec()));
@@ -65,7 +71,12 @@ impl BenchCommand {
             Some(p) => std::fs::read(p).with_context(|| format!("cannot read {}", p.display()))?,
             None => Vec::new(),
         };
-        let options = BenchOptions { iterations: self.iterations, warmup: self.warmup, pooling: self.pooling, stdin };
+        let options = BenchOptions {
+            iterations: self.iterations,
+            warmup: self.warmup,
+            pooling: self.pooling,
+            stdin,
+        };
         let reports = bench::bench(&modules, &options)?;
         if self.json {
             println!("{}", to_json(&reports));
@@ -78,7 +89,11 @@ impl BenchCommand {
 
 fn micros(d: Duration) -> String {
     let us = d.as_secs_f64() * 1e6;
-    if us >= 10_000.0 { format!("{:.1} ms", us / 1000.0) } else { format!("{us:.0} µs") }
+    if us >= 10_000.0 {
+        format!("{:.1} ms", us / 1000.0)
+    } else {
+        format!("{us:.0} µs")
+    }
 }
 
 fn print_table(reports: &[Report]) {
@@ -102,7 +117,18 @@ fn print_table(reports: &[Report]) {
             ]
         })
         .collect();
-    let header = ["module", "size", "instantiate", "run", "total", "total p10–p90", "memory", "fuel", "vs first", "vs empty"];
+    let header = [
+        "module",
+        "size",
+        "instantiate",
+        "run",
+        "total",
+        "total p10–p90",
+        "memory",
+        "fuel",
+        "vs first",
+        "vs empty",
+    ];
     let mut widths = header.map(|h| h.chars().count());
     for row in &rows {
         for (w, cell) in widths.iter_mut().zip(row) {
@@ -116,7 +142,11 @@ fn print_table(reports: &[Report]) {
             .enumerate()
             .map(|(i, (c, w))| {
                 let pad = " ".repeat(w - c.chars().count());
-                if i == 0 { format!("{c}{pad}") } else { format!("{pad}{c}") }
+                if i == 0 {
+                    format!("{c}{pad}")
+                } else {
+                    format!("{pad}{c}")
+                }
             })
             .collect();
         println!("{}", padded.join("  ").trim_end());
@@ -125,7 +155,9 @@ fn print_table(reports: &[Report]) {
     for row in &rows {
         line(row);
     }
-    println!("(medians of instantiate + run of a fresh instance; fuel = wasm instructions of one run)");
+    println!(
+        "(medians of instantiate + run of a fresh instance; fuel = wasm instructions of one run)"
+    );
 }
 
 fn to_json(reports: &[Report]) -> String {

@@ -35,11 +35,21 @@ pub struct CompileCommand {
 impl CompileCommand {
     pub fn execute(self) -> Result<i32> {
         let started = Instant::now();
-        let output = self.output.clone().unwrap_or_else(|| self.input.with_extension("wasm"));
+        let output = self
+            .output
+            .clone()
+            .unwrap_or_else(|| self.input.with_extension("wasm"));
         if output == self.input {
-            anyhow::bail!("the output {} would overwrite the input: choose another name with -o", output.display());
+            anyhow::bail!(
+                "the output {} would overwrite the input: choose another name with -o",
+                output.display()
+            );
         }
-        let mode = if self.no_snapshot { Mode::NoSnapshot } else { Mode::Snapshot };
+        let mode = if self.no_snapshot {
+            Mode::NoSnapshot
+        } else {
+            Mode::Snapshot
+        };
         let compiled = match jsw::compile(&self.input, mode) {
             Ok(c) => c,
             Err(err) => {

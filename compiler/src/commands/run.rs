@@ -30,9 +30,13 @@ pub struct RunCommand {
 
 impl RunCommand {
     pub fn execute(self) -> Result<i32> {
-        let wasm = std::fs::read(&self.module).with_context(|| format!("cannot read {}", self.module.display()))?;
+        let wasm = std::fs::read(&self.module)
+            .with_context(|| format!("cannot read {}", self.module.display()))?;
         if !wasm.starts_with(b"\0asm") {
-            anyhow::bail!("{} is not a WebAssembly module (compile a program first: jsw compile app.ts)", self.module.display());
+            anyhow::bail!(
+                "{} is not a WebAssembly module (compile a program first: jsw compile app.ts)",
+                self.module.display()
+            );
         }
         let mut env = Vec::new();
         for pair in &self.env {
@@ -50,7 +54,11 @@ impl RunCommand {
             })
             .collect();
         let options = RunOptions {
-            program_name: self.module.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+            program_name: self
+                .module
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
             args: self.args,
             env,
             dirs,

@@ -18,7 +18,10 @@ pub fn register(module: &str, flat: &[u32]) {
     if flat.is_empty() {
         return;
     }
-    let quads = flat.chunks_exact(4).map(|c| [c[0], c[1], c[2], c[3]]).collect();
+    let quads = flat
+        .chunks_exact(4)
+        .map(|c| [c[0], c[1], c[2], c[3]])
+        .collect();
     POSITIONS.with_borrow_mut(|p| p.insert(module.to_string(), quads));
 }
 

@@ -23,32 +23,38 @@ fn refuse_at_build(ctx: &Ctx<'_>) -> rquickjs::Result<()> {
 pub fn init<'js>(ctx: &Ctx<'js>, jsw: &Object<'js>) -> rquickjs::Result<()> {
     jsw.set(
         "readStdin",
-        Function::new(ctx.clone(), |ctx: Ctx<'js>| -> rquickjs::Result<TypedArray<'js, u8>> {
-            refuse_at_build(&ctx)?;
-            crate::io::flush();
-            let mut buf = Vec::new();
-            std::io::stdin()
-                .read_to_end(&mut buf)
-                .map_err(|e| Exception::throw_message(&ctx, &format!("cannot read stdin: {e}")))?;
-            TypedArray::new(ctx, buf)
-        })?,
+        Function::new(
+            ctx.clone(),
+            |ctx: Ctx<'js>| -> rquickjs::Result<TypedArray<'js, u8>> {
+                refuse_at_build(&ctx)?;
+                crate::io::flush();
+                let mut buf = Vec::new();
+                std::io::stdin().read_to_end(&mut buf).map_err(|e| {
+                    Exception::throw_message(&ctx, &format!("cannot read stdin: {e}"))
+                })?;
+                TypedArray::new(ctx, buf)
+            },
+        )?,
     )?;
     jsw.set(
         "readStdinChunk",
-        Function::new(ctx.clone(), |ctx: Ctx<'js>, max: usize| -> rquickjs::Result<TypedArray<'js, u8>> {
-            refuse_at_build(&ctx)?;
-            crate::io::flush();
-            let mut buf = vec![0u8; max.min(1 << 20)];
-            let n = loop {
-                match std::io::stdin().read(&mut buf) {
-                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                    other => break other,
+        Function::new(
+            ctx.clone(),
+            |ctx: Ctx<'js>, max: usize| -> rquickjs::Result<TypedArray<'js, u8>> {
+                refuse_at_build(&ctx)?;
+                crate::io::flush();
+                let mut buf = vec![0u8; max.min(1 << 20)];
+                let n = loop {
+                    match std::io::stdin().read(&mut buf) {
+                        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                        other => break other,
+                    }
                 }
-            }
-            .map_err(|e| Exception::throw_message(&ctx, &format!("cannot read stdin: {e}")))?;
-            buf.truncate(n);
-            TypedArray::new(ctx, buf)
-        })?,
+                .map_err(|e| Exception::throw_message(&ctx, &format!("cannot read stdin: {e}")))?;
+                buf.truncate(n);
+                TypedArray::new(ctx, buf)
+            },
+        )?,
     )?;
     super::eval_part(ctx, jsw, "io", include_str!("io.js"))
 }
@@ -57,7 +63,13 @@ pub fn init<'js>(ctx: &Ctx<'js>, jsw: &Object<'js>) -> rquickjs::Result<()> {
 /// the internal object under `ioModule`.
 pub struct IoModule;
 
-const EXPORTS: &[&str] = &["readAll", "readAllSync", "readText", "readTextSync", "write"];
+const EXPORTS: &[&str] = &[
+    "readAll",
+    "readAllSync",
+    "readText",
+    "readTextSync",
+    "write",
+];
 
 impl ModuleDef for IoModule {
     fn declare<'js>(decl: &Declarations<'js>) -> rquickjs::Result<()> {

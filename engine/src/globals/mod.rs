@@ -39,8 +39,14 @@ pub fn init(ctx: &Ctx<'_>, entry: &str) -> rquickjs::Result<()> {
     jsw.set("promiseState", Function::new(ctx.clone(), promise_state)?)?;
     jsw.set("version", env!("CARGO_PKG_VERSION"))?;
     jsw.set("onStart", rquickjs::Array::new(ctx.clone())?)?;
-    jsw.set("buildEndMs", Function::new(ctx.clone(), timers::build_end_ms)?)?;
-    jsw.set("entryName", Function::new(ctx.clone(), || ENTRY.with_borrow(|e| e.clone()))?)?;
+    jsw.set(
+        "buildEndMs",
+        Function::new(ctx.clone(), timers::build_end_ms)?,
+    )?;
+    jsw.set(
+        "entryName",
+        Function::new(ctx.clone(), || ENTRY.with_borrow(|e| e.clone()))?,
+    )?;
     error::init(ctx, &jsw)?;
     dom_exception::init(ctx, &jsw)?;
     console::init(ctx, &jsw)?;
@@ -58,7 +64,12 @@ pub fn init(ctx: &Ctx<'_>, entry: &str) -> rquickjs::Result<()> {
 }
 
 /// Evaluates one JS part and hands it the internal object.
-pub(crate) fn eval_part<'js>(ctx: &Ctx<'js>, jsw: &Object<'js>, name: &str, source: &str) -> rquickjs::Result<()> {
+pub(crate) fn eval_part<'js>(
+    ctx: &Ctx<'js>,
+    jsw: &Object<'js>,
+    name: &str,
+    source: &str,
+) -> rquickjs::Result<()> {
     let mut options = rquickjs::context::EvalOptions::default();
     options.global = true;
     options.strict = true;
@@ -68,7 +79,9 @@ pub(crate) fn eval_part<'js>(ctx: &Ctx<'js>, jsw: &Object<'js>, name: &str, sour
 }
 
 pub(crate) fn internals<'js>(ctx: &Ctx<'js>) -> Option<Object<'js>> {
-    INTERNALS.with_borrow(|i| i.clone()).and_then(|p| p.restore(ctx).ok())
+    INTERNALS
+        .with_borrow(|i| i.clone())
+        .and_then(|p| p.restore(ctx).ok())
 }
 
 /// Prints an uncaught exception the way the console prints errors.
@@ -125,7 +138,12 @@ pub fn run_timer<'js>(ctx: &Ctx<'js>) -> Result<bool, Stop<'js>> {
 
 /// Tells the JS side about a promise rejected without a handler, or a handler
 /// added later.
-pub fn track_rejection<'js>(ctx: &Ctx<'js>, promise: Value<'js>, reason: Value<'js>, handled: bool) {
+pub fn track_rejection<'js>(
+    ctx: &Ctx<'js>,
+    promise: Value<'js>,
+    reason: Value<'js>,
+    handled: bool,
+) {
     if let Some(jsw) = internals(ctx)
         && let Ok(track) = jsw.get::<_, Function>("trackRejection")
     {
@@ -148,7 +166,10 @@ pub fn report_unhandled<'js>(ctx: &Ctx<'js>, reason: Value<'js>) {
         .map(|f| f.call::<_, ()>((reason,)));
     if !matches!(reported, Some(Ok(()))) {
         let _ = ctx.catch();
-        crate::io::write(2, b"Uncaught (in promise) (the reason could not be printed)\n");
+        crate::io::write(
+            2,
+            b"Uncaught (in promise) (the reason could not be printed)\n",
+        );
     }
 }
 
@@ -160,7 +181,10 @@ fn promise_state<'js>(p: rquickjs::Promise<'js>) -> rquickjs::Result<rquickjs::A
         PromiseState::Pending => (0, Value::new_undefined(ctx.clone())),
         PromiseState::Resolved => {
             let value = p.result::<Value>().and_then(Result::ok);
-            (1, value.unwrap_or_else(|| Value::new_undefined(ctx.clone())))
+            (
+                1,
+                value.unwrap_or_else(|| Value::new_undefined(ctx.clone())),
+            )
         }
         PromiseState::Rejected => {
             // result() rethrows the reason; take it back off the context.
@@ -177,5 +201,7 @@ fn promise_state<'js>(p: rquickjs::Promise<'js>) -> rquickjs::Result<rquickjs::A
 /// The bytes of a Uint8Array, copied out.
 pub(crate) fn bytes_of(array: &rquickjs::TypedArray<'_, u8>) -> Vec<u8> {
     // SAFETY: the slice is copied before any JS can run and detach or resize the buffer.
-    unsafe { array.as_bytes() }.map(<[u8]>::to_vec).unwrap_or_default()
+    unsafe { array.as_bytes() }
+        .map(<[u8]>::to_vec)
+        .unwrap_or_default()
 }

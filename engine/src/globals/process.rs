@@ -10,24 +10,30 @@ pub fn init<'js>(ctx: &Ctx<'js>, jsw: &Object<'js>) -> rquickjs::Result<()> {
     jsw.set("isBuild", Function::new(ctx.clone(), phase::is_build)?)?;
     jsw.set(
         "args",
-        Function::new(ctx.clone(), || if phase::is_build() { Vec::new() } else { wasi::args() })?,
-    )?;
-    jsw.set(
-        "environ",
-        Function::new(ctx.clone(), |ctx: Ctx<'js>| -> rquickjs::Result<Object<'js>> {
-            let env = Object::new(ctx)?;
-            if !phase::is_build() {
-                for (k, v) in wasi::environ() {
-                    env.set(k, v)?;
-                }
+        Function::new(ctx.clone(), || {
+            if phase::is_build() {
+                Vec::new()
+            } else {
+                wasi::args()
             }
-            Ok(env)
         })?,
     )?;
     jsw.set(
-        "exit",
-        Function::new(ctx.clone(), exit_now)?,
+        "environ",
+        Function::new(
+            ctx.clone(),
+            |ctx: Ctx<'js>| -> rquickjs::Result<Object<'js>> {
+                let env = Object::new(ctx)?;
+                if !phase::is_build() {
+                    for (k, v) in wasi::environ() {
+                        env.set(k, v)?;
+                    }
+                }
+                Ok(env)
+            },
+        )?,
     )?;
+    jsw.set("exit", Function::new(ctx.clone(), exit_now)?)?;
     jsw.set(
         "writeBytes",
         Function::new(ctx.clone(), |fd: u32, bytes: TypedArray<'js, u8>| {

@@ -39,11 +39,14 @@ pub fn init<'js>(ctx: &Ctx<'js>, jsw: &Object<'js>) -> rquickjs::Result<()> {
     jsw.set("random", Function::new(ctx.clone(), next_f64)?)?;
     jsw.set(
         "randomBytes",
-        Function::new(ctx.clone(), |ctx: Ctx<'js>, n: usize| -> rquickjs::Result<TypedArray<'js, u8>> {
-            let mut buf = vec![0u8; n];
-            wasi::random(&mut buf);
-            TypedArray::new(ctx, buf)
-        })?,
+        Function::new(
+            ctx.clone(),
+            |ctx: Ctx<'js>, n: usize| -> rquickjs::Result<TypedArray<'js, u8>> {
+                let mut buf = vec![0u8; n];
+                wasi::random(&mut buf);
+                TypedArray::new(ctx, buf)
+            },
+        )?,
     )?;
     super::eval_part(ctx, jsw, "random", include_str!("random.js"))
 }

@@ -40,7 +40,10 @@ pub fn build_end_ms() -> f64 {
 
 pub fn init<'js>(ctx: &Ctx<'js>, jsw: &Object<'js>) -> rquickjs::Result<()> {
     jsw.set("now", Function::new(ctx.clone(), now_ms)?)?;
-    jsw.set("wallClockMs", Function::new(ctx.clone(), || wasi::realtime_ns() as f64 / 1e6)?)?;
+    jsw.set(
+        "wallClockMs",
+        Function::new(ctx.clone(), || wasi::realtime_ns() as f64 / 1e6)?,
+    )?;
     super::eval_part(ctx, jsw, "timers", include_str!("timers.js"))
 }
 

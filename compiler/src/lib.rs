@@ -30,8 +30,8 @@ pub struct Compiled {
 }
 
 /// Compiles the program whose entry file is `input`.
-pub fn compile(input: &Path, mode: Mode) -> Result<Compiled> {
-    let bundle = bundle::bundle(input)?;
+pub fn compile(input: &Path, mode: Mode, options: &bundle::Options) -> Result<Compiled> {
+    let bundle = bundle::bundle(input, options)?;
     let payload = snapshot::encode_payload(&bundle, mode);
     let snap = snapshot::snapshot(ENGINE_WASM, payload, &bundle.entry)?;
     Ok(Compiled {

@@ -79,6 +79,10 @@ pub fn encode_payload(bundle: &Bundle, mode: Mode) -> Vec<u8> {
     put(&mut out, bundle.entry_export.as_deref().unwrap_or(""));
     out.extend_from_slice(&(bundle.modules.len() as u32).to_le_bytes());
     for module in &bundle.modules {
+        out.push(match module.kind {
+            crate::bundle::ModuleKind::Esm => 0,
+            crate::bundle::ModuleKind::CommonJs => 1,
+        });
         put(&mut out, &module.name);
         put(&mut out, &module.code);
         out.extend_from_slice(&(module.positions.len() as u32).to_le_bytes());

@@ -94,7 +94,7 @@ impl Engine {
             globals::init(&ctx, &payload.entry).map_err(|e| report(&ctx, e))?;
             for module in &payload.modules {
                 globals::error::register(&module.name, &module.positions);
-                modules::register(&module.name, &module.source);
+                modules::register(&module.name, &module.source, module.commonjs);
             }
             // Compiling the entry compiles everything it imports, transitively.
             if let Some(entry) = payload.modules.iter().find(|m| m.name == payload.entry) {

@@ -15,10 +15,24 @@ use rquickjs::{Ctx, Error, Module, Result};
 
 thread_local! {
     static SOURCES: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
+    /// CommonJS modules: compiled when first required.
+    static COMMONJS: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
 }
 
-pub fn register(name: &str, source: &str) {
-    SOURCES.with_borrow_mut(|s| s.insert(name.to_string(), source.to_string()));
+pub fn register(name: &str, source: &str, commonjs: bool) {
+    let map = if commonjs { &COMMONJS } else { &SOURCES };
+    map.with_borrow_mut(|s| s.insert(name.to_string(), source.to_string()));
+}
+
+/// Evaluates a CommonJS module's script (sloppy mode, as Node runs it), which
+/// yields `[requireMap, factory]`; None when no such module exists.
+pub fn compile_commonjs<'js>(ctx: &Ctx<'js>, name: &str) -> Result<Option<rquickjs::Value<'js>>> {
+    let Some(source) = COMMONJS.with_borrow_mut(|s| s.remove(name)) else { return Ok(None) };
+    let mut options = rquickjs::context::EvalOptions::default();
+    options.global = true;
+    options.strict = false;
+    options.filename = Some(name.to_string());
+    ctx.eval_with_options(source, options).map(Some)
 }
 
 pub struct ProgramResolver;
@@ -61,6 +75,9 @@ impl Loader for ProgramLoader {
     ) -> Result<Module<'js, Declared>> {
         if name == "jsw:io" {
             return Module::declare_def::<crate::globals::io::IoModule, _>(ctx.clone(), name);
+        }
+        if name == "jsw:cjs" {
+            return Module::declare_def::<crate::globals::commonjs::CommonJsModule, _>(ctx.clone(), name);
         }
         let source = SOURCES.with_borrow_mut(|s| s.remove(name));
         match source {

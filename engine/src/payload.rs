@@ -18,6 +18,8 @@ pub enum Mode {
 }
 
 pub struct Module {
+    /// An ES module (false) or a CommonJS script (true).
+    pub commonjs: bool,
     pub name: String,
     pub source: String,
     /// `[generated line, generated column, source line, source column]` quadruples.
@@ -57,6 +59,7 @@ impl Payload {
         let count = r.u32()?;
         let mut modules = Vec::with_capacity(count as usize);
         for _ in 0..count {
+            let commonjs = r.take(1)?[0] == 1;
             let name = r.string()?;
             let source = r.string()?;
             let count = r.u32()? as usize;
@@ -65,6 +68,7 @@ impl Payload {
                 positions.push(r.u32()?);
             }
             modules.push(Module {
+                commonjs,
                 name,
                 source,
                 positions,

@@ -27,6 +27,16 @@ pub struct CompileCommand {
     #[arg(long)]
     pub no_snapshot: bool,
 
+    /// Compress and mangle the JS (smaller modules; stack traces still map back to
+    /// the sources).
+    #[arg(long)]
+    pub minify: bool,
+
+    /// Leave out the tables that map stack traces to original file:line:col
+    /// (saves their size; traces then show positions in generated code).
+    #[arg(long)]
+    pub no_source_positions: bool,
+
     /// Print nothing but errors and build-time output.
     #[arg(short, long)]
     pub quiet: bool,
@@ -50,7 +60,8 @@ impl CompileCommand {
         } else {
             Mode::Snapshot
         };
-        let compiled = match jsw::compile(&self.input, mode) {
+        let options = jsw::bundle::Options { minify: self.minify, no_source_positions: self.no_source_positions };
+        let compiled = match jsw::compile(&self.input, mode, &options) {
             Ok(c) => c,
             Err(err) => {
                 if let Some(failed) = err.downcast_ref::<BuildFailed>() {
@@ -68,11 +79,12 @@ impl CompileCommand {
                 (Mode::Snapshot, None) => "precompiled, program runs at start".to_string(),
             };
             eprintln!(
-                "compiled {} -> {} ({}, JS {}; {what}) in {:.2}s",
+                "compiled {} -> {} ({}, JS {} in {} modules; {what}) in {:.2}s",
                 self.input.display(),
                 output.display(),
                 human_size(compiled.wasm.len()),
                 human_size(compiled.bundle.size()),
+                compiled.bundle.modules.len(),
                 started.elapsed().as_secs_f64()
             );
         }

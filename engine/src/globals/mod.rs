@@ -6,6 +6,7 @@
 //! internal object shared by all parts (never reachable from the program), puts what
 //! it defines for the others on it, and installs its globals.
 
+pub mod commonjs;
 mod console;
 mod dom_exception;
 mod encoding;
@@ -58,6 +59,7 @@ pub fn init(ctx: &Ctx<'_>, entry: &str) -> rquickjs::Result<()> {
     io::init(ctx, &jsw)?;
     structured_clone::init(ctx, &jsw)?;
     url::init(ctx, &jsw)?;
+    commonjs::init(ctx, &jsw)?;
     eval_part(ctx, &jsw, "rejections", include_str!("rejections.js"))?;
     INTERNALS.set(Some(Persistent::save(ctx, jsw)));
     Ok(())

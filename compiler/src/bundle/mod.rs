@@ -1,0 +1,822 @@
+//! From source files to the modules the engine loads: parse (TS/TSX/JS/JSX/JSON),
+//! transform (types, decorators, JSX), follow every import and `require` through
+//! relative paths, tsconfig `paths` and `node_modules`, and give every module a
+//! stable name.
+//!
+//! ES modules stay ES modules: QuickJS links them itself, so import cycles and live
+//! bindings keep their semantics. CommonJS files become function-wrapped scripts
+//! the engine's `require` runs on first use, as Node does; an ES module importing
+//! one gets a small generated facade (`default` = `module.exports`, plus named
+//! exports), again as in Node. Specifiers are rewritten to module names at build
+//! time, so nothing is resolved at run time.
+
+mod resolve;
+mod transform;
+pub mod tsconfig;
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result, bail};
+use swc_core::common::{FileName, GLOBALS, Globals, SourceFile, SourceMap, Span, sync::Lrc};
+use swc_core::ecma::ast::{
+    CallExpr, Callee, Decl, DefaultDecl, ExportSpecifier, Expr, ImportSpecifier, Lit, Module, ModuleDecl,
+    ModuleExportName, ModuleItem, NamedExport, Pat, Str,
+};
+use swc_core::ecma::visit::{Visit, VisitMut, VisitMutWith, VisitWith};
+
+use crate::diagnostic::Diagnostic;
+pub use resolve::{NODE_BUILTINS, Resolved};
+use resolve::{Kind, Resolver};
+use tsconfig::TsConfig;
+
+/// How a module reaches the engine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ModuleKind {
+    /// An ES module, linked by QuickJS.
+    Esm,
+    /// A CommonJS module: a script evaluating to `[requireMap, factory]`.
+    CommonJs,
+}
+
+/// One module as the engine registers it.
+#[derive(Debug, Clone)]
+pub struct BundledModule {
+    /// The name stack traces show: the path relative to the program's root folder.
+    pub name: String,
+    pub kind: ModuleKind,
+    pub code: String,
+    /// Where generated code came from, for stack traces in original positions:
+    /// flattened `[generated line, generated column, source line, source column]`
+    /// quadruples (0-based), sorted by generated position.
+    pub positions: Vec<u32>,
+}
+
+/// The whole program, ready for the engine.
+#[derive(Debug, Clone)]
+pub struct Bundle {
+    pub modules: Vec<BundledModule>,
+    /// Name of the entry module.
+    pub entry: String,
+    /// The exported function that runs at start (`main` or `default`), when the entry
+    /// module has one; its top level then runs at build time.
+    pub entry_export: Option<String>,
+}
+
+impl Bundle {
+    /// Bytes of JS handed to the engine.
+    pub fn size(&self) -> usize {
+        self.modules.iter().map(|m| m.code.len()).sum()
+    }
+
+    /// Bytes of the position tables (4 × u32 per entry).
+    pub fn positions_size(&self) -> usize {
+        self.modules.iter().map(|m| m.positions.len() * 4).sum()
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Compress and mangle the generated code.
+    pub minify: bool,
+    /// Leave out the tables that map stack frames back to original sources.
+    pub no_source_positions: bool,
+}
+
+/// What an import or require refers to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Target {
+    Node(usize),
+    Builtin(String),
+    /// A `require` that could not be resolved at build time: it throws when run,
+    /// as in Node (packages often probe for optional dependencies this way).
+    Missing(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Esm,
+    Cjs,
+    Json,
+}
+
+struct Node {
+    path: PathBuf,
+    format: Format,
+    file: Lrc<SourceFile>,
+    /// ESM: the module; CJS: the statements of the function body.
+    ast: Option<Module>,
+    json: Option<String>,
+    /// ESM: import/export sources and literal dynamic imports, in visiting order.
+    imports: Vec<Target>,
+    /// CJS: literal `require()` specifiers and where they lead.
+    requires: Vec<(String, Target)>,
+    /// CJS: names assigned to `exports.x` / `module.exports = { x }`.
+    cjs_exports: BTreeSet<String>,
+    entry_export: Option<String>,
+}
+
+/// Bundles the program whose entry file is `entry`.
+pub fn bundle(entry: &Path, options: &Options) -> Result<Bundle> {
+    let entry = std::fs::canonicalize(entry).with_context(|| format!("cannot read {}", entry.display()))?;
+    if entry.is_dir() {
+        bail!("{} is a directory: give the program's entry file, e.g. {}/app.ts", entry.display(), entry.display());
+    }
+    let tsconfig = TsConfig::find(entry.parent().unwrap_or(Path::new("/")))?;
+    let cm: Lrc<SourceMap> = Default::default();
+    GLOBALS.set(&Globals::new(), || {
+        let mut graph = Graph {
+            cm: cm.clone(),
+            nodes: Vec::new(),
+            index: HashMap::new(),
+            resolver: Resolver { tsconfig: tsconfig.as_ref() },
+            tsconfig: tsconfig.as_ref(),
+            options,
+        };
+        graph.add(&entry, None)?;
+        graph.emit()
+    })
+}
+
+struct Graph<'a> {
+    cm: Lrc<SourceMap>,
+    nodes: Vec<Node>,
+    index: HashMap<PathBuf, usize>,
+    resolver: Resolver<'a>,
+    tsconfig: Option<&'a TsConfig>,
+    options: &'a Options,
+}
+
+impl Graph<'_> {
+    fn add(&mut self, path: &Path, importer: Option<(&SourceFile, Span)>) -> Result<usize> {
+        if let Some(&i) = self.index.get(path) {
+            return Ok(i);
+        }
+        let bytes = std::fs::read(path).map_err(|e| match importer {
+            Some((file, span)) => Diagnostic::at(file, span, format!("cannot read {}: {e}", path.display())).into(),
+            None => anyhow::anyhow!("cannot read {}: {e}", path.display()),
+        })?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            anyhow::anyhow!("{} is not UTF-8 text (invalid byte at offset {})", path.display(), e.utf8_error().valid_up_to())
+        })?;
+        let file = self.cm.new_source_file(FileName::Real(path.to_path_buf()).into(), text);
+        let index = self.nodes.len();
+        self.index.insert(path.to_path_buf(), index);
+
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        if ext == "json" {
+            let value: serde_json::Value = serde_json::from_str(&file.src).map_err(|e| {
+                let offset = line_col_offset(&file.src, e.line(), e.column());
+                let span = Span::new(file.start_pos + swc_core::common::BytePos(offset as u32), file.start_pos + swc_core::common::BytePos(offset as u32));
+                Diagnostic::at(&file, span, format!("invalid JSON: {e}"))
+            })?;
+            self.nodes.push(Node {
+                path: path.to_path_buf(),
+                format: Format::Json,
+                file,
+                ast: None,
+                json: Some(value.to_string()),
+                imports: Vec::new(),
+                requires: Vec::new(),
+                cjs_exports: BTreeSet::new(),
+                entry_export: None,
+            });
+            return Ok(index);
+        }
+
+        let in_node_modules = path.components().any(|c| c.as_os_str() == "node_modules");
+        let settings = transform::Settings::for_file(path, if in_node_modules { None } else { self.tsconfig });
+        let parsed = transform::parse(&self.cm, &file, path, &settings)?;
+        let format = match (ext, parsed.is_module) {
+            ("cjs" | "cts", _) => Format::Cjs,
+            ("mjs" | "mts", _) => Format::Esm,
+            (_, true) => Format::Esm,
+            ("js" | "jsx", false) if !resolve::package_type_is_module(path) && parsed.uses_commonjs => Format::Cjs,
+            _ => Format::Esm,
+        };
+        let entry_export = if format == Format::Esm { entry_export(&parsed.module) } else { None };
+        let module = transform::transform(&self.cm, parsed, &settings, self.options.minify && format == Format::Esm);
+
+        let mut node = Node {
+            path: path.to_path_buf(),
+            format,
+            file: file.clone(),
+            ast: None,
+            json: None,
+            imports: Vec::new(),
+            requires: Vec::new(),
+            cjs_exports: BTreeSet::new(),
+            entry_export,
+        };
+        // Reserve the slot: imports below may refer back to this module (cycles).
+        self.nodes.push(node_placeholder(&node));
+
+        match format {
+            Format::Esm => {
+                let mut found = Sources::default();
+                module.visit_with(&mut found);
+                for (specifier, span, dynamic) in found.list {
+                    let target = match self.resolver.resolve(path, &specifier, Kind::Import) {
+                        Ok(r) => self.target(r, &file, span)?,
+                        Err(msg) if dynamic => {
+                            eprintln!("warning: {}", Diagnostic::at(&file, span, msg));
+                            Target::Missing(specifier)
+                        }
+                        Err(msg) => return Err(Diagnostic::at(&file, span, msg).into()),
+                    };
+                    node.imports.push(target);
+                }
+            }
+            Format::Cjs => {
+                let mut found = Requires::default();
+                module.visit_with(&mut found);
+                node.cjs_exports = cjs_export_names(&module);
+                let mut seen = BTreeSet::new();
+                for (specifier, span) in found.list {
+                    if !seen.insert(specifier.clone()) {
+                        continue;
+                    }
+                    let target = match self.resolver.resolve(path, &specifier, Kind::Require) {
+                        Ok(r) => self.target(r, &file, span)?,
+                        Err(msg) if in_node_modules => {
+                            let _ = msg;
+                            Target::Missing(specifier.clone())
+                        }
+                        Err(msg) => return Err(Diagnostic::at(&file, span, msg).into()),
+                    };
+                    node.requires.push((specifier, target));
+                }
+            }
+            Format::Json => unreachable!("handled above"),
+        }
+        node.ast = Some(module);
+        self.nodes[index] = node;
+        Ok(index)
+    }
+
+    fn target(&mut self, resolved: Resolved, file: &SourceFile, span: Span) -> Result<Target> {
+        Ok(match resolved {
+            Resolved::Builtin(name) => Target::Builtin(name),
+            Resolved::File(path) => Target::Node(self.add(&path, Some((file, span)))?),
+        })
+    }
+
+    fn emit(mut self) -> Result<Bundle> {
+        let root = common_root(self.nodes.iter().map(|n| n.path.as_path()));
+        let names: Vec<String> = self.nodes.iter().map(|n| module_name(&root, &n.path)).collect();
+
+        // What ES modules import from each CommonJS/JSON module or Node built-in.
+        let mut facades: std::collections::BTreeMap<String, BTreeSet<String>> = Default::default();
+        let facade_of = |t: &Target, nodes: &[Node]| -> Option<String> {
+            match t {
+                Target::Node(i) if nodes[*i].format != Format::Esm => Some(format!("{}?esm", names[*i])),
+                Target::Builtin(b) if b.starts_with("node:") => Some(format!("{b}?esm")),
+                _ => None,
+            }
+        };
+        let mut modules = Vec::new();
+        for i in 0..self.nodes.len() {
+            let node = &self.nodes[i];
+            match node.format {
+                Format::Esm => {
+                    let targets: Vec<String> = node
+                        .imports
+                        .iter()
+                        .map(|t| {
+                            facade_of(t, &self.nodes).unwrap_or_else(|| match t {
+                                Target::Node(j) => names[*j].clone(),
+                                Target::Builtin(b) => b.clone(),
+                                Target::Missing(s) => format!("jsw:missing/{s}"),
+                            })
+                        })
+                        .collect();
+                    let mut module = node.ast.clone().unwrap_or_else(empty_module);
+                    // Record the names each facade must export.
+                    let mut wanted = Wanted::default();
+                    module.visit_with(&mut wanted);
+                    for (k, names_used) in wanted.by_source(&node.imports) {
+                        if let Some(f) = facade_of(&node.imports[k], &self.nodes) {
+                            facades.entry(f).or_default().extend(names_used);
+                        }
+                    }
+                    module.visit_mut_with(&mut Rewrite { targets: &targets, next: 0 });
+                    let (code, positions) = self.generate(&module, &node.file, false)?;
+                    modules.push(BundledModule { name: names[i].clone(), kind: ModuleKind::Esm, code, positions });
+                }
+                Format::Cjs => {
+                    let map = node
+                        .requires
+                        .iter()
+                        .map(|(spec, t)| {
+                            let target = match t {
+                                Target::Node(j) => serde_json::Value::String(names[*j].clone()),
+                                Target::Builtin(b) => serde_json::Value::String(b.clone()),
+                                Target::Missing(_) => serde_json::Value::Null,
+                            };
+                            (spec.clone(), target)
+                        })
+                        .collect::<serde_json::Map<_, _>>();
+                    let module = node.ast.clone().unwrap_or_else(empty_module);
+                    let (body, positions) = self.generate(&module, &node.file, true)?;
+                    // One header line, so source lines shift by exactly one.
+                    let code = format!(
+                        "[{}, function (exports, require, module, __filename, __dirname) {{\n{body}\n}}]",
+                        serde_json::Value::Object(map)
+                    );
+                    let positions = shift_lines(positions, 1);
+                    modules.push(BundledModule { name: names[i].clone(), kind: ModuleKind::CommonJs, code, positions });
+                }
+                Format::Json => {
+                    let code = format!(
+                        "[{{}}, function (exports, require, module) {{\nmodule.exports = {};\n}}]",
+                        node.json.as_deref().unwrap_or("null")
+                    );
+                    modules.push(BundledModule { name: names[i].clone(), kind: ModuleKind::CommonJs, code, positions: Vec::new() });
+                }
+            }
+        }
+
+        // Facades: `default` is module.exports; named exports are what importers
+        // asked for plus what the CommonJS code visibly assigns.
+        for (facade, mut wanted) in facades {
+            let target = facade.trim_end_matches("?esm").to_string();
+            if let Some(i) = names.iter().position(|n| *n == target) {
+                wanted.extend(self.nodes[i].cjs_exports.iter().cloned());
+            } else if let Some(list) = builtin_exports(&target) {
+                wanted.extend(list.iter().map(|s| s.to_string()));
+            }
+            modules.push(BundledModule {
+                name: facade,
+                kind: ModuleKind::Esm,
+                code: facade_code(&target, &wanted),
+                positions: Vec::new(),
+            });
+        }
+
+        let (entry, entry_export) = match self.nodes[0].format {
+            Format::Esm => (names[0].clone(), self.nodes[0].entry_export.take()),
+            // A CommonJS entry is run through a one-line ES module.
+            _ => {
+                let name = format!("{}?main", names[0]);
+                modules.push(BundledModule {
+                    name: name.clone(),
+                    kind: ModuleKind::Esm,
+                    code: format!("import {{ require }} from \"jsw:cjs\";\nrequire({});\n", serde_json::Value::String(names[0].clone())),
+                    positions: Vec::new(),
+                });
+                (name, None)
+            }
+        };
+        if self.options.no_source_positions {
+            for m in &mut modules {
+                m.positions.clear();
+            }
+        }
+        Ok(Bundle { modules, entry, entry_export })
+    }
+
+    fn generate(&self, module: &Module, file: &SourceFile, script: bool) -> Result<(String, Vec<u32>)> {
+        let path = match &*file.name {
+            FileName::Real(p) => p.clone(),
+            _ => PathBuf::new(),
+        };
+        transform::emit(&self.cm, module, &path, self.options.minify, script)
+            .with_context(|| format!("cannot generate code for {}", path.display()))
+    }
+}
+
+fn node_placeholder(node: &Node) -> Node {
+    Node {
+        path: node.path.clone(),
+        format: node.format,
+        file: node.file.clone(),
+        ast: None,
+        json: None,
+        imports: Vec::new(),
+        requires: Vec::new(),
+        cjs_exports: BTreeSet::new(),
+        entry_export: None,
+    }
+}
+
+fn empty_module() -> Module {
+    Module { span: Default::default(), body: Vec::new(), shebang: None }
+}
+
+fn shift_lines(mut positions: Vec<u32>, by: u32) -> Vec<u32> {
+    for q in positions.chunks_exact_mut(4) {
+        q[0] += by;
+    }
+    positions
+}
+
+fn line_col_offset(src: &str, line: usize, column: usize) -> usize {
+    let start: usize = src.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum();
+    (start + column.saturating_sub(1)).min(src.len())
+}
+
+fn is_identifier(s: &str) -> bool {
+    let mut chars = s.chars();
+    matches!(chars.next(), Some(c) if c == '_' || c == '$' || c.is_ascii_alphabetic())
+        && chars.all(|c| c == '_' || c == '$' || c.is_ascii_alphanumeric())
+        && !RESERVED.contains(&s)
+}
+
+const RESERVED: &[&str] = &[
+    "break", "case", "catch", "class", "const", "continue", "debugger", "default", "delete", "do", "else",
+    "enum", "export", "extends", "false", "finally", "for", "function", "if", "import", "in", "instanceof",
+    "new", "null", "return", "super", "switch", "this", "throw", "true", "try", "typeof", "var", "void",
+    "while", "with", "yield", "let", "static", "implements", "interface", "package", "private", "protected",
+    "public", "await", "arguments", "eval",
+];
+
+fn facade_code(target: &str, names: &BTreeSet<String>) -> String {
+    let quoted = serde_json::Value::String(target.to_string());
+    let mut code = format!("import {{ require }} from \"jsw:cjs\";\nconst m = require({quoted});\nexport default m;\n");
+    let mut n = 0;
+    for name in names {
+        if name == "default" {
+            continue;
+        }
+        let key = serde_json::Value::String(name.clone());
+        if is_identifier(name) {
+            code.push_str(&format!("export const {name} = m[{key}];\n"));
+        } else {
+            code.push_str(&format!("const e{n} = m[{key}];\nexport {{ e{n} as {key} }};\n"));
+            n += 1;
+        }
+    }
+    code
+}
+
+/// Exports of the Node built-ins the engine implements, for `import * as` and
+/// `export * from`.
+fn builtin_exports(name: &str) -> Option<&'static [&'static str]> {
+    Some(match name {
+        "node:path" | "node:path/posix" => &[
+            "basename", "delimiter", "dirname", "extname", "format", "isAbsolute", "join", "normalize", "parse",
+            "posix", "relative", "resolve", "sep", "toNamespacedPath", "win32",
+        ],
+        "node:events" => &["EventEmitter", "once", "on", "defaultMaxListeners", "errorMonitor", "captureRejectionSymbol"],
+        "node:util" => &[
+            "format", "formatWithOptions", "inspect", "inherits", "promisify", "callbackify", "deprecate",
+            "isDeepStrictEqual", "types", "TextEncoder", "TextDecoder", "debuglog", "isArray",
+        ],
+        "node:assert" | "node:assert/strict" => &[
+            "ok", "equal", "notEqual", "strictEqual", "notStrictEqual", "deepEqual", "deepStrictEqual",
+            "notDeepStrictEqual", "notDeepEqual", "throws", "doesNotThrow", "rejects", "fail", "match",
+            "AssertionError", "strict",
+        ],
+        "node:url" => &["URL", "URLSearchParams", "fileURLToPath", "pathToFileURL"],
+        "node:timers" => &["setTimeout", "clearTimeout", "setInterval", "clearInterval", "setImmediate", "clearImmediate"],
+        "node:process" => &["argv", "env", "exit", "nextTick", "platform", "stdout", "stderr", "cwd", "hrtime"],
+        _ => return None,
+    })
+}
+
+/// Import/export sources and literal dynamic `import()`s, in visiting order.
+#[derive(Default)]
+struct Sources {
+    list: Vec<(String, Span, bool)>,
+}
+
+impl Visit for Sources {
+    fn visit_module_decl(&mut self, decl: &ModuleDecl) {
+        if let Some(src) = source_of(decl) {
+            self.list.push((src.value.to_string_lossy().into_owned(), src.span, false));
+        }
+        decl.visit_children_with(self);
+    }
+
+    fn visit_call_expr(&mut self, call: &CallExpr) {
+        if let Callee::Import(_) = call.callee
+            && let Some(s) = literal_arg(call)
+        {
+            self.list.push((s, call.span, true));
+        }
+        call.visit_children_with(self);
+    }
+}
+
+fn literal_arg(call: &CallExpr) -> Option<String> {
+    let arg = call.args.first()?;
+    if arg.spread.is_some() || call.args.len() > 2 {
+        return None;
+    }
+    match &*arg.expr {
+        Expr::Lit(Lit::Str(s)) => Some(s.value.to_string_lossy().into_owned()),
+        Expr::Tpl(t) if t.exprs.is_empty() && t.quasis.len() == 1 => {
+            t.quasis[0].cooked.as_ref().map(|c| c.to_string_lossy().into_owned())
+        }
+        _ => None,
+    }
+}
+
+/// Literal `require("x")` calls of the free `require`.
+#[derive(Default)]
+struct Requires {
+    list: Vec<(String, Span)>,
+}
+
+impl Visit for Requires {
+    fn visit_call_expr(&mut self, call: &CallExpr) {
+        if let Callee::Expr(callee) = &call.callee
+            && let Expr::Ident(id) = &**callee
+            && &*id.sym == "require"
+            && call.args.len() == 1
+            && let Some(s) = literal_arg(call)
+        {
+            self.list.push((s, call.span));
+        }
+        call.visit_children_with(self);
+    }
+}
+
+fn source_of(decl: &ModuleDecl) -> Option<&Str> {
+    match decl {
+        ModuleDecl::Import(i) => Some(&i.src),
+        ModuleDecl::ExportAll(e) => Some(&e.src),
+        ModuleDecl::ExportNamed(NamedExport { src: Some(src), .. }) => Some(src),
+        _ => None,
+    }
+}
+
+/// Which names each import source is asked for (per source index).
+#[derive(Default)]
+struct Wanted {
+    /// (source index, names); `*` for a namespace or `export *`.
+    list: Vec<Vec<String>>,
+}
+
+impl Wanted {
+    fn by_source(self, imports: &[Target]) -> Vec<(usize, Vec<String>)> {
+        self.list.into_iter().enumerate().filter(|(i, _)| *i < imports.len()).collect()
+    }
+}
+
+impl Visit for Wanted {
+    fn visit_module_decl(&mut self, decl: &ModuleDecl) {
+        match decl {
+            ModuleDecl::Import(i) => {
+                let names = i
+                    .specifiers
+                    .iter()
+                    .filter_map(|s| match s {
+                        ImportSpecifier::Named(n) => Some(match &n.imported {
+                            Some(ModuleExportName::Ident(id)) => id.sym.to_string(),
+                            Some(ModuleExportName::Str(s)) => s.value.to_string_lossy().into_owned(),
+                            None => n.local.sym.to_string(),
+                        }),
+                        _ => None,
+                    })
+                    .collect();
+                self.list.push(names);
+            }
+            ModuleDecl::ExportNamed(NamedExport { specifiers, src: Some(_), .. }) => {
+                let names = specifiers
+                    .iter()
+                    .filter_map(|s| match s {
+                        ExportSpecifier::Named(n) => Some(match &n.orig {
+                            ModuleExportName::Ident(id) => id.sym.to_string(),
+                            ModuleExportName::Str(s) => s.value.to_string_lossy().into_owned(),
+                        }),
+                        _ => None,
+                    })
+                    .collect();
+                self.list.push(names);
+            }
+            ModuleDecl::ExportAll(_) => self.list.push(Vec::new()),
+            _ => {}
+        }
+        decl.visit_children_with(self);
+    }
+
+    fn visit_call_expr(&mut self, call: &CallExpr) {
+        if let Callee::Import(_) = call.callee
+            && literal_arg(call).is_some()
+        {
+            self.list.push(Vec::new());
+        }
+        call.visit_children_with(self);
+    }
+}
+
+/// Rewrites sources in the same order `Sources` found them.
+struct Rewrite<'a> {
+    targets: &'a [String],
+    next: usize,
+}
+
+impl Rewrite<'_> {
+    fn take(&mut self) -> Option<&str> {
+        let t = self.targets.get(self.next)?;
+        self.next += 1;
+        Some(t)
+    }
+}
+
+impl VisitMut for Rewrite<'_> {
+    fn visit_mut_module_decl(&mut self, decl: &mut ModuleDecl) {
+        let src = match decl {
+            ModuleDecl::Import(i) => Some(&mut i.src),
+            ModuleDecl::ExportAll(e) => Some(&mut e.src),
+            ModuleDecl::ExportNamed(NamedExport { src: Some(src), .. }) => Some(src),
+            _ => None,
+        };
+        if let Some(src) = src
+            && let Some(target) = self.take()
+        {
+            **src = Str { span: src.span, value: target.into(), raw: None };
+        }
+        decl.visit_mut_children_with(self);
+    }
+
+    fn visit_mut_call_expr(&mut self, call: &mut CallExpr) {
+        if let Callee::Import(_) = call.callee
+            && literal_arg(call).is_some()
+            && let Some(target) = self.take()
+        {
+            let target = target.to_string();
+            let span = call.args[0].expr.span_lo();
+            call.args[0].expr = Box::new(Expr::Lit(Lit::Str(Str {
+                span: Span::new(span, span),
+                value: target.into(),
+                raw: None,
+            })));
+        }
+        call.visit_mut_children_with(self);
+    }
+}
+
+trait SpanLo {
+    fn span_lo(&self) -> swc_core::common::BytePos;
+}
+
+impl SpanLo for Expr {
+    fn span_lo(&self) -> swc_core::common::BytePos {
+        use swc_core::common::Spanned;
+        self.span().lo
+    }
+}
+
+/// Names a CommonJS module visibly exports: `exports.x = `, `module.exports.x = `,
+/// `Object.defineProperty(exports, "x", ...)`, `module.exports = { x, y }`.
+fn cjs_export_names(module: &Module) -> BTreeSet<String> {
+    use swc_core::ecma::ast::{AssignTarget, MemberProp, ObjectLit, Prop, PropName, PropOrSpread, SimpleAssignTarget, Stmt};
+    let mut names = BTreeSet::new();
+    let is_exports = |e: &Expr| match e {
+        Expr::Ident(i) => &*i.sym == "exports",
+        Expr::Member(m) => {
+            matches!(&*m.obj, Expr::Ident(i) if &*i.sym == "module")
+                && matches!(&m.prop, MemberProp::Ident(p) if &*p.sym == "exports")
+        }
+        _ => false,
+    };
+    let is_module_exports = |e: &Expr| match e {
+        Expr::Member(m) => {
+            matches!(&*m.obj, Expr::Ident(i) if &*i.sym == "module")
+                && matches!(&m.prop, MemberProp::Ident(p) if &*p.sym == "exports")
+        }
+        _ => false,
+    };
+    let object_keys = |o: &ObjectLit, names: &mut BTreeSet<String>| {
+        for p in &o.props {
+            if let PropOrSpread::Prop(p) = p {
+                let key = match &**p {
+                    Prop::Shorthand(i) => Some(i.sym.to_string()),
+                    Prop::KeyValue(kv) => prop_name(&kv.key),
+                    Prop::Method(m) => prop_name(&m.key),
+                    Prop::Getter(g) => prop_name(&g.key),
+                    _ => None,
+                };
+                names.extend(key);
+            }
+        }
+    };
+    fn prop_name(k: &PropName) -> Option<String> {
+        match k {
+            PropName::Ident(i) => Some(i.sym.to_string()),
+            PropName::Str(s) => Some(s.value.to_string_lossy().into_owned()),
+            _ => None,
+        }
+    }
+    for item in &module.body {
+        let ModuleItem::Stmt(Stmt::Expr(stmt)) = item else { continue };
+        let mut expr = &*stmt.expr;
+        // `a = exports.x = ...` chains and `exports.x = exports.y = void 0`.
+        loop {
+            match expr {
+                Expr::Assign(a) => {
+                    if let AssignTarget::Simple(SimpleAssignTarget::Member(m)) = &a.left {
+                        if is_exports(&m.obj)
+                            && let MemberProp::Ident(p) = &m.prop
+                        {
+                            names.insert(p.sym.to_string());
+                        }
+                    }
+                    if let AssignTarget::Simple(SimpleAssignTarget::Member(m)) = &a.left
+                        && is_module_exports(&Expr::Member(m.clone()))
+                        && let Expr::Object(o) = &*a.right
+                    {
+                        object_keys(o, &mut names);
+                    }
+                    expr = &a.right;
+                }
+                Expr::Call(c) => {
+                    if let Callee::Expr(callee) = &c.callee
+                        && let Expr::Member(m) = &**callee
+                        && matches!(&*m.obj, Expr::Ident(i) if &*i.sym == "Object")
+                        && matches!(&m.prop, MemberProp::Ident(p) if &*p.sym == "defineProperty")
+                        && c.args.len() >= 2
+                        && is_exports(&c.args[0].expr)
+                        && let Expr::Lit(Lit::Str(s)) = &*c.args[1].expr
+                    {
+                        names.insert(s.value.to_string_lossy().into_owned());
+                    }
+                    break;
+                }
+                _ => break,
+            }
+        }
+    }
+    names.remove("__esModule");
+    names
+}
+
+fn common_root<'a>(mut paths: impl Iterator<Item = &'a Path>) -> PathBuf {
+    let first = paths.next().and_then(Path::parent).unwrap_or(Path::new("/")).to_path_buf();
+    paths.fold(first, |root, path| {
+        let mut root = root.as_path();
+        while !path.starts_with(root) {
+            root = root.parent().unwrap_or(Path::new("/"));
+        }
+        root.to_path_buf()
+    })
+}
+
+/// Module names are root-relative paths; they never start with "." so that the
+/// engine takes them verbatim instead of resolving them.
+fn module_name(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.to_string_lossy().replace('\\', "/")
+}
+
+/// The function the entry module exports for start-up: `main`, else a default
+/// export that is visibly a function.
+fn entry_export(module: &Module) -> Option<String> {
+    let mut default_fn = false;
+    let mut functions: Vec<String> = Vec::new();
+    for item in &module.body {
+        if let ModuleItem::Stmt(swc_core::ecma::ast::Stmt::Decl(Decl::Fn(f))) = item {
+            functions.push(f.ident.sym.to_string());
+        }
+    }
+    for item in &module.body {
+        let ModuleItem::ModuleDecl(decl) = item else { continue };
+        match decl {
+            ModuleDecl::ExportDecl(e) => match &e.decl {
+                Decl::Fn(f) if &*f.ident.sym == "main" => return Some("main".into()),
+                Decl::Var(v) => {
+                    for d in &v.decls {
+                        if let Pat::Ident(id) = &d.name
+                            && &*id.id.sym == "main"
+                        {
+                            return Some("main".into());
+                        }
+                    }
+                }
+                _ => {}
+            },
+            ModuleDecl::ExportNamed(NamedExport { specifiers, src: None, .. }) => {
+                for s in specifiers {
+                    if let ExportSpecifier::Named(n) = s {
+                        let exported = n.exported.as_ref().unwrap_or(&n.orig);
+                        if let ModuleExportName::Ident(id) = exported {
+                            if &*id.sym == "main" {
+                                return Some("main".into());
+                            }
+                            if &*id.sym == "default"
+                                && let ModuleExportName::Ident(orig) = &n.orig
+                                && functions.iter().any(|f| *f == *orig.sym)
+                            {
+                                default_fn = true;
+                            }
+                        }
+                    }
+                }
+            }
+            ModuleDecl::ExportDefaultDecl(d) => {
+                if matches!(d.decl, DefaultDecl::Fn(_)) {
+                    default_fn = true;
+                }
+            }
+            ModuleDecl::ExportDefaultExpr(e) => match &*e.expr {
+                Expr::Arrow(_) | Expr::Fn(_) => default_fn = true,
+                Expr::Ident(id) if functions.iter().any(|f| *f == *id.sym) => default_fn = true,
+                _ => {}
+            },
+            _ => {}
+        }
+    }
+    default_fn.then(|| "default".to_string())
+}

@@ -1,0 +1,314 @@
+//! Module resolution as Node and TypeScript do it: relative paths with TypeScript's
+//! extension rules, `node_modules` lookup up the directory tree, package.json
+//! `exports` (conditions, subpaths, patterns) then `module` then `main`, tsconfig
+//! `paths`/`baseUrl`, and Node's built-in modules.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use super::tsconfig::TsConfig;
+
+/// Extensions tried, in order, for a path written without one.
+pub const EXTENSIONS: &[&str] = &["ts", "tsx", "mts", "cts", "js", "jsx", "mjs", "cjs", "json"];
+
+/// Node's built-in modules (with or without the `node:` prefix).
+pub const NODE_BUILTINS: &[&str] = &[
+    "assert", "assert/strict", "async_hooks", "buffer", "child_process", "cluster", "console", "constants",
+    "crypto", "dgram", "diagnostics_channel", "dns", "dns/promises", "domain", "events", "fs", "fs/promises",
+    "http", "http2", "https", "inspector", "module", "net", "os", "path", "path/posix", "path/win32",
+    "perf_hooks", "process", "punycode", "querystring", "readline", "readline/promises", "repl", "stream",
+    "stream/promises", "stream/web", "string_decoder", "sys", "timers", "timers/promises", "tls",
+    "trace_events", "tty", "url", "util", "util/types", "v8", "vm", "wasi", "worker_threads", "zlib",
+];
+
+/// Modules built into the jsw engine.
+pub const JSW_BUILTINS: &[&str] = &["jsw:io"];
+
+/// How the import is written: it decides the package.json conditions.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Kind {
+    Import,
+    Require,
+}
+
+impl Kind {
+    fn conditions(self) -> &'static [&'static str] {
+        match self {
+            Kind::Import => &["import", "module", "default"],
+            Kind::Require => &["require", "default"],
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolved {
+    File(PathBuf),
+    /// `node:path`, `jsw:io`, ...: canonical name.
+    Builtin(String),
+}
+
+pub struct Resolver<'a> {
+    pub tsconfig: Option<&'a TsConfig>,
+}
+
+impl Resolver<'_> {
+    pub fn resolve(&self, importer: &Path, specifier: &str, kind: Kind) -> Result<Resolved, String> {
+        if let Some(name) = builtin(specifier) {
+            return Ok(Resolved::Builtin(name));
+        }
+        if specifier.starts_with("jsw:") {
+            return Err(format!(
+                "there is no built-in module \"{specifier}\" (jsw provides: {})",
+                JSW_BUILTINS.join(", ")
+            ));
+        }
+        let dir = importer.parent().unwrap_or(Path::new("/"));
+        let mut tried = Vec::new();
+        if is_relative(specifier) {
+            let base = if specifier.starts_with('/') { PathBuf::from(specifier) } else { dir.join(specifier) };
+            return load_file_or_dir(&base, specifier, &mut tried)
+                .ok_or_else(|| format!("cannot resolve \"{specifier}\": no such file (tried {})", tried.join(", ")));
+        }
+        if let Some(ts) = self.tsconfig
+            && !importer.components().any(|c| c.as_os_str() == "node_modules")
+        {
+            for candidate in ts.map_path(specifier) {
+                if let Some(found) = load_file_or_dir(&candidate, specifier, &mut tried) {
+                    return Ok(found);
+                }
+            }
+        }
+        resolve_package(dir, specifier, kind, &mut tried)
+    }
+}
+
+fn is_relative(s: &str) -> bool {
+    s == "." || s == ".." || s.starts_with("./") || s.starts_with("../") || s.starts_with('/')
+}
+
+/// The canonical `node:` name of a Node built-in, if `specifier` names one.
+pub fn builtin(specifier: &str) -> Option<String> {
+    if JSW_BUILTINS.contains(&specifier) {
+        return Some(specifier.to_string());
+    }
+    let bare = specifier.strip_prefix("node:").unwrap_or(specifier);
+    NODE_BUILTINS.contains(&bare).then(|| format!("node:{bare}"))
+}
+
+fn file(path: &Path) -> Option<Resolved> {
+    path.is_file().then(|| Resolved::File(std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())))
+}
+
+fn with_ext(base: &Path, ext: &str) -> PathBuf {
+    let mut s = base.as_os_str().to_owned();
+    s.push(".");
+    s.push(ext);
+    PathBuf::from(s)
+}
+
+/// LOAD_AS_FILE then LOAD_AS_DIRECTORY, with TypeScript's habits: `./x.js` may
+/// name `./x.ts`, and extension-less paths try every source extension.
+fn load_file_or_dir(base: &Path, specifier: &str, tried: &mut Vec<String>) -> Option<Resolved> {
+    let mut candidates = vec![base.to_path_buf()];
+    for (js, ts) in [(".js", &["ts", "tsx"][..]), (".mjs", &["mts"][..]), (".cjs", &["cts"][..]), (".jsx", &["tsx"][..])] {
+        if let Some(stem) = base.to_str().and_then(|b| b.strip_suffix(js)) {
+            candidates.extend(ts.iter().map(|ext| with_ext(Path::new(stem), ext)));
+        }
+    }
+    candidates.extend(EXTENSIONS.iter().map(|ext| with_ext(base, ext)));
+    for c in &candidates {
+        if let Some(found) = file(c) {
+            return Some(found);
+        }
+        tried.push(c.display().to_string());
+    }
+    if base.is_dir() {
+        let pkg = base.join("package.json");
+        if let Some(json) = read_json(&pkg)
+            && let Some(main) = json.get("main").and_then(Value::as_str)
+        {
+            let target = base.join(main);
+            if let Some(found) = file(&target).or_else(|| load_index_or_ext(&target, tried)) {
+                return Some(found);
+            }
+        }
+        if let Some(found) = load_index(base, tried) {
+            return Some(found);
+        }
+    }
+    let _ = specifier;
+    None
+}
+
+fn load_index_or_ext(base: &Path, tried: &mut Vec<String>) -> Option<Resolved> {
+    for ext in EXTENSIONS {
+        let c = with_ext(base, ext);
+        if let Some(found) = file(&c) {
+            return Some(found);
+        }
+        tried.push(c.display().to_string());
+    }
+    load_index(base, tried)
+}
+
+fn load_index(dir: &Path, tried: &mut Vec<String>) -> Option<Resolved> {
+    for ext in EXTENSIONS {
+        let c = dir.join(format!("index.{ext}"));
+        if let Some(found) = file(&c) {
+            return Some(found);
+        }
+        tried.push(c.display().to_string());
+    }
+    None
+}
+
+pub fn read_json(path: &Path) -> Option<Value> {
+    let text = std::fs::read_to_string(path).ok()?;
+    serde_json::from_str(&text).ok()
+}
+
+/// `@scope/name/sub/path` → (`@scope/name`, `./sub/path`).
+fn split_package(specifier: &str) -> Option<(&str, String)> {
+    let mut parts = specifier.splitn(3, '/');
+    let first = parts.next()?;
+    let (name_len, rest) = if first.starts_with('@') {
+        let second = parts.next()?;
+        (first.len() + 1 + second.len(), parts.next())
+    } else {
+        let rest = specifier.split_once('/').map(|(_, r)| r);
+        (first.len(), rest)
+    };
+    let name = &specifier[..name_len];
+    let sub = match rest {
+        Some(r) if !r.is_empty() => format!("./{r}"),
+        _ => ".".to_string(),
+    };
+    Some((name, sub))
+}
+
+fn resolve_package(dir: &Path, specifier: &str, kind: Kind, tried: &mut Vec<String>) -> Result<Resolved, String> {
+    let (name, subpath) = split_package(specifier).ok_or_else(|| format!("\"{specifier}\" is not a valid package name"))?;
+    let mut looked = Vec::new();
+    for ancestor in dir.ancestors() {
+        if ancestor.file_name().is_some_and(|n| n == "node_modules") {
+            continue;
+        }
+        let pkg_dir = ancestor.join("node_modules").join(name);
+        looked.push(ancestor.join("node_modules").display().to_string());
+        if !pkg_dir.is_dir() {
+            continue;
+        }
+        let manifest = read_json(&pkg_dir.join("package.json"));
+        if let Some(exports) = manifest.as_ref().and_then(|m| m.get("exports")) {
+            return match resolve_exports(&pkg_dir, exports, &subpath, kind.conditions()) {
+                Some(target) => file(&target).ok_or_else(|| {
+                    format!("cannot resolve \"{specifier}\": {} (named by the \"exports\" of {}/package.json) does not exist", target.display(), pkg_dir.display())
+                }),
+                None => Err(format!(
+                    "cannot resolve \"{specifier}\": the package \"{name}\" does not export \"{subpath}\" for {} (see \"exports\" in {}/package.json)",
+                    if kind == Kind::Import { "import" } else { "require" },
+                    pkg_dir.display()
+                )),
+            };
+        }
+        if subpath == "." {
+            let fields: &[&str] = if kind == Kind::Import { &["module", "main"] } else { &["main"] };
+            for field in fields {
+                if let Some(entry) = manifest.as_ref().and_then(|m| m.get(*field)).and_then(Value::as_str) {
+                    let target = pkg_dir.join(entry);
+                    if let Some(found) = file(&target).or_else(|| load_index_or_ext(&target, tried)) {
+                        return Ok(found);
+                    }
+                }
+            }
+            if let Some(found) = load_index(&pkg_dir, tried) {
+                return Ok(found);
+            }
+            return Err(format!("cannot resolve \"{specifier}\": {} has no entry point (no \"exports\", \"module\", \"main\" or index file)", pkg_dir.display()));
+        }
+        let target = pkg_dir.join(&subpath[2..]);
+        return load_file_or_dir(&target, specifier, tried)
+            .ok_or_else(|| format!("cannot resolve \"{specifier}\": no such file in {} (tried {})", pkg_dir.display(), tried.join(", ")));
+    }
+    Err(format!(
+        "cannot resolve \"{specifier}\": package \"{name}\" not found (looked in {}); is it installed? (npm install {name})",
+        looked.join(", ")
+    ))
+}
+
+/// PACKAGE_EXPORTS_RESOLVE: the file `subpath` maps to under `conditions`.
+fn resolve_exports(pkg_dir: &Path, exports: &Value, subpath: &str, conditions: &[&str]) -> Option<PathBuf> {
+    let is_subpath_map = matches!(exports, Value::Object(m) if m.keys().any(|k| k.starts_with('.')));
+    if !is_subpath_map {
+        return if subpath == "." { resolve_target(pkg_dir, exports, None, conditions) } else { None };
+    }
+    let map = exports.as_object()?;
+    if let Some(target) = map.get(subpath)
+        && !subpath.contains('*')
+    {
+        return resolve_target(pkg_dir, target, None, conditions);
+    }
+    // The pattern with the longest prefix before its `*` wins.
+    let mut best: Option<(&str, String)> = None;
+    for key in map.keys() {
+        if let Some((prefix, suffix)) = key.split_once('*') {
+            if subpath.starts_with(prefix)
+                && subpath.len() >= prefix.len() + suffix.len()
+                && subpath.ends_with(suffix)
+                && best.as_ref().is_none_or(|(b, _)| prefix.len() > b.split_once('*').map_or(0, |(p, _)| p.len()))
+            {
+                let matched = subpath[prefix.len()..subpath.len() - suffix.len()].to_string();
+                best = Some((key, matched));
+            }
+        } else if key.ends_with('/') && subpath.starts_with(key.as_str()) && best.is_none() {
+            // Legacy folder mapping: "./dir/": "./lib/dir/".
+            let rest = &subpath[key.len()..];
+            if let Some(Value::String(t)) = map.get(key.as_str()) {
+                return Some(pkg_dir.join(t).join(rest));
+            }
+        }
+    }
+    let (key, matched) = best?;
+    resolve_target(pkg_dir, &map[key], Some(&matched), conditions)
+}
+
+fn resolve_target(pkg_dir: &Path, target: &Value, pattern: Option<&str>, conditions: &[&str]) -> Option<PathBuf> {
+    match target {
+        Value::String(t) => {
+            if !t.starts_with("./") {
+                return None;
+            }
+            let t = match pattern {
+                Some(m) => t.replace('*', m),
+                None => t.clone(),
+            };
+            Some(pkg_dir.join(&t[2..]))
+        }
+        Value::Array(items) => items.iter().find_map(|i| resolve_target(pkg_dir, i, pattern, conditions)),
+        Value::Object(map) => {
+            for (key, value) in map {
+                if key == "default" || conditions.contains(&key.as_str()) {
+                    if let Some(found) = resolve_target(pkg_dir, value, pattern, conditions) {
+                        return Some(found);
+                    }
+                }
+            }
+            None
+        }
+        _ => None,
+    }
+}
+
+/// Is the `.js` file at `path` an ES module by its package's `"type"`?
+pub fn package_type_is_module(path: &Path) -> bool {
+    for dir in path.ancestors().skip(1) {
+        if let Some(json) = read_json(&dir.join("package.json")) {
+            return json.get("type").and_then(Value::as_str) == Some("module");
+        }
+        if dir.file_name().is_some_and(|n| n == "node_modules") {
+            break;
+        }
+    }
+    false
+}

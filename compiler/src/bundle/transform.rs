@@ -1,0 +1,217 @@
+//! One file's way through swc: parse, then decorators, TypeScript and JSX
+//! transforms, optional minification, and code generation with the position table
+//! that maps generated code back to the source.
+
+use std::path::Path;
+
+use anyhow::Result;
+use swc_core::common::comments::SingleThreadedComments;
+use swc_core::common::errors::{EmitterWriter, HANDLER, Handler};
+use swc_core::common::{FileName, Mark, SourceFile, SourceMap, Spanned, sync::Lrc};
+use swc_core::ecma::ast::{EsVersion, Ident, Module, ModuleItem, Program};
+use swc_core::ecma::codegen::{Emitter, text_writer::JsWriter};
+use swc_core::ecma::parser::{EsSyntax, Syntax, TsSyntax, parse_file_as_module, parse_file_as_program};
+use swc_core::ecma::transforms::base::{fixer::fixer, hygiene::hygiene, resolver};
+use swc_core::ecma::transforms::proposal::{decorator_2022_03::decorator_2022_03, decorators};
+use swc_core::ecma::transforms::react::{self, Runtime};
+use swc_core::ecma::transforms::typescript;
+use swc_core::ecma::visit::{Visit, VisitWith};
+
+use super::tsconfig::TsConfig;
+use crate::diagnostic::Diagnostic;
+
+/// How one file is compiled.
+pub struct Settings {
+    typescript: bool,
+    jsx: bool,
+    legacy_decorators: bool,
+    use_define_for_class_fields: bool,
+    jsx_runtime: Runtime,
+    jsx_import_source: Option<String>,
+    jsx_factory: Option<String>,
+    jsx_fragment_factory: Option<String>,
+}
+
+impl Settings {
+    /// tsconfig applies to the program's own files, not to packages.
+    pub fn for_file(path: &Path, tsconfig: Option<&TsConfig>) -> Settings {
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        let jsx_mode = tsconfig.and_then(|t| t.jsx.as_deref());
+        let factory = tsconfig.and_then(|t| t.jsx_factory.clone());
+        Settings {
+            typescript: matches!(ext, "ts" | "tsx" | "mts" | "cts"),
+            jsx: matches!(ext, "tsx" | "jsx"),
+            legacy_decorators: tsconfig.is_some_and(|t| t.experimental_decorators),
+            use_define_for_class_fields: tsconfig.and_then(|t| t.use_define_for_class_fields).unwrap_or(true),
+            // "react" (or a jsxFactory) is the classic runtime; everything else,
+            // and no tsconfig at all, the automatic one.
+            jsx_runtime: if jsx_mode == Some("react") || (jsx_mode.is_none() && factory.is_some()) {
+                Runtime::Classic
+            } else {
+                Runtime::Automatic
+            },
+            jsx_import_source: tsconfig.and_then(|t| t.jsx_import_source.clone()),
+            jsx_factory: factory,
+            jsx_fragment_factory: tsconfig.and_then(|t| t.jsx_fragment_factory.clone()),
+        }
+    }
+}
+
+pub struct Parsed {
+    pub module: Module,
+    /// The file has `import`/`export` syntax.
+    pub is_module: bool,
+    /// The file mentions `require`, `module` or `exports`.
+    pub uses_commonjs: bool,
+    comments: SingleThreadedComments,
+}
+
+pub fn parse(cm: &Lrc<SourceMap>, file: &SourceFile, path: &Path, s: &Settings) -> Result<Parsed> {
+    let _ = cm;
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+    let syntax = if s.typescript {
+        Syntax::Typescript(TsSyntax { tsx: s.jsx, decorators: true, ..Default::default() })
+    } else {
+        Syntax::Es(EsSyntax { jsx: s.jsx, decorators: true, import_attributes: true, ..Default::default() })
+    };
+    let comments = SingleThreadedComments::default();
+    let mut recovered = Vec::new();
+    let (module, is_module) = if matches!(ext, "mjs" | "mts") {
+        let m = parse_file_as_module(file, syntax, EsVersion::latest(), Some(&comments), &mut recovered);
+        (m.map_err(|e| Diagnostic::at(file, e.span(), e.kind().msg().into_owned()))?, true)
+    } else {
+        let p = parse_file_as_program(file, syntax, EsVersion::latest(), Some(&comments), &mut recovered)
+            .map_err(|e| Diagnostic::at(file, e.span(), e.kind().msg().into_owned()))?;
+        match p {
+            Program::Module(m) => (m, true),
+            Program::Script(s) => (
+                Module { span: s.span, body: s.body.into_iter().map(ModuleItem::Stmt).collect(), shebang: s.shebang },
+                false,
+            ),
+        }
+    };
+    if let Some(e) = recovered.into_iter().next() {
+        return Err(Diagnostic::at(file, e.span(), e.kind().msg().into_owned()).into());
+    }
+    let mut free = FreeNames::default();
+    module.visit_with(&mut free);
+    Ok(Parsed { module, is_module, uses_commonjs: free.commonjs, comments })
+}
+
+#[derive(Default)]
+struct FreeNames {
+    commonjs: bool,
+    decorators: bool,
+}
+
+impl Visit for FreeNames {
+    fn visit_ident(&mut self, id: &Ident) {
+        if matches!(&*id.sym, "require" | "module" | "exports") {
+            self.commonjs = true;
+        }
+    }
+    fn visit_decorator(&mut self, _: &swc_core::ecma::ast::Decorator) {
+        self.decorators = true;
+    }
+}
+
+pub fn transform(cm: &Lrc<SourceMap>, parsed: Parsed, s: &Settings, minify: bool) -> Module {
+    let Parsed { module, comments, .. } = parsed;
+    let mut found = FreeNames::default();
+    module.visit_with(&mut found);
+    let unresolved = Mark::new();
+    let top_level = Mark::new();
+    let mut program = Program::Module(module);
+    program.mutate(resolver(unresolved, top_level, s.typescript));
+    if found.decorators {
+        if s.legacy_decorators {
+            program.mutate(decorators(decorators::Config {
+                legacy: true,
+                emit_metadata: false,
+                use_define_for_class_fields: s.use_define_for_class_fields,
+            }));
+        } else {
+            program.mutate(decorator_2022_03());
+        }
+    }
+    if s.typescript {
+        program.mutate(typescript::typescript(
+            typescript::Config { no_empty_export: true, ..Default::default() },
+            unresolved,
+            top_level,
+        ));
+    }
+    if s.jsx {
+        let options = react::Options {
+            runtime: Some(s.jsx_runtime),
+            import_source: s.jsx_import_source.as_deref().map(Into::into),
+            pragma: s.jsx_factory.clone().map(Into::into),
+            pragma_frag: s.jsx_fragment_factory.clone().map(Into::into),
+            ..Default::default()
+        };
+        // The JSX pass reports through swc's global handler.
+        let handler = Handler::with_emitter(true, false, Box::new(EmitterWriter::new(Box::new(std::io::sink()), None, false, false)));
+        HANDLER.set(&handler, || {
+            program.mutate(react::react(cm.clone(), Some(comments.clone()), options, top_level, unresolved));
+        });
+    }
+    if minify {
+        program = swc_core::ecma::minifier::optimize(
+            program,
+            cm.clone(),
+            None,
+            None,
+            &swc_core::ecma::minifier::option::MinifyOptions {
+                compress: Some(Default::default()),
+                mangle: Some(Default::default()),
+                ..Default::default()
+            },
+            &swc_core::ecma::minifier::option::ExtraOptions { unresolved_mark: unresolved, top_level_mark: top_level, mangle_name_cache: None },
+        );
+    }
+    program.mutate(hygiene());
+    program.mutate(fixer(None));
+    match program {
+        Program::Module(m) => m,
+        Program::Script(s) => Module { span: s.span, body: s.body.into_iter().map(ModuleItem::Stmt).collect(), shebang: None },
+    }
+}
+
+/// Generates code; for CommonJS (`script`) only the statements, which become the
+/// body of the module function.
+pub fn emit(cm: &Lrc<SourceMap>, module: &Module, path: &Path, minify: bool, script: bool) -> Result<(String, Vec<u32>)> {
+    let mut buf = Vec::new();
+    let mut mappings = Vec::new();
+    {
+        let mut emitter = Emitter {
+            cfg: swc_core::ecma::codegen::Config::default().with_target(EsVersion::latest()).with_minify(minify),
+            cm: cm.clone(),
+            comments: None,
+            wr: JsWriter::new(cm.clone(), "\n", &mut buf, Some(&mut mappings)),
+        };
+        if script {
+            let script = swc_core::ecma::ast::Script {
+                span: module.span,
+                body: module.body.iter().filter_map(|i| i.as_stmt().cloned()).collect(),
+                shebang: None,
+            };
+            emitter.emit_script(&script)?;
+        } else {
+            emitter.emit_module(module)?;
+        }
+    }
+    let mut quads: Vec<[u32; 4]> = Vec::with_capacity(mappings.len());
+    for (pos, generated) in mappings {
+        if pos.is_dummy() || pos.is_reserved_for_comments() {
+            continue;
+        }
+        let Ok(loc) = cm.try_lookup_char_pos(pos) else { continue };
+        if !matches!(&*loc.file.name, FileName::Real(p) if p == path) {
+            continue;
+        }
+        quads.push([generated.line, generated.col, loc.line.saturating_sub(1) as u32, loc.col.0 as u32]);
+    }
+    quads.sort_unstable();
+    quads.dedup_by(|b, a| a[0] == b[0] && a[1] == b[1]);
+    Ok((String::from_utf8(buf)?, quads.into_iter().flatten().collect()))
+}

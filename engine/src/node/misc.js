@@ -1,0 +1,25 @@
+// Small node: modules that are thin views of jsw's globals.
+(jsw) => {
+  "use strict";
+  jsw.defineBuiltin("node:process", () => process);
+  jsw.defineBuiltin("node:console", () => console);
+  jsw.defineBuiltin("node:timers", () => ({ setTimeout, clearTimeout, setInterval, clearInterval, setImmediate, clearImmediate }));
+  jsw.defineBuiltin("node:timers/promises", () => ({
+    setTimeout: (ms, value) => new Promise((resolve) => setTimeout(() => resolve(value), ms)),
+    setImmediate: (value) => new Promise((resolve) => setImmediate(() => resolve(value))),
+  }));
+  jsw.defineBuiltin("node:url", () => ({
+    URL,
+    URLSearchParams,
+    fileURLToPath(url) {
+      const u = typeof url === "string" ? new URL(url) : url;
+      if (u.protocol !== "file:") throw new TypeError("The URL must be of scheme file");
+      return decodeURIComponent(u.pathname);
+    },
+    pathToFileURL(path) {
+      const u = new URL("file://");
+      u.pathname = path.startsWith("/") ? path : `/${path}`;
+      return u;
+    },
+  }));
+};

@@ -121,7 +121,7 @@ fn load_file_or_dir(base: &Path, specifier: &str, tried: &mut Vec<String>) -> Op
         if let Some(found) = file(c) {
             return Some(found);
         }
-        tried.push(c.display().to_string());
+        tried.push(shown(c));
     }
     if base.is_dir() {
         let pkg = base.join("package.json");
@@ -147,7 +147,7 @@ fn load_index_or_ext(base: &Path, tried: &mut Vec<String>) -> Option<Resolved> {
         if let Some(found) = file(&c) {
             return Some(found);
         }
-        tried.push(c.display().to_string());
+        tried.push(shown(&c));
     }
     load_index(base, tried)
 }
@@ -158,9 +158,14 @@ fn load_index(dir: &Path, tried: &mut Vec<String>) -> Option<Resolved> {
         if let Some(found) = file(&c) {
             return Some(found);
         }
-        tried.push(c.display().to_string());
+        tried.push(shown(&c));
     }
     None
+}
+
+fn shown(path: &Path) -> String {
+    let s = crate::diagnostic::display_path(path);
+    if s.is_empty() { ".".to_string() } else { s }
 }
 
 pub fn read_json(path: &Path) -> Option<Value> {
@@ -189,13 +194,11 @@ fn split_package(specifier: &str) -> Option<(&str, String)> {
 
 fn resolve_package(dir: &Path, specifier: &str, kind: Kind, tried: &mut Vec<String>) -> Result<Resolved, String> {
     let (name, subpath) = split_package(specifier).ok_or_else(|| format!("\"{specifier}\" is not a valid package name"))?;
-    let mut looked = Vec::new();
     for ancestor in dir.ancestors() {
         if ancestor.file_name().is_some_and(|n| n == "node_modules") {
             continue;
         }
         let pkg_dir = ancestor.join("node_modules").join(name);
-        looked.push(ancestor.join("node_modules").display().to_string());
         if !pkg_dir.is_dir() {
             continue;
         }
@@ -203,12 +206,12 @@ fn resolve_package(dir: &Path, specifier: &str, kind: Kind, tried: &mut Vec<Stri
         if let Some(exports) = manifest.as_ref().and_then(|m| m.get("exports")) {
             return match resolve_exports(&pkg_dir, exports, &subpath, kind.conditions()) {
                 Some(target) => file(&target).ok_or_else(|| {
-                    format!("cannot resolve \"{specifier}\": {} (named by the \"exports\" of {}/package.json) does not exist", target.display(), pkg_dir.display())
+                    format!("cannot resolve \"{specifier}\": {} (named by the \"exports\" of {}/package.json) does not exist", shown(&target), shown(&pkg_dir))
                 }),
                 None => Err(format!(
                     "cannot resolve \"{specifier}\": the package \"{name}\" does not export \"{subpath}\" for {} (see \"exports\" in {}/package.json)",
                     if kind == Kind::Import { "import" } else { "require" },
-                    pkg_dir.display()
+                    shown(&pkg_dir)
                 )),
             };
         }
@@ -225,15 +228,15 @@ fn resolve_package(dir: &Path, specifier: &str, kind: Kind, tried: &mut Vec<Stri
             if let Some(found) = load_index(&pkg_dir, tried) {
                 return Ok(found);
             }
-            return Err(format!("cannot resolve \"{specifier}\": {} has no entry point (no \"exports\", \"module\", \"main\" or index file)", pkg_dir.display()));
+            return Err(format!("cannot resolve \"{specifier}\": {} has no entry point (no \"exports\", \"module\", \"main\" or index file)", shown(&pkg_dir)));
         }
         let target = pkg_dir.join(&subpath[2..]);
         return load_file_or_dir(&target, specifier, tried)
-            .ok_or_else(|| format!("cannot resolve \"{specifier}\": no such file in {} (tried {})", pkg_dir.display(), tried.join(", ")));
+            .ok_or_else(|| format!("cannot resolve \"{specifier}\": no such file in {} (tried {})", shown(&pkg_dir), tried.join(", ")));
     }
     Err(format!(
-        "cannot resolve \"{specifier}\": package \"{name}\" not found (looked in {}); is it installed? (npm install {name})",
-        looked.join(", ")
+        "cannot resolve \"{specifier}\": package \"{name}\" not found in any node_modules folder from {} up to /; is it installed? (npm install {name})",
+        shown(dir)
     ))
 }
 

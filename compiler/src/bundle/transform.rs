@@ -11,6 +11,7 @@ use swc_core::common::{FileName, Mark, SourceFile, SourceMap, Spanned, sync::Lrc
 use swc_core::ecma::ast::{EsVersion, Ident, Module, ModuleItem, Program};
 use swc_core::ecma::codegen::{Emitter, text_writer::JsWriter};
 use swc_core::ecma::parser::{EsSyntax, Syntax, TsSyntax, parse_file_as_module, parse_file_as_program};
+use swc_core::ecma::transforms::base::helpers::{HELPERS, Helpers, inject_helpers};
 use swc_core::ecma::transforms::base::{fixer::fixer, hygiene::hygiene, resolver};
 use swc_core::ecma::transforms::proposal::{decorator_2022_03::decorator_2022_03, decorators};
 use swc_core::ecma::transforms::react::{self, Runtime};
@@ -63,6 +64,9 @@ pub struct Parsed {
     pub is_module: bool,
     /// The file mentions `require`, `module` or `exports`.
     pub uses_commonjs: bool,
+    /// A `@jsx` pragma without `@jsxRuntime`: the classic runtime, as users of
+    /// `/** @jsx h */` mean.
+    classic_pragma: bool,
     comments: SingleThreadedComments,
 }
 
@@ -95,7 +99,9 @@ pub fn parse(cm: &Lrc<SourceMap>, file: &SourceFile, path: &Path, s: &Settings) 
     }
     let mut free = FreeNames::default();
     module.visit_with(&mut free);
-    Ok(Parsed { module, is_module, uses_commonjs: free.commonjs, comments })
+    let src: &str = &file.src;
+    let classic_pragma = src.contains("@jsx ") && !src.contains("@jsxRuntime") && !src.contains("@jsxImportSource");
+    Ok(Parsed { module, is_module, uses_commonjs: free.commonjs, classic_pragma, comments })
 }
 
 #[derive(Default)]
@@ -116,7 +122,15 @@ impl Visit for FreeNames {
 }
 
 pub fn transform(cm: &Lrc<SourceMap>, parsed: Parsed, s: &Settings, minify: bool) -> Module {
-    let Parsed { module, comments, .. } = parsed;
+    // Passes report through swc's global handler and take their runtime helpers
+    // (for decorators, ...) from its helper registry; helpers are inlined into the
+    // module that needs them.
+    let handler = Handler::with_emitter(true, false, Box::new(EmitterWriter::new(Box::new(std::io::sink()), None, false, false)));
+    HANDLER.set(&handler, || HELPERS.set(&Helpers::new(false), || transform_inner(cm, parsed, s, minify)))
+}
+
+fn transform_inner(cm: &Lrc<SourceMap>, parsed: Parsed, s: &Settings, minify: bool) -> Module {
+    let Parsed { module, comments, classic_pragma, .. } = parsed;
     let mut found = FreeNames::default();
     module.visit_with(&mut found);
     let unresolved = Mark::new();
@@ -143,17 +157,13 @@ pub fn transform(cm: &Lrc<SourceMap>, parsed: Parsed, s: &Settings, minify: bool
     }
     if s.jsx {
         let options = react::Options {
-            runtime: Some(s.jsx_runtime),
+            runtime: Some(if classic_pragma { Runtime::Classic } else { s.jsx_runtime }),
             import_source: s.jsx_import_source.as_deref().map(Into::into),
             pragma: s.jsx_factory.clone().map(Into::into),
             pragma_frag: s.jsx_fragment_factory.clone().map(Into::into),
             ..Default::default()
         };
-        // The JSX pass reports through swc's global handler.
-        let handler = Handler::with_emitter(true, false, Box::new(EmitterWriter::new(Box::new(std::io::sink()), None, false, false)));
-        HANDLER.set(&handler, || {
-            program.mutate(react::react(cm.clone(), Some(comments.clone()), options, top_level, unresolved));
-        });
+        program.mutate(react::react(cm.clone(), Some(comments.clone()), options, top_level, unresolved));
     }
     if minify {
         program = swc_core::ecma::minifier::optimize(
@@ -169,6 +179,7 @@ pub fn transform(cm: &Lrc<SourceMap>, parsed: Parsed, s: &Settings, minify: bool
             &swc_core::ecma::minifier::option::ExtraOptions { unresolved_mark: unresolved, top_level_mark: top_level, mangle_name_cache: None },
         );
     }
+    program.mutate(inject_helpers(unresolved));
     program.mutate(hygiene());
     program.mutate(fixer(None));
     match program {

@@ -1,0 +1,94 @@
+//! Real packages from the npm registry (pinned in tests/npm-packages/package.json)
+//! bundled by jsw and compared with Node.js running the same program.
+//!
+//! The packages are installed once into a cache folder (under the cargo target
+//! dir) with `npm ci`-like pinning; when the registry cannot be reached the test
+//! says so and passes without checking anything, since nothing can be checked.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn here() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/npm-packages")
+}
+
+/// Installs the pinned packages; None when npm or the registry is unavailable.
+fn install() -> Option<PathBuf> {
+    let manifest = std::fs::read_to_string(here().join("package.json")).unwrap();
+    // A folder keyed by the manifest, so a changed pin installs afresh.
+    let key = manifest.bytes().fold(0xcbf29ce484222325u64, |h, b| (h ^ b as u64).wrapping_mul(0x100000001b3));
+    let dir = std::env::temp_dir().join(format!("jsw-npm-packages-{key:016x}"));
+    if dir.join("node_modules/.jsw-installed").exists() {
+        return Some(dir);
+    }
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("package.json"), &manifest).unwrap();
+    let out = Command::new("npm")
+        .current_dir(&dir)
+        .args(["install", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error"])
+        .stdin(Stdio::null())
+        .output();
+    match out {
+        Ok(o) if o.status.success() => {
+            std::fs::write(dir.join("node_modules/.jsw-installed"), "").unwrap();
+            Some(dir)
+        }
+        Ok(o) => {
+            eprintln!("SKIPPED: npm install failed (is the npm registry reachable?):\n{}", text(&o.stderr));
+            None
+        }
+        Err(e) => {
+            eprintln!("SKIPPED: npm is not available: {e}");
+            None
+        }
+    }
+}
+
+#[test]
+fn real_packages_match_node() {
+    let Some(dir) = install() else { return };
+    let oracle = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/support/oracle.mjs");
+    let cases = ["lodash", "lodash-es", "dayjs", "semver", "ms", "marked", "yaml", "zod", "immer", "preact"];
+    let mut failures = Vec::new();
+    for case in cases {
+        // JSX cases have a JS twin for Node.
+        let jsx = here().join(format!("{case}.jsx"));
+        let source = if jsx.exists() { jsx } else { here().join(format!("{case}.mjs")) };
+        let ext = source.extension().unwrap().to_str().unwrap().to_string();
+        let program = dir.join(format!("{case}.{ext}"));
+        std::fs::copy(&source, &program).unwrap();
+        let twin = dir.join(format!("{case}.mjs"));
+        std::fs::copy(here().join(format!("{case}.mjs")), &twin).unwrap();
+
+        let node = Command::new("node").arg("--no-warnings").arg(&oracle).arg(&twin).current_dir(&dir).output().unwrap();
+        assert!(node.status.success(), "{case}: node failed: {}", text(&node.stderr));
+        let module = dir.join(format!("{case}.wasm"));
+        let compile = Command::new(env!("CARGO_BIN_EXE_jsw"))
+            .current_dir(&dir)
+            .args(["compile", "-q"])
+            .arg(&program)
+            .arg("-o")
+            .arg(&module)
+            .output()
+            .unwrap();
+        if !compile.status.success() {
+            failures.push(format!("{case}: compile failed:\n{}", text(&compile.stderr)));
+            continue;
+        }
+        let run = Command::new(env!("CARGO_BIN_EXE_jsw")).arg("run").arg(&module).output().unwrap();
+        if text(&run.stdout) != text(&node.stdout) || !run.status.success() {
+            failures.push(format!(
+                "{case}: output differs\n--- node\n{}--- jsw (status {:?})\n{}{}",
+                text(&node.stdout),
+                run.status.code(),
+                text(&run.stdout),
+                text(&run.stderr)
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}

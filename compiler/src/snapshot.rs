@@ -85,10 +85,9 @@ pub fn encode_payload(bundle: &Bundle, mode: Mode) -> Vec<u8> {
         });
         put(&mut out, &module.name);
         put(&mut out, &module.code);
-        out.extend_from_slice(&(module.positions.len() as u32).to_le_bytes());
-        for n in &module.positions {
-            out.extend_from_slice(&n.to_le_bytes());
-        }
+        let packed = crate::bundle::pack_positions(&module.positions);
+        out.extend_from_slice(&(packed.len() as u32).to_le_bytes());
+        out.extend_from_slice(&packed);
     }
     out
 }

@@ -22,8 +22,8 @@ pub struct Module {
     pub commonjs: bool,
     pub name: String,
     pub source: String,
-    /// `[generated line, generated column, source line, source column]` quadruples.
-    pub positions: Vec<u32>,
+    /// Packed position table (see compiler/src/bundle/transform.rs `pack_positions`).
+    pub positions: Vec<u8>,
 }
 
 pub struct Payload {
@@ -62,11 +62,8 @@ impl Payload {
             let commonjs = r.take(1)?[0] == 1;
             let name = r.string()?;
             let source = r.string()?;
-            let count = r.u32()? as usize;
-            let mut positions = Vec::with_capacity(count.min(bytes.len() / 4));
-            for _ in 0..count {
-                positions.push(r.u32()?);
-            }
+            let len = r.u32()? as usize;
+            let positions = r.take(len)?.to_vec();
             modules.push(Module {
                 commonjs,
                 name,

@@ -27,6 +27,7 @@ use swc_core::ecma::visit::{Visit, VisitMut, VisitMutWith, VisitWith};
 
 use crate::diagnostic::Diagnostic;
 pub use resolve::{NODE_BUILTINS, Resolved};
+pub use transform::pack_positions;
 use resolve::{Kind, Resolver};
 use tsconfig::TsConfig;
 
@@ -69,9 +70,9 @@ impl Bundle {
         self.modules.iter().map(|m| m.code.len()).sum()
     }
 
-    /// Bytes of the position tables (4 × u32 per entry).
+    /// Bytes of the packed position tables.
     pub fn positions_size(&self) -> usize {
-        self.modules.iter().map(|m| m.positions.len() * 4).sum()
+        self.modules.iter().map(|m| pack_positions(&m.positions).len()).sum()
     }
 }
 
@@ -114,6 +115,8 @@ struct Node {
     /// CJS: names assigned to `exports.x` / `module.exports = { x }`.
     cjs_exports: BTreeSet<String>,
     entry_export: Option<String>,
+    /// What free variables are tagged with (for tree-shaking).
+    unresolved: Option<swc_core::common::Mark>,
 }
 
 /// Bundles the program whose entry file is `entry`.
@@ -180,6 +183,7 @@ impl Graph<'_> {
                 requires: Vec::new(),
                 cjs_exports: BTreeSet::new(),
                 entry_export: None,
+                unresolved: None,
             });
             return Ok(index);
         }
@@ -195,7 +199,7 @@ impl Graph<'_> {
             _ => Format::Esm,
         };
         let entry_export = if format == Format::Esm { entry_export(&parsed.module) } else { None };
-        let module = transform::transform(&self.cm, parsed, &settings, self.options.minify && format == Format::Esm);
+        let (module, unresolved) = transform::transform(&self.cm, parsed, &settings, self.options.minify && format == Format::Esm);
 
         let mut node = Node {
             path: path.to_path_buf(),
@@ -207,6 +211,7 @@ impl Graph<'_> {
             requires: Vec::new(),
             cjs_exports: BTreeSet::new(),
             entry_export,
+            unresolved: Some(unresolved),
         };
         // Reserve the slot: imports below may refer back to this module (cycles).
         self.nodes.push(node_placeholder(&node));
@@ -274,6 +279,7 @@ impl Graph<'_> {
                 _ => None,
             }
         };
+        let used = self.used_exports();
         let mut modules = Vec::new();
         for i in 0..self.nodes.len() {
             let node = &self.nodes[i];
@@ -300,6 +306,12 @@ impl Graph<'_> {
                         }
                     }
                     module.visit_mut_with(&mut Rewrite { targets: &targets, next: 0 });
+                    // Tree-shaking: exports no importer asks for stop being exports,
+                    // and top-level code nothing uses (and that has no effects) goes.
+                    if let (Some(used), Some(unresolved)) = (&used[i], node.unresolved) {
+                        unexport(&mut module, used);
+                        module = transform::shake(module, unresolved);
+                    }
                     let (code, positions) = self.generate(&module, &node.file, false)?;
                     modules.push(BundledModule { name: names[i].clone(), kind: ModuleKind::Esm, code, positions });
                 }
@@ -375,6 +387,36 @@ impl Graph<'_> {
         Ok(Bundle { modules, entry, entry_export })
     }
 
+    /// For each ES module, the exports anything asks for; None when all of them
+    /// may be (the entry, namespace imports, `export *`, dynamic `import()`).
+    fn used_exports(&self) -> Vec<Option<BTreeSet<String>>> {
+        let mut used: Vec<Option<BTreeSet<String>>> = self.nodes.iter().map(|_| Some(BTreeSet::new())).collect();
+        used[0] = None;
+        for node in &self.nodes {
+            if node.format != Format::Esm {
+                // `require()` of an ES module sees its whole namespace.
+                for (_, t) in &node.requires {
+                    if let Target::Node(j) = t {
+                        used[*j] = None;
+                    }
+                }
+                continue;
+            }
+            let Some(module) = &node.ast else { continue };
+            let mut uses = Uses::default();
+            module.visit_with(&mut uses);
+            for (k, names) in uses.list.into_iter().enumerate() {
+                let Some(Target::Node(j)) = node.imports.get(k) else { continue };
+                match (names, &mut used[*j]) {
+                    (None, slot) => *slot = None,
+                    (Some(names), Some(set)) => set.extend(names),
+                    (Some(_), None) => {}
+                }
+            }
+        }
+        used
+    }
+
     fn generate(&self, module: &Module, file: &SourceFile, script: bool) -> Result<(String, Vec<u32>)> {
         let path = match &*file.name {
             FileName::Real(p) => p.clone(),
@@ -396,6 +438,7 @@ fn node_placeholder(node: &Node) -> Node {
         requires: Vec::new(),
         cjs_exports: BTreeSet::new(),
         entry_export: None,
+        unresolved: None,
     }
 }
 
@@ -599,6 +642,121 @@ impl Visit for Wanted {
         }
         call.visit_children_with(self);
     }
+}
+
+/// Per import source (same order as `Sources`): the names taken from it, or None
+/// for "possibly all of them".
+#[derive(Default)]
+struct Uses {
+    list: Vec<Option<BTreeSet<String>>>,
+}
+
+impl Visit for Uses {
+    fn visit_module_decl(&mut self, decl: &ModuleDecl) {
+        match decl {
+            ModuleDecl::Import(i) => {
+                let mut names = BTreeSet::new();
+                let mut all = false;
+                for s in &i.specifiers {
+                    match s {
+                        ImportSpecifier::Named(n) => {
+                            names.insert(match &n.imported {
+                                Some(ModuleExportName::Ident(id)) => id.sym.to_string(),
+                                Some(ModuleExportName::Str(s)) => s.value.to_string_lossy().into_owned(),
+                                None => n.local.sym.to_string(),
+                            });
+                        }
+                        ImportSpecifier::Default(_) => {
+                            names.insert("default".into());
+                        }
+                        ImportSpecifier::Namespace(_) => all = true,
+                    }
+                }
+                self.list.push((!all).then_some(names));
+            }
+            ModuleDecl::ExportNamed(NamedExport { specifiers, src: Some(_), .. }) => {
+                let mut names = BTreeSet::new();
+                let mut all = false;
+                for s in specifiers {
+                    match s {
+                        ExportSpecifier::Named(n) => {
+                            names.insert(match &n.orig {
+                                ModuleExportName::Ident(id) => id.sym.to_string(),
+                                ModuleExportName::Str(s) => s.value.to_string_lossy().into_owned(),
+                            });
+                        }
+                        ExportSpecifier::Default(_) => {
+                            names.insert("default".into());
+                        }
+                        ExportSpecifier::Namespace(_) => all = true,
+                    }
+                }
+                self.list.push((!all).then_some(names));
+            }
+            ModuleDecl::ExportAll(_) => self.list.push(None),
+            _ => {}
+        }
+        decl.visit_children_with(self);
+    }
+
+    fn visit_call_expr(&mut self, call: &CallExpr) {
+        if let Callee::Import(_) = call.callee
+            && literal_arg(call).is_some()
+        {
+            self.list.push(None);
+        }
+        call.visit_children_with(self);
+    }
+}
+
+/// Turns exports nobody imports into plain declarations (so dead-code removal may
+/// drop them). Re-exports stay: they may pull in other modules' effects.
+fn unexport(module: &mut Module, used: &BTreeSet<String>) {
+    use swc_core::ecma::ast::Stmt;
+    let keep = |name: &str| used.contains(name);
+    let mut body = Vec::with_capacity(module.body.len());
+    for item in std::mem::take(&mut module.body) {
+        match item {
+            ModuleItem::ModuleDecl(ModuleDecl::ExportDecl(e)) => {
+                let names: Vec<String> = match &e.decl {
+                    Decl::Fn(f) => vec![f.ident.sym.to_string()],
+                    Decl::Class(c) => vec![c.ident.sym.to_string()],
+                    Decl::Var(v) => v
+                        .decls
+                        .iter()
+                        .flat_map(|d| match &d.name {
+                            Pat::Ident(id) => vec![id.id.sym.to_string()],
+                            // Destructuring: keep it exported, it is rare and subtle.
+                            _ => vec!["default".to_string(), String::new()],
+                        })
+                        .collect(),
+                    _ => vec![String::new()],
+                };
+                if names.iter().any(|n| n.is_empty() || keep(n)) {
+                    body.push(ModuleItem::ModuleDecl(ModuleDecl::ExportDecl(e)));
+                } else {
+                    body.push(ModuleItem::Stmt(Stmt::Decl(e.decl)));
+                }
+            }
+            ModuleItem::ModuleDecl(ModuleDecl::ExportNamed(mut n)) if n.src.is_none() => {
+                n.specifiers.retain(|s| match s {
+                    ExportSpecifier::Named(named) => {
+                        let exported = named.exported.as_ref().unwrap_or(&named.orig);
+                        match exported {
+                            ModuleExportName::Ident(id) => keep(&id.sym),
+                            ModuleExportName::Str(s) => keep(&s.value.to_string_lossy()),
+                        }
+                    }
+                    _ => true,
+                });
+                if !n.specifiers.is_empty() {
+                    body.push(ModuleItem::ModuleDecl(ModuleDecl::ExportNamed(n)));
+                }
+            }
+            other => body.push(other),
+        }
+    }
+    module.body = body;
 }
 
 /// Rewrites sources in the same order `Sources` found them.

@@ -121,7 +121,8 @@ impl Visit for FreeNames {
     }
 }
 
-pub fn transform(cm: &Lrc<SourceMap>, parsed: Parsed, s: &Settings, minify: bool) -> Module {
+/// Returns the module and its unresolved mark (what free variables are tagged with).
+pub fn transform(cm: &Lrc<SourceMap>, parsed: Parsed, s: &Settings, minify: bool) -> (Module, Mark) {
     // Passes report through swc's global handler and take their runtime helpers
     // (for decorators, ...) from its helper registry; helpers are inlined into the
     // module that needs them.
@@ -129,7 +130,7 @@ pub fn transform(cm: &Lrc<SourceMap>, parsed: Parsed, s: &Settings, minify: bool
     HANDLER.set(&handler, || HELPERS.set(&Helpers::new(false), || transform_inner(cm, parsed, s, minify)))
 }
 
-fn transform_inner(cm: &Lrc<SourceMap>, parsed: Parsed, s: &Settings, minify: bool) -> Module {
+fn transform_inner(cm: &Lrc<SourceMap>, parsed: Parsed, s: &Settings, minify: bool) -> (Module, Mark) {
     let Parsed { module, comments, classic_pragma, .. } = parsed;
     let mut found = FreeNames::default();
     module.visit_with(&mut found);
@@ -182,9 +183,21 @@ fn transform_inner(cm: &Lrc<SourceMap>, parsed: Parsed, s: &Settings, minify: bo
     program.mutate(inject_helpers(unresolved));
     program.mutate(hygiene());
     program.mutate(fixer(None));
-    match program {
+    let module = match program {
         Program::Module(m) => m,
         Program::Script(s) => Module { span: s.span, body: s.body.into_iter().map(ModuleItem::Stmt).collect(), shebang: None },
+    };
+    (module, unresolved)
+}
+
+/// Removes top-level code nothing uses (after unused exports were un-exported).
+pub fn shake(module: Module, unresolved: Mark) -> Module {
+    use swc_core::ecma::transforms::optimization::simplify::dce;
+    let mut program = Program::Module(module);
+    program.mutate(dce::dce(dce::Config::default(), unresolved));
+    match program {
+        Program::Module(m) => m,
+        Program::Script(_) => unreachable!("stays a module"),
     }
 }
 
@@ -225,4 +238,33 @@ pub fn emit(cm: &Lrc<SourceMap>, module: &Module, path: &Path, minify: bool, scr
     quads.sort_unstable();
     quads.dedup_by(|b, a| a[0] == b[0] && a[1] == b[1]);
     Ok((String::from_utf8(buf)?, quads.into_iter().flatten().collect()))
+}
+
+/// Packs sorted `[gen line, gen col, src line, src col]` quadruples into bytes:
+/// LEB128 varints of the generated line delta, the generated column (delta on the
+/// same line), the zigzag source-line delta and the source column. About 4–5
+/// bytes an entry instead of 16; the engine unpacks a module's table only when a
+/// stack trace passes through it.
+pub fn pack_positions(flat: &[u32]) -> Vec<u8> {
+    fn varint(out: &mut Vec<u8>, mut v: u64) {
+        while v >= 0x80 {
+            out.push((v as u8) | 0x80);
+            v >>= 7;
+        }
+        out.push(v as u8);
+    }
+    let mut out = Vec::with_capacity(flat.len());
+    let (mut line, mut col, mut src_line) = (0u32, 0u32, 0i64);
+    for q in flat.chunks_exact(4) {
+        varint(&mut out, (q[0] - line) as u64);
+        if q[0] != line {
+            col = 0;
+        }
+        varint(&mut out, (q[1] - col) as u64);
+        let d = q[2] as i64 - src_line;
+        varint(&mut out, ((d << 1) ^ (d >> 63)) as u64);
+        varint(&mut out, q[3] as u64);
+        (line, col, src_line) = (q[0], q[1], q[2] as i64);
+    }
+    out
 }

@@ -9,27 +9,66 @@ use std::collections::HashMap;
 
 use rquickjs::{Ctx, Function, Object};
 
-thread_local! {
-    /// Module name → sorted `[gen line, gen col, src line, src col]` quadruples.
-    static POSITIONS: RefCell<HashMap<String, Vec<[u32; 4]>>> = RefCell::new(HashMap::new());
+/// A module's table: packed as the compiler sent it until a trace needs it.
+enum Table {
+    Packed(Vec<u8>),
+    Unpacked(Vec<[u32; 4]>),
 }
 
-pub fn register(module: &str, flat: &[u32]) {
-    if flat.is_empty() {
+thread_local! {
+    static POSITIONS: RefCell<HashMap<String, Table>> = RefCell::new(HashMap::new());
+}
+
+pub fn register(module: &str, packed: &[u8]) {
+    if packed.is_empty() {
         return;
     }
-    let quads = flat
-        .chunks_exact(4)
-        .map(|c| [c[0], c[1], c[2], c[3]])
-        .collect();
-    POSITIONS.with_borrow_mut(|p| p.insert(module.to_string(), quads));
+    POSITIONS.with_borrow_mut(|p| p.insert(module.to_string(), Table::Packed(packed.to_vec())));
+}
+
+/// Inverse of the compiler's `pack_positions`: sorted
+/// `[gen line, gen col, src line, src col]` quadruples.
+fn unpack(bytes: &[u8]) -> Vec<[u32; 4]> {
+    let mut out = Vec::with_capacity(bytes.len() / 4);
+    let mut i = 0;
+    let mut next = || -> Option<u64> {
+        let mut v = 0u64;
+        let mut shift = 0;
+        loop {
+            let b = *bytes.get(i)?;
+            i += 1;
+            v |= ((b & 0x7f) as u64) << shift;
+            if b < 0x80 {
+                return Some(v);
+            }
+            shift += 7;
+            if shift > 63 {
+                return None;
+            }
+        }
+    };
+    let (mut line, mut col, mut src_line) = (0u32, 0u32, 0i64);
+    while let (Some(dl), Some(c), Some(ds), Some(sc)) = (next(), next(), next(), next()) {
+        if dl != 0 {
+            col = 0;
+        }
+        line = line.wrapping_add(dl as u32);
+        col = col.wrapping_add(c as u32);
+        src_line += ((ds >> 1) as i64) ^ -((ds & 1) as i64);
+        out.push([line, col, src_line.max(0) as u32, sc as u32]);
+    }
+    out
 }
 
 /// Maps a 1-based generated line/column to the 1-based source line/column: the
 /// nearest mapping at or before it on the same line, else the line's first.
 fn map(module: &str, line: u32, column: u32) -> Option<(u32, u32)> {
-    POSITIONS.with_borrow(|p| {
-        let quads = p.get(module)?;
+    POSITIONS.with_borrow_mut(|p| {
+        let table = p.get_mut(module)?;
+        if let Table::Packed(bytes) = table {
+            *table = Table::Unpacked(unpack(bytes));
+        }
+        let Table::Unpacked(quads) = table else { return None };
         let (gl, gc) = (line.checked_sub(1)?, column.saturating_sub(1));
         let after = quads.partition_point(|q| (q[0], q[1]) <= (gl, gc));
         let best = match after.checked_sub(1).map(|i| quads[i]) {

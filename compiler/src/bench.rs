@@ -98,6 +98,9 @@ struct Prepared {
 fn engine(pooling: bool, fuel: bool) -> Result<Engine> {
     let mut config = Config::new();
     config.memory_init_cow(true);
+    // proc_exit ends every run with a host error; capturing a backtrace for it
+    // would be measured as start-up time.
+    config.wasm_backtrace_max_frames(None);
     config.consume_fuel(fuel);
     if pooling {
         config.allocation_strategy(InstanceAllocationStrategy::pooling());

@@ -7,6 +7,7 @@
 
 pub mod bench;
 pub mod bundle;
+pub mod cache;
 pub mod diagnostic;
 pub mod output;
 pub mod runner;
@@ -29,11 +30,26 @@ pub struct Compiled {
     pub output: BuildOutput,
 }
 
+/// How to compile.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub mode: Mode,
+    pub bundle: bundle::Options,
+    /// Use the compiled-code cache (see [`cache`]).
+    pub cache: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { mode: Mode::Snapshot, bundle: Default::default(), cache: true }
+    }
+}
+
 /// Compiles the program whose entry file is `input`.
-pub fn compile(input: &Path, mode: Mode, options: &bundle::Options) -> Result<Compiled> {
-    let bundle = bundle::bundle(input, options)?;
-    let payload = snapshot::encode_payload(&bundle, mode);
-    let snap = snapshot::snapshot(ENGINE_WASM, payload, &bundle.entry)?;
+pub fn compile(input: &Path, options: &Options) -> Result<Compiled> {
+    let bundle = bundle::bundle(input, &options.bundle)?;
+    let payload = snapshot::encode_payload(&bundle, options.mode);
+    let snap = snapshot::snapshot(ENGINE_WASM, payload, &bundle.entry, options.cache)?;
     Ok(Compiled {
         wasm: snap.wasm,
         bundle,

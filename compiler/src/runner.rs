@@ -1,13 +1,15 @@
-//! Runs WASI preview 1 command modules (jsw's or any other tool's) with wasmtime.
+//! Runs WASI preview 1 command modules (jsw's or any other tool's) with wasmtime,
+//! granting nothing unless asked and enforcing the limits asked for.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use anyhow::{Result, bail};
-
-use crate::WasmtimeResultExt;
-use wasmtime::{Config, Engine, Linker, Module, Store};
+use wasmtime::{Config, Engine, Linker, Store, StoreLimits, StoreLimitsBuilder, Trap};
 use wasmtime_wasi::p1::WasiP1Ctx;
 use wasmtime_wasi::{FsPerms, I32Exit, WasiCtxBuilder};
+
+use crate::WasmtimeResultExt;
 
 /// What the module is given. Nothing is granted unless asked for.
 #[derive(Debug, Clone, Default)]
@@ -18,16 +20,55 @@ pub struct RunOptions {
     pub env: Vec<(String, String)>,
     /// Host directory and the path the module sees it at.
     pub dirs: Vec<(PathBuf, String)>,
+    /// Most bytes of linear memory the module may have.
+    pub max_memory: Option<u64>,
+    /// Wall-clock time the module may run.
+    pub timeout: Option<Duration>,
+    /// wasm instructions (fuel units) the module may execute.
+    pub fuel: Option<u64>,
+    /// Use the compiled-code cache.
+    pub cache: bool,
+}
+
+/// A limit the module ran into; the message names the limit.
+#[derive(Debug)]
+pub struct LimitExceeded {
+    pub message: String,
+    pub status: i32,
+}
+
+impl std::fmt::Display for LimitExceeded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for LimitExceeded {}
+
+fn config(options: &RunOptions) -> Config {
+    let mut config = Config::new();
+    config.epoch_interruption(options.timeout.is_some());
+    config.consume_fuel(options.fuel.is_some());
+    config
+}
+
+/// Machine code of `wasm` for wasmtime's default settings (a `.cwasm`).
+pub fn precompile(wasm: &[u8]) -> Result<Vec<u8>> {
+    let engine = Engine::new(&config(&RunOptions::default())).context_wt("creating the wasmtime engine")?;
+    engine.precompile_module(wasm).context_wt("compiling the module")
+}
+
+struct State {
+    wasi: WasiP1Ctx,
+    limits: StoreLimits,
 }
 
 /// Runs `wasm` with the process's stdin/stdout/stderr and returns its exit status.
 pub fn run(wasm: &[u8], options: &RunOptions) -> Result<i32> {
-    let engine = Engine::new(&Config::new())?;
-    let module = Module::new(&engine, wasm).context_wt("compiling the module")?;
+    let engine = Engine::new(&config(options)).context_wt("creating the wasmtime engine")?;
+    let module = crate::cache::module(&engine, wasm, options.cache)?;
     if module.get_export("_start").is_none() {
-        bail!(
-            "the module has no `_start` export: it is not a WASI command (a reactor or library module cannot be run)"
-        );
+        bail!("the module has no `_start` export: it is not a WASI command (a reactor or library module cannot be run)");
     }
     let mut builder = WasiCtxBuilder::new();
     builder.inherit_stdio();
@@ -38,23 +79,110 @@ pub fn run(wasm: &[u8], options: &RunOptions) -> Result<i32> {
     for (host, guest) in &options.dirs {
         builder
             .preopened_dir(host, guest, FsPerms::ReadWrite)
-            .context_wt(format!(
-                "cannot give the module access to {}",
-                host.display()
-            ))?;
+            .context_wt(format!("cannot give the module access to {}", host.display()))?;
     }
-    let mut store = Store::new(&engine, builder.build_p1());
-    let mut linker: Linker<WasiP1Ctx> = Linker::new(&engine);
-    wasmtime_wasi::p1::add_to_linker_sync(&mut linker, |cx| cx)?;
-    let instance = linker
-        .instantiate(&mut store, &module)
-        .context_wt("instantiating the module")?;
-    let start = instance.get_typed_func::<(), ()>(&mut store, "_start")?;
-    match start.call(&mut store, ()) {
-        Ok(()) => Ok(0),
-        Err(err) => match err.downcast_ref::<I32Exit>() {
-            Some(&I32Exit(status)) => Ok(status),
-            None => Err(anyhow::Error::from(err).context("the module trapped")),
-        },
+    let mut limits = StoreLimitsBuilder::new().trap_on_grow_failure(true);
+    if let Some(bytes) = options.max_memory {
+        limits = limits.memory_size(bytes.try_into().unwrap_or(usize::MAX));
     }
+    let mut store = Store::new(&engine, State { wasi: builder.build_p1(), limits: limits.build() });
+    store.limiter(|s| &mut s.limits);
+    if let Some(fuel) = options.fuel {
+        store.set_fuel(fuel).context_wt("setting fuel")?;
+    }
+    if let Some(timeout) = options.timeout {
+        store.set_epoch_deadline(1);
+        store.epoch_deadline_trap();
+        let ticker = engine.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(timeout);
+            ticker.increment_epoch();
+        });
+    }
+    let mut linker: Linker<State> = Linker::new(&engine);
+    wasmtime_wasi::p1::add_to_linker_sync(&mut linker, |s| &mut s.wasi)?;
+    let instance = linker.instantiate(&mut store, &module).context_wt("instantiating the module")?;
+    let start = instance.get_typed_func::<(), ()>(&mut store, "_start").context_wt("finding _start")?;
+    let err = match start.call(&mut store, ()) {
+        Ok(()) => return Ok(0),
+        Err(err) => err,
+    };
+    if let Some(&I32Exit(status)) = err.downcast_ref::<I32Exit>() {
+        return Ok(status);
+    }
+    let limit = match err.downcast_ref::<Trap>() {
+        Some(Trap::Interrupt) => options.timeout.map(|t| LimitExceeded {
+            message: format!("the module ran longer than --timeout {}", human_duration(t)),
+            status: 124,
+        }),
+        Some(Trap::OutOfFuel) => options.fuel.map(|f| LimitExceeded {
+            message: format!("the module executed more than --fuel {f} instructions"),
+            status: 1,
+        }),
+        _ => None,
+    };
+    let limit = limit.or_else(|| {
+        let text = format!("{err:?}");
+        (options.max_memory.is_some() && text.contains("forcing trap when growing memory")).then(|| LimitExceeded {
+            message: format!("the module needed more memory than --max-memory {}", human_bytes(options.max_memory.unwrap_or(0))),
+            status: 1,
+        })
+    });
+    match limit {
+        Some(l) => Err(l.into()),
+        None => Err(anyhow::Error::from(err).context("the module trapped")),
+    }
+}
+
+/// `2s`, `500ms`, `1.5m`, `1h`, or plain seconds.
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    let s = s.trim();
+    let split = s.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(s.len());
+    let (number, unit) = s.split_at(split);
+    let n: f64 = number.parse().map_err(|_| format!("`{s}` is not a duration (e.g. 500ms, 2s, 1m)"))?;
+    let seconds = match unit.trim() {
+        "" | "s" | "sec" | "secs" => n,
+        "ms" => n / 1000.0,
+        "us" | "µs" => n / 1e6,
+        "m" | "min" => n * 60.0,
+        "h" => n * 3600.0,
+        other => return Err(format!("unknown unit `{other}` in `{s}` (use ms, s, m or h)")),
+    };
+    if !(seconds > 0.0 && seconds.is_finite()) {
+        return Err(format!("`{s}` is not a positive duration"));
+    }
+    Ok(Duration::from_secs_f64(seconds))
+}
+
+/// `64MiB`, `512KiB`, `1GiB`, `64MB`, `64M`, or plain bytes.
+pub fn parse_bytes(s: &str) -> Result<u64, String> {
+    let s = s.trim();
+    let split = s.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(s.len());
+    let (number, unit) = s.split_at(split);
+    let n: f64 = number.parse().map_err(|_| format!("`{s}` is not a size (e.g. 64MiB)"))?;
+    let factor: f64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1.0,
+        "k" | "kib" => 1024.0,
+        "kb" => 1e3,
+        "m" | "mib" => 1024.0 * 1024.0,
+        "mb" => 1e6,
+        "g" | "gib" => 1024.0 * 1024.0 * 1024.0,
+        "gb" => 1e9,
+        other => return Err(format!("unknown unit `{other}` in `{s}` (use KiB, MiB or GiB)")),
+    };
+    let bytes = n * factor;
+    if !(bytes >= 1.0 && bytes.is_finite()) {
+        return Err(format!("`{s}` is not a positive size"));
+    }
+    Ok(bytes as u64)
+}
+
+fn human_duration(d: Duration) -> String {
+    let ms = d.as_secs_f64() * 1000.0;
+    if ms < 1000.0 { format!("{ms}ms") } else { format!("{}s", d.as_secs_f64()) }
+}
+
+fn human_bytes(b: u64) -> String {
+    const MIB: u64 = 1024 * 1024;
+    if b % MIB == 0 { format!("{}MiB", b / MIB) } else { format!("{b} bytes") }
 }

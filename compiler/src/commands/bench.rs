@@ -57,12 +57,12 @@ impl BenchCommand {
             }
             modules.push((
                 format!("{name} (snapshot)"),
-                jsw::compile(input, Mode::Snapshot, &Default::default())?.wasm,
+                jsw::compile(input, &jsw::Options::default())?.wasm,
             ));
             if self.compare_no_snapshot {
                 modules.push((
                     format!("{name} (no snapshot)"),
-                    jsw::compile(input, Mode::NoSnapshot, &Default::default())?.wasm,
+                    jsw::compile(input, &jsw::Options { mode: Mode::NoSnapshot, ..Default::default() })?.wasm,
                 ));
             }
         }

@@ -37,6 +37,15 @@ pub struct CompileCommand {
     #[arg(long)]
     pub no_source_positions: bool,
 
+    /// Do not use or fill the compiled-code cache (~/.cache/jsw, or $JSW_CACHE_DIR).
+    #[arg(long)]
+    pub no_cache: bool,
+
+    /// Also write OUTPUT.cwasm: the module compiled to machine code for this
+    /// machine, loadable by wasmtime (`wasmtime run --allow-precompiled`).
+    #[arg(long)]
+    pub precompile: bool,
+
     /// Print nothing but errors and build-time output.
     #[arg(short, long)]
     pub quiet: bool,
@@ -60,8 +69,12 @@ impl CompileCommand {
         } else {
             Mode::Snapshot
         };
-        let options = jsw::bundle::Options { minify: self.minify, no_source_positions: self.no_source_positions };
-        let compiled = match jsw::compile(&self.input, mode, &options) {
+        let options = jsw::Options {
+            mode,
+            bundle: jsw::bundle::Options { minify: self.minify, no_source_positions: self.no_source_positions },
+            cache: !self.no_cache,
+        };
+        let compiled = match jsw::compile(&self.input, &options) {
             Ok(c) => c,
             Err(err) => {
                 if let Some(failed) = err.downcast_ref::<BuildFailed>() {
@@ -72,6 +85,10 @@ impl CompileCommand {
         };
         show_build_output(&compiled.output);
         jsw::output::write_atomic(&output, &compiled.wasm)?;
+        if self.precompile {
+            let cwasm = jsw::runner::precompile(&compiled.wasm)?;
+            jsw::output::write_atomic(&output.with_extension("cwasm"), &cwasm)?;
+        }
         if !self.quiet {
             let what = match (mode, &compiled.bundle.entry_export) {
                 (Mode::NoSnapshot, _) => "no snapshot".to_string(),
@@ -94,7 +111,7 @@ impl CompileCommand {
 
 /// Build-time output goes to stderr, each line marked, so it is never mistaken for
 /// the module's own output (which it will not print again).
-fn show_build_output(output: &BuildOutput) {
+pub fn show_build_output(output: &BuildOutput) {
     let mut err = std::io::stderr().lock();
     for (stream, bytes) in [("stdout", &output.stdout), ("stderr", &output.stderr)] {
         for line in String::from_utf8_lossy(bytes).lines() {

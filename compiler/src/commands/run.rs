@@ -1,17 +1,21 @@
+use std::io::Write;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use anyhow::{Context as _, Result};
 use clap::Args;
 
-use jsw::runner::{self, RunOptions};
+use jsw::runner::{self, LimitExceeded, RunOptions};
 
-/// Run a WASI command module (jsw's or any other) with wasmtime.
+/// Run a WASI command module (jsw's or any other), or a program source.
 ///
 /// stdin, stdout and stderr are connected; the module's exit status becomes jsw's.
 /// Nothing else is granted unless asked for: no directories, no environment.
+/// Given a source file (.ts, .js, ...), jsw compiles it in memory first; what its
+/// top level printed at build time is then printed before the run.
 #[derive(Args, Debug)]
 pub struct RunCommand {
-    /// The module to run (.wasm).
+    /// The module (.wasm) or program source to run.
     pub module: PathBuf,
 
     /// Give the module a host directory, at the same path or at GUEST
@@ -23,26 +27,65 @@ pub struct RunCommand {
     #[arg(long = "env", value_name = "NAME=VALUE")]
     pub env: Vec<String>,
 
+    /// Give the module all of jsw's own environment variables (before --env).
+    #[arg(long)]
+    pub inherit_env: bool,
+
+    /// Most linear memory the module may use (e.g. 64MiB).
+    #[arg(long, value_name = "SIZE", value_parser = runner::parse_bytes)]
+    pub max_memory: Option<u64>,
+
+    /// Stop the module after this long (e.g. 500ms, 2s); exit status 124.
+    #[arg(long, value_name = "DURATION", value_parser = runner::parse_duration)]
+    pub timeout: Option<Duration>,
+
+    /// Stop the module after this many wasm instructions.
+    #[arg(long, value_name = "N")]
+    pub fuel: Option<u64>,
+
+    /// Do not use or fill the compiled-code cache (~/.cache/jsw, or $JSW_CACHE_DIR).
+    #[arg(long)]
+    pub no_cache: bool,
+
     /// Arguments for the program (after `--`).
     #[arg(last = true)]
     pub args: Vec<String>,
 }
 
+const SOURCES: &[&str] = &["ts", "tsx", "mts", "cts", "js", "jsx", "mjs", "cjs"];
+
 impl RunCommand {
     pub fn execute(self) -> Result<i32> {
-        let wasm = std::fs::read(&self.module)
-            .with_context(|| format!("cannot read {}", self.module.display()))?;
-        if !wasm.starts_with(b"\0asm") {
+        let bytes = std::fs::read(&self.module).with_context(|| format!("cannot read {}", self.module.display()))?;
+        let is_source = self.module.extension().and_then(|e| e.to_str()).is_some_and(|e| SOURCES.contains(&e));
+        let wasm = if bytes.starts_with(b"\0asm") {
+            bytes
+        } else if is_source {
+            let options = jsw::Options { cache: !self.no_cache, ..Default::default() };
+            let compiled = match jsw::compile(&self.module, &options) {
+                Ok(c) => c,
+                Err(err) => {
+                    if let Some(failed) = err.downcast_ref::<jsw::BuildFailed>() {
+                        super::compile::show_build_output(&failed.output);
+                    }
+                    return Err(err);
+                }
+            };
+            // Run from source, the top level's output belongs to the program's.
+            let _ = std::io::stdout().write_all(&compiled.output.stdout);
+            let _ = std::io::stdout().flush();
+            let _ = std::io::stderr().write_all(&compiled.output.stderr);
+            compiled.wasm
+        } else {
             anyhow::bail!(
                 "{} is not a WebAssembly module (compile a program first: jsw compile app.ts)",
                 self.module.display()
             );
-        }
-        let mut env = Vec::new();
+        };
+        let mut env: Vec<(String, String)> = if self.inherit_env { std::env::vars().collect() } else { Vec::new() };
         for pair in &self.env {
-            let (k, v) = pair
-                .split_once('=')
-                .with_context(|| format!("--env {pair}: expected NAME=VALUE"))?;
+            let (k, v) = pair.split_once('=').with_context(|| format!("--env {pair}: expected NAME=VALUE"))?;
+            env.retain(|(name, _)| name != k);
             env.push((k.to_string(), v.to_string()));
         }
         let dirs = self
@@ -54,15 +97,24 @@ impl RunCommand {
             })
             .collect();
         let options = RunOptions {
-            program_name: self
-                .module
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
+            program_name: self.module.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
             args: self.args,
             env,
             dirs,
+            max_memory: self.max_memory,
+            timeout: self.timeout,
+            fuel: self.fuel,
+            cache: !self.no_cache,
         };
-        runner::run(&wasm, &options).with_context(|| format!("running {}", self.module.display()))
+        match runner::run(&wasm, &options) {
+            Ok(status) => Ok(status),
+            Err(err) => match err.downcast_ref::<LimitExceeded>() {
+                Some(limit) => {
+                    eprintln!("error: {limit}");
+                    Ok(limit.status)
+                }
+                None => Err(err.context(format!("running {}", self.module.display()))),
+            },
+        }
     }
 }

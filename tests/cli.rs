@@ -164,16 +164,16 @@ fn relative_imports_are_linked() {
 #[test]
 fn run_rejects_a_file_that_is_not_wasm() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "app.js", "console.log(1)\n");
+    write(dir.path(), "notes.txt", "console.log(1)\n");
     let out = jsw()
         .current_dir(dir.path())
-        .args(["run", "app.js"])
+        .args(["run", "notes.txt"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         text(&out.stderr),
-        "error: app.js is not a WebAssembly module (compile a program first: jsw compile app.ts)\n"
+        "error: notes.txt is not a WebAssembly module (compile a program first: jsw compile app.ts)\n"
     );
 }
 

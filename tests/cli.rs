@@ -417,15 +417,26 @@ fn run_limits_name_the_limit_and_exit_non_zero() {
     let dir = compiled("export function main() { let i = 0; while (true) i++; }\n");
     let out = run_in(dir.path(), &["--timeout", "200ms"]);
     assert_eq!(out.status.code(), Some(124));
-    assert_eq!(text(&out.stderr), "error: the module ran longer than --timeout 200ms\n");
+    assert_eq!(
+        text(&out.stderr),
+        "error: the module ran longer than --timeout 200ms\n"
+    );
     let out = run_in(dir.path(), &["--fuel", "50000"]);
     assert_eq!(out.status.code(), Some(1));
-    assert_eq!(text(&out.stderr), "error: the module executed more than --fuel 50000 instructions\n");
+    assert_eq!(
+        text(&out.stderr),
+        "error: the module executed more than --fuel 50000 instructions\n"
+    );
 
-    let dir = compiled("export function main() { const keep = []; while (true) keep.push(new Array(1e5).fill(1)); }\n");
+    let dir = compiled(
+        "export function main() { const keep = []; while (true) keep.push(new Array(1e5).fill(1)); }\n",
+    );
     let out = run_in(dir.path(), &["--max-memory", "32MiB"]);
     assert_eq!(out.status.code(), Some(1));
-    assert_eq!(text(&out.stderr), "error: the module needed more memory than --max-memory 32MiB\n");
+    assert_eq!(
+        text(&out.stderr),
+        "error: the module needed more memory than --max-memory 32MiB\n"
+    );
 }
 
 #[test]
@@ -433,16 +444,30 @@ fn run_rejects_malformed_limits() {
     let dir = compiled("export function main() {}\n");
     let out = run_in(dir.path(), &["--timeout", "soon"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("`soon` is not a duration (e.g. 500ms, 2s, 1m)"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("`soon` is not a duration (e.g. 500ms, 2s, 1m)"),
+        "{}",
+        text(&out.stderr)
+    );
     let out = run_in(dir.path(), &["--max-memory", "64XB"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("unknown unit `xb` in `64XB` (use KiB, MiB or GiB)"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("unknown unit `xb` in `64XB` (use KiB, MiB or GiB)"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 #[test]
 fn run_inherits_the_environment_only_when_asked() {
-    let dir = compiled("export function main() { console.log(process.env.JSW_TEST_VAR ?? 'unset'); }\n");
-    let plain = jsw().current_dir(dir.path()).env("JSW_TEST_VAR", "host").args(["run", "app.wasm"]).output().unwrap();
+    let dir =
+        compiled("export function main() { console.log(process.env.JSW_TEST_VAR ?? 'unset'); }\n");
+    let plain = jsw()
+        .current_dir(dir.path())
+        .env("JSW_TEST_VAR", "host")
+        .args(["run", "app.wasm"])
+        .output()
+        .unwrap();
     assert_eq!(text(&plain.stdout), "unset\n");
     let inherited = jsw()
         .current_dir(dir.path())
@@ -456,8 +481,16 @@ fn run_inherits_the_environment_only_when_asked() {
 #[test]
 fn run_a_source_file_directly_prints_top_level_output_too() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "app.ts", "console.log('top level');\nexport function main(): void { console.log('main', process.argv.slice(2)); }\n");
-    let out = jsw().current_dir(dir.path()).args(["run", "app.ts", "--", "x"]).output().unwrap();
+    write(
+        dir.path(),
+        "app.ts",
+        "console.log('top level');\nexport function main(): void { console.log('main', process.argv.slice(2)); }\n",
+    );
+    let out = jsw()
+        .current_dir(dir.path())
+        .args(["run", "app.ts", "--", "x"])
+        .output()
+        .unwrap();
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_eq!(text(&out.stdout), "top level\nmain [ 'x' ]\n");
 }
@@ -467,10 +500,17 @@ fn compiled_code_is_cached_and_the_cache_can_be_bypassed() {
     let dir = compiled("export function main() { console.log('cached'); }\n");
     let cache = tempfile::tempdir().unwrap();
     for _ in 0..2 {
-        let out = jsw().current_dir(dir.path()).env("JSW_CACHE_DIR", cache.path()).args(["run", "app.wasm"]).output().unwrap();
+        let out = jsw()
+            .current_dir(dir.path())
+            .env("JSW_CACHE_DIR", cache.path())
+            .args(["run", "app.wasm"])
+            .output()
+            .unwrap();
         assert_eq!(text(&out.stdout), "cached\n");
     }
-    let entries = std::fs::read_dir(cache.path().join("code")).unwrap().count();
+    let entries = std::fs::read_dir(cache.path().join("code"))
+        .unwrap()
+        .count();
     assert_eq!(entries, 1, "one module, one cache entry");
     let fresh = tempfile::tempdir().unwrap();
     let out = jsw()
@@ -480,14 +520,20 @@ fn compiled_code_is_cached_and_the_cache_can_be_bypassed() {
         .output()
         .unwrap();
     assert_eq!(text(&out.stdout), "cached\n");
-    assert!(!fresh.path().join("code").exists(), "--no-cache wrote to the cache");
+    assert!(
+        !fresh.path().join("code").exists(),
+        "--no-cache wrote to the cache"
+    );
 }
 
 #[test]
 fn compile_precompile_writes_a_cwasm_too() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "app.js", "export function main() {}\n");
-    let out = compile(dir.path(), &["-q", "--precompile", "app.js", "-o", "app.wasm"]);
+    let out = compile(
+        dir.path(),
+        &["-q", "--precompile", "app.js", "-o", "app.wasm"],
+    );
     assert!(out.status.success(), "{}", text(&out.stderr));
     let cwasm = std::fs::read(dir.path().join("app.cwasm")).unwrap();
     assert!(cwasm.starts_with(b"\x7fELF"), "a .cwasm is an ELF image");
@@ -498,18 +544,49 @@ fn bench_reports_json_for_modules_and_the_floor() {
     let dir = compiled("export function main() { console.log(1); }\n");
     let out = jsw()
         .current_dir(dir.path())
-        .args(["bench", "--json", "-n", "5", "--warmup", "1", "app.js", "--compare-no-snapshot"])
+        .args([
+            "bench",
+            "--json",
+            "-n",
+            "5",
+            "--warmup",
+            "1",
+            "app.js",
+            "--compare-no-snapshot",
+        ])
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", text(&out.stderr));
     let json = text(&out.stdout);
-    for name in ["\"app.js (snapshot)\"", "\"app.js (no snapshot)\"", "\"(empty module)\""] {
+    for name in [
+        "\"app.js (snapshot)\"",
+        "\"app.js (no snapshot)\"",
+        "\"(empty module)\"",
+    ] {
         assert!(json.contains(name), "{json}");
     }
-    assert!(json.contains("\"median_ns\":") && json.contains("\"fuel\":"), "{json}");
-    let table = jsw().current_dir(dir.path()).args(["bench", "-n", "3", "--warmup", "0", "app.wasm"]).output().unwrap();
-    assert!(text(&table.stdout).starts_with("module "), "{}", text(&table.stdout));
-    let missing = jsw().current_dir(dir.path()).args(["bench", "nope.wasm"]).output().unwrap();
+    assert!(
+        json.contains("\"median_ns\":") && json.contains("\"fuel\":"),
+        "{json}"
+    );
+    let table = jsw()
+        .current_dir(dir.path())
+        .args(["bench", "-n", "3", "--warmup", "0", "app.wasm"])
+        .output()
+        .unwrap();
+    assert!(
+        text(&table.stdout).starts_with("module "),
+        "{}",
+        text(&table.stdout)
+    );
+    let missing = jsw()
+        .current_dir(dir.path())
+        .args(["bench", "nope.wasm"])
+        .output()
+        .unwrap();
     assert_eq!(missing.status.code(), Some(1));
-    assert_eq!(text(&missing.stderr), "error: cannot read nope.wasm\n  caused by: No such file or directory (os error 2)\n");
+    assert_eq!(
+        text(&missing.stderr),
+        "error: cannot read nope.wasm\n  caused by: No such file or directory (os error 2)\n"
+    );
 }

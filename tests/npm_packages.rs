@@ -20,7 +20,9 @@ fn here() -> PathBuf {
 fn install() -> Option<PathBuf> {
     let manifest = std::fs::read_to_string(here().join("package.json")).unwrap();
     // A folder keyed by the manifest, so a changed pin installs afresh.
-    let key = manifest.bytes().fold(0xcbf29ce484222325u64, |h, b| (h ^ b as u64).wrapping_mul(0x100000001b3));
+    let key = manifest.bytes().fold(0xcbf29ce484222325u64, |h, b| {
+        (h ^ b as u64).wrapping_mul(0x100000001b3)
+    });
     let dir = std::env::temp_dir().join(format!("jsw-npm-packages-{key:016x}"));
     if dir.join("node_modules/.jsw-installed").exists() {
         return Some(dir);
@@ -29,7 +31,13 @@ fn install() -> Option<PathBuf> {
     std::fs::write(dir.join("package.json"), &manifest).unwrap();
     let out = Command::new("npm")
         .current_dir(&dir)
-        .args(["install", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error"])
+        .args([
+            "install",
+            "--no-audit",
+            "--no-fund",
+            "--ignore-scripts",
+            "--loglevel=error",
+        ])
         .stdin(Stdio::null())
         .output();
     match out {
@@ -38,7 +46,10 @@ fn install() -> Option<PathBuf> {
             Some(dir)
         }
         Ok(o) => {
-            eprintln!("SKIPPED: npm install failed (is the npm registry reachable?):\n{}", text(&o.stderr));
+            eprintln!(
+                "SKIPPED: npm install failed (is the npm registry reachable?):\n{}",
+                text(&o.stderr)
+            );
             None
         }
         Err(e) => {
@@ -52,20 +63,45 @@ fn install() -> Option<PathBuf> {
 fn real_packages_match_node() {
     let Some(dir) = install() else { return };
     let oracle = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/support/oracle.mjs");
-    let cases = ["lodash", "lodash-es", "dayjs", "semver", "ms", "marked", "yaml", "zod", "immer", "preact"];
+    let cases = [
+        "lodash",
+        "lodash-es",
+        "dayjs",
+        "semver",
+        "ms",
+        "marked",
+        "yaml",
+        "zod",
+        "immer",
+        "preact",
+    ];
     let mut failures = Vec::new();
     for case in cases {
         // JSX cases have a JS twin for Node.
         let jsx = here().join(format!("{case}.jsx"));
-        let source = if jsx.exists() { jsx } else { here().join(format!("{case}.mjs")) };
+        let source = if jsx.exists() {
+            jsx
+        } else {
+            here().join(format!("{case}.mjs"))
+        };
         let ext = source.extension().unwrap().to_str().unwrap().to_string();
         let program = dir.join(format!("{case}.{ext}"));
         std::fs::copy(&source, &program).unwrap();
         let twin = dir.join(format!("{case}.mjs"));
         std::fs::copy(here().join(format!("{case}.mjs")), &twin).unwrap();
 
-        let node = Command::new("node").arg("--no-warnings").arg(&oracle).arg(&twin).current_dir(&dir).output().unwrap();
-        assert!(node.status.success(), "{case}: node failed: {}", text(&node.stderr));
+        let node = Command::new("node")
+            .arg("--no-warnings")
+            .arg(&oracle)
+            .arg(&twin)
+            .current_dir(&dir)
+            .output()
+            .unwrap();
+        assert!(
+            node.status.success(),
+            "{case}: node failed: {}",
+            text(&node.stderr)
+        );
         let module = dir.join(format!("{case}.wasm"));
         let compile = Command::new(env!("CARGO_BIN_EXE_jsw"))
             .current_dir(&dir)
@@ -76,10 +112,17 @@ fn real_packages_match_node() {
             .output()
             .unwrap();
         if !compile.status.success() {
-            failures.push(format!("{case}: compile failed:\n{}", text(&compile.stderr)));
+            failures.push(format!(
+                "{case}: compile failed:\n{}",
+                text(&compile.stderr)
+            ));
             continue;
         }
-        let run = Command::new(env!("CARGO_BIN_EXE_jsw")).arg("run").arg(&module).output().unwrap();
+        let run = Command::new(env!("CARGO_BIN_EXE_jsw"))
+            .arg("run")
+            .arg(&module)
+            .output()
+            .unwrap();
         if text(&run.stdout) != text(&node.stdout) || !run.status.success() {
             failures.push(format!(
                 "{case}: output differs\n--- node\n{}--- jsw (status {:?})\n{}{}",

@@ -53,7 +53,9 @@ pub fn module(engine: &Engine, wasm: &[u8], use_cache: bool) -> Result<Module> {
     let Some(dir) = dir().filter(|_| use_cache) else {
         return Module::new(engine, wasm).context_wt("compiling the module");
     };
-    let path = dir.join("code").join(format!("{}.cwasm", key(engine, wasm)));
+    let path = dir
+        .join("code")
+        .join(format!("{}.cwasm", key(engine, wasm)));
     if path.is_file() {
         // SAFETY: the file was written by `precompile_module` of an engine with the
         // same compatibility hash (it is part of the name), and only by us.
@@ -61,7 +63,9 @@ pub fn module(engine: &Engine, wasm: &[u8], use_cache: bool) -> Result<Module> {
             return Ok(m);
         }
     }
-    let compiled = engine.precompile_module(wasm).context_wt("compiling the module")?;
+    let compiled = engine
+        .precompile_module(wasm)
+        .context_wt("compiling the module")?;
     // A cache that cannot be written is only slower, never an error.
     if std::fs::create_dir_all(path.parent().unwrap_or(&dir)).is_ok() {
         let _ = crate::output::write_atomic(&path, &compiled);

@@ -41,7 +41,11 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options { mode: Mode::Snapshot, bundle: Default::default(), cache: true }
+        Options {
+            mode: Mode::Snapshot,
+            bundle: Default::default(),
+            cache: true,
+        }
     }
 }
 

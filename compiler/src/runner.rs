@@ -54,8 +54,11 @@ fn config(options: &RunOptions) -> Config {
 
 /// Machine code of `wasm` for wasmtime's default settings (a `.cwasm`).
 pub fn precompile(wasm: &[u8]) -> Result<Vec<u8>> {
-    let engine = Engine::new(&config(&RunOptions::default())).context_wt("creating the wasmtime engine")?;
-    engine.precompile_module(wasm).context_wt("compiling the module")
+    let engine =
+        Engine::new(&config(&RunOptions::default())).context_wt("creating the wasmtime engine")?;
+    engine
+        .precompile_module(wasm)
+        .context_wt("compiling the module")
 }
 
 struct State {
@@ -68,7 +71,9 @@ pub fn run(wasm: &[u8], options: &RunOptions) -> Result<i32> {
     let engine = Engine::new(&config(options)).context_wt("creating the wasmtime engine")?;
     let module = crate::cache::module(&engine, wasm, options.cache)?;
     if module.get_export("_start").is_none() {
-        bail!("the module has no `_start` export: it is not a WASI command (a reactor or library module cannot be run)");
+        bail!(
+            "the module has no `_start` export: it is not a WASI command (a reactor or library module cannot be run)"
+        );
     }
     let mut builder = WasiCtxBuilder::new();
     builder.inherit_stdio();
@@ -79,13 +84,22 @@ pub fn run(wasm: &[u8], options: &RunOptions) -> Result<i32> {
     for (host, guest) in &options.dirs {
         builder
             .preopened_dir(host, guest, FsPerms::ReadWrite)
-            .context_wt(format!("cannot give the module access to {}", host.display()))?;
+            .context_wt(format!(
+                "cannot give the module access to {}",
+                host.display()
+            ))?;
     }
     let mut limits = StoreLimitsBuilder::new().trap_on_grow_failure(true);
     if let Some(bytes) = options.max_memory {
         limits = limits.memory_size(bytes.try_into().unwrap_or(usize::MAX));
     }
-    let mut store = Store::new(&engine, State { wasi: builder.build_p1(), limits: limits.build() });
+    let mut store = Store::new(
+        &engine,
+        State {
+            wasi: builder.build_p1(),
+            limits: limits.build(),
+        },
+    );
     store.limiter(|s| &mut s.limits);
     if let Some(fuel) = options.fuel {
         store.set_fuel(fuel).context_wt("setting fuel")?;
@@ -101,8 +115,12 @@ pub fn run(wasm: &[u8], options: &RunOptions) -> Result<i32> {
     }
     let mut linker: Linker<State> = Linker::new(&engine);
     wasmtime_wasi::p1::add_to_linker_sync(&mut linker, |s| &mut s.wasi)?;
-    let instance = linker.instantiate(&mut store, &module).context_wt("instantiating the module")?;
-    let start = instance.get_typed_func::<(), ()>(&mut store, "_start").context_wt("finding _start")?;
+    let instance = linker
+        .instantiate(&mut store, &module)
+        .context_wt("instantiating the module")?;
+    let start = instance
+        .get_typed_func::<(), ()>(&mut store, "_start")
+        .context_wt("finding _start")?;
     let err = match start.call(&mut store, ()) {
         Ok(()) => return Ok(0),
         Err(err) => err,
@@ -123,10 +141,15 @@ pub fn run(wasm: &[u8], options: &RunOptions) -> Result<i32> {
     };
     let limit = limit.or_else(|| {
         let text = format!("{err:?}");
-        (options.max_memory.is_some() && text.contains("forcing trap when growing memory")).then(|| LimitExceeded {
-            message: format!("the module needed more memory than --max-memory {}", human_bytes(options.max_memory.unwrap_or(0))),
-            status: 1,
-        })
+        (options.max_memory.is_some() && text.contains("forcing trap when growing memory")).then(
+            || LimitExceeded {
+                message: format!(
+                    "the module needed more memory than --max-memory {}",
+                    human_bytes(options.max_memory.unwrap_or(0))
+                ),
+                status: 1,
+            },
+        )
     });
     match limit {
         Some(l) => Err(l.into()),
@@ -137,16 +160,24 @@ pub fn run(wasm: &[u8], options: &RunOptions) -> Result<i32> {
 /// `2s`, `500ms`, `1.5m`, `1h`, or plain seconds.
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
     let s = s.trim();
-    let split = s.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(s.len());
+    let split = s
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(s.len());
     let (number, unit) = s.split_at(split);
-    let n: f64 = number.parse().map_err(|_| format!("`{s}` is not a duration (e.g. 500ms, 2s, 1m)"))?;
+    let n: f64 = number
+        .parse()
+        .map_err(|_| format!("`{s}` is not a duration (e.g. 500ms, 2s, 1m)"))?;
     let seconds = match unit.trim() {
         "" | "s" | "sec" | "secs" => n,
         "ms" => n / 1000.0,
         "us" | "µs" => n / 1e6,
         "m" | "min" => n * 60.0,
         "h" => n * 3600.0,
-        other => return Err(format!("unknown unit `{other}` in `{s}` (use ms, s, m or h)")),
+        other => {
+            return Err(format!(
+                "unknown unit `{other}` in `{s}` (use ms, s, m or h)"
+            ));
+        }
     };
     if !(seconds > 0.0 && seconds.is_finite()) {
         return Err(format!("`{s}` is not a positive duration"));
@@ -157,9 +188,13 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
 /// `64MiB`, `512KiB`, `1GiB`, `64MB`, `64M`, or plain bytes.
 pub fn parse_bytes(s: &str) -> Result<u64, String> {
     let s = s.trim();
-    let split = s.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(s.len());
+    let split = s
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(s.len());
     let (number, unit) = s.split_at(split);
-    let n: f64 = number.parse().map_err(|_| format!("`{s}` is not a size (e.g. 64MiB)"))?;
+    let n: f64 = number
+        .parse()
+        .map_err(|_| format!("`{s}` is not a size (e.g. 64MiB)"))?;
     let factor: f64 = match unit.trim().to_ascii_lowercase().as_str() {
         "" | "b" => 1.0,
         "k" | "kib" => 1024.0,
@@ -168,7 +203,11 @@ pub fn parse_bytes(s: &str) -> Result<u64, String> {
         "mb" => 1e6,
         "g" | "gib" => 1024.0 * 1024.0 * 1024.0,
         "gb" => 1e9,
-        other => return Err(format!("unknown unit `{other}` in `{s}` (use KiB, MiB or GiB)")),
+        other => {
+            return Err(format!(
+                "unknown unit `{other}` in `{s}` (use KiB, MiB or GiB)"
+            ));
+        }
     };
     let bytes = n * factor;
     if !(bytes >= 1.0 && bytes.is_finite()) {
@@ -179,10 +218,18 @@ pub fn parse_bytes(s: &str) -> Result<u64, String> {
 
 fn human_duration(d: Duration) -> String {
     let ms = d.as_secs_f64() * 1000.0;
-    if ms < 1000.0 { format!("{ms}ms") } else { format!("{}s", d.as_secs_f64()) }
+    if ms < 1000.0 {
+        format!("{ms}ms")
+    } else {
+        format!("{}s", d.as_secs_f64())
+    }
 }
 
 fn human_bytes(b: u64) -> String {
     const MIB: u64 = 1024 * 1024;
-    if b % MIB == 0 { format!("{}MiB", b / MIB) } else { format!("{b} bytes") }
+    if b % MIB == 0 {
+        format!("{}MiB", b / MIB)
+    } else {
+        format!("{b} bytes")
+    }
 }

@@ -94,7 +94,12 @@ pub fn encode_payload(bundle: &Bundle, mode: Mode) -> Vec<u8> {
 
 /// Pre-initializes `engine_wasm` with `payload` and returns the snapshot module.
 /// `entry` names the program in errors.
-pub fn snapshot(engine_wasm: &[u8], payload: Vec<u8>, entry: &str, use_cache: bool) -> Result<Snapshot> {
+pub fn snapshot(
+    engine_wasm: &[u8],
+    payload: Vec<u8>,
+    entry: &str,
+    use_cache: bool,
+) -> Result<Snapshot> {
     let mut config = Config::new();
     // This instance runs once and is thrown away: compile it as fast as possible.
     config.cranelift_opt_level(OptLevel::None);

@@ -27,7 +27,9 @@ pub fn register(name: &str, source: &str, commonjs: bool) {
 /// Evaluates a CommonJS module's script (sloppy mode, as Node runs it), which
 /// yields `[requireMap, factory]`; None when no such module exists.
 pub fn compile_commonjs<'js>(ctx: &Ctx<'js>, name: &str) -> Result<Option<rquickjs::Value<'js>>> {
-    let Some(source) = COMMONJS.with_borrow_mut(|s| s.remove(name)) else { return Ok(None) };
+    let Some(source) = COMMONJS.with_borrow_mut(|s| s.remove(name)) else {
+        return Ok(None);
+    };
     let mut options = rquickjs::context::EvalOptions::default();
     options.global = true;
     options.strict = false;
@@ -77,7 +79,10 @@ impl Loader for ProgramLoader {
             return Module::declare_def::<crate::globals::io::IoModule, _>(ctx.clone(), name);
         }
         if name == "jsw:cjs" {
-            return Module::declare_def::<crate::globals::commonjs::CommonJsModule, _>(ctx.clone(), name);
+            return Module::declare_def::<crate::globals::commonjs::CommonJsModule, _>(
+                ctx.clone(),
+                name,
+            );
         }
         let source = SOURCES.with_borrow_mut(|s| s.remove(name));
         match source {

@@ -20,15 +20,15 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, Result, bail};
 use swc_core::common::{FileName, GLOBALS, Globals, SourceFile, SourceMap, Span, sync::Lrc};
 use swc_core::ecma::ast::{
-    CallExpr, Callee, Decl, DefaultDecl, ExportSpecifier, Expr, ImportSpecifier, Lit, Module, ModuleDecl,
-    ModuleExportName, ModuleItem, NamedExport, Pat, Str,
+    CallExpr, Callee, Decl, DefaultDecl, ExportSpecifier, Expr, ImportSpecifier, Lit, Module,
+    ModuleDecl, ModuleExportName, ModuleItem, NamedExport, Pat, Str,
 };
 use swc_core::ecma::visit::{Visit, VisitMut, VisitMutWith, VisitWith};
 
 use crate::diagnostic::Diagnostic;
+use resolve::{Kind, Resolver};
 pub use resolve::{NODE_BUILTINS, Resolved};
 pub use transform::pack_positions;
-use resolve::{Kind, Resolver};
 use tsconfig::TsConfig;
 
 /// How a module reaches the engine.
@@ -72,7 +72,10 @@ impl Bundle {
 
     /// Bytes of the packed position tables.
     pub fn positions_size(&self) -> usize {
-        self.modules.iter().map(|m| pack_positions(&m.positions).len()).sum()
+        self.modules
+            .iter()
+            .map(|m| pack_positions(&m.positions).len())
+            .sum()
     }
 }
 
@@ -121,9 +124,14 @@ struct Node {
 
 /// Bundles the program whose entry file is `entry`.
 pub fn bundle(entry: &Path, options: &Options) -> Result<Bundle> {
-    let entry = std::fs::canonicalize(entry).with_context(|| format!("cannot read {}", entry.display()))?;
+    let entry =
+        std::fs::canonicalize(entry).with_context(|| format!("cannot read {}", entry.display()))?;
     if entry.is_dir() {
-        bail!("{} is a directory: give the program's entry file, e.g. {}/app.ts", entry.display(), entry.display());
+        bail!(
+            "{} is a directory: give the program's entry file, e.g. {}/app.ts",
+            entry.display(),
+            entry.display()
+        );
     }
     let tsconfig = TsConfig::find(entry.parent().unwrap_or(Path::new("/")))?;
     let cm: Lrc<SourceMap> = Default::default();
@@ -132,7 +140,9 @@ pub fn bundle(entry: &Path, options: &Options) -> Result<Bundle> {
             cm: cm.clone(),
             nodes: Vec::new(),
             index: HashMap::new(),
-            resolver: Resolver { tsconfig: tsconfig.as_ref() },
+            resolver: Resolver {
+                tsconfig: tsconfig.as_ref(),
+            },
             tsconfig: tsconfig.as_ref(),
             options,
         };
@@ -156,13 +166,21 @@ impl Graph<'_> {
             return Ok(i);
         }
         let bytes = std::fs::read(path).map_err(|e| match importer {
-            Some((file, span)) => Diagnostic::at(file, span, format!("cannot read {}: {e}", path.display())).into(),
+            Some((file, span)) => {
+                Diagnostic::at(file, span, format!("cannot read {}: {e}", path.display())).into()
+            }
             None => anyhow::anyhow!("cannot read {}: {e}", path.display()),
         })?;
         let text = String::from_utf8(bytes).map_err(|e| {
-            anyhow::anyhow!("{} is not UTF-8 text (invalid byte at offset {})", path.display(), e.utf8_error().valid_up_to())
+            anyhow::anyhow!(
+                "{} is not UTF-8 text (invalid byte at offset {})",
+                path.display(),
+                e.utf8_error().valid_up_to()
+            )
         })?;
-        let file = self.cm.new_source_file(FileName::Real(path.to_path_buf()).into(), text);
+        let file = self
+            .cm
+            .new_source_file(FileName::Real(path.to_path_buf()).into(), text);
         let index = self.nodes.len();
         self.index.insert(path.to_path_buf(), index);
 
@@ -170,7 +188,10 @@ impl Graph<'_> {
         if ext == "json" {
             let value: serde_json::Value = serde_json::from_str(&file.src).map_err(|e| {
                 let offset = line_col_offset(&file.src, e.line(), e.column());
-                let span = Span::new(file.start_pos + swc_core::common::BytePos(offset as u32), file.start_pos + swc_core::common::BytePos(offset as u32));
+                let span = Span::new(
+                    file.start_pos + swc_core::common::BytePos(offset as u32),
+                    file.start_pos + swc_core::common::BytePos(offset as u32),
+                );
                 Diagnostic::at(&file, span, format!("invalid JSON: {e}"))
             })?;
             self.nodes.push(Node {
@@ -189,17 +210,31 @@ impl Graph<'_> {
         }
 
         let in_node_modules = path.components().any(|c| c.as_os_str() == "node_modules");
-        let settings = transform::Settings::for_file(path, if in_node_modules { None } else { self.tsconfig });
+        let settings =
+            transform::Settings::for_file(path, if in_node_modules { None } else { self.tsconfig });
         let parsed = transform::parse(&self.cm, &file, path, &settings)?;
         let format = match (ext, parsed.is_module) {
             ("cjs" | "cts", _) => Format::Cjs,
             ("mjs" | "mts", _) => Format::Esm,
             (_, true) => Format::Esm,
-            ("js" | "jsx", false) if !resolve::package_type_is_module(path) && parsed.uses_commonjs => Format::Cjs,
+            ("js" | "jsx", false)
+                if !resolve::package_type_is_module(path) && parsed.uses_commonjs =>
+            {
+                Format::Cjs
+            }
             _ => Format::Esm,
         };
-        let entry_export = if format == Format::Esm { entry_export(&parsed.module) } else { None };
-        let (module, unresolved) = transform::transform(&self.cm, parsed, &settings, self.options.minify && format == Format::Esm);
+        let entry_export = if format == Format::Esm {
+            entry_export(&parsed.module)
+        } else {
+            None
+        };
+        let (module, unresolved) = transform::transform(
+            &self.cm,
+            parsed,
+            &settings,
+            self.options.minify && format == Format::Esm,
+        );
 
         let mut node = Node {
             path: path.to_path_buf(),
@@ -268,13 +303,19 @@ impl Graph<'_> {
 
     fn emit(mut self) -> Result<Bundle> {
         let root = common_root(self.nodes.iter().map(|n| n.path.as_path()));
-        let names: Vec<String> = self.nodes.iter().map(|n| module_name(&root, &n.path)).collect();
+        let names: Vec<String> = self
+            .nodes
+            .iter()
+            .map(|n| module_name(&root, &n.path))
+            .collect();
 
         // What ES modules import from each CommonJS/JSON module or Node built-in.
         let mut facades: std::collections::BTreeMap<String, BTreeSet<String>> = Default::default();
         let facade_of = |t: &Target, nodes: &[Node]| -> Option<String> {
             match t {
-                Target::Node(i) if nodes[*i].format != Format::Esm => Some(format!("{}?esm", names[*i])),
+                Target::Node(i) if nodes[*i].format != Format::Esm => {
+                    Some(format!("{}?esm", names[*i]))
+                }
                 Target::Builtin(b) if b.starts_with("node:") => Some(format!("{b}?esm")),
                 _ => None,
             }
@@ -305,7 +346,10 @@ impl Graph<'_> {
                             facades.entry(f).or_default().extend(names_used);
                         }
                     }
-                    module.visit_mut_with(&mut Rewrite { targets: &targets, next: 0 });
+                    module.visit_mut_with(&mut Rewrite {
+                        targets: &targets,
+                        next: 0,
+                    });
                     // Tree-shaking: exports no importer asks for stop being exports,
                     // and top-level code nothing uses (and that has no effects) goes.
                     if let (Some(used), Some(unresolved)) = (&used[i], node.unresolved) {
@@ -313,7 +357,12 @@ impl Graph<'_> {
                         module = transform::shake(module, unresolved);
                     }
                     let (code, positions) = self.generate(&module, &node.file, false)?;
-                    modules.push(BundledModule { name: names[i].clone(), kind: ModuleKind::Esm, code, positions });
+                    modules.push(BundledModule {
+                        name: names[i].clone(),
+                        kind: ModuleKind::Esm,
+                        code,
+                        positions,
+                    });
                 }
                 Format::Cjs => {
                     let map = node
@@ -336,14 +385,24 @@ impl Graph<'_> {
                         serde_json::Value::Object(map)
                     );
                     let positions = shift_lines(positions, 1);
-                    modules.push(BundledModule { name: names[i].clone(), kind: ModuleKind::CommonJs, code, positions });
+                    modules.push(BundledModule {
+                        name: names[i].clone(),
+                        kind: ModuleKind::CommonJs,
+                        code,
+                        positions,
+                    });
                 }
                 Format::Json => {
                     let code = format!(
                         "[{{}}, function (exports, require, module) {{\nmodule.exports = {};\n}}]",
                         node.json.as_deref().unwrap_or("null")
                     );
-                    modules.push(BundledModule { name: names[i].clone(), kind: ModuleKind::CommonJs, code, positions: Vec::new() });
+                    modules.push(BundledModule {
+                        name: names[i].clone(),
+                        kind: ModuleKind::CommonJs,
+                        code,
+                        positions: Vec::new(),
+                    });
                 }
             }
         }
@@ -373,7 +432,10 @@ impl Graph<'_> {
                 modules.push(BundledModule {
                     name: name.clone(),
                     kind: ModuleKind::Esm,
-                    code: format!("import {{ require }} from \"jsw:cjs\";\nrequire({});\n", serde_json::Value::String(names[0].clone())),
+                    code: format!(
+                        "import {{ require }} from \"jsw:cjs\";\nrequire({});\n",
+                        serde_json::Value::String(names[0].clone())
+                    ),
                     positions: Vec::new(),
                 });
                 (name, None)
@@ -384,13 +446,18 @@ impl Graph<'_> {
                 m.positions.clear();
             }
         }
-        Ok(Bundle { modules, entry, entry_export })
+        Ok(Bundle {
+            modules,
+            entry,
+            entry_export,
+        })
     }
 
     /// For each ES module, the exports anything asks for; None when all of them
     /// may be (the entry, namespace imports, `export *`, dynamic `import()`).
     fn used_exports(&self) -> Vec<Option<BTreeSet<String>>> {
-        let mut used: Vec<Option<BTreeSet<String>>> = self.nodes.iter().map(|_| Some(BTreeSet::new())).collect();
+        let mut used: Vec<Option<BTreeSet<String>>> =
+            self.nodes.iter().map(|_| Some(BTreeSet::new())).collect();
         used[0] = None;
         for node in &self.nodes {
             if node.format != Format::Esm {
@@ -406,7 +473,9 @@ impl Graph<'_> {
             let mut uses = Uses::default();
             module.visit_with(&mut uses);
             for (k, names) in uses.list.into_iter().enumerate() {
-                let Some(Target::Node(j)) = node.imports.get(k) else { continue };
+                let Some(Target::Node(j)) = node.imports.get(k) else {
+                    continue;
+                };
                 match (names, &mut used[*j]) {
                     (None, slot) => *slot = None,
                     (Some(names), Some(set)) => set.extend(names),
@@ -417,7 +486,12 @@ impl Graph<'_> {
         used
     }
 
-    fn generate(&self, module: &Module, file: &SourceFile, script: bool) -> Result<(String, Vec<u32>)> {
+    fn generate(
+        &self,
+        module: &Module,
+        file: &SourceFile,
+        script: bool,
+    ) -> Result<(String, Vec<u32>)> {
         let path = match &*file.name {
             FileName::Real(p) => p.clone(),
             _ => PathBuf::new(),
@@ -443,7 +517,11 @@ fn node_placeholder(node: &Node) -> Node {
 }
 
 fn empty_module() -> Module {
-    Module { span: Default::default(), body: Vec::new(), shebang: None }
+    Module {
+        span: Default::default(),
+        body: Vec::new(),
+        shebang: None,
+    }
 }
 
 fn shift_lines(mut positions: Vec<u32>, by: u32) -> Vec<u32> {
@@ -454,7 +532,11 @@ fn shift_lines(mut positions: Vec<u32>, by: u32) -> Vec<u32> {
 }
 
 fn line_col_offset(src: &str, line: usize, column: usize) -> usize {
-    let start: usize = src.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum();
+    let start: usize = src
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
     (start + column.saturating_sub(1)).min(src.len())
 }
 
@@ -466,16 +548,61 @@ fn is_identifier(s: &str) -> bool {
 }
 
 const RESERVED: &[&str] = &[
-    "break", "case", "catch", "class", "const", "continue", "debugger", "default", "delete", "do", "else",
-    "enum", "export", "extends", "false", "finally", "for", "function", "if", "import", "in", "instanceof",
-    "new", "null", "return", "super", "switch", "this", "throw", "true", "try", "typeof", "var", "void",
-    "while", "with", "yield", "let", "static", "implements", "interface", "package", "private", "protected",
-    "public", "await", "arguments", "eval",
+    "break",
+    "case",
+    "catch",
+    "class",
+    "const",
+    "continue",
+    "debugger",
+    "default",
+    "delete",
+    "do",
+    "else",
+    "enum",
+    "export",
+    "extends",
+    "false",
+    "finally",
+    "for",
+    "function",
+    "if",
+    "import",
+    "in",
+    "instanceof",
+    "new",
+    "null",
+    "return",
+    "super",
+    "switch",
+    "this",
+    "throw",
+    "true",
+    "try",
+    "typeof",
+    "var",
+    "void",
+    "while",
+    "with",
+    "yield",
+    "let",
+    "static",
+    "implements",
+    "interface",
+    "package",
+    "private",
+    "protected",
+    "public",
+    "await",
+    "arguments",
+    "eval",
 ];
 
 fn facade_code(target: &str, names: &BTreeSet<String>) -> String {
     let quoted = serde_json::Value::String(target.to_string());
-    let mut code = format!("import {{ require }} from \"jsw:cjs\";\nconst m = require({quoted});\nexport default m;\n");
+    let mut code = format!(
+        "import {{ require }} from \"jsw:cjs\";\nconst m = require({quoted});\nexport default m;\n"
+    );
     let mut n = 0;
     for name in names {
         if name == "default" {
@@ -485,7 +612,9 @@ fn facade_code(target: &str, names: &BTreeSet<String>) -> String {
         if is_identifier(name) {
             code.push_str(&format!("export const {name} = m[{key}];\n"));
         } else {
-            code.push_str(&format!("const e{n} = m[{key}];\nexport {{ e{n} as {key} }};\n"));
+            code.push_str(&format!(
+                "const e{n} = m[{key}];\nexport {{ e{n} as {key} }};\n"
+            ));
             n += 1;
         }
     }
@@ -497,22 +626,75 @@ fn facade_code(target: &str, names: &BTreeSet<String>) -> String {
 fn builtin_exports(name: &str) -> Option<&'static [&'static str]> {
     Some(match name {
         "node:path" | "node:path/posix" => &[
-            "basename", "delimiter", "dirname", "extname", "format", "isAbsolute", "join", "normalize", "parse",
-            "posix", "relative", "resolve", "sep", "toNamespacedPath", "win32",
+            "basename",
+            "delimiter",
+            "dirname",
+            "extname",
+            "format",
+            "isAbsolute",
+            "join",
+            "normalize",
+            "parse",
+            "posix",
+            "relative",
+            "resolve",
+            "sep",
+            "toNamespacedPath",
+            "win32",
         ],
-        "node:events" => &["EventEmitter", "once", "on", "defaultMaxListeners", "errorMonitor", "captureRejectionSymbol"],
+        "node:events" => &[
+            "EventEmitter",
+            "once",
+            "on",
+            "defaultMaxListeners",
+            "errorMonitor",
+            "captureRejectionSymbol",
+        ],
         "node:util" => &[
-            "format", "formatWithOptions", "inspect", "inherits", "promisify", "callbackify", "deprecate",
-            "isDeepStrictEqual", "types", "TextEncoder", "TextDecoder", "debuglog", "isArray",
+            "format",
+            "formatWithOptions",
+            "inspect",
+            "inherits",
+            "promisify",
+            "callbackify",
+            "deprecate",
+            "isDeepStrictEqual",
+            "types",
+            "TextEncoder",
+            "TextDecoder",
+            "debuglog",
+            "isArray",
         ],
         "node:assert" | "node:assert/strict" => &[
-            "ok", "equal", "notEqual", "strictEqual", "notStrictEqual", "deepEqual", "deepStrictEqual",
-            "notDeepStrictEqual", "notDeepEqual", "throws", "doesNotThrow", "rejects", "fail", "match",
-            "AssertionError", "strict",
+            "ok",
+            "equal",
+            "notEqual",
+            "strictEqual",
+            "notStrictEqual",
+            "deepEqual",
+            "deepStrictEqual",
+            "notDeepStrictEqual",
+            "notDeepEqual",
+            "throws",
+            "doesNotThrow",
+            "rejects",
+            "fail",
+            "match",
+            "AssertionError",
+            "strict",
         ],
         "node:url" => &["URL", "URLSearchParams", "fileURLToPath", "pathToFileURL"],
-        "node:timers" => &["setTimeout", "clearTimeout", "setInterval", "clearInterval", "setImmediate", "clearImmediate"],
-        "node:process" => &["argv", "env", "exit", "nextTick", "platform", "stdout", "stderr", "cwd", "hrtime"],
+        "node:timers" => &[
+            "setTimeout",
+            "clearTimeout",
+            "setInterval",
+            "clearInterval",
+            "setImmediate",
+            "clearImmediate",
+        ],
+        "node:process" => &[
+            "argv", "env", "exit", "nextTick", "platform", "stdout", "stderr", "cwd", "hrtime",
+        ],
         _ => return None,
     })
 }
@@ -526,7 +708,8 @@ struct Sources {
 impl Visit for Sources {
     fn visit_module_decl(&mut self, decl: &ModuleDecl) {
         if let Some(src) = source_of(decl) {
-            self.list.push((src.value.to_string_lossy().into_owned(), src.span, false));
+            self.list
+                .push((src.value.to_string_lossy().into_owned(), src.span, false));
         }
         decl.visit_children_with(self);
     }
@@ -548,9 +731,10 @@ fn literal_arg(call: &CallExpr) -> Option<String> {
     }
     match &*arg.expr {
         Expr::Lit(Lit::Str(s)) => Some(s.value.to_string_lossy().into_owned()),
-        Expr::Tpl(t) if t.exprs.is_empty() && t.quasis.len() == 1 => {
-            t.quasis[0].cooked.as_ref().map(|c| c.to_string_lossy().into_owned())
-        }
+        Expr::Tpl(t) if t.exprs.is_empty() && t.quasis.len() == 1 => t.quasis[0]
+            .cooked
+            .as_ref()
+            .map(|c| c.to_string_lossy().into_owned()),
         _ => None,
     }
 }
@@ -593,7 +777,11 @@ struct Wanted {
 
 impl Wanted {
     fn by_source(self, imports: &[Target]) -> Vec<(usize, Vec<String>)> {
-        self.list.into_iter().enumerate().filter(|(i, _)| *i < imports.len()).collect()
+        self.list
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| *i < imports.len())
+            .collect()
     }
 }
 
@@ -607,7 +795,9 @@ impl Visit for Wanted {
                     .filter_map(|s| match s {
                         ImportSpecifier::Named(n) => Some(match &n.imported {
                             Some(ModuleExportName::Ident(id)) => id.sym.to_string(),
-                            Some(ModuleExportName::Str(s)) => s.value.to_string_lossy().into_owned(),
+                            Some(ModuleExportName::Str(s)) => {
+                                s.value.to_string_lossy().into_owned()
+                            }
                             None => n.local.sym.to_string(),
                         }),
                         _ => None,
@@ -615,7 +805,11 @@ impl Visit for Wanted {
                     .collect();
                 self.list.push(names);
             }
-            ModuleDecl::ExportNamed(NamedExport { specifiers, src: Some(_), .. }) => {
+            ModuleDecl::ExportNamed(NamedExport {
+                specifiers,
+                src: Some(_),
+                ..
+            }) => {
                 let names = specifiers
                     .iter()
                     .filter_map(|s| match s {
@@ -662,7 +856,9 @@ impl Visit for Uses {
                         ImportSpecifier::Named(n) => {
                             names.insert(match &n.imported {
                                 Some(ModuleExportName::Ident(id)) => id.sym.to_string(),
-                                Some(ModuleExportName::Str(s)) => s.value.to_string_lossy().into_owned(),
+                                Some(ModuleExportName::Str(s)) => {
+                                    s.value.to_string_lossy().into_owned()
+                                }
                                 None => n.local.sym.to_string(),
                             });
                         }
@@ -674,7 +870,11 @@ impl Visit for Uses {
                 }
                 self.list.push((!all).then_some(names));
             }
-            ModuleDecl::ExportNamed(NamedExport { specifiers, src: Some(_), .. }) => {
+            ModuleDecl::ExportNamed(NamedExport {
+                specifiers,
+                src: Some(_),
+                ..
+            }) => {
                 let mut names = BTreeSet::new();
                 let mut all = false;
                 for s in specifiers {
@@ -784,7 +984,11 @@ impl VisitMut for Rewrite<'_> {
         if let Some(src) = src
             && let Some(target) = self.take()
         {
-            **src = Str { span: src.span, value: target.into(), raw: None };
+            **src = Str {
+                span: src.span,
+                value: target.into(),
+                raw: None,
+            };
         }
         decl.visit_mut_children_with(self);
     }
@@ -820,7 +1024,9 @@ impl SpanLo for Expr {
 /// Names a CommonJS module visibly exports: `exports.x = `, `module.exports.x = `,
 /// `Object.defineProperty(exports, "x", ...)`, `module.exports = { x, y }`.
 fn cjs_export_names(module: &Module) -> BTreeSet<String> {
-    use swc_core::ecma::ast::{AssignTarget, MemberProp, ObjectLit, Prop, PropName, PropOrSpread, SimpleAssignTarget, Stmt};
+    use swc_core::ecma::ast::{
+        AssignTarget, MemberProp, ObjectLit, Prop, PropName, PropOrSpread, SimpleAssignTarget, Stmt,
+    };
     let mut names = BTreeSet::new();
     let is_exports = |e: &Expr| match e {
         Expr::Ident(i) => &*i.sym == "exports",
@@ -859,7 +1065,9 @@ fn cjs_export_names(module: &Module) -> BTreeSet<String> {
         }
     }
     for item in &module.body {
-        let ModuleItem::Stmt(Stmt::Expr(stmt)) = item else { continue };
+        let ModuleItem::Stmt(Stmt::Expr(stmt)) = item else {
+            continue;
+        };
         let mut expr = &*stmt.expr;
         // `a = exports.x = ...` chains and `exports.x = exports.y = void 0`.
         loop {
@@ -902,7 +1110,11 @@ fn cjs_export_names(module: &Module) -> BTreeSet<String> {
 }
 
 fn common_root<'a>(mut paths: impl Iterator<Item = &'a Path>) -> PathBuf {
-    let first = paths.next().and_then(Path::parent).unwrap_or(Path::new("/")).to_path_buf();
+    let first = paths
+        .next()
+        .and_then(Path::parent)
+        .unwrap_or(Path::new("/"))
+        .to_path_buf();
     paths.fold(first, |root, path| {
         let mut root = root.as_path();
         while !path.starts_with(root) {
@@ -930,7 +1142,9 @@ fn entry_export(module: &Module) -> Option<String> {
         }
     }
     for item in &module.body {
-        let ModuleItem::ModuleDecl(decl) = item else { continue };
+        let ModuleItem::ModuleDecl(decl) = item else {
+            continue;
+        };
         match decl {
             ModuleDecl::ExportDecl(e) => match &e.decl {
                 Decl::Fn(f) if &*f.ident.sym == "main" => return Some("main".into()),
@@ -945,7 +1159,11 @@ fn entry_export(module: &Module) -> Option<String> {
                 }
                 _ => {}
             },
-            ModuleDecl::ExportNamed(NamedExport { specifiers, src: None, .. }) => {
+            ModuleDecl::ExportNamed(NamedExport {
+                specifiers,
+                src: None,
+                ..
+            }) => {
                 for s in specifiers {
                     if let ExportSpecifier::Named(n) = s {
                         let exported = n.exported.as_ref().unwrap_or(&n.orig);

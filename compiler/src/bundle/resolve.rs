@@ -14,12 +14,58 @@ pub const EXTENSIONS: &[&str] = &["ts", "tsx", "mts", "cts", "js", "jsx", "mjs",
 
 /// Node's built-in modules (with or without the `node:` prefix).
 pub const NODE_BUILTINS: &[&str] = &[
-    "assert", "assert/strict", "async_hooks", "buffer", "child_process", "cluster", "console", "constants",
-    "crypto", "dgram", "diagnostics_channel", "dns", "dns/promises", "domain", "events", "fs", "fs/promises",
-    "http", "http2", "https", "inspector", "module", "net", "os", "path", "path/posix", "path/win32",
-    "perf_hooks", "process", "punycode", "querystring", "readline", "readline/promises", "repl", "stream",
-    "stream/promises", "stream/web", "string_decoder", "sys", "timers", "timers/promises", "tls",
-    "trace_events", "tty", "url", "util", "util/types", "v8", "vm", "wasi", "worker_threads", "zlib",
+    "assert",
+    "assert/strict",
+    "async_hooks",
+    "buffer",
+    "child_process",
+    "cluster",
+    "console",
+    "constants",
+    "crypto",
+    "dgram",
+    "diagnostics_channel",
+    "dns",
+    "dns/promises",
+    "domain",
+    "events",
+    "fs",
+    "fs/promises",
+    "http",
+    "http2",
+    "https",
+    "inspector",
+    "module",
+    "net",
+    "os",
+    "path",
+    "path/posix",
+    "path/win32",
+    "perf_hooks",
+    "process",
+    "punycode",
+    "querystring",
+    "readline",
+    "readline/promises",
+    "repl",
+    "stream",
+    "stream/promises",
+    "stream/web",
+    "string_decoder",
+    "sys",
+    "timers",
+    "timers/promises",
+    "tls",
+    "trace_events",
+    "tty",
+    "url",
+    "util",
+    "util/types",
+    "v8",
+    "vm",
+    "wasi",
+    "worker_threads",
+    "zlib",
 ];
 
 /// Modules built into the jsw engine.
@@ -53,7 +99,12 @@ pub struct Resolver<'a> {
 }
 
 impl Resolver<'_> {
-    pub fn resolve(&self, importer: &Path, specifier: &str, kind: Kind) -> Result<Resolved, String> {
+    pub fn resolve(
+        &self,
+        importer: &Path,
+        specifier: &str,
+        kind: Kind,
+    ) -> Result<Resolved, String> {
         if let Some(name) = builtin(specifier) {
             return Ok(Resolved::Builtin(name));
         }
@@ -66,12 +117,22 @@ impl Resolver<'_> {
         let dir = importer.parent().unwrap_or(Path::new("/"));
         let mut tried = Vec::new();
         if is_relative(specifier) {
-            let base = if specifier.starts_with('/') { PathBuf::from(specifier) } else { dir.join(specifier) };
-            return load_file_or_dir(&base, specifier, &mut tried)
-                .ok_or_else(|| format!("cannot resolve \"{specifier}\": no such file (tried {})", tried.join(", ")));
+            let base = if specifier.starts_with('/') {
+                PathBuf::from(specifier)
+            } else {
+                dir.join(specifier)
+            };
+            return load_file_or_dir(&base, specifier, &mut tried).ok_or_else(|| {
+                format!(
+                    "cannot resolve \"{specifier}\": no such file (tried {})",
+                    tried.join(", ")
+                )
+            });
         }
         if let Some(ts) = self.tsconfig
-            && !importer.components().any(|c| c.as_os_str() == "node_modules")
+            && !importer
+                .components()
+                .any(|c| c.as_os_str() == "node_modules")
         {
             for candidate in ts.map_path(specifier) {
                 if let Some(found) = load_file_or_dir(&candidate, specifier, &mut tried) {
@@ -93,11 +154,14 @@ pub fn builtin(specifier: &str) -> Option<String> {
         return Some(specifier.to_string());
     }
     let bare = specifier.strip_prefix("node:").unwrap_or(specifier);
-    NODE_BUILTINS.contains(&bare).then(|| format!("node:{bare}"))
+    NODE_BUILTINS
+        .contains(&bare)
+        .then(|| format!("node:{bare}"))
 }
 
 fn file(path: &Path) -> Option<Resolved> {
-    path.is_file().then(|| Resolved::File(std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())))
+    path.is_file()
+        .then(|| Resolved::File(std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())))
 }
 
 fn with_ext(base: &Path, ext: &str) -> PathBuf {
@@ -111,7 +175,12 @@ fn with_ext(base: &Path, ext: &str) -> PathBuf {
 /// name `./x.ts`, and extension-less paths try every source extension.
 fn load_file_or_dir(base: &Path, specifier: &str, tried: &mut Vec<String>) -> Option<Resolved> {
     let mut candidates = vec![base.to_path_buf()];
-    for (js, ts) in [(".js", &["ts", "tsx"][..]), (".mjs", &["mts"][..]), (".cjs", &["cts"][..]), (".jsx", &["tsx"][..])] {
+    for (js, ts) in [
+        (".js", &["ts", "tsx"][..]),
+        (".mjs", &["mts"][..]),
+        (".cjs", &["cts"][..]),
+        (".jsx", &["tsx"][..]),
+    ] {
         if let Some(stem) = base.to_str().and_then(|b| b.strip_suffix(js)) {
             candidates.extend(ts.iter().map(|ext| with_ext(Path::new(stem), ext)));
         }
@@ -192,8 +261,14 @@ fn split_package(specifier: &str) -> Option<(&str, String)> {
     Some((name, sub))
 }
 
-fn resolve_package(dir: &Path, specifier: &str, kind: Kind, tried: &mut Vec<String>) -> Result<Resolved, String> {
-    let (name, subpath) = split_package(specifier).ok_or_else(|| format!("\"{specifier}\" is not a valid package name"))?;
+fn resolve_package(
+    dir: &Path,
+    specifier: &str,
+    kind: Kind,
+    tried: &mut Vec<String>,
+) -> Result<Resolved, String> {
+    let (name, subpath) = split_package(specifier)
+        .ok_or_else(|| format!("\"{specifier}\" is not a valid package name"))?;
     for ancestor in dir.ancestors() {
         if ancestor.file_name().is_some_and(|n| n == "node_modules") {
             continue;
@@ -216,11 +291,20 @@ fn resolve_package(dir: &Path, specifier: &str, kind: Kind, tried: &mut Vec<Stri
             };
         }
         if subpath == "." {
-            let fields: &[&str] = if kind == Kind::Import { &["module", "main"] } else { &["main"] };
+            let fields: &[&str] = if kind == Kind::Import {
+                &["module", "main"]
+            } else {
+                &["main"]
+            };
             for field in fields {
-                if let Some(entry) = manifest.as_ref().and_then(|m| m.get(*field)).and_then(Value::as_str) {
+                if let Some(entry) = manifest
+                    .as_ref()
+                    .and_then(|m| m.get(*field))
+                    .and_then(Value::as_str)
+                {
                     let target = pkg_dir.join(entry);
-                    if let Some(found) = file(&target).or_else(|| load_index_or_ext(&target, tried)) {
+                    if let Some(found) = file(&target).or_else(|| load_index_or_ext(&target, tried))
+                    {
                         return Ok(found);
                     }
                 }
@@ -228,11 +312,19 @@ fn resolve_package(dir: &Path, specifier: &str, kind: Kind, tried: &mut Vec<Stri
             if let Some(found) = load_index(&pkg_dir, tried) {
                 return Ok(found);
             }
-            return Err(format!("cannot resolve \"{specifier}\": {} has no entry point (no \"exports\", \"module\", \"main\" or index file)", shown(&pkg_dir)));
+            return Err(format!(
+                "cannot resolve \"{specifier}\": {} has no entry point (no \"exports\", \"module\", \"main\" or index file)",
+                shown(&pkg_dir)
+            ));
         }
         let target = pkg_dir.join(&subpath[2..]);
-        return load_file_or_dir(&target, specifier, tried)
-            .ok_or_else(|| format!("cannot resolve \"{specifier}\": no such file in {} (tried {})", shown(&pkg_dir), tried.join(", ")));
+        return load_file_or_dir(&target, specifier, tried).ok_or_else(|| {
+            format!(
+                "cannot resolve \"{specifier}\": no such file in {} (tried {})",
+                shown(&pkg_dir),
+                tried.join(", ")
+            )
+        });
     }
     Err(format!(
         "cannot resolve \"{specifier}\": package \"{name}\" not found in any node_modules folder from {} up to /; is it installed? (npm install {name})",
@@ -241,10 +333,20 @@ fn resolve_package(dir: &Path, specifier: &str, kind: Kind, tried: &mut Vec<Stri
 }
 
 /// PACKAGE_EXPORTS_RESOLVE: the file `subpath` maps to under `conditions`.
-fn resolve_exports(pkg_dir: &Path, exports: &Value, subpath: &str, conditions: &[&str]) -> Option<PathBuf> {
-    let is_subpath_map = matches!(exports, Value::Object(m) if m.keys().any(|k| k.starts_with('.')));
+fn resolve_exports(
+    pkg_dir: &Path,
+    exports: &Value,
+    subpath: &str,
+    conditions: &[&str],
+) -> Option<PathBuf> {
+    let is_subpath_map =
+        matches!(exports, Value::Object(m) if m.keys().any(|k| k.starts_with('.')));
     if !is_subpath_map {
-        return if subpath == "." { resolve_target(pkg_dir, exports, None, conditions) } else { None };
+        return if subpath == "." {
+            resolve_target(pkg_dir, exports, None, conditions)
+        } else {
+            None
+        };
     }
     let map = exports.as_object()?;
     if let Some(target) = map.get(subpath)
@@ -259,7 +361,9 @@ fn resolve_exports(pkg_dir: &Path, exports: &Value, subpath: &str, conditions: &
             if subpath.starts_with(prefix)
                 && subpath.len() >= prefix.len() + suffix.len()
                 && subpath.ends_with(suffix)
-                && best.as_ref().is_none_or(|(b, _)| prefix.len() > b.split_once('*').map_or(0, |(p, _)| p.len()))
+                && best.as_ref().is_none_or(|(b, _)| {
+                    prefix.len() > b.split_once('*').map_or(0, |(p, _)| p.len())
+                })
             {
                 let matched = subpath[prefix.len()..subpath.len() - suffix.len()].to_string();
                 best = Some((key, matched));
@@ -276,7 +380,12 @@ fn resolve_exports(pkg_dir: &Path, exports: &Value, subpath: &str, conditions: &
     resolve_target(pkg_dir, &map[key], Some(&matched), conditions)
 }
 
-fn resolve_target(pkg_dir: &Path, target: &Value, pattern: Option<&str>, conditions: &[&str]) -> Option<PathBuf> {
+fn resolve_target(
+    pkg_dir: &Path,
+    target: &Value,
+    pattern: Option<&str>,
+    conditions: &[&str],
+) -> Option<PathBuf> {
     match target {
         Value::String(t) => {
             if !t.starts_with("./") {
@@ -288,7 +397,9 @@ fn resolve_target(pkg_dir: &Path, target: &Value, pattern: Option<&str>, conditi
             };
             Some(pkg_dir.join(&t[2..]))
         }
-        Value::Array(items) => items.iter().find_map(|i| resolve_target(pkg_dir, i, pattern, conditions)),
+        Value::Array(items) => items
+            .iter()
+            .find_map(|i| resolve_target(pkg_dir, i, pattern, conditions)),
         Value::Object(map) => {
             for (key, value) in map {
                 if key == "default" || conditions.contains(&key.as_str()) {

@@ -10,7 +10,9 @@ use swc_core::common::errors::{EmitterWriter, HANDLER, Handler};
 use swc_core::common::{FileName, Mark, SourceFile, SourceMap, Spanned, sync::Lrc};
 use swc_core::ecma::ast::{EsVersion, Ident, Module, ModuleItem, Program};
 use swc_core::ecma::codegen::{Emitter, text_writer::JsWriter};
-use swc_core::ecma::parser::{EsSyntax, Syntax, TsSyntax, parse_file_as_module, parse_file_as_program};
+use swc_core::ecma::parser::{
+    EsSyntax, Syntax, TsSyntax, parse_file_as_module, parse_file_as_program,
+};
 use swc_core::ecma::transforms::base::helpers::{HELPERS, Helpers, inject_helpers};
 use swc_core::ecma::transforms::base::{fixer::fixer, hygiene::hygiene, resolver};
 use swc_core::ecma::transforms::proposal::{decorator_2022_03::decorator_2022_03, decorators};
@@ -43,7 +45,9 @@ impl Settings {
             typescript: matches!(ext, "ts" | "tsx" | "mts" | "cts"),
             jsx: matches!(ext, "tsx" | "jsx"),
             legacy_decorators: tsconfig.is_some_and(|t| t.experimental_decorators),
-            use_define_for_class_fields: tsconfig.and_then(|t| t.use_define_for_class_fields).unwrap_or(true),
+            use_define_for_class_fields: tsconfig
+                .and_then(|t| t.use_define_for_class_fields)
+                .unwrap_or(true),
             // "react" (or a jsxFactory) is the classic runtime; everything else,
             // and no tsconfig at all, the automatic one.
             jsx_runtime: if jsx_mode == Some("react") || (jsx_mode.is_none() && factory.is_some()) {
@@ -74,22 +78,50 @@ pub fn parse(cm: &Lrc<SourceMap>, file: &SourceFile, path: &Path, s: &Settings) 
     let _ = cm;
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
     let syntax = if s.typescript {
-        Syntax::Typescript(TsSyntax { tsx: s.jsx, decorators: true, ..Default::default() })
+        Syntax::Typescript(TsSyntax {
+            tsx: s.jsx,
+            decorators: true,
+            ..Default::default()
+        })
     } else {
-        Syntax::Es(EsSyntax { jsx: s.jsx, decorators: true, import_attributes: true, ..Default::default() })
+        Syntax::Es(EsSyntax {
+            jsx: s.jsx,
+            decorators: true,
+            import_attributes: true,
+            ..Default::default()
+        })
     };
     let comments = SingleThreadedComments::default();
     let mut recovered = Vec::new();
     let (module, is_module) = if matches!(ext, "mjs" | "mts") {
-        let m = parse_file_as_module(file, syntax, EsVersion::latest(), Some(&comments), &mut recovered);
-        (m.map_err(|e| Diagnostic::at(file, e.span(), e.kind().msg().into_owned()))?, true)
+        let m = parse_file_as_module(
+            file,
+            syntax,
+            EsVersion::latest(),
+            Some(&comments),
+            &mut recovered,
+        );
+        (
+            m.map_err(|e| Diagnostic::at(file, e.span(), e.kind().msg().into_owned()))?,
+            true,
+        )
     } else {
-        let p = parse_file_as_program(file, syntax, EsVersion::latest(), Some(&comments), &mut recovered)
-            .map_err(|e| Diagnostic::at(file, e.span(), e.kind().msg().into_owned()))?;
+        let p = parse_file_as_program(
+            file,
+            syntax,
+            EsVersion::latest(),
+            Some(&comments),
+            &mut recovered,
+        )
+        .map_err(|e| Diagnostic::at(file, e.span(), e.kind().msg().into_owned()))?;
         match p {
             Program::Module(m) => (m, true),
             Program::Script(s) => (
-                Module { span: s.span, body: s.body.into_iter().map(ModuleItem::Stmt).collect(), shebang: s.shebang },
+                Module {
+                    span: s.span,
+                    body: s.body.into_iter().map(ModuleItem::Stmt).collect(),
+                    shebang: s.shebang,
+                },
                 false,
             ),
         }
@@ -100,8 +132,15 @@ pub fn parse(cm: &Lrc<SourceMap>, file: &SourceFile, path: &Path, s: &Settings) 
     let mut free = FreeNames::default();
     module.visit_with(&mut free);
     let src: &str = &file.src;
-    let classic_pragma = src.contains("@jsx ") && !src.contains("@jsxRuntime") && !src.contains("@jsxImportSource");
-    Ok(Parsed { module, is_module, uses_commonjs: free.commonjs, classic_pragma, comments })
+    let classic_pragma =
+        src.contains("@jsx ") && !src.contains("@jsxRuntime") && !src.contains("@jsxImportSource");
+    Ok(Parsed {
+        module,
+        is_module,
+        uses_commonjs: free.commonjs,
+        classic_pragma,
+        comments,
+    })
 }
 
 #[derive(Default)]
@@ -122,16 +161,44 @@ impl Visit for FreeNames {
 }
 
 /// Returns the module and its unresolved mark (what free variables are tagged with).
-pub fn transform(cm: &Lrc<SourceMap>, parsed: Parsed, s: &Settings, minify: bool) -> (Module, Mark) {
+pub fn transform(
+    cm: &Lrc<SourceMap>,
+    parsed: Parsed,
+    s: &Settings,
+    minify: bool,
+) -> (Module, Mark) {
     // Passes report through swc's global handler and take their runtime helpers
     // (for decorators, ...) from its helper registry; helpers are inlined into the
     // module that needs them.
-    let handler = Handler::with_emitter(true, false, Box::new(EmitterWriter::new(Box::new(std::io::sink()), None, false, false)));
-    HANDLER.set(&handler, || HELPERS.set(&Helpers::new(false), || transform_inner(cm, parsed, s, minify)))
+    let handler = Handler::with_emitter(
+        true,
+        false,
+        Box::new(EmitterWriter::new(
+            Box::new(std::io::sink()),
+            None,
+            false,
+            false,
+        )),
+    );
+    HANDLER.set(&handler, || {
+        HELPERS.set(&Helpers::new(false), || {
+            transform_inner(cm, parsed, s, minify)
+        })
+    })
 }
 
-fn transform_inner(cm: &Lrc<SourceMap>, parsed: Parsed, s: &Settings, minify: bool) -> (Module, Mark) {
-    let Parsed { module, comments, classic_pragma, .. } = parsed;
+fn transform_inner(
+    cm: &Lrc<SourceMap>,
+    parsed: Parsed,
+    s: &Settings,
+    minify: bool,
+) -> (Module, Mark) {
+    let Parsed {
+        module,
+        comments,
+        classic_pragma,
+        ..
+    } = parsed;
     let mut found = FreeNames::default();
     module.visit_with(&mut found);
     let unresolved = Mark::new();
@@ -151,20 +218,33 @@ fn transform_inner(cm: &Lrc<SourceMap>, parsed: Parsed, s: &Settings, minify: bo
     }
     if s.typescript {
         program.mutate(typescript::typescript(
-            typescript::Config { no_empty_export: true, ..Default::default() },
+            typescript::Config {
+                no_empty_export: true,
+                ..Default::default()
+            },
             unresolved,
             top_level,
         ));
     }
     if s.jsx {
         let options = react::Options {
-            runtime: Some(if classic_pragma { Runtime::Classic } else { s.jsx_runtime }),
+            runtime: Some(if classic_pragma {
+                Runtime::Classic
+            } else {
+                s.jsx_runtime
+            }),
             import_source: s.jsx_import_source.as_deref().map(Into::into),
             pragma: s.jsx_factory.clone().map(Into::into),
             pragma_frag: s.jsx_fragment_factory.clone().map(Into::into),
             ..Default::default()
         };
-        program.mutate(react::react(cm.clone(), Some(comments.clone()), options, top_level, unresolved));
+        program.mutate(react::react(
+            cm.clone(),
+            Some(comments.clone()),
+            options,
+            top_level,
+            unresolved,
+        ));
     }
     if minify {
         program = swc_core::ecma::minifier::optimize(
@@ -177,7 +257,11 @@ fn transform_inner(cm: &Lrc<SourceMap>, parsed: Parsed, s: &Settings, minify: bo
                 mangle: Some(Default::default()),
                 ..Default::default()
             },
-            &swc_core::ecma::minifier::option::ExtraOptions { unresolved_mark: unresolved, top_level_mark: top_level, mangle_name_cache: None },
+            &swc_core::ecma::minifier::option::ExtraOptions {
+                unresolved_mark: unresolved,
+                top_level_mark: top_level,
+                mangle_name_cache: None,
+            },
         );
     }
     program.mutate(inject_helpers(unresolved));
@@ -185,7 +269,11 @@ fn transform_inner(cm: &Lrc<SourceMap>, parsed: Parsed, s: &Settings, minify: bo
     program.mutate(fixer(None));
     let module = match program {
         Program::Module(m) => m,
-        Program::Script(s) => Module { span: s.span, body: s.body.into_iter().map(ModuleItem::Stmt).collect(), shebang: None },
+        Program::Script(s) => Module {
+            span: s.span,
+            body: s.body.into_iter().map(ModuleItem::Stmt).collect(),
+            shebang: None,
+        },
     };
     (module, unresolved)
 }
@@ -203,12 +291,20 @@ pub fn shake(module: Module, unresolved: Mark) -> Module {
 
 /// Generates code; for CommonJS (`script`) only the statements, which become the
 /// body of the module function.
-pub fn emit(cm: &Lrc<SourceMap>, module: &Module, path: &Path, minify: bool, script: bool) -> Result<(String, Vec<u32>)> {
+pub fn emit(
+    cm: &Lrc<SourceMap>,
+    module: &Module,
+    path: &Path,
+    minify: bool,
+    script: bool,
+) -> Result<(String, Vec<u32>)> {
     let mut buf = Vec::new();
     let mut mappings = Vec::new();
     {
         let mut emitter = Emitter {
-            cfg: swc_core::ecma::codegen::Config::default().with_target(EsVersion::latest()).with_minify(minify),
+            cfg: swc_core::ecma::codegen::Config::default()
+                .with_target(EsVersion::latest())
+                .with_minify(minify),
             cm: cm.clone(),
             comments: None,
             wr: JsWriter::new(cm.clone(), "\n", &mut buf, Some(&mut mappings)),
@@ -216,7 +312,11 @@ pub fn emit(cm: &Lrc<SourceMap>, module: &Module, path: &Path, minify: bool, scr
         if script {
             let script = swc_core::ecma::ast::Script {
                 span: module.span,
-                body: module.body.iter().filter_map(|i| i.as_stmt().cloned()).collect(),
+                body: module
+                    .body
+                    .iter()
+                    .filter_map(|i| i.as_stmt().cloned())
+                    .collect(),
                 shebang: None,
             };
             emitter.emit_script(&script)?;
@@ -229,15 +329,25 @@ pub fn emit(cm: &Lrc<SourceMap>, module: &Module, path: &Path, minify: bool, scr
         if pos.is_dummy() || pos.is_reserved_for_comments() {
             continue;
         }
-        let Ok(loc) = cm.try_lookup_char_pos(pos) else { continue };
+        let Ok(loc) = cm.try_lookup_char_pos(pos) else {
+            continue;
+        };
         if !matches!(&*loc.file.name, FileName::Real(p) if p == path) {
             continue;
         }
-        quads.push([generated.line, generated.col, loc.line.saturating_sub(1) as u32, loc.col.0 as u32]);
+        quads.push([
+            generated.line,
+            generated.col,
+            loc.line.saturating_sub(1) as u32,
+            loc.col.0 as u32,
+        ]);
     }
     quads.sort_unstable();
     quads.dedup_by(|b, a| a[0] == b[0] && a[1] == b[1]);
-    Ok((String::from_utf8(buf)?, quads.into_iter().flatten().collect()))
+    Ok((
+        String::from_utf8(buf)?,
+        quads.into_iter().flatten().collect(),
+    ))
 }
 
 /// Packs sorted `[gen line, gen col, src line, src col]` quadruples into bytes:

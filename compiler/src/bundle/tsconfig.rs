@@ -36,9 +36,13 @@ impl TsConfig {
 
     fn load(path: &Path, depth: usize) -> Result<TsConfig> {
         if depth > 16 {
-            bail!("{}: \"extends\" goes more than 16 levels deep (a cycle?)", path.display());
+            bail!(
+                "{}: \"extends\" goes more than 16 levels deep (a cycle?)",
+                path.display()
+            );
         }
-        let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
         let json: Value = serde_json::from_str(&strip_jsonc(&text))
             .with_context(|| format!("{} is not valid JSON", path.display()))?;
         let dir = path.parent().unwrap_or(Path::new("/"));
@@ -54,7 +58,9 @@ impl TsConfig {
             _ => TsConfig::default(),
         };
         config.path = path.to_path_buf();
-        let Some(options) = json.get("compilerOptions") else { return Ok(config) };
+        let Some(options) = json.get("compilerOptions") else {
+            return Ok(config);
+        };
         let string = |key: &str| options.get(key).and_then(Value::as_str).map(str::to_string);
         if let Some(base) = string("baseUrl") {
             config.base_url = Some(dir.join(base));
@@ -63,7 +69,12 @@ impl TsConfig {
             config.paths = paths
                 .iter()
                 .map(|(k, v)| {
-                    let targets = v.as_array().map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect());
+                    let targets = v.as_array().map(|a| {
+                        a.iter()
+                            .filter_map(Value::as_str)
+                            .map(str::to_string)
+                            .collect()
+                    });
                     (k.clone(), targets.unwrap_or_default())
                 })
                 .collect();
@@ -73,10 +84,16 @@ impl TsConfig {
         config.jsx_import_source = string("jsxImportSource").or(config.jsx_import_source);
         config.jsx_factory = string("jsxFactory").or(config.jsx_factory);
         config.jsx_fragment_factory = string("jsxFragmentFactory").or(config.jsx_fragment_factory);
-        if let Some(b) = options.get("experimentalDecorators").and_then(Value::as_bool) {
+        if let Some(b) = options
+            .get("experimentalDecorators")
+            .and_then(Value::as_bool)
+        {
             config.experimental_decorators = b;
         }
-        if let Some(b) = options.get("useDefineForClassFields").and_then(Value::as_bool) {
+        if let Some(b) = options
+            .get("useDefineForClassFields")
+            .and_then(Value::as_bool)
+        {
             config.use_define_for_class_fields = Some(b);
         }
         Ok(config)
@@ -93,9 +110,13 @@ impl TsConfig {
         self.jsx = other.jsx.or(self.jsx.take());
         self.jsx_import_source = other.jsx_import_source.or(self.jsx_import_source.take());
         self.jsx_factory = other.jsx_factory.or(self.jsx_factory.take());
-        self.jsx_fragment_factory = other.jsx_fragment_factory.or(self.jsx_fragment_factory.take());
+        self.jsx_fragment_factory = other
+            .jsx_fragment_factory
+            .or(self.jsx_fragment_factory.take());
         self.experimental_decorators |= other.experimental_decorators;
-        self.use_define_for_class_fields = other.use_define_for_class_fields.or(self.use_define_for_class_fields);
+        self.use_define_for_class_fields = other
+            .use_define_for_class_fields
+            .or(self.use_define_for_class_fields);
     }
 
     /// Candidate paths for a bare specifier under `paths`, then `baseUrl`.
@@ -113,14 +134,19 @@ impl TsConfig {
                         && specifier.len() >= prefix.len() + suffix.len()
                         && best.as_ref().is_none_or(|(len, _, _)| prefix.len() > *len) =>
                 {
-                    let matched = specifier[prefix.len()..specifier.len() - suffix.len()].to_string();
+                    let matched =
+                        specifier[prefix.len()..specifier.len() - suffix.len()].to_string();
                     best = Some((prefix.len(), targets, matched));
                 }
                 _ => {}
             }
         }
         if let Some((_, targets, matched)) = best {
-            out.extend(targets.iter().map(|t| self.paths_base.join(t.replace('*', &matched))));
+            out.extend(
+                targets
+                    .iter()
+                    .map(|t| self.paths_base.join(t.replace('*', &matched))),
+            );
         }
         if let Some(base) = &self.base_url {
             out.push(base.join(specifier));
@@ -139,7 +165,11 @@ fn extended(dir: &Path, base: &str) -> Result<PathBuf> {
             .find(|p| p.exists() || p.with_extension("json").exists())
             .unwrap_or_else(|| dir.join("node_modules").join(base))
     };
-    let candidate = if candidate.is_dir() { candidate.join("tsconfig.json") } else { candidate };
+    let candidate = if candidate.is_dir() {
+        candidate.join("tsconfig.json")
+    } else {
+        candidate
+    };
     if candidate.is_file() {
         return Ok(candidate);
     }
@@ -147,7 +177,10 @@ fn extended(dir: &Path, base: &str) -> Result<PathBuf> {
     if with_json.is_file() {
         return Ok(with_json);
     }
-    bail!("cannot find the tsconfig \"{base}\" extended from {}", dir.display())
+    bail!(
+        "cannot find the tsconfig \"{base}\" extended from {}",
+        dir.display()
+    )
 }
 
 /// tsconfig.json may hold comments and trailing commas; JSON may not.

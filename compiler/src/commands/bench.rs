@@ -62,7 +62,14 @@ impl BenchCommand {
             if self.compare_no_snapshot {
                 modules.push((
                     format!("{name} (no snapshot)"),
-                    jsw::compile(input, &jsw::Options { mode: Mode::NoSnapshot, ..Default::default() })?.wasm,
+                    jsw::compile(
+                        input,
+                        &jsw::Options {
+                            mode: Mode::NoSnapshot,
+                            ..Default::default()
+                        },
+                    )?
+                    .wasm,
                 ));
             }
         }

@@ -71,7 +71,10 @@ impl CompileCommand {
         };
         let options = jsw::Options {
             mode,
-            bundle: jsw::bundle::Options { minify: self.minify, no_source_positions: self.no_source_positions },
+            bundle: jsw::bundle::Options {
+                minify: self.minify,
+                no_source_positions: self.no_source_positions,
+            },
             cache: !self.no_cache,
         };
         let compiled = match jsw::compile(&self.input, &options) {

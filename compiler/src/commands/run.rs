@@ -56,12 +56,20 @@ const SOURCES: &[&str] = &["ts", "tsx", "mts", "cts", "js", "jsx", "mjs", "cjs"]
 
 impl RunCommand {
     pub fn execute(self) -> Result<i32> {
-        let bytes = std::fs::read(&self.module).with_context(|| format!("cannot read {}", self.module.display()))?;
-        let is_source = self.module.extension().and_then(|e| e.to_str()).is_some_and(|e| SOURCES.contains(&e));
+        let bytes = std::fs::read(&self.module)
+            .with_context(|| format!("cannot read {}", self.module.display()))?;
+        let is_source = self
+            .module
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| SOURCES.contains(&e));
         let wasm = if bytes.starts_with(b"\0asm") {
             bytes
         } else if is_source {
-            let options = jsw::Options { cache: !self.no_cache, ..Default::default() };
+            let options = jsw::Options {
+                cache: !self.no_cache,
+                ..Default::default()
+            };
             let compiled = match jsw::compile(&self.module, &options) {
                 Ok(c) => c,
                 Err(err) => {
@@ -82,9 +90,15 @@ impl RunCommand {
                 self.module.display()
             );
         };
-        let mut env: Vec<(String, String)> = if self.inherit_env { std::env::vars().collect() } else { Vec::new() };
+        let mut env: Vec<(String, String)> = if self.inherit_env {
+            std::env::vars().collect()
+        } else {
+            Vec::new()
+        };
         for pair in &self.env {
-            let (k, v) = pair.split_once('=').with_context(|| format!("--env {pair}: expected NAME=VALUE"))?;
+            let (k, v) = pair
+                .split_once('=')
+                .with_context(|| format!("--env {pair}: expected NAME=VALUE"))?;
             env.retain(|(name, _)| name != k);
             env.push((k.to_string(), v.to_string()));
         }
@@ -97,7 +111,11 @@ impl RunCommand {
             })
             .collect();
         let options = RunOptions {
-            program_name: self.module.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+            program_name: self
+                .module
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
             args: self.args,
             env,
             dirs,

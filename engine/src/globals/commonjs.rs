@@ -10,9 +10,12 @@ use rquickjs::{Ctx, Exception, Function, Object, Value};
 pub fn init<'js>(ctx: &Ctx<'js>, jsw: &Object<'js>) -> rquickjs::Result<()> {
     jsw.set(
         "compileCommonJs",
-        Function::new(ctx.clone(), |ctx: Ctx<'js>, name: String| -> rquickjs::Result<Option<Value<'js>>> {
-            crate::modules::compile_commonjs(&ctx, &name)
-        })?,
+        Function::new(
+            ctx.clone(),
+            |ctx: Ctx<'js>, name: String| -> rquickjs::Result<Option<Value<'js>>> {
+                crate::modules::compile_commonjs(&ctx, &name)
+            },
+        )?,
     )?;
     super::eval_part(ctx, jsw, "commonjs", include_str!("commonjs.js"))?;
     for (name, source) in [
@@ -37,7 +40,8 @@ impl ModuleDef for CommonJsModule {
     }
 
     fn evaluate<'js>(ctx: &Ctx<'js>, exports: &Exports<'js>) -> rquickjs::Result<()> {
-        let jsw = super::internals(ctx).ok_or_else(|| Exception::throw_message(ctx, "jsw internals missing"))?;
+        let jsw = super::internals(ctx)
+            .ok_or_else(|| Exception::throw_message(ctx, "jsw internals missing"))?;
         exports.export("require", jsw.get::<_, Value>("requireAbsolute")?)?;
         Ok(())
     }

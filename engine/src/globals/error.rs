@@ -68,7 +68,9 @@ fn map(module: &str, line: u32, column: u32) -> Option<(u32, u32)> {
         if let Table::Packed(bytes) = table {
             *table = Table::Unpacked(unpack(bytes));
         }
-        let Table::Unpacked(quads) = table else { return None };
+        let Table::Unpacked(quads) = table else {
+            return None;
+        };
         let (gl, gc) = (line.checked_sub(1)?, column.saturating_sub(1));
         let after = quads.partition_point(|q| (q[0], q[1]) <= (gl, gc));
         let best = match after.checked_sub(1).map(|i| quads[i]) {

@@ -46,6 +46,12 @@ pub struct CompileCommand {
     #[arg(long)]
     pub precompile: bool,
 
+    /// How to print a failure: `human` (default) or `json`, one object on stderr
+    /// with the message, the source location when there is one, and the
+    /// build-time output (for tools and the npm package's API).
+    #[arg(long, value_name = "FORMAT", default_value = "human", value_parser = ["human", "json"])]
+    pub error_format: String,
+
     /// Print nothing but errors and build-time output.
     #[arg(short, long)]
     pub quiet: bool,
@@ -53,6 +59,19 @@ pub struct CompileCommand {
 
 impl CompileCommand {
     pub fn execute(self) -> Result<i32> {
+        if self.error_format == "json" {
+            return match self.build() {
+                Ok(status) => Ok(status),
+                Err(err) => {
+                    eprintln!("{}", error_json(&err));
+                    Ok(1)
+                }
+            };
+        }
+        self.build()
+    }
+
+    fn build(self) -> Result<i32> {
         let started = Instant::now();
         let output = self
             .output
@@ -80,7 +99,9 @@ impl CompileCommand {
         let compiled = match jsw::compile(&self.input, &options) {
             Ok(c) => c,
             Err(err) => {
-                if let Some(failed) = err.downcast_ref::<BuildFailed>() {
+                if let Some(failed) = err.downcast_ref::<BuildFailed>()
+                    && self.error_format == "human"
+                {
                     show_build_output(&failed.output);
                 }
                 return Err(err);
@@ -131,4 +152,49 @@ pub fn human_size(bytes: usize) -> String {
     } else {
         format!("{bytes} B")
     }
+}
+
+fn json_string(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// `{"error": {...}, "buildOutput": {...}}` for `--error-format json`.
+fn error_json(err: &anyhow::Error) -> String {
+    let mut message = err.to_string();
+    for cause in err.chain().skip(1) {
+        message.push_str(": ");
+        message.push_str(&cause.to_string());
+    }
+    let location = err.chain().find_map(|e| e.downcast_ref::<jsw::diagnostic::Diagnostic>()).map(|d| {
+        message = d.message.clone();
+        format!(
+            ",\"file\":{},\"line\":{},\"column\":{},\"sourceLine\":{}",
+            json_string(&d.file),
+            d.line,
+            d.column,
+            json_string(&d.source_line)
+        )
+    });
+    let (stdout, stderr) = match err.downcast_ref::<BuildFailed>() {
+        Some(f) => (String::from_utf8_lossy(&f.output.stdout).into_owned(), String::from_utf8_lossy(&f.output.stderr).into_owned()),
+        None => (String::new(), String::new()),
+    };
+    format!(
+        "{{\"error\":{{\"message\":{}{}}},\"buildOutput\":{{\"stdout\":{},\"stderr\":{}}}}}",
+        json_string(&message),
+        location.unwrap_or_default(),
+        json_string(&stdout),
+        json_string(&stderr)
+    )
 }

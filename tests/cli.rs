@@ -590,3 +590,27 @@ fn bench_reports_json_for_modules_and_the_floor() {
         "error: cannot read nope.wasm\n  caused by: No such file or directory (os error 2)\n"
     );
 }
+
+#[test]
+fn deep_recursion_is_a_catchable_range_error() {
+    let dir = compiled(
+        "function down(n) { return n === 0 ? 0 : 1 + down(n - 1); }\n\
+         function forever(n) { return forever(n + 1) + 1; }\n\
+         export function main() {\n\
+           console.log(down(10000));\n\
+           try { forever(0); } catch (e) { console.log(e instanceof RangeError, e.message); }\n\
+           forever(0);\n\
+         }\n",
+    );
+    let out = run_in(dir.path(), &[]);
+    assert_eq!(
+        text(&out.stdout),
+        "10000\ntrue Maximum call stack size exceeded\n"
+    );
+    assert!(
+        text(&out.stderr).starts_with("Uncaught RangeError: Maximum call stack size exceeded\n"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(out.status.code(), Some(1));
+}

@@ -101,6 +101,7 @@ fn engine(pooling: bool, fuel: bool) -> Result<Engine> {
     // proc_exit ends every run with a host error; capturing a backtrace for it
     // would be measured as start-up time.
     config.wasm_backtrace_max_frames(None);
+    crate::deep_stack(&mut config);
     config.consume_fuel(fuel);
     if pooling {
         config.allocation_strategy(InstanceAllocationStrategy::pooling());
@@ -168,6 +169,10 @@ fn once(
 /// Measures every module, interleaving them sample by sample so that a noisy
 /// moment of the machine hits all of them alike.
 pub fn bench(modules: &[(String, Vec<u8>)], options: &BenchOptions) -> Result<Vec<Report>> {
+    crate::on_big_stack(|| bench_here(modules, options))
+}
+
+fn bench_here(modules: &[(String, Vec<u8>)], options: &BenchOptions) -> Result<Vec<Report>> {
     let timing = engine(options.pooling, false)?;
     let counting = engine(false, true)?;
     let mut prepared = Vec::new();

@@ -71,3 +71,31 @@ impl<T> WasmtimeResultExt<T> for wasmtime::Result<T> {
         self.map_err(|e| anyhow::Error::from(e).context(context))
     }
 }
+
+/// Native stack for running wasm. QuickJS recurses on the host's stack for every
+/// JS call (about 0.6 KiB a call); wasmtime's default of 512 KiB would stop JS at
+/// ~800 nested calls with a trap. jsw's own hosts allow 256 MiB (virtual memory;
+/// untouched pages cost nothing), so QuickJS's own limit (a catchable RangeError)
+/// comes first.
+pub const WASM_STACK: usize = 256 << 20;
+
+/// Sets the wasm stack limit on a wasmtime config (see [`WASM_STACK`]).
+pub(crate) fn deep_stack(config: &mut wasmtime::Config) {
+    // The async stack must be able to hold the sync limit (unused: jsw calls
+    // wasm synchronously, but wasmtime checks the pair).
+    config.async_stack_size(WASM_STACK + (1 << 20));
+    config.max_wasm_stack(WASM_STACK);
+}
+
+/// Runs `f` on a thread whose stack can hold [`WASM_STACK`] of wasm frames.
+pub(crate) fn on_big_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("jsw-wasm".into())
+            .stack_size(WASM_STACK + (16 << 20))
+            .spawn_scoped(scope, f)
+            .map(|h| h.join())
+            .unwrap_or_else(|e| panic!("cannot start a thread for wasm: {e}"))
+            .unwrap_or_else(|p| std::panic::resume_unwind(p))
+    })
+}

@@ -47,6 +47,7 @@ impl std::error::Error for LimitExceeded {}
 
 fn config(options: &RunOptions) -> Config {
     let mut config = Config::new();
+    crate::deep_stack(&mut config);
     config.epoch_interruption(options.timeout.is_some());
     config.consume_fuel(options.fuel.is_some());
     config
@@ -68,6 +69,10 @@ struct State {
 
 /// Runs `wasm` with the process's stdin/stdout/stderr and returns its exit status.
 pub fn run(wasm: &[u8], options: &RunOptions) -> Result<i32> {
+    crate::on_big_stack(|| run_here(wasm, options))
+}
+
+fn run_here(wasm: &[u8], options: &RunOptions) -> Result<i32> {
     let engine = Engine::new(&config(options)).context_wt("creating the wasmtime engine")?;
     let module = crate::cache::module(&engine, wasm, options.cache)?;
     if module.get_export("_start").is_none() {

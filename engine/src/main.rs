@@ -13,6 +13,7 @@ mod io;
 mod modules;
 mod payload;
 mod phase;
+mod stack;
 mod wasi;
 
 use std::cell::RefCell;
@@ -22,10 +23,6 @@ use rquickjs::{
     Context, Ctx, Function, Module, Object, Persistent, Promise, Runtime, Value,
     promise::PromiseState,
 };
-
-/// The C stack is 8 MiB (see .cargo/config.toml); leave QuickJS headroom below it
-/// so that runaway recursion becomes a RangeError and never a corrupted heap.
-const JS_STACK_LIMIT: usize = 6 * 1024 * 1024;
 
 enum Start {
     /// Call this exported function (top level already evaluated in the snapshot).
@@ -90,13 +87,14 @@ impl Engine {
     fn boot(payload: &Payload) -> Engine {
         let rt =
             Runtime::new().unwrap_or_else(|e| fatal(&format!("cannot create the runtime: {e}")));
-        rt.set_max_stack_size(JS_STACK_LIMIT);
         rt.set_loader(modules::ProgramResolver, modules::ProgramLoader);
         rt.set_host_promise_rejection_tracker(Some(Box::new(|ctx, promise, reason, handled| {
             globals::track_rejection(&ctx, promise, reason, handled);
         })));
         let ctx = Context::full(&rt)
             .unwrap_or_else(|e| fatal(&format!("cannot create the context: {e}")));
+        // SAFETY: the runtime was just created and outlives the process.
+        unsafe { stack::install(ctx.get_runtime_ptr()) };
         let start = ctx.with(|ctx| -> Result<Start, i32> {
             globals::init(&ctx, &payload.entry).map_err(|e| report(&ctx, e))?;
             for module in &payload.modules {
@@ -154,6 +152,9 @@ impl Engine {
             Start::Call(f) => Start::Call(f.clone()),
             Start::Import(entry) => Start::Import(entry.clone()),
         };
+        // The run's stack starts where `_start` is, not where the build's was.
+        // SAFETY: the runtime lives as long as the process.
+        unsafe { stack::refresh(engine.ctx.get_runtime_ptr()) };
         engine.ctx.with(|ctx| {
             if let Err(e) = globals::start(&ctx) {
                 return report(&ctx, e);

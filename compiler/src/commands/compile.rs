@@ -176,18 +176,24 @@ fn error_json(err: &anyhow::Error) -> String {
         message.push_str(": ");
         message.push_str(&cause.to_string());
     }
-    let location = err.chain().find_map(|e| e.downcast_ref::<jsw::diagnostic::Diagnostic>()).map(|d| {
-        message = d.message.clone();
-        format!(
-            ",\"file\":{},\"line\":{},\"column\":{},\"sourceLine\":{}",
-            json_string(&d.file),
-            d.line,
-            d.column,
-            json_string(&d.source_line)
-        )
-    });
+    let location = err
+        .chain()
+        .find_map(|e| e.downcast_ref::<jsw::diagnostic::Diagnostic>())
+        .map(|d| {
+            message = d.message.clone();
+            format!(
+                ",\"file\":{},\"line\":{},\"column\":{},\"sourceLine\":{}",
+                json_string(&d.file),
+                d.line,
+                d.column,
+                json_string(&d.source_line)
+            )
+        });
     let (stdout, stderr) = match err.downcast_ref::<BuildFailed>() {
-        Some(f) => (String::from_utf8_lossy(&f.output.stdout).into_owned(), String::from_utf8_lossy(&f.output.stderr).into_owned()),
+        Some(f) => (
+            String::from_utf8_lossy(&f.output.stdout).into_owned(),
+            String::from_utf8_lossy(&f.output.stderr).into_owned(),
+        ),
         None => (String::new(), String::new()),
     };
     format!(

@@ -37,6 +37,8 @@ pub struct Options {
     pub bundle: bundle::Options,
     /// Use the compiled-code cache (see [`cache`]).
     pub cache: bool,
+    /// Bounds on the top level's run at build time.
+    pub limits: snapshot::BuildLimits,
 }
 
 impl Default for Options {
@@ -45,6 +47,7 @@ impl Default for Options {
             mode: Mode::Snapshot,
             bundle: Default::default(),
             cache: true,
+            limits: Default::default(),
         }
     }
 }
@@ -53,7 +56,7 @@ impl Default for Options {
 pub fn compile(input: &Path, options: &Options) -> Result<Compiled> {
     let bundle = bundle::bundle(input, &options.bundle)?;
     let payload = snapshot::encode_payload(&bundle, options.mode);
-    let snap = snapshot::snapshot(ENGINE_WASM, payload, &bundle.entry, options.cache)?;
+    let snap = snapshot::snapshot(ENGINE_WASM, payload, &bundle.entry, options.cache, options.limits)?;
     Ok(Compiled {
         wasm: snap.wasm,
         bundle,

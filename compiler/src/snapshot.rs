@@ -11,7 +11,7 @@ use std::time::Duration;
 use anyhow::Result;
 
 use crate::WasmtimeResultExt;
-use wasmtime::{Config, Engine, Instance, Linker, OptLevel, Store};
+use wasmtime::{Config, Engine, Instance, Linker, OptLevel, Store, StoreLimits, StoreLimitsBuilder, Trap};
 use wasmtime_wasi::p1::WasiP1Ctx;
 use wasmtime_wasi::p2::pipe::{MemoryInputPipe, MemoryOutputPipe};
 use wasmtime_wasi::{HostMonotonicClock, HostWallClock, I32Exit, WasiCtxBuilder};
@@ -92,84 +92,116 @@ pub fn encode_payload(bundle: &Bundle, mode: Mode) -> Vec<u8> {
     out
 }
 
+/// Bounds on the build-time run of the top level.
+#[derive(Debug, Clone, Copy)]
+pub struct BuildLimits {
+    /// Wall-clock time the top level may take.
+    pub timeout: Duration,
+    /// Linear memory the engine may grow to.
+    pub max_memory: u64,
+}
+
+impl Default for BuildLimits {
+    fn default() -> Self {
+        BuildLimits { timeout: Duration::from_secs(60), max_memory: 1 << 30 }
+    }
+}
+
+struct BuildState {
+    wasi: WasiP1Ctx,
+    limits: StoreLimits,
+}
+
 /// Pre-initializes `engine_wasm` with `payload` and returns the snapshot module.
 /// `entry` names the program in errors.
-pub fn snapshot(
-    engine_wasm: &[u8],
-    payload: Vec<u8>,
-    entry: &str,
-    use_cache: bool,
-) -> Result<Snapshot> {
+pub fn snapshot(engine_wasm: &[u8], payload: Vec<u8>, entry: &str, use_cache: bool, limits: BuildLimits) -> Result<Snapshot> {
+    crate::on_big_stack(|| snapshot_here(engine_wasm, payload, entry, use_cache, limits))
+}
+
+fn snapshot_here(engine_wasm: &[u8], payload: Vec<u8>, entry: &str, use_cache: bool, limits: BuildLimits) -> Result<Snapshot> {
     let mut config = Config::new();
     // This instance runs once and is thrown away: compile it as fast as possible.
     config.cranelift_opt_level(OptLevel::None);
-    let engine = Engine::new(&config)?;
+    config.epoch_interruption(true);
+    crate::deep_stack(&mut config);
+    let engine = Engine::new(&config).context_wt("creating the wasmtime engine")?;
 
     let wizer = {
         let mut w = Wizer::new();
         w.init_func(INIT_FUNC);
         w
     };
-    let (cx, instrumented) = wizer
-        .instrument(engine_wasm)
-        .context_wt("instrumenting the engine")?;
+    let (cx, instrumented) = wizer.instrument(engine_wasm).context_wt("instrumenting the engine")?;
     // The instrumented engine is the same for every program: its machine code is
     // cached, which turns a ~1.5 s Cranelift job into a millisecond load.
     let module = crate::cache::module(&engine, &instrumented, use_cache)?;
 
     let stdout = MemoryOutputPipe::new(OUTPUT_LIMIT);
     let stderr = MemoryOutputPipe::new(OUTPUT_LIMIT);
+    let fixed = || wasmtime_wasi::Deterministic::new(vec![0x4a, 0x53, 0x57, 0x21]);
     let wasi = WasiCtxBuilder::new()
         .stdin(MemoryInputPipe::new(payload))
         .stdout(stdout.clone())
         .stderr(stderr.clone())
         .wall_clock(FixedClock)
         .monotonic_clock(FixedClock)
-        .secure_random(wasmtime_wasi::Deterministic::new(vec![
-            0x4a, 0x53, 0x57, 0x21,
-        ]))
-        .insecure_random(wasmtime_wasi::Deterministic::new(vec![
-            0x4a, 0x53, 0x57, 0x21,
-        ]))
+        .secure_random(fixed())
+        .insecure_random(fixed())
         .insecure_random_seed(0)
         .build_p1();
-    let mut store = Store::new(&engine, wasi);
-    let mut linker: Linker<WasiP1Ctx> = Linker::new(&engine);
-    wasmtime_wasi::p1::add_to_linker_sync(&mut linker, |cx| cx)?;
-    let instance = linker
-        .instantiate(&mut store, &module)
-        .context_wt("instantiating the engine")?;
-    let init = instance.get_typed_func::<(), ()>(&mut store, INIT_FUNC)?;
-    let result = init.call(&mut store, ());
-
-    let output = BuildOutput {
-        stdout: stdout.contents().to_vec(),
-        stderr: stderr.contents().to_vec(),
-    };
-    if let Err(err) = result {
-        let reason = match err.downcast_ref::<I32Exit>() {
-            Some(I32Exit(status)) => {
-                format!("the top level of {entry} failed at build time (exit status {status})")
+    // Memory that cannot grow makes QuickJS's allocations fail, which the program
+    // sees as an "out of memory" error rather than the build dying.
+    let store_limits = StoreLimitsBuilder::new().memory_size(limits.max_memory.try_into().unwrap_or(usize::MAX)).build();
+    let mut store = Store::new(&engine, BuildState { wasi, limits: store_limits });
+    store.limiter(|s| &mut s.limits);
+    store.set_epoch_deadline(1);
+    store.epoch_deadline_trap();
+    let done = std::sync::Arc::new((std::sync::Mutex::new(false), std::sync::Condvar::new()));
+    let watchdog = {
+        let (engine, done) = (engine.clone(), done.clone());
+        std::thread::spawn(move || {
+            let (lock, cvar) = &*done;
+            let guard = lock.lock().unwrap_or_else(|e| e.into_inner());
+            let (finished, _) = cvar.wait_timeout_while(guard, limits.timeout, |d| !*d).unwrap_or_else(|e| e.into_inner());
+            if !*finished {
+                engine.increment_epoch();
             }
-            None => format!("the engine trapped at build time while running {entry}: {err:?}"),
+        })
+    };
+    let mut linker: Linker<BuildState> = Linker::new(&engine);
+    wasmtime_wasi::p1::add_to_linker_sync(&mut linker, |s| &mut s.wasi)?;
+    let instance = linker.instantiate(&mut store, &module).context_wt("instantiating the engine")?;
+    let init = instance.get_typed_func::<(), ()>(&mut store, INIT_FUNC).context_wt("finding the init function")?;
+    let result = init.call(&mut store, ());
+    {
+        let (lock, cvar) = &*done;
+        *lock.lock().unwrap_or_else(|e| e.into_inner()) = true;
+        cvar.notify_all();
+    }
+    let _ = watchdog.join();
+
+    let output = BuildOutput { stdout: stdout.contents().to_vec(), stderr: stderr.contents().to_vec() };
+    if let Err(err) = result {
+        let reason = match (err.downcast_ref::<I32Exit>(), err.downcast_ref::<Trap>()) {
+            (Some(I32Exit(status)), _) => format!("the top level of {entry} failed at build time (exit status {status})"),
+            (_, Some(Trap::Interrupt)) => format!(
+                "the top level of {entry} did not finish within {}s at build time (an endless loop? work that belongs in main()?); \
+                 raise the limit with --build-timeout",
+                limits.timeout.as_secs_f64()
+            ),
+            _ => format!("the engine trapped at build time while running {entry}: {err:?}"),
         };
         return Err(BuildFailed { output, reason }.into());
     }
 
-    let wasm = pollster::block_on(wizer.snapshot(
-        &cx,
-        &mut Instantiated {
-            store: &mut store,
-            instance,
-        },
-    ))
-    .context_wt("writing the snapshot")?;
+    let wasm = pollster::block_on(wizer.snapshot(&cx, &mut Instantiated { store: &mut store, instance }))
+        .context_wt("writing the snapshot")?;
     Ok(Snapshot { wasm, output })
 }
 
 /// Wizer reads globals and memory through this.
 struct Instantiated<'a> {
-    store: &'a mut Store<WasiP1Ctx>,
+    store: &'a mut Store<BuildState>,
     instance: Instance,
 }
 

@@ -37,6 +37,14 @@ pub struct CompileCommand {
     #[arg(long)]
     pub no_source_positions: bool,
 
+    /// Longest the top level may run at build time (e.g. 30s, 5m).
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = jsw::runner::parse_duration)]
+    pub build_timeout: std::time::Duration,
+
+    /// Most memory the top level may use at build time (e.g. 512MiB, 2GiB).
+    #[arg(long, value_name = "SIZE", default_value = "1GiB", value_parser = jsw::runner::parse_bytes)]
+    pub build_max_memory: u64,
+
     /// Do not use or fill the compiled-code cache (~/.cache/jsw, or $JSW_CACHE_DIR).
     #[arg(long)]
     pub no_cache: bool,
@@ -95,6 +103,7 @@ impl CompileCommand {
                 no_source_positions: self.no_source_positions,
             },
             cache: !self.no_cache,
+            limits: jsw::snapshot::BuildLimits { timeout: self.build_timeout, max_memory: self.build_max_memory },
         };
         let compiled = match jsw::compile(&self.input, &options) {
             Ok(c) => c,

@@ -622,14 +622,32 @@ fn non_utf8_source_is_refused_by_name() {
     let out = compile(dir.path(), &["-q", "app.js", "-o", "app.wasm"]);
     assert_eq!(out.status.code(), Some(1));
     let err = text(&out.stderr);
-    assert!(err.starts_with("error: ") && err.contains("app.js is not UTF-8 text (invalid byte at offset 16)"), "{err}");
+    assert!(
+        err.starts_with("error: ")
+            && err.contains("app.js is not UTF-8 text (invalid byte at offset 16)"),
+        "{err}"
+    );
 }
 
 #[test]
 fn build_time_limits_fail_the_build_with_a_reason() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "loop.js", "while (true) {}\nexport function main() {}\n");
-    let out = compile(dir.path(), &["-q", "--build-timeout", "500ms", "loop.js", "-o", "loop.wasm"]);
+    write(
+        dir.path(),
+        "loop.js",
+        "while (true) {}\nexport function main() {}\n",
+    );
+    let out = compile(
+        dir.path(),
+        &[
+            "-q",
+            "--build-timeout",
+            "500ms",
+            "loop.js",
+            "-o",
+            "loop.wasm",
+        ],
+    );
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         text(&out.stderr),
@@ -637,12 +655,34 @@ fn build_time_limits_fail_the_build_with_a_reason() {
     );
     assert!(!dir.path().join("loop.wasm").exists());
 
-    write(dir.path(), "oom.js", "const keep = [];\nwhile (true) keep.push(new Array(1e5).fill(1));\nexport function main() {}\n");
-    let out = compile(dir.path(), &["-q", "--build-max-memory", "64MiB", "oom.js", "-o", "oom.wasm"]);
+    write(
+        dir.path(),
+        "oom.js",
+        "const keep = [];\nwhile (true) keep.push(new Array(1e5).fill(1));\nexport function main() {}\n",
+    );
+    let out = compile(
+        dir.path(),
+        &[
+            "-q",
+            "--build-max-memory",
+            "64MiB",
+            "oom.js",
+            "-o",
+            "oom.wasm",
+        ],
+    );
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stderr).starts_with("[build stderr] Uncaught InternalError: out of memory\n"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).starts_with("[build stderr] Uncaught InternalError: out of memory\n"),
+        "{}",
+        text(&out.stderr)
+    );
 
-    write(dir.path(), "deep.js", "function f(n) { return f(n + 1) + 1; }\nf(0);\nexport function main() {}\n");
+    write(
+        dir.path(),
+        "deep.js",
+        "function f(n) { return f(n + 1) + 1; }\nf(0);\nexport function main() {}\n",
+    );
     let out = compile(dir.path(), &["-q", "deep.js", "-o", "deep.wasm"]);
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
@@ -653,12 +693,22 @@ fn build_time_limits_fail_the_build_with_a_reason() {
 
 #[test]
 fn bad_flags_are_usage_errors() {
-    let out = jsw().args(["compile", "--frobnicate", "app.ts"]).output().unwrap();
+    let out = jsw()
+        .args(["compile", "--frobnicate", "app.ts"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("unexpected argument '--frobnicate'"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("unexpected argument '--frobnicate'"),
+        "{}",
+        text(&out.stderr)
+    );
     let out = jsw().args(["compile"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
-    let out = jsw().args(["compile", "--error-format", "xml", "a.ts"]).output().unwrap();
+    let out = jsw()
+        .args(["compile", "--error-format", "xml", "a.ts"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let out = jsw().args(["frobnicate"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
@@ -670,7 +720,11 @@ fn unwritable_output_leaves_nothing_behind() {
     write(dir.path(), "app.js", "export function main() {}\n");
     let out = compile(dir.path(), &["-q", "app.js", "-o", "/proc/jsw-test.wasm"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stderr).starts_with("error: cannot write /proc/jsw-test.wasm"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).starts_with("error: cannot write /proc/jsw-test.wasm"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 #[test]
@@ -678,7 +732,11 @@ fn run_refuses_a_module_that_is_not_a_wasi_command() {
     let dir = tempfile::tempdir().unwrap();
     // A valid module with nothing in it: no `_start`.
     std::fs::write(dir.path().join("lib.wasm"), b"\0asm\x01\0\0\0").unwrap();
-    let out = jsw().current_dir(dir.path()).args(["run", "lib.wasm"]).output().unwrap();
+    let out = jsw()
+        .current_dir(dir.path())
+        .args(["run", "lib.wasm"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(
         text(&out.stderr).contains("the module has no `_start` export: it is not a WASI command"),
@@ -689,7 +747,9 @@ fn run_refuses_a_module_that_is_not_a_wasi_command() {
 
 #[test]
 fn a_closed_stdout_ends_the_program_quietly() {
-    let dir = compiled("export function main() { for (let i = 0; i < 200000; i++) console.log('line', i); }\n");
+    let dir = compiled(
+        "export function main() { for (let i = 0; i < 200000; i++) console.log('line', i); }\n",
+    );
     let mut child = jsw()
         .current_dir(dir.path())
         .args(["run", "app.wasm"])
@@ -710,7 +770,9 @@ fn a_closed_stdout_ends_the_program_quietly() {
 
 #[test]
 fn huge_stdin_is_read_whole() {
-    let dir = compiled("import { readAll } from 'jsw:io';\nexport async function main() { const b = await readAll(); console.log(b.length, b[b.length - 1]); }\n");
+    let dir = compiled(
+        "import { readAll } from 'jsw:io';\nexport async function main() { const b = await readAll(); console.log(b.length, b[b.length - 1]); }\n",
+    );
     let mut child = jsw()
         .current_dir(dir.path())
         .args(["run", "app.wasm"])
@@ -736,11 +798,25 @@ fn modules_import_only_these_wasi_functions() {
     let dir = compiled("export function main() {}\n");
     let wasm = std::fs::read(dir.path().join("app.wasm")).unwrap();
     let module = wasmtime::Module::new(&wasmtime::Engine::default(), &wasm).unwrap();
-    let mut imports: Vec<String> = module.imports().map(|i| format!("{}::{}", i.module(), i.name())).collect();
+    let mut imports: Vec<String> = module
+        .imports()
+        .map(|i| format!("{}::{}", i.module(), i.name()))
+        .collect();
     imports.sort();
     let expected = [
-        "args_get", "args_sizes_get", "clock_time_get", "environ_get", "environ_sizes_get", "fd_close",
-        "fd_fdstat_get", "fd_read", "fd_seek", "fd_write", "poll_oneoff", "proc_exit", "random_get",
+        "args_get",
+        "args_sizes_get",
+        "clock_time_get",
+        "environ_get",
+        "environ_sizes_get",
+        "fd_close",
+        "fd_fdstat_get",
+        "fd_read",
+        "fd_seek",
+        "fd_write",
+        "poll_oneoff",
+        "proc_exit",
+        "random_get",
     ]
     .map(|f| format!("wasi_snapshot_preview1::{f}"));
     assert_eq!(imports, expected);
@@ -750,10 +826,21 @@ fn modules_import_only_these_wasi_functions() {
 fn builds_do_not_depend_on_the_working_directory() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join("src")).unwrap();
-    write(dir.path(), "src/app.ts", "import { x } from './x';\nexport function main() { console.log(x); }\n");
+    write(
+        dir.path(),
+        "src/app.ts",
+        "import { x } from './x';\nexport function main() { console.log(x); }\n",
+    );
     write(dir.path(), "src/x.ts", "export const x: number = 1;\n");
     let a = compile(dir.path(), &["-q", "src/app.ts", "-o", "a.wasm"]);
-    let b = jsw().current_dir(dir.path().join("src")).args(["compile", "-q", "app.ts", "-o", "../b.wasm"]).output().unwrap();
+    let b = jsw()
+        .current_dir(dir.path().join("src"))
+        .args(["compile", "-q", "app.ts", "-o", "../b.wasm"])
+        .output()
+        .unwrap();
     assert!(a.status.success() && b.status.success());
-    assert!(std::fs::read(dir.path().join("a.wasm")).unwrap() == std::fs::read(dir.path().join("b.wasm")).unwrap());
+    assert!(
+        std::fs::read(dir.path().join("a.wasm")).unwrap()
+            == std::fs::read(dir.path().join("b.wasm")).unwrap()
+    );
 }

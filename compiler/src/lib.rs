@@ -56,7 +56,13 @@ impl Default for Options {
 pub fn compile(input: &Path, options: &Options) -> Result<Compiled> {
     let bundle = bundle::bundle(input, &options.bundle)?;
     let payload = snapshot::encode_payload(&bundle, options.mode);
-    let snap = snapshot::snapshot(ENGINE_WASM, payload, &bundle.entry, options.cache, options.limits)?;
+    let snap = snapshot::snapshot(
+        ENGINE_WASM,
+        payload,
+        &bundle.entry,
+        options.cache,
+        options.limits,
+    )?;
     Ok(Compiled {
         wasm: snap.wasm,
         bundle,

@@ -11,7 +11,9 @@ use std::time::Duration;
 use anyhow::Result;
 
 use crate::WasmtimeResultExt;
-use wasmtime::{Config, Engine, Instance, Linker, OptLevel, Store, StoreLimits, StoreLimitsBuilder, Trap};
+use wasmtime::{
+    Config, Engine, Instance, Linker, OptLevel, Store, StoreLimits, StoreLimitsBuilder, Trap,
+};
 use wasmtime_wasi::p1::WasiP1Ctx;
 use wasmtime_wasi::p2::pipe::{MemoryInputPipe, MemoryOutputPipe};
 use wasmtime_wasi::{HostMonotonicClock, HostWallClock, I32Exit, WasiCtxBuilder};
@@ -103,7 +105,10 @@ pub struct BuildLimits {
 
 impl Default for BuildLimits {
     fn default() -> Self {
-        BuildLimits { timeout: Duration::from_secs(60), max_memory: 1 << 30 }
+        BuildLimits {
+            timeout: Duration::from_secs(60),
+            max_memory: 1 << 30,
+        }
     }
 }
 
@@ -114,11 +119,23 @@ struct BuildState {
 
 /// Pre-initializes `engine_wasm` with `payload` and returns the snapshot module.
 /// `entry` names the program in errors.
-pub fn snapshot(engine_wasm: &[u8], payload: Vec<u8>, entry: &str, use_cache: bool, limits: BuildLimits) -> Result<Snapshot> {
+pub fn snapshot(
+    engine_wasm: &[u8],
+    payload: Vec<u8>,
+    entry: &str,
+    use_cache: bool,
+    limits: BuildLimits,
+) -> Result<Snapshot> {
     crate::on_big_stack(|| snapshot_here(engine_wasm, payload, entry, use_cache, limits))
 }
 
-fn snapshot_here(engine_wasm: &[u8], payload: Vec<u8>, entry: &str, use_cache: bool, limits: BuildLimits) -> Result<Snapshot> {
+fn snapshot_here(
+    engine_wasm: &[u8],
+    payload: Vec<u8>,
+    entry: &str,
+    use_cache: bool,
+    limits: BuildLimits,
+) -> Result<Snapshot> {
     let mut config = Config::new();
     // This instance runs once and is thrown away: compile it as fast as possible.
     config.cranelift_opt_level(OptLevel::None);
@@ -131,7 +148,9 @@ fn snapshot_here(engine_wasm: &[u8], payload: Vec<u8>, entry: &str, use_cache: b
         w.init_func(INIT_FUNC);
         w
     };
-    let (cx, instrumented) = wizer.instrument(engine_wasm).context_wt("instrumenting the engine")?;
+    let (cx, instrumented) = wizer
+        .instrument(engine_wasm)
+        .context_wt("instrumenting the engine")?;
     // The instrumented engine is the same for every program: its machine code is
     // cached, which turns a ~1.5 s Cranelift job into a millisecond load.
     let module = crate::cache::module(&engine, &instrumented, use_cache)?;
@@ -151,8 +170,16 @@ fn snapshot_here(engine_wasm: &[u8], payload: Vec<u8>, entry: &str, use_cache: b
         .build_p1();
     // Memory that cannot grow makes QuickJS's allocations fail, which the program
     // sees as an "out of memory" error rather than the build dying.
-    let store_limits = StoreLimitsBuilder::new().memory_size(limits.max_memory.try_into().unwrap_or(usize::MAX)).build();
-    let mut store = Store::new(&engine, BuildState { wasi, limits: store_limits });
+    let store_limits = StoreLimitsBuilder::new()
+        .memory_size(limits.max_memory.try_into().unwrap_or(usize::MAX))
+        .build();
+    let mut store = Store::new(
+        &engine,
+        BuildState {
+            wasi,
+            limits: store_limits,
+        },
+    );
     store.limiter(|s| &mut s.limits);
     store.set_epoch_deadline(1);
     store.epoch_deadline_trap();
@@ -162,7 +189,9 @@ fn snapshot_here(engine_wasm: &[u8], payload: Vec<u8>, entry: &str, use_cache: b
         std::thread::spawn(move || {
             let (lock, cvar) = &*done;
             let guard = lock.lock().unwrap_or_else(|e| e.into_inner());
-            let (finished, _) = cvar.wait_timeout_while(guard, limits.timeout, |d| !*d).unwrap_or_else(|e| e.into_inner());
+            let (finished, _) = cvar
+                .wait_timeout_while(guard, limits.timeout, |d| !*d)
+                .unwrap_or_else(|e| e.into_inner());
             if !*finished {
                 engine.increment_epoch();
             }
@@ -170,8 +199,12 @@ fn snapshot_here(engine_wasm: &[u8], payload: Vec<u8>, entry: &str, use_cache: b
     };
     let mut linker: Linker<BuildState> = Linker::new(&engine);
     wasmtime_wasi::p1::add_to_linker_sync(&mut linker, |s| &mut s.wasi)?;
-    let instance = linker.instantiate(&mut store, &module).context_wt("instantiating the engine")?;
-    let init = instance.get_typed_func::<(), ()>(&mut store, INIT_FUNC).context_wt("finding the init function")?;
+    let instance = linker
+        .instantiate(&mut store, &module)
+        .context_wt("instantiating the engine")?;
+    let init = instance
+        .get_typed_func::<(), ()>(&mut store, INIT_FUNC)
+        .context_wt("finding the init function")?;
     let result = init.call(&mut store, ());
     {
         let (lock, cvar) = &*done;
@@ -180,10 +213,15 @@ fn snapshot_here(engine_wasm: &[u8], payload: Vec<u8>, entry: &str, use_cache: b
     }
     let _ = watchdog.join();
 
-    let output = BuildOutput { stdout: stdout.contents().to_vec(), stderr: stderr.contents().to_vec() };
+    let output = BuildOutput {
+        stdout: stdout.contents().to_vec(),
+        stderr: stderr.contents().to_vec(),
+    };
     if let Err(err) = result {
         let reason = match (err.downcast_ref::<I32Exit>(), err.downcast_ref::<Trap>()) {
-            (Some(I32Exit(status)), _) => format!("the top level of {entry} failed at build time (exit status {status})"),
+            (Some(I32Exit(status)), _) => {
+                format!("the top level of {entry} failed at build time (exit status {status})")
+            }
             (_, Some(Trap::Interrupt)) => format!(
                 "the top level of {entry} did not finish within {}s at build time (an endless loop? work that belongs in main()?); \
                  raise the limit with --build-timeout",
@@ -194,8 +232,14 @@ fn snapshot_here(engine_wasm: &[u8], payload: Vec<u8>, entry: &str, use_cache: b
         return Err(BuildFailed { output, reason }.into());
     }
 
-    let wasm = pollster::block_on(wizer.snapshot(&cx, &mut Instantiated { store: &mut store, instance }))
-        .context_wt("writing the snapshot")?;
+    let wasm = pollster::block_on(wizer.snapshot(
+        &cx,
+        &mut Instantiated {
+            store: &mut store,
+            instance,
+        },
+    ))
+    .context_wt("writing the snapshot")?;
     Ok(Snapshot { wasm, output })
 }
 

@@ -103,7 +103,10 @@ impl CompileCommand {
                 no_source_positions: self.no_source_positions,
             },
             cache: !self.no_cache,
-            limits: jsw::snapshot::BuildLimits { timeout: self.build_timeout, max_memory: self.build_max_memory },
+            limits: jsw::snapshot::BuildLimits {
+                timeout: self.build_timeout,
+                max_memory: self.build_max_memory,
+            },
         };
         let compiled = match jsw::compile(&self.input, &options) {
             Ok(c) => c,

@@ -491,9 +491,16 @@
     }
   }
 
+  // %s prints objects with inspect unless they (or a class of theirs) define
+  // their own toString; the built-in ones (Array, Date, Error, ...) do not count.
+  const builtinPrototypes = new Set([
+    Object.prototype, Array.prototype, Error.prototype, Date.prototype, RegExp.prototype, Function.prototype,
+    Map.prototype, Set.prototype, Promise.prototype, Number.prototype, String.prototype, Boolean.prototype,
+    Symbol.prototype, BigInt.prototype, typedArrayProto, ArrayBuffer.prototype,
+  ]);
   function hasUserToString(v) {
     let o = v;
-    while (o !== null && o !== Object.prototype && o !== Error.prototype) {
+    while (o !== null && !builtinPrototypes.has(o)) {
       if (hasOwn(o, "toString")) return true;
       o = getProto(o);
     }

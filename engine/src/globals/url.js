@@ -868,6 +868,8 @@
     }
     set host(value) {
       if (this.#url.opaque !== null) return;
+      // An empty host on a URL that has none stays none (as Node's parser does).
+      if (toUSV(value) === "" && this.#url.host === null) return;
       const copy = { ...this.#url, path: this.#url.path.slice() };
       if (parse(toUSV(value), undefined, copy, "host") !== null) this.#url = copy;
     }
@@ -876,6 +878,7 @@
     }
     set hostname(value) {
       if (this.#url.opaque !== null) return;
+      if (toUSV(value) === "" && this.#url.host === null) return;
       const copy = { ...this.#url, path: this.#url.path.slice() };
       if (parse(toUSV(value), undefined, copy, "hostname") !== null) this.#url = copy;
     }

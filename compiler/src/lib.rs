@@ -39,6 +39,8 @@ pub struct Options {
     pub cache: bool,
     /// Bounds on the top level's run at build time.
     pub limits: snapshot::BuildLimits,
+    /// Another engine.wasm than the embedded one (for measuring engine builds).
+    pub engine: Option<Vec<u8>>,
 }
 
 impl Default for Options {
@@ -48,6 +50,7 @@ impl Default for Options {
             bundle: Default::default(),
             cache: true,
             limits: Default::default(),
+            engine: None,
         }
     }
 }
@@ -57,7 +60,7 @@ pub fn compile(input: &Path, options: &Options) -> Result<Compiled> {
     let bundle = bundle::bundle(input, &options.bundle)?;
     let payload = snapshot::encode_payload(&bundle, options.mode);
     let snap = snapshot::snapshot(
-        ENGINE_WASM,
+        options.engine.as_deref().unwrap_or(ENGINE_WASM),
         payload,
         &bundle.entry,
         options.cache,

@@ -2,7 +2,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use anyhow::Result;
+use anyhow::{Context as _, Result};
 use clap::Args;
 
 use jsw::{BuildFailed, BuildOutput, Mode};
@@ -60,6 +60,11 @@ pub struct CompileCommand {
     #[arg(long, value_name = "FORMAT", default_value = "human", value_parser = ["human", "json"])]
     pub error_format: String,
 
+    /// Pre-initialize this engine.wasm instead of the embedded one (for comparing
+    /// engine builds).
+    #[arg(long, value_name = "FILE", hide = true)]
+    pub engine: Option<PathBuf>,
+
     /// Print nothing but errors and build-time output.
     #[arg(short, long)]
     pub quiet: bool,
@@ -103,6 +108,12 @@ impl CompileCommand {
                 no_source_positions: self.no_source_positions,
             },
             cache: !self.no_cache,
+            engine: match &self.engine {
+                Some(p) => {
+                    Some(std::fs::read(p).with_context(|| format!("cannot read {}", p.display()))?)
+                }
+                None => None,
+            },
             limits: jsw::snapshot::BuildLimits {
                 timeout: self.build_timeout,
                 max_memory: self.build_max_memory,

@@ -844,3 +844,47 @@ fn builds_do_not_depend_on_the_working_directory() {
             == std::fs::read(dir.path().join("b.wasm")).unwrap()
     );
 }
+
+#[test]
+fn a_rebuilt_module_never_runs_stale_cached_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    for (i, word) in ["first", "second", "third"].iter().enumerate() {
+        write(
+            dir.path(),
+            "app.js",
+            &format!("export function main() {{ console.log('{word}'); }}\n"),
+        );
+        assert!(
+            compile(dir.path(), &["-q", "app.js", "-o", "app.wasm"])
+                .status
+                .success()
+        );
+        if i == 2 {
+            // Same size, rewritten in place rather than replaced.
+            let rebuilt = std::fs::read(dir.path().join("app.wasm")).unwrap();
+            write(
+                dir.path(),
+                "app.js",
+                "export function main() { console.log('second'); }\n",
+            );
+            assert!(
+                compile(dir.path(), &["-q", "app.js", "-o", "other.wasm"])
+                    .status
+                    .success()
+            );
+            let other = std::fs::read(dir.path().join("other.wasm")).unwrap();
+            assert_eq!(rebuilt.len(), other.len());
+            std::fs::write(dir.path().join("app.wasm"), &rebuilt).unwrap();
+        }
+        for _ in 0..2 {
+            let out = jsw()
+                .current_dir(dir.path())
+                .env("JSW_CACHE_DIR", cache.path())
+                .args(["run", "app.wasm"])
+                .output()
+                .unwrap();
+            assert_eq!(text(&out.stdout), format!("{word}\n"));
+        }
+    }
+}

@@ -73,3 +73,49 @@ pub fn module(engine: &Engine, wasm: &[u8], use_cache: bool) -> Result<Module> {
     // SAFETY: the bytes come from `precompile_module` of this very engine.
     unsafe { Module::deserialize(engine, &compiled) }.context_wt("loading the compiled module")
 }
+
+/// Machine code for the module in `path`, found without reading the file when it
+/// has not changed since it was last compiled: the file's identity (device, inode,
+/// size, modification and change times, which every write updates) leads to the
+/// content key through a small index entry. Returns None when there is no such
+/// entry (the caller then reads, hashes and compiles the file).
+pub fn module_by_file(engine: &Engine, path: &std::path::Path) -> Option<Module> {
+    let index = index_path(engine, path)?;
+    let key = std::fs::read_to_string(&index).ok()?;
+    let code = dir()?.join("code").join(format!("{}.cwasm", key.trim()));
+    // SAFETY: as in `module`: only `precompile_module` output of a compatible
+    // engine is ever stored under this name.
+    unsafe { Module::deserialize_file(engine, &code) }.ok()
+}
+
+/// Records that `path`, as it is now, compiles to the cache entry of `wasm`.
+pub fn remember_file(engine: &Engine, path: &std::path::Path, wasm: &[u8]) {
+    if let Some(index) = index_path(engine, path)
+        && std::fs::create_dir_all(index.parent().unwrap_or(&index)).is_ok()
+    {
+        let _ = crate::output::write_atomic(&index, key(engine, wasm).as_bytes());
+    }
+}
+
+fn index_path(engine: &Engine, path: &std::path::Path) -> Option<PathBuf> {
+    use std::os::unix::fs::MetadataExt;
+    let path = std::fs::canonicalize(path).ok()?;
+    let meta = std::fs::metadata(&path).ok()?;
+    let mut h = ShaHasher(Sha256::new());
+    engine.precompile_compatibility_hash().hash(&mut h);
+    h.0.update(env!("CARGO_PKG_VERSION").as_bytes());
+    h.0.update(path.as_os_str().as_encoded_bytes());
+    for n in [
+        meta.dev(),
+        meta.ino(),
+        meta.size(),
+        meta.mtime() as u64,
+        meta.mtime_nsec() as u64,
+        meta.ctime() as u64,
+        meta.ctime_nsec() as u64,
+    ] {
+        h.0.update(n.to_le_bytes());
+    }
+    let name: String = h.0.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    Some(dir()?.join("index").join(name))
+}

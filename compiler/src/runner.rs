@@ -30,6 +30,18 @@ pub struct RunOptions {
     pub cache: bool,
 }
 
+/// The file given to run is not something that can run.
+#[derive(Debug)]
+pub struct BadInput(pub String);
+
+impl std::fmt::Display for BadInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for BadInput {}
+
 /// A limit the module ran into; the message names the limit.
 #[derive(Debug)]
 pub struct LimitExceeded {
@@ -69,12 +81,48 @@ struct State {
 
 /// Runs `wasm` with the process's stdin/stdout/stderr and returns its exit status.
 pub fn run(wasm: &[u8], options: &RunOptions) -> Result<i32> {
-    crate::on_big_stack(|| run_here(wasm, options))
+    crate::on_big_stack(|| {
+        let engine = Engine::new(&config(options)).context_wt("creating the wasmtime engine")?;
+        let module = crate::cache::module(&engine, wasm, options.cache)?;
+        run_module(&engine, &module, options)
+    })
 }
 
-fn run_here(wasm: &[u8], options: &RunOptions) -> Result<i32> {
-    let engine = Engine::new(&config(options)).context_wt("creating the wasmtime engine")?;
-    let module = crate::cache::module(&engine, wasm, options.cache)?;
+/// Runs the module in the file `path`. With the cache on, an unchanged file that
+/// ran before is not even read: its machine code is mapped straight from the cache.
+pub fn run_file(path: &std::path::Path, options: &RunOptions) -> Result<i32> {
+    crate::on_big_stack(|| {
+        let engine = Engine::new(&config(options)).context_wt("creating the wasmtime engine")?;
+        let cached = if options.cache {
+            crate::cache::module_by_file(&engine, path)
+        } else {
+            None
+        };
+        let module = match cached {
+            Some(m) => m,
+            None => {
+                let wasm = std::fs::read(path)
+                    .map_err(|e| BadInput(format!("cannot read {}: {e}", path.display())))?;
+                if !wasm.starts_with(b"\0asm") {
+                    return Err(BadInput(format!(
+                        "{} is not a WebAssembly module (compile a program first: jsw compile app.ts)",
+                        path.display()
+                    ))
+                    .into());
+                }
+                let m = crate::cache::module(&engine, &wasm, options.cache)?;
+                if options.cache {
+                    crate::cache::remember_file(&engine, path, &wasm);
+                }
+                m
+            }
+        };
+        run_module(&engine, &module, options)
+    })
+}
+
+fn run_module(engine: &Engine, module: &wasmtime::Module, options: &RunOptions) -> Result<i32> {
+    let engine = engine.clone();
     if module.get_export("_start").is_none() {
         bail!(
             "the module has no `_start` export: it is not a WASI command (a reactor or library module cannot be run)"

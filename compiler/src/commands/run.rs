@@ -56,16 +56,20 @@ const SOURCES: &[&str] = &["ts", "tsx", "mts", "cts", "js", "jsx", "mjs", "cjs"]
 
 impl RunCommand {
     pub fn execute(self) -> Result<i32> {
-        let bytes = std::fs::read(&self.module)
-            .with_context(|| format!("cannot read {}", self.module.display()))?;
         let is_source = self
             .module
             .extension()
             .and_then(|e| e.to_str())
             .is_some_and(|e| SOURCES.contains(&e));
-        let wasm = if bytes.starts_with(b"\0asm") {
-            bytes
-        } else if is_source {
+        // Modules are read by the runner (or not at all, when their compiled code
+        // is cached); sources are compiled here first.
+        let wasm = if !is_source {
+            if !self.module.exists() {
+                std::fs::read(&self.module)
+                    .with_context(|| format!("cannot read {}", self.module.display()))?;
+            }
+            None
+        } else {
             let options = jsw::Options {
                 cache: !self.no_cache,
                 ..Default::default()
@@ -83,12 +87,7 @@ impl RunCommand {
             let _ = std::io::stdout().write_all(&compiled.output.stdout);
             let _ = std::io::stdout().flush();
             let _ = std::io::stderr().write_all(&compiled.output.stderr);
-            compiled.wasm
-        } else {
-            anyhow::bail!(
-                "{} is not a WebAssembly module (compile a program first: jsw compile app.ts)",
-                self.module.display()
-            );
+            Some(compiled.wasm)
         };
         let mut env: Vec<(String, String)> = if self.inherit_env {
             std::env::vars().collect()
@@ -124,13 +123,18 @@ impl RunCommand {
             fuel: self.fuel,
             cache: !self.no_cache,
         };
-        match runner::run(&wasm, &options) {
+        let result = match &wasm {
+            Some(wasm) => runner::run(wasm, &options),
+            None => runner::run_file(&self.module, &options),
+        };
+        match result {
             Ok(status) => Ok(status),
             Err(err) => match err.downcast_ref::<LimitExceeded>() {
                 Some(limit) => {
                     eprintln!("error: {limit}");
                     Ok(limit.status)
                 }
+                None if err.downcast_ref::<runner::BadInput>().is_some() => Err(err),
                 None => Err(err.context(format!("running {}", self.module.display()))),
             },
         }

@@ -169,7 +169,7 @@ fn run_module(engine: &Engine, module: &wasmtime::Module, options: &RunOptions) 
     let mut linker: Linker<State> = Linker::new(&engine);
     wasmtime_wasi::p1::add_to_linker_sync(&mut linker, |s| &mut s.wasi)?;
     let instance = linker
-        .instantiate(&mut store, &module)
+        .instantiate(&mut store, module)
         .context_wt("instantiating the module")?;
     let start = instance
         .get_typed_func::<(), ()>(&mut store, "_start")
@@ -210,17 +210,21 @@ fn run_module(engine: &Engine, module: &wasmtime::Module, options: &RunOptions) 
     }
 }
 
-/// `2s`, `500ms`, `1.5m`, `1h`, or plain seconds.
-pub fn parse_duration(s: &str) -> Result<Duration, String> {
-    let s = s.trim();
+/// `12.5MiB` → (12.5, "MiB"); `what` names the kind of quantity in the error.
+fn number_and_unit<'a>(s: &'a str, what: &str) -> Result<(f64, &'a str), String> {
     let split = s
         .find(|c: char| !(c.is_ascii_digit() || c == '.'))
         .unwrap_or(s.len());
     let (number, unit) = s.split_at(split);
-    let n: f64 = number
-        .parse()
-        .map_err(|_| format!("`{s}` is not a duration (e.g. 500ms, 2s, 1m)"))?;
-    let seconds = match unit.trim() {
+    let n = number.parse().map_err(|_| format!("`{s}` is not {what}"))?;
+    Ok((n, unit.trim()))
+}
+
+/// `2s`, `500ms`, `1.5m`, `1h`, or plain seconds.
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    let s = s.trim();
+    let (n, unit) = number_and_unit(s, "a duration (e.g. 500ms, 2s, 1m)")?;
+    let seconds = match unit {
         "" | "s" | "sec" | "secs" => n,
         "ms" => n / 1000.0,
         "us" | "µs" => n / 1e6,
@@ -241,14 +245,8 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
 /// `64MiB`, `512KiB`, `1GiB`, `64MB`, `64M`, or plain bytes.
 pub fn parse_bytes(s: &str) -> Result<u64, String> {
     let s = s.trim();
-    let split = s
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(s.len());
-    let (number, unit) = s.split_at(split);
-    let n: f64 = number
-        .parse()
-        .map_err(|_| format!("`{s}` is not a size (e.g. 64MiB)"))?;
-    let factor: f64 = match unit.trim().to_ascii_lowercase().as_str() {
+    let (n, unit) = number_and_unit(s, "a size (e.g. 64MiB)")?;
+    let factor: f64 = match unit.to_ascii_lowercase().as_str() {
         "" | "b" => 1.0,
         "k" | "kib" => 1024.0,
         "kb" => 1e3,
@@ -280,7 +278,7 @@ fn human_duration(d: Duration) -> String {
 
 fn human_bytes(b: u64) -> String {
     const MIB: u64 = 1024 * 1024;
-    if b % MIB == 0 {
+    if b.is_multiple_of(MIB) {
         format!("{}MiB", b / MIB)
     } else {
         format!("{b} bytes")

@@ -1000,11 +1000,11 @@ impl VisitMut for Rewrite<'_> {
         {
             let target = target.to_string();
             let span = call.args[0].expr.span_lo();
-            call.args[0].expr = Box::new(Expr::Lit(Lit::Str(Str {
+            *call.args[0].expr = Expr::Lit(Lit::Str(Str {
                 span: Span::new(span, span),
                 value: target.into(),
                 raw: None,
-            })));
+            }));
         }
         call.visit_mut_children_with(self);
     }
@@ -1073,12 +1073,11 @@ fn cjs_export_names(module: &Module) -> BTreeSet<String> {
         loop {
             match expr {
                 Expr::Assign(a) => {
-                    if let AssignTarget::Simple(SimpleAssignTarget::Member(m)) = &a.left {
-                        if is_exports(&m.obj)
-                            && let MemberProp::Ident(p) = &m.prop
-                        {
-                            names.insert(p.sym.to_string());
-                        }
+                    if let AssignTarget::Simple(SimpleAssignTarget::Member(m)) = &a.left
+                        && is_exports(&m.obj)
+                        && let MemberProp::Ident(p) = &m.prop
+                    {
+                        names.insert(p.sym.to_string());
                     }
                     if let AssignTarget::Simple(SimpleAssignTarget::Member(m)) = &a.left
                         && is_module_exports(&Expr::Member(m.clone()))

@@ -402,10 +402,10 @@ fn resolve_target(
             .find_map(|i| resolve_target(pkg_dir, i, pattern, conditions)),
         Value::Object(map) => {
             for (key, value) in map {
-                if key == "default" || conditions.contains(&key.as_str()) {
-                    if let Some(found) = resolve_target(pkg_dir, value, pattern, conditions) {
-                        return Some(found);
-                    }
+                if (key == "default" || conditions.contains(&key.as_str()))
+                    && let Some(found) = resolve_target(pkg_dir, value, pattern, conditions)
+                {
+                    return Some(found);
                 }
             }
             None

@@ -8,6 +8,7 @@ use jsw::Mode;
 use jsw::bench::{self, BenchOptions, EMPTY_MODULE, Report};
 
 use super::compile::human_size;
+use super::json_string;
 
 /// Measure start-up: instantiate + run of fresh instances, in-process.
 ///
@@ -193,18 +194,4 @@ fn to_json(reports: &[Report]) -> String {
         })
         .collect();
     format!("[{}]", items.join(","))
-}
-
-fn json_string(s: &str) -> String {
-    let mut out = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }

@@ -7,6 +7,8 @@ use clap::Args;
 
 use jsw::{BuildFailed, BuildOutput, Mode};
 
+use super::json_string;
+
 /// Compile a program into a WASI module, running its top level at build time.
 ///
 /// When the entry file exports a function `main` (or a default-exported function),
@@ -175,21 +177,6 @@ pub fn human_size(bytes: usize) -> String {
     } else {
         format!("{bytes} B")
     }
-}
-
-fn json_string(s: &str) -> String {
-    let mut out = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 /// `{"error": {...}, "buildOutput": {...}}` for `--error-format json`.

@@ -888,3 +888,32 @@ fn a_rebuilt_module_never_runs_stale_cached_code() {
         }
     }
 }
+
+#[test]
+fn the_code_cache_stays_within_its_budget() {
+    let cache = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..3 {
+        write(
+            dir.path(),
+            "app.js",
+            &format!("export function main() {{ console.log({i}); }}\n"),
+        );
+        let out = jsw()
+            .current_dir(dir.path())
+            .env("JSW_CACHE_DIR", cache.path())
+            .env("JSW_CACHE_MAX_MB", "1")
+            .args(["run", "app.js"])
+            .output()
+            .unwrap();
+        assert_eq!(text(&out.stdout), format!("{i}\n"));
+    }
+    let total: u64 = std::fs::read_dir(cache.path().join("code"))
+        .unwrap()
+        .map(|e| e.unwrap().metadata().unwrap().len())
+        .sum();
+    assert!(
+        total <= 1 << 20,
+        "cache holds {total} bytes over a 1 MiB budget"
+    );
+}

@@ -60,6 +60,7 @@ pub fn module(engine: &Engine, wasm: &[u8], use_cache: bool) -> Result<Module> {
         // SAFETY: the file was written by `precompile_module` of an engine with the
         // same compatibility hash (it is part of the name), and only by us.
         if let Ok(m) = unsafe { Module::deserialize_file(engine, &path) } {
+            touch(&path);
             return Ok(m);
         }
     }
@@ -69,6 +70,7 @@ pub fn module(engine: &Engine, wasm: &[u8], use_cache: bool) -> Result<Module> {
     // A cache that cannot be written is only slower, never an error.
     if std::fs::create_dir_all(path.parent().unwrap_or(&dir)).is_ok() {
         let _ = crate::output::write_atomic(&path, &compiled);
+        prune(&dir.join("code"));
     }
     // SAFETY: the bytes come from `precompile_module` of this very engine.
     unsafe { Module::deserialize(engine, &compiled) }.context_wt("loading the compiled module")
@@ -85,7 +87,54 @@ pub fn module_by_file(engine: &Engine, path: &std::path::Path) -> Option<Module>
     let code = dir()?.join("code").join(format!("{}.cwasm", key.trim()));
     // SAFETY: as in `module`: only `precompile_module` output of a compatible
     // engine is ever stored under this name.
-    unsafe { Module::deserialize_file(engine, &code) }.ok()
+    let module = unsafe { Module::deserialize_file(engine, &code) }.ok()?;
+    touch(&code);
+    Some(module)
+}
+
+/// Most bytes of machine code kept: `$JSW_CACHE_MAX_MB` MiB, default 2 GiB.
+fn budget() -> u64 {
+    std::env::var("JSW_CACHE_MAX_MB")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+        .unwrap_or(2048)
+        << 20
+}
+
+/// Marks an entry as used, so that pruning keeps it.
+fn touch(path: &std::path::Path) {
+    if let Ok(f) = std::fs::File::options().append(true).open(path) {
+        let _ = f.set_modified(std::time::SystemTime::now());
+    }
+}
+
+/// Keeps the code cache under its budget by deleting the least recently used
+/// entries.
+fn prune(code: &std::path::Path) {
+    let Ok(entries) = std::fs::read_dir(code) else {
+        return;
+    };
+    let mut files: Vec<(std::time::SystemTime, u64, PathBuf)> = entries
+        .flatten()
+        .filter_map(|e| {
+            let meta = e.metadata().ok()?;
+            Some((meta.modified().ok()?, meta.len(), e.path()))
+        })
+        .collect();
+    let mut total: u64 = files.iter().map(|f| f.1).sum();
+    let budget = budget();
+    if total <= budget {
+        return;
+    }
+    files.sort();
+    for (_, len, path) in files {
+        if total <= budget {
+            break;
+        }
+        if std::fs::remove_file(&path).is_ok() {
+            total = total.saturating_sub(len);
+        }
+    }
 }
 
 /// Records that `path`, as it is now, compiles to the cache entry of `wasm`.

@@ -145,12 +145,13 @@ impl CompileCommand {
                 (Mode::Snapshot, None) => "precompiled, program runs at start".to_string(),
             };
             eprintln!(
-                "compiled {} -> {} ({}, JS {} in {} modules; {what}) in {:.2}s",
+                "compiled {} -> {} ({}, JS {} in {} module{}; {what}) in {:.2}s",
                 self.input.display(),
                 output.display(),
                 human_size(compiled.wasm.len()),
                 human_size(compiled.bundle.size()),
                 compiled.bundle.modules.len(),
+                if compiled.bundle.modules.len() == 1 { "" } else { "s" },
                 started.elapsed().as_secs_f64()
             );
         }

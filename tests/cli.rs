@@ -917,3 +917,39 @@ fn the_code_cache_stays_within_its_budget() {
         "cache holds {total} bytes over a 1 MiB budget"
     );
 }
+
+#[test]
+fn side_effect_free_packages_lose_what_is_not_imported() {
+    for (side_effects, modules) in [("false", 3), ("true", 4)] {
+        let dir = tempfile::tempdir().unwrap();
+        let pkg = dir.path().join("node_modules/lib");
+        std::fs::create_dir_all(&pkg).unwrap();
+        write(
+            &pkg,
+            "package.json",
+            &format!(
+                "{{ \"name\": \"lib\", \"type\": \"module\", \"main\": \"index.js\", \"sideEffects\": {side_effects} }}"
+            ),
+        );
+        write(
+            &pkg,
+            "index.js",
+            "export { a } from './a.js';\nexport { b } from './b.js';\n",
+        );
+        write(&pkg, "a.js", "export const a = 'a';\n");
+        write(&pkg, "b.js", "export const b = 'b';\n");
+        write(
+            dir.path(),
+            "app.js",
+            "import { a } from 'lib';\nexport function main() { console.log(a); }\n",
+        );
+        let out = compile(dir.path(), &["app.js", "-o", "app.wasm"]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let summary = text(&out.stderr);
+        assert!(
+            summary.contains(&format!(" in {modules} modules;")),
+            "sideEffects {side_effects}: {summary}"
+        );
+        assert_eq!(text(&run_in(dir.path(), &[]).stdout), "a\n");
+    }
+}

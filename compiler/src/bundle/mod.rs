@@ -321,7 +321,18 @@ impl Graph<'_> {
             }
         };
         let used = self.used_exports();
+        // Modules whose package declares them free of side effects: an import of
+        // them that takes nothing can go.
+        let pure: BTreeSet<String> = self
+            .nodes
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| resolve::side_effect_free(&n.path))
+            .map(|(i, _)| names[i].clone())
+            .collect();
         let mut modules = Vec::new();
+        // Which modules each emitted module refers to, for dropping unreachable ones.
+        let mut edges: HashMap<String, Vec<String>> = HashMap::new();
         for i in 0..self.nodes.len() {
             let node = &self.nodes[i];
             match node.format {
@@ -353,9 +364,16 @@ impl Graph<'_> {
                     // Tree-shaking: exports no importer asks for stop being exports,
                     // and top-level code nothing uses (and that has no effects) goes.
                     if let (Some(used), Some(unresolved)) = (&used[i], node.unresolved) {
-                        unexport(&mut module, used);
+                        unexport(&mut module, used, &pure);
                         module = transform::shake(module, unresolved);
                     }
+                    drop_pure_imports(&mut module, &pure);
+                    let mut sources = Sources::default();
+                    module.visit_with(&mut sources);
+                    edges.insert(
+                        names[i].clone(),
+                        sources.list.into_iter().map(|(s, _, _)| s).collect(),
+                    );
                     let (code, positions) = self.generate(&module, &node.file, false)?;
                     modules.push(BundledModule {
                         name: names[i].clone(),
@@ -377,6 +395,12 @@ impl Graph<'_> {
                             (spec.clone(), target)
                         })
                         .collect::<serde_json::Map<_, _>>();
+                    edges.insert(
+                        names[i].clone(),
+                        map.values()
+                            .filter_map(|v| v.as_str().map(str::to_string))
+                            .collect(),
+                    );
                     let module = node.ast.clone().unwrap_or_else(empty_module);
                     let (body, positions) = self.generate(&module, &node.file, true)?;
                     // One header line, so source lines shift by exactly one.
@@ -411,6 +435,7 @@ impl Graph<'_> {
         // asked for plus what the CommonJS code visibly assigns.
         for (facade, mut wanted) in facades {
             let target = facade.trim_end_matches("?esm").to_string();
+            edges.insert(facade.clone(), vec![target.clone()]);
             if let Some(i) = names.iter().position(|n| *n == target) {
                 wanted.extend(self.nodes[i].cjs_exports.iter().cloned());
             } else if let Some(list) = builtin_exports(&target) {
@@ -429,6 +454,7 @@ impl Graph<'_> {
             // A CommonJS entry is run through a one-line ES module.
             _ => {
                 let name = format!("{}?main", names[0]);
+                edges.insert(name.clone(), vec![names[0].clone()]);
                 modules.push(BundledModule {
                     name: name.clone(),
                     kind: ModuleKind::Esm,
@@ -441,6 +467,7 @@ impl Graph<'_> {
                 (name, None)
             }
         };
+        prune_unreachable(&mut modules, &entry, &edges);
         if self.options.no_source_positions {
             for m in &mut modules {
                 m.positions.clear();
@@ -911,7 +938,7 @@ impl Visit for Uses {
 
 /// Turns exports nobody imports into plain declarations (so dead-code removal may
 /// drop them). Re-exports stay: they may pull in other modules' effects.
-fn unexport(module: &mut Module, used: &BTreeSet<String>) {
+fn unexport(module: &mut Module, used: &BTreeSet<String>, pure: &BTreeSet<String>) {
     use swc_core::ecma::ast::Stmt;
     let keep = |name: &str| used.contains(name);
     let mut body = Vec::with_capacity(module.body.len());
@@ -938,6 +965,31 @@ fn unexport(module: &mut Module, used: &BTreeSet<String>) {
                     body.push(ModuleItem::Stmt(Stmt::Decl(e.decl)));
                 }
             }
+            // A re-export from a side-effect-free module keeps only the names asked
+            // for; with none left, the module is not needed at all.
+            ModuleItem::ModuleDecl(ModuleDecl::ExportNamed(mut n))
+                if n.src
+                    .as_ref()
+                    .is_some_and(|src| pure.contains(&*src.value.to_string_lossy())) =>
+            {
+                n.specifiers.retain(|s| match s {
+                    ExportSpecifier::Named(named) => {
+                        let exported = named.exported.as_ref().unwrap_or(&named.orig);
+                        match exported {
+                            ModuleExportName::Ident(id) => keep(&id.sym),
+                            ModuleExportName::Str(s) => keep(&s.value.to_string_lossy()),
+                        }
+                    }
+                    ExportSpecifier::Default(d) => keep(&d.exported.sym),
+                    ExportSpecifier::Namespace(ns) => match &ns.name {
+                        ModuleExportName::Ident(id) => keep(&id.sym),
+                        ModuleExportName::Str(s) => keep(&s.value.to_string_lossy()),
+                    },
+                });
+                if !n.specifiers.is_empty() {
+                    body.push(ModuleItem::ModuleDecl(ModuleDecl::ExportNamed(n)));
+                }
+            }
             ModuleItem::ModuleDecl(ModuleDecl::ExportNamed(mut n)) if n.src.is_none() => {
                 n.specifiers.retain(|s| match s {
                     ExportSpecifier::Named(named) => {
@@ -957,6 +1009,47 @@ fn unexport(module: &mut Module, used: &BTreeSet<String>) {
         }
     }
     module.body = body;
+}
+
+/// Removes `import "x"` (nothing imported) of side-effect-free modules; tree-shaking
+/// leaves these behind when it drops every name an import took.
+fn drop_pure_imports(module: &mut Module, pure: &BTreeSet<String>) {
+    module.body.retain(|item| match item {
+        ModuleItem::ModuleDecl(ModuleDecl::Import(i)) => {
+            !(i.specifiers.is_empty() && pure.contains(&*i.src.value.to_string_lossy()))
+        }
+        _ => true,
+    });
+}
+
+/// Drops modules nothing reaches from the entry any more (after tree-shaking
+/// removed the imports of them).
+fn prune_unreachable(
+    modules: &mut Vec<BundledModule>,
+    entry: &str,
+    edges: &HashMap<String, Vec<String>>,
+) {
+    let by_name: HashMap<&str, usize> = modules
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (m.name.as_str(), i))
+        .collect();
+    let mut reached = vec![false; modules.len()];
+    let mut stack = vec![entry.to_string()];
+    while let Some(name) = stack.pop() {
+        let Some(&i) = by_name.get(name.as_str()) else {
+            continue;
+        };
+        if std::mem::replace(&mut reached[i], true) {
+            continue;
+        }
+        stack.extend(edges.get(&modules[i].name).into_iter().flatten().cloned());
+    }
+    let mut i = 0;
+    modules.retain(|_| {
+        i += 1;
+        reached[i - 1]
+    });
 }
 
 /// Rewrites sources in the same order `Sources` found them.

@@ -426,3 +426,58 @@ pub fn package_type_is_module(path: &Path) -> bool {
     }
     false
 }
+
+/// Does the package holding `path` declare it free of side effects
+/// (`"sideEffects": false`, or a list of patterns that does not match it)?
+pub fn side_effect_free(path: &Path) -> bool {
+    for dir in path.ancestors().skip(1) {
+        let Some(json) = read_json(&dir.join("package.json")) else {
+            if dir.file_name().is_some_and(|n| n == "node_modules") {
+                return false;
+            }
+            continue;
+        };
+        return match json.get("sideEffects") {
+            Some(Value::Bool(b)) => !b,
+            Some(Value::Array(patterns)) => {
+                let rel = path
+                    .strip_prefix(dir)
+                    .unwrap_or(path)
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                !patterns
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .any(|p| glob_match(p.trim_start_matches("./"), &rel))
+            }
+            _ => false,
+        };
+    }
+    false
+}
+
+/// `*` matches within a path segment, `**` across segments; a pattern without a
+/// slash matches the file name anywhere (as bundlers read `sideEffects`).
+fn glob_match(pattern: &str, path: &str) -> bool {
+    fn matches(p: &[u8], s: &[u8]) -> bool {
+        match (p.first(), s.first()) {
+            (None, None) => true,
+            (Some(b'*'), _) if p.get(1) == Some(&b'*') => {
+                let rest = &p[2..];
+                let rest = rest.strip_prefix(b"/").unwrap_or(rest);
+                (0..=s.len()).any(|i| matches(rest, &s[i..]))
+            }
+            (Some(b'*'), _) => (0..=s.len())
+                .take_while(|&i| i == 0 || s[i - 1] != b'/')
+                .any(|i| matches(&p[1..], &s[i..])),
+            (Some(a), Some(b)) if a == b => matches(&p[1..], &s[1..]),
+            _ => false,
+        }
+    }
+    if pattern.contains('/') {
+        matches(pattern.as_bytes(), path.as_bytes())
+    } else {
+        let name = path.rsplit('/').next().unwrap_or(path);
+        matches(pattern.as_bytes(), name.as_bytes())
+    }
+}

@@ -151,7 +151,11 @@ impl CompileCommand {
                 human_size(compiled.wasm.len()),
                 human_size(compiled.bundle.size()),
                 compiled.bundle.modules.len(),
-                if compiled.bundle.modules.len() == 1 { "" } else { "s" },
+                if compiled.bundle.modules.len() == 1 {
+                    ""
+                } else {
+                    "s"
+                },
                 started.elapsed().as_secs_f64()
             );
         }

@@ -350,11 +350,15 @@ impl Graph<'_> {
                         .collect();
                     let mut module = node.ast.clone().unwrap_or_else(empty_module);
                     // Record the names each facade must export.
-                    let mut wanted = Wanted::default();
-                    module.visit_with(&mut wanted);
-                    for (k, names_used) in wanted.by_source(&node.imports) {
-                        if let Some(f) = facade_of(&node.imports[k], &self.nodes) {
-                            facades.entry(f).or_default().extend(names_used);
+                    let mut uses = Uses::default();
+                    module.visit_with(&mut uses);
+                    for (k, names) in uses.list.into_iter().enumerate() {
+                        if let Some(f) = node.imports.get(k).and_then(|t| facade_of(t, &self.nodes))
+                        {
+                            facades
+                                .entry(f)
+                                .or_default()
+                                .extend(names.unwrap_or_default());
                         }
                     }
                     module.visit_mut_with(&mut Rewrite {
@@ -795,76 +799,6 @@ fn source_of(decl: &ModuleDecl) -> Option<&Str> {
     }
 }
 
-/// Which names each import source is asked for (per source index).
-#[derive(Default)]
-struct Wanted {
-    /// (source index, names); `*` for a namespace or `export *`.
-    list: Vec<Vec<String>>,
-}
-
-impl Wanted {
-    fn by_source(self, imports: &[Target]) -> Vec<(usize, Vec<String>)> {
-        self.list
-            .into_iter()
-            .enumerate()
-            .filter(|(i, _)| *i < imports.len())
-            .collect()
-    }
-}
-
-impl Visit for Wanted {
-    fn visit_module_decl(&mut self, decl: &ModuleDecl) {
-        match decl {
-            ModuleDecl::Import(i) => {
-                let names = i
-                    .specifiers
-                    .iter()
-                    .filter_map(|s| match s {
-                        ImportSpecifier::Named(n) => Some(match &n.imported {
-                            Some(ModuleExportName::Ident(id)) => id.sym.to_string(),
-                            Some(ModuleExportName::Str(s)) => {
-                                s.value.to_string_lossy().into_owned()
-                            }
-                            None => n.local.sym.to_string(),
-                        }),
-                        _ => None,
-                    })
-                    .collect();
-                self.list.push(names);
-            }
-            ModuleDecl::ExportNamed(NamedExport {
-                specifiers,
-                src: Some(_),
-                ..
-            }) => {
-                let names = specifiers
-                    .iter()
-                    .filter_map(|s| match s {
-                        ExportSpecifier::Named(n) => Some(match &n.orig {
-                            ModuleExportName::Ident(id) => id.sym.to_string(),
-                            ModuleExportName::Str(s) => s.value.to_string_lossy().into_owned(),
-                        }),
-                        _ => None,
-                    })
-                    .collect();
-                self.list.push(names);
-            }
-            ModuleDecl::ExportAll(_) => self.list.push(Vec::new()),
-            _ => {}
-        }
-        decl.visit_children_with(self);
-    }
-
-    fn visit_call_expr(&mut self, call: &CallExpr) {
-        if let Callee::Import(_) = call.callee
-            && literal_arg(call).is_some()
-        {
-            self.list.push(Vec::new());
-        }
-        call.visit_children_with(self);
-    }
-}
-
 /// Per import source (same order as `Sources`): the names taken from it, or None
 /// for "possibly all of them".
 #[derive(Default)]
@@ -906,11 +840,9 @@ impl Visit for Uses {
                 let mut all = false;
                 for s in specifiers {
                     match s {
+                        // What is taken from the source is the original name.
                         ExportSpecifier::Named(n) => {
-                            names.insert(match &n.orig {
-                                ModuleExportName::Ident(id) => id.sym.to_string(),
-                                ModuleExportName::Str(s) => s.value.to_string_lossy().into_owned(),
-                            });
+                            names.insert(module_export_name(&n.orig));
                         }
                         ExportSpecifier::Default(_) => {
                             names.insert("default".into());
@@ -965,42 +897,14 @@ fn unexport(module: &mut Module, used: &BTreeSet<String>, pure: &BTreeSet<String
                     body.push(ModuleItem::Stmt(Stmt::Decl(e.decl)));
                 }
             }
-            // A re-export from a side-effect-free module keeps only the names asked
-            // for; with none left, the module is not needed at all.
+            // Local exports, and re-exports from side-effect-free modules, keep only
+            // the names asked for; a re-export left with none is not needed at all.
             ModuleItem::ModuleDecl(ModuleDecl::ExportNamed(mut n))
                 if n.src
                     .as_ref()
-                    .is_some_and(|src| pure.contains(&*src.value.to_string_lossy())) =>
+                    .is_none_or(|src| pure.contains(&*src.value.to_string_lossy())) =>
             {
-                n.specifiers.retain(|s| match s {
-                    ExportSpecifier::Named(named) => {
-                        let exported = named.exported.as_ref().unwrap_or(&named.orig);
-                        match exported {
-                            ModuleExportName::Ident(id) => keep(&id.sym),
-                            ModuleExportName::Str(s) => keep(&s.value.to_string_lossy()),
-                        }
-                    }
-                    ExportSpecifier::Default(d) => keep(&d.exported.sym),
-                    ExportSpecifier::Namespace(ns) => match &ns.name {
-                        ModuleExportName::Ident(id) => keep(&id.sym),
-                        ModuleExportName::Str(s) => keep(&s.value.to_string_lossy()),
-                    },
-                });
-                if !n.specifiers.is_empty() {
-                    body.push(ModuleItem::ModuleDecl(ModuleDecl::ExportNamed(n)));
-                }
-            }
-            ModuleItem::ModuleDecl(ModuleDecl::ExportNamed(mut n)) if n.src.is_none() => {
-                n.specifiers.retain(|s| match s {
-                    ExportSpecifier::Named(named) => {
-                        let exported = named.exported.as_ref().unwrap_or(&named.orig);
-                        match exported {
-                            ModuleExportName::Ident(id) => keep(&id.sym),
-                            ModuleExportName::Str(s) => keep(&s.value.to_string_lossy()),
-                        }
-                    }
-                    _ => true,
-                });
+                n.specifiers.retain(|s| keep(&exported_name(s)));
                 if !n.specifiers.is_empty() {
                     body.push(ModuleItem::ModuleDecl(ModuleDecl::ExportNamed(n)));
                 }
@@ -1009,6 +913,22 @@ fn unexport(module: &mut Module, used: &BTreeSet<String>, pure: &BTreeSet<String
         }
     }
     module.body = body;
+}
+
+fn module_export_name(name: &ModuleExportName) -> String {
+    match name {
+        ModuleExportName::Ident(id) => id.sym.to_string(),
+        ModuleExportName::Str(s) => s.value.to_string_lossy().into_owned(),
+    }
+}
+
+/// The name an export specifier exports under.
+fn exported_name(s: &ExportSpecifier) -> String {
+    match s {
+        ExportSpecifier::Named(n) => module_export_name(n.exported.as_ref().unwrap_or(&n.orig)),
+        ExportSpecifier::Default(d) => d.exported.sym.to_string(),
+        ExportSpecifier::Namespace(ns) => module_export_name(&ns.name),
+    }
 }
 
 /// Removes `import "x"` (nothing imported) of side-effect-free modules; tree-shaking

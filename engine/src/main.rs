@@ -74,8 +74,8 @@ fn main() {
     let status = engine.run();
     if status == 0 {
         // Returning from `_start` is a success exit without `proc_exit`, which
-        // hosts implement as an error unwinding out of the instance: measurably
-        // slower for a module whose whole run is a few microseconds.
+        // hosts implement as an error unwinding out of the instance; returning is
+        // the plain path every host handles the same way.
         io::flush();
         return;
     }

@@ -33,6 +33,17 @@ fn write(dir: &Path, name: &str, contents: &str) -> PathBuf {
     path
 }
 
+/// Runs a module under Node's built-in WASI (tests/support/node-wasi.mjs).
+fn node_wasi(module: &Path) -> Output {
+    Command::new("node")
+        .arg("--no-warnings")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/support/node-wasi.mjs"))
+        .arg(module)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
 #[test]
 fn help_lists_the_subcommands() {
     let out = jsw().arg("--help").output().unwrap();
@@ -267,13 +278,7 @@ fn modules_run_unchanged_under_node_wasi() {
             .output()
             .unwrap();
         assert!(out.status.success(), "{}", text(&out.stderr));
-        let node = Command::new("node")
-            .arg("--no-warnings")
-            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/support/node-wasi.mjs"))
-            .arg(&module)
-            .stdin(Stdio::null())
-            .output()
-            .unwrap();
+        let node = node_wasi(&module);
         let expected = std::fs::read_to_string(case_dir.join("expected.stdout")).unwrap();
         assert_eq!(
             text(&node.stdout),
@@ -367,12 +372,7 @@ fn exit_status_reaches_every_host() {
     assert_eq!(out.status.code(), Some(42));
     assert_eq!(text(&out.stdout), "bye\n");
     if Command::new("node").arg("--version").output().is_ok() {
-        let node = Command::new("node")
-            .arg("--no-warnings")
-            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/support/node-wasi.mjs"))
-            .arg(dir.path().join("app.wasm"))
-            .output()
-            .unwrap();
+        let node = node_wasi(&dir.path().join("app.wasm"));
         assert_eq!(node.status.code(), Some(42));
         assert_eq!(text(&node.stdout), "bye\n");
     }

@@ -42,6 +42,10 @@ fn main() {
     make_sysroot(&sysroot);
 
     let cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let cargo_home = env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+        .unwrap_or_else(|| PathBuf::from("/nonexistent-cargo-home"));
     let mut cmd = Command::new(cargo);
     cmd.env_clear();
     for key in [
@@ -78,8 +82,23 @@ fn main() {
     .env("AR_wasm32_wasip1", tool("llvm-ar-19"))
     .env(
         "CFLAGS_wasm32_wasip1",
-        format!("--sysroot={}", sysroot.display()),
-    );
+        format!(
+            "--sysroot={} -ffile-prefix-map={}=/jsw-target -ffile-prefix-map={}=/jsw -ffile-prefix-map={}=/cargo",
+            sysroot.display(),
+            target_root.display(),
+            root.display(),
+            cargo_home.display()
+        ),
+    )
+    // Paths of the build machine (clone, target dir, cargo home) end up in C
+    // `assert` messages and Rust panic locations; mapped to fixed names, the engine
+    // (and so every module) is the same bytes wherever it was built.
+    .arg("--config")
+    .arg(format!(
+        "target.wasm32-wasip1.rustflags=[\"--remap-path-prefix={}=/jsw\", \"--remap-path-prefix={}=/cargo\"]",
+        root.display(),
+        cargo_home.display()
+    ));
     let status = cmd.status().expect("running cargo for the engine");
     if !status.success() {
         panic!(

@@ -953,3 +953,22 @@ fn side_effect_free_packages_lose_what_is_not_imported() {
         assert_eq!(text(&run_in(dir.path(), &[]).stdout), "a\n");
     }
 }
+
+/// Build paths (the clone, the target dir, cargo's home) would make modules differ
+/// between machines; the engine maps them to fixed names.
+#[test]
+fn modules_carry_no_build_machine_paths() {
+    let dir = compiled("export function main() {}\n");
+    let wasm = std::fs::read(dir.path().join("app.wasm")).unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    for needle in [root.as_str(), "/.cargo/registry", "/target/engine/"] {
+        assert!(
+            !wasm.windows(needle.len()).any(|w| w == needle.as_bytes()),
+            "the module contains {needle}"
+        );
+    }
+}

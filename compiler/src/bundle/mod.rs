@@ -69,14 +69,6 @@ impl Bundle {
     pub fn size(&self) -> usize {
         self.modules.iter().map(|m| m.code.len()).sum()
     }
-
-    /// Bytes of the packed position tables.
-    pub fn positions_size(&self) -> usize {
-        self.modules
-            .iter()
-            .map(|m| pack_positions(&m.positions).len())
-            .sum()
-    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -212,7 +204,7 @@ impl Graph<'_> {
         let in_node_modules = path.components().any(|c| c.as_os_str() == "node_modules");
         let settings =
             transform::Settings::for_file(path, if in_node_modules { None } else { self.tsconfig });
-        let parsed = transform::parse(&self.cm, &file, path, &settings)?;
+        let parsed = transform::parse(&file, path, &settings)?;
         let format = match (ext, parsed.is_module) {
             ("cjs" | "cts", _) => Format::Cjs,
             ("mjs" | "mts", _) => Format::Esm,
@@ -278,10 +270,9 @@ impl Graph<'_> {
                     }
                     let target = match self.resolver.resolve(path, &specifier, Kind::Require) {
                         Ok(r) => self.target(r, &file, span)?,
-                        Err(msg) if in_node_modules => {
-                            let _ = msg;
-                            Target::Missing(specifier.clone())
-                        }
+                        // As in Node, an optional dependency that is not installed
+                        // only fails when the require runs.
+                        Err(_) if in_node_modules => Target::Missing(specifier.clone()),
                         Err(msg) => return Err(Diagnostic::at(&file, span, msg).into()),
                     };
                     node.requires.push((specifier, target));

@@ -122,7 +122,7 @@ impl Resolver<'_> {
             } else {
                 dir.join(specifier)
             };
-            return load_file_or_dir(&base, specifier, &mut tried).ok_or_else(|| {
+            return load_file_or_dir(&base, &mut tried).ok_or_else(|| {
                 format!(
                     "cannot resolve \"{specifier}\": no such file (tried {})",
                     tried.join(", ")
@@ -135,7 +135,7 @@ impl Resolver<'_> {
                 .any(|c| c.as_os_str() == "node_modules")
         {
             for candidate in ts.map_path(specifier) {
-                if let Some(found) = load_file_or_dir(&candidate, specifier, &mut tried) {
+                if let Some(found) = load_file_or_dir(&candidate, &mut tried) {
                     return Ok(found);
                 }
             }
@@ -173,7 +173,7 @@ fn with_ext(base: &Path, ext: &str) -> PathBuf {
 
 /// LOAD_AS_FILE then LOAD_AS_DIRECTORY, with TypeScript's habits: `./x.js` may
 /// name `./x.ts`, and extension-less paths try every source extension.
-fn load_file_or_dir(base: &Path, specifier: &str, tried: &mut Vec<String>) -> Option<Resolved> {
+fn load_file_or_dir(base: &Path, tried: &mut Vec<String>) -> Option<Resolved> {
     let mut candidates = vec![base.to_path_buf()];
     for (js, ts) in [
         (".js", &["ts", "tsx"][..]),
@@ -206,7 +206,6 @@ fn load_file_or_dir(base: &Path, specifier: &str, tried: &mut Vec<String>) -> Op
             return Some(found);
         }
     }
-    let _ = specifier;
     None
 }
 
@@ -318,7 +317,7 @@ fn resolve_package(
             ));
         }
         let target = pkg_dir.join(&subpath[2..]);
-        return load_file_or_dir(&target, specifier, tried).ok_or_else(|| {
+        return load_file_or_dir(&target, tried).ok_or_else(|| {
             format!(
                 "cannot resolve \"{specifier}\": no such file in {} (tried {})",
                 shown(&pkg_dir),

@@ -74,8 +74,7 @@ pub struct Parsed {
     comments: SingleThreadedComments,
 }
 
-pub fn parse(cm: &Lrc<SourceMap>, file: &SourceFile, path: &Path, s: &Settings) -> Result<Parsed> {
-    let _ = cm;
+pub fn parse(file: &SourceFile, path: &Path, s: &Settings) -> Result<Parsed> {
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
     let syntax = if s.typescript {
         Syntax::Typescript(TsSyntax {

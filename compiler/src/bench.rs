@@ -116,6 +116,7 @@ fn prepare(engine: &Engine, name: &str, wasm: &[u8]) -> Result<InstancePre<WasiP
     }
     let mut linker: Linker<WasiP1Ctx> = Linker::new(engine);
     wasmtime_wasi::p1::add_to_linker_sync(&mut linker, |cx| cx)?;
+    crate::host::full_exit_status(&mut linker)?;
     linker
         .instantiate_pre(&module)
         .context_wt(format!("linking {name}"))
@@ -142,6 +143,7 @@ fn once(
     }
     let t0 = Instant::now();
     let instance = pre.instantiate(&mut store).context_wt("instantiating")?;
+    crate::host::configure(&mut store, &instance)?;
     let t1 = Instant::now();
     let start = instance
         .get_typed_func::<(), ()>(&mut store, "_start")

@@ -9,6 +9,7 @@ pub mod bench;
 pub mod bundle;
 pub mod cache;
 pub mod diagnostic;
+pub mod host;
 pub mod output;
 pub mod runner;
 pub mod snapshot;

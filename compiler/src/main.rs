@@ -7,7 +7,10 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
-    let cli = cli::Cli::parse();
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => usage_error(err),
+    };
     match cli.execute() {
         Ok(status) => ExitCode::from(status.clamp(0, 255) as u8),
         Err(err) => {
@@ -20,4 +23,27 @@ fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// Prints a usage error as clap does, with a hint where users commonly go wrong,
+/// and exits with clap's status (2; 0 for --help and --version).
+fn usage_error(err: clap::Error) -> ! {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let stray = match err.get(ContextKind::InvalidArg) {
+        Some(ContextValue::String(arg)) if !arg.starts_with('-') => Some(arg.clone()),
+        _ => None,
+    };
+    if err.kind() == ErrorKind::UnknownArgument
+        && args.first().is_some_and(|a| a == "run")
+        && let Some(arg) = stray
+    {
+        let rendered = err.render().to_string();
+        let (head, rest) = rendered.split_once("\n\n").unwrap_or((&rendered, ""));
+        eprintln!(
+            "{head}\n\n  tip: arguments for the program go after `--`: jsw run MODULE -- {arg} ...\n\n{rest}"
+        );
+        std::process::exit(2);
+    }
+    err.exit()
 }

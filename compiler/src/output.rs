@@ -21,9 +21,17 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     if path.is_dir() {
         bail!("cannot write {}: it is a directory", path.display());
     }
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".jsw-")
-        .suffix(".tmp")
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".jsw-").suffix(".tmp");
+    // Temporary files are private (0600); an output is an ordinary new file, 0666
+    // minus the umask (open(2) applies it), like the outputs of cc or cargo, so a
+    // module built by one user can be run by another.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = builder
         .tempfile_in(dir)
         .with_context(|| format!("cannot write {}", path.display()))?;
     tmp.write_all(bytes)

@@ -28,6 +28,8 @@ pub struct RunOptions {
     pub fuel: Option<u64>,
     /// Use the compiled-code cache.
     pub cache: bool,
+    /// Accept a precompiled `.cwasm` (machine code, trusted like a native binary).
+    pub allow_precompiled: bool,
 }
 
 /// The file given to run is not something that can run.
@@ -76,7 +78,44 @@ pub fn precompile(wasm: &[u8]) -> Result<Vec<u8>> {
 
 struct State {
     wasi: WasiP1Ctx,
-    limits: StoreLimits,
+    limits: MemoryLimit,
+}
+
+/// Refuses memory growth past `--max-memory` (or past what the host can give)
+/// without trapping: `memory.grow` returns -1, QuickJS's allocator fails and the
+/// program sees a catchable `InternalError: out of memory`. The refusal is
+/// remembered so that a run which then ends in failure is explained in one line.
+struct MemoryLimit {
+    inner: StoreLimits,
+    refused: bool,
+}
+
+impl wasmtime::ResourceLimiter for MemoryLimit {
+    fn memory_growing(
+        &mut self,
+        current: usize,
+        desired: usize,
+        maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        let allowed = self.inner.memory_growing(current, desired, maximum)?;
+        self.refused |= !allowed;
+        Ok(allowed)
+    }
+
+    fn memory_grow_failed(&mut self, _error: wasmtime::Error) -> wasmtime::Result<()> {
+        // The host itself could not map more memory: the same answer as a limit.
+        self.refused = true;
+        Ok(())
+    }
+
+    fn table_growing(
+        &mut self,
+        current: usize,
+        desired: usize,
+        maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        self.inner.table_growing(current, desired, maximum)
+    }
 }
 
 /// Runs `wasm` with the process's stdin/stdout/stderr and returns its exit status.
@@ -103,6 +142,9 @@ pub fn run_file(path: &std::path::Path, options: &RunOptions) -> Result<i32> {
             None => {
                 let wasm = std::fs::read(path)
                     .map_err(|e| BadInput(format!("cannot read {}: {e}", path.display())))?;
+                if wasm.starts_with(b"\x7fELF") {
+                    return run_precompiled(&engine, path, options);
+                }
                 if !wasm.starts_with(b"\0asm") {
                     return Err(BadInput(format!(
                         "{} is not a WebAssembly module (compile a program first: jsw compile app.ts)",
@@ -120,6 +162,33 @@ pub fn run_file(path: &std::path::Path, options: &RunOptions) -> Result<i32> {
         run_module(&engine, &module, options)
     })
 }
+
+/// Runs a `.cwasm` written by `jsw compile --precompile`. It is machine code, so
+/// like wasmtime's `--allow-precompiled` it is only loaded when asked for.
+fn run_precompiled(engine: &Engine, path: &std::path::Path, options: &RunOptions) -> Result<i32> {
+    if !options.allow_precompiled {
+        return Err(BadInput(format!(
+            "{} is precompiled machine code (a .cwasm), not a WebAssembly module: run the .wasm it was \
+             made from, or pass --allow-precompiled if you trust this file as you would a native binary",
+            path.display()
+        ))
+        .into());
+    }
+    // SAFETY: the user vouched for the file (--allow-precompiled); wasmtime still
+    // checks that it was compiled by this wasmtime version with these settings.
+    let module = unsafe { wasmtime::Module::deserialize_file(engine, path) }.map_err(|e| {
+        BadInput(format!(
+            "cannot load {}: {e} (a .cwasm only loads in the jsw or wasmtime {} that compiled it, \
+             with its default settings: --timeout and --fuel need the .wasm)",
+            path.display(),
+            WASMTIME_VERSION
+        ))
+    })?;
+    run_module(engine, &module, options)
+}
+
+/// The wasmtime whose machine code `--precompile` writes.
+pub const WASMTIME_VERSION: &str = "48.0.8";
 
 fn run_module(engine: &Engine, module: &wasmtime::Module, options: &RunOptions) -> Result<i32> {
     let engine = engine.clone();
@@ -142,7 +211,7 @@ fn run_module(engine: &Engine, module: &wasmtime::Module, options: &RunOptions) 
                 host.display()
             ))?;
     }
-    let mut limits = StoreLimitsBuilder::new().trap_on_grow_failure(true);
+    let mut limits = StoreLimitsBuilder::new();
     if let Some(bytes) = options.max_memory {
         limits = limits.memory_size(bytes.try_into().unwrap_or(usize::MAX));
     }
@@ -150,7 +219,10 @@ fn run_module(engine: &Engine, module: &wasmtime::Module, options: &RunOptions) 
         &engine,
         State {
             wasi: builder.build_p1(),
-            limits: limits.build(),
+            limits: MemoryLimit {
+                inner: limits.build(),
+                refused: false,
+            },
         },
     );
     store.limiter(|s| &mut s.limits);
@@ -168,9 +240,11 @@ fn run_module(engine: &Engine, module: &wasmtime::Module, options: &RunOptions) 
     }
     let mut linker: Linker<State> = Linker::new(&engine);
     wasmtime_wasi::p1::add_to_linker_sync(&mut linker, |s| &mut s.wasi)?;
+    crate::host::full_exit_status(&mut linker)?;
     let instance = linker
         .instantiate(&mut store, module)
         .context_wt("instantiating the module")?;
+    crate::host::configure(&mut store, &instance)?;
     let start = instance
         .get_typed_func::<(), ()>(&mut store, "_start")
         .context_wt("finding _start")?;
@@ -179,6 +253,14 @@ fn run_module(engine: &Engine, module: &wasmtime::Module, options: &RunOptions) 
         Err(err) => err,
     };
     if let Some(&I32Exit(status)) = err.downcast_ref::<I32Exit>() {
+        // The program saw `out of memory` as an error; if it then failed, say why.
+        if status != 0 && store.data().limits.refused {
+            return Err(LimitExceeded {
+                message: out_of_memory(options.max_memory),
+                status,
+            }
+            .into());
+        }
         return Ok(status);
     }
     let limit = match err.downcast_ref::<Trap>() {
@@ -193,20 +275,28 @@ fn run_module(engine: &Engine, module: &wasmtime::Module, options: &RunOptions) 
         _ => None,
     };
     let limit = limit.or_else(|| {
-        let text = format!("{err:?}");
-        (options.max_memory.is_some() && text.contains("forcing trap when growing memory")).then(
-            || LimitExceeded {
-                message: format!(
-                    "the module needed more memory than --max-memory {}",
-                    human_bytes(options.max_memory.unwrap_or(0))
-                ),
-                status: 1,
-            },
-        )
+        // Memory ran out where the program could not see it as an error (e.g.
+        // an allocator that aborts), so the trap is the limit's doing.
+        store.data().limits.refused.then(|| LimitExceeded {
+            message: out_of_memory(options.max_memory),
+            status: 1,
+        })
     });
     match limit {
         Some(l) => Err(l.into()),
         None => Err(anyhow::Error::from(err).context("the module trapped")),
+    }
+}
+
+fn out_of_memory(max_memory: Option<u64>) -> String {
+    match max_memory {
+        Some(max) => format!(
+            "the module needed more memory than --max-memory {}",
+            human_bytes(max)
+        ),
+        None => "the module ran out of memory (wasm32 linear memory ends at 4GiB, or the host \
+                 could not map more)"
+            .to_string(),
     }
 }
 

@@ -9,11 +9,13 @@
 //!   has none, drives the job queue and exits with the program's status.
 
 mod globals;
+mod host;
 mod io;
 mod modules;
 mod payload;
 mod phase;
 mod stack;
+mod text;
 mod wasi;
 
 use std::cell::RefCell;
@@ -165,14 +167,16 @@ impl Engine {
                         Some(p) => settle(&ctx, Ok(p)).map(drop),
                         None => Ok(()),
                     },
-                    Err(e) => Err(report(&ctx, e)),
+                    Err(e) => uncaught(&ctx, e),
                 },
                 Start::Import(entry) => settle(&ctx, import(&ctx, &entry)).map(drop),
             };
             // Like Node, the program lives on while timers are pending.
-            match outcome.and_then(|()| run_loop(&ctx)) {
-                Ok(()) => globals::exit_code(&ctx),
-                Err(status) => status,
+            let failed = outcome.and_then(|()| run_loop(&ctx)).err();
+            match globals::emit_exit(&ctx, failed) {
+                Ok(status) => status,
+                // An `exit` listener threw: reported, status 1 (as in Node).
+                Err(e) => report(&ctx, e),
             }
         })
     }
@@ -182,54 +186,131 @@ fn import<'js>(ctx: &Ctx<'js>, entry: &str) -> rquickjs::Result<Promise<'js>> {
     Module::import(ctx, entry)
 }
 
-/// Runs the event loop until the promise settles. A rejection is reported and
-/// turned into exit status 1; a promise that can never settle (nothing left to
-/// run) ends quietly, as in Node.
+/// Runs the event loop until the promise settles. A rejection is an uncaught
+/// error (exit status 1 unless an `uncaughtException` listener takes it); a
+/// promise that can never settle (nothing left to run) ends quietly, as in Node.
 fn settle<'js>(ctx: &Ctx<'js>, promise: rquickjs::Result<Promise<'js>>) -> Result<Value<'js>, i32> {
-    let promise = promise.map_err(|e| report(ctx, e))?;
+    let undefined = || Value::new_undefined(ctx.clone());
+    let promise = match promise {
+        Ok(p) => p,
+        Err(e) => return uncaught(ctx, e).map(|()| undefined()),
+    };
     loop {
         let drained = globals::drain_jobs(ctx);
         match promise.state() {
             PromiseState::Resolved => {
-                drained.map_err(|stop| stopped(ctx, stop))?;
-                return promise
-                    .result::<Value>()
-                    .unwrap_or(Ok(Value::new_undefined(ctx.clone())))
-                    .map_err(|e| report(ctx, e));
+                if let Err(stop) = drained {
+                    stopped(ctx, stop)?;
+                }
+                return match promise.result::<Value>() {
+                    Some(Ok(v)) => Ok(v),
+                    Some(Err(e)) => uncaught(ctx, e).map(|()| undefined()),
+                    None => Ok(undefined()),
+                };
             }
             PromiseState::Rejected => {
                 // This rejection is the one to report, not as "unhandled".
-                return Err(match promise.result::<Value>() {
-                    Some(Err(e)) => report(ctx, e),
-                    _ => 1,
-                });
+                return match promise.result::<Value>() {
+                    Some(Err(e)) => uncaught(ctx, e).map(|()| undefined()),
+                    _ => Err(1),
+                };
             }
             PromiseState::Pending => {
-                drained.map_err(|stop| stopped(ctx, stop))?;
-                if !globals::run_timer(ctx).map_err(|stop| stopped(ctx, stop))? {
-                    return Ok(Value::new_undefined(ctx.clone()));
+                if let Err(stop) = drained {
+                    stopped(ctx, stop)?;
+                    continue;
+                }
+                match globals::run_timer(ctx) {
+                    Ok(true) => {}
+                    Ok(false) => return Ok(undefined()),
+                    Err(stop) => stopped(ctx, stop)?,
                 }
             }
         }
     }
 }
 
-/// Runs promise jobs and timers until there is nothing left to do.
+/// Runs ticks, promise jobs and timers until there is nothing left to do and
+/// `beforeExit` listeners (if any) schedule nothing more.
 fn run_loop(ctx: &Ctx<'_>) -> Result<(), i32> {
     loop {
-        globals::drain_jobs(ctx).map_err(|stop| stopped(ctx, stop))?;
-        if !globals::run_timer(ctx).map_err(|stop| stopped(ctx, stop))? {
-            return Ok(());
+        match globals::drain_jobs(ctx) {
+            Ok(_) => {}
+            Err(stop) => {
+                stopped(ctx, stop)?;
+                continue;
+            }
+        }
+        match globals::run_timer(ctx) {
+            Ok(true) => continue,
+            Ok(false) => {}
+            Err(stop) => {
+                stopped(ctx, stop)?;
+                continue;
+            }
+        }
+        match globals::emit_before_exit(ctx) {
+            Ok(false) => return Ok(()),
+            Ok(true) => {}
+            Err(e) => {
+                uncaught(ctx, e)?;
+                continue;
+            }
+        }
+        // The listeners ran: whatever they scheduled keeps the program alive.
+        match globals::drain_jobs(ctx) {
+            Ok(true) => continue,
+            Ok(false) => {}
+            Err(stop) => {
+                stopped(ctx, stop)?;
+                continue;
+            }
+        }
+        match globals::run_timer(ctx) {
+            Ok(true) => continue,
+            Ok(false) => return Ok(()),
+            Err(stop) => stopped(ctx, stop)?,
         }
     }
 }
 
-fn stopped<'js>(ctx: &Ctx<'js>, stop: globals::Stop<'js>) -> i32 {
+/// An error that stopped the loop: Ok when a listener took it, else the status.
+fn stopped<'js>(ctx: &Ctx<'js>, stop: globals::Stop<'js>) -> Result<(), i32> {
     match stop {
-        globals::Stop::Thrown(e) => report(ctx, e),
-        globals::Stop::Unhandled(reason) => {
-            globals::report_unhandled(ctx, reason);
-            1
+        globals::Stop::Thrown(e) => uncaught(ctx, e),
+        globals::Stop::Unhandled(reason, promise) => {
+            match globals::dispatch_unhandled(ctx, reason.clone(), promise) {
+                Ok(true) => Ok(()),
+                Ok(false) => {
+                    globals::report_unhandled(ctx, reason);
+                    Err(1)
+                }
+                // The listener itself threw: fatal, status 7 as in Node.
+                Err(e) => {
+                    report(ctx, e);
+                    Err(7)
+                }
+            }
+        }
+    }
+}
+
+/// An error nothing caught: `uncaughtException` listeners may take it (Ok);
+/// otherwise it is printed and the run ends with status 1 (7 when a listener threw).
+fn uncaught(ctx: &Ctx<'_>, error: rquickjs::Error) -> Result<(), i32> {
+    let value = match error {
+        rquickjs::Error::Exception => ctx.catch(),
+        other => return Err(report(ctx, other)),
+    };
+    match globals::dispatch_uncaught(ctx, value.clone()) {
+        Ok(true) => Ok(()),
+        Ok(false) => {
+            globals::report_uncaught(ctx, value);
+            Err(1)
+        }
+        Err(e) => {
+            report(ctx, e);
+            Err(7)
         }
     }
 }
@@ -255,5 +336,5 @@ fn fatal(message: &str) -> ! {
 
 fn exit(status: i32) -> ! {
     io::flush();
-    std::process::exit(status)
+    std::process::exit(host::exit_status(status))
 }

@@ -10,6 +10,7 @@
 //! exports), again as in Node. Specifiers are rewritten to module names at build
 //! time, so nothing is resolved at run time.
 
+mod entry;
 mod resolve;
 mod transform;
 pub mod tsconfig;
@@ -20,7 +21,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, Result, bail};
 use swc_core::common::{FileName, GLOBALS, Globals, SourceFile, SourceMap, Span, sync::Lrc};
 use swc_core::ecma::ast::{
-    CallExpr, Callee, Decl, DefaultDecl, ExportSpecifier, Expr, ImportSpecifier, Lit, Module,
+    CallExpr, Callee, Decl, ExportSpecifier, Expr, ImportSpecifier, Lit, Module,
     ModuleDecl, ModuleExportName, ModuleItem, NamedExport, Pat, Str,
 };
 use swc_core::ecma::visit::{Visit, VisitMut, VisitMutWith, VisitWith};
@@ -75,6 +76,9 @@ impl Bundle {
 pub struct Options {
     /// Compress and mangle the generated code.
     pub minify: bool,
+    /// With `minify`, also shorten function and class names (which inspect
+    /// output and stack traces show).
+    pub mangle_names: bool,
     /// Leave out the tables that map stack frames back to original sources.
     pub no_source_positions: bool,
 }
@@ -109,7 +113,12 @@ struct Node {
     requires: Vec<(String, Target)>,
     /// CJS: names assigned to `exports.x` / `module.exports = { x }`.
     cjs_exports: BTreeSet<String>,
-    entry_export: Option<String>,
+    /// CJS: `module.exports` is visibly a function.
+    cjs_default_fn: bool,
+    /// ESM: what it exports, as the source shows (for finding the entry function).
+    exports: Option<entry::Exports>,
+    /// ESM: where each import/export specifier led.
+    specifiers: HashMap<String, Target>,
     /// What free variables are tagged with (for tree-shaking).
     unresolved: Option<swc_core::common::Mark>,
 }
@@ -195,7 +204,9 @@ impl Graph<'_> {
                 imports: Vec::new(),
                 requires: Vec::new(),
                 cjs_exports: BTreeSet::new(),
-                entry_export: None,
+                cjs_default_fn: false,
+                exports: None,
+                specifiers: HashMap::new(),
                 unresolved: None,
             });
             return Ok(index);
@@ -216,16 +227,14 @@ impl Graph<'_> {
             }
             _ => Format::Esm,
         };
-        let entry_export = if format == Format::Esm {
-            entry_export(&parsed.module)
-        } else {
-            None
-        };
+        let exports = (format == Format::Esm).then(|| entry::Exports::of(&parsed.module));
         let (module, unresolved) = transform::transform(
             &self.cm,
             parsed,
             &settings,
-            self.options.minify && format == Format::Esm,
+            (self.options.minify && format == Format::Esm).then_some(transform::Minify {
+                mangle_names: self.options.mangle_names,
+            }),
         );
 
         let mut node = Node {
@@ -237,7 +246,9 @@ impl Graph<'_> {
             imports: Vec::new(),
             requires: Vec::new(),
             cjs_exports: BTreeSet::new(),
-            entry_export,
+            cjs_default_fn: false,
+            exports,
+            specifiers: HashMap::new(),
             unresolved: Some(unresolved),
         };
         // Reserve the slot: imports below may refer back to this module (cycles).
@@ -252,10 +263,11 @@ impl Graph<'_> {
                         Ok(r) => self.target(r, &file, span)?,
                         Err(msg) if dynamic => {
                             eprintln!("warning: {}", Diagnostic::at(&file, span, msg));
-                            Target::Missing(specifier)
+                            Target::Missing(specifier.clone())
                         }
                         Err(msg) => return Err(Diagnostic::at(&file, span, msg).into()),
                     };
+                    node.specifiers.insert(specifier, target.clone());
                     node.imports.push(target);
                 }
             }
@@ -263,6 +275,7 @@ impl Graph<'_> {
                 let mut found = Requires::default();
                 module.visit_with(&mut found);
                 node.cjs_exports = cjs_export_names(&module);
+                node.cjs_default_fn = entry::cjs_exports_function(&module);
                 let mut seen = BTreeSet::new();
                 for (specifier, span) in found.list {
                     if !seen.insert(specifier.clone()) {
@@ -292,7 +305,7 @@ impl Graph<'_> {
         })
     }
 
-    fn emit(mut self) -> Result<Bundle> {
+    fn emit(self) -> Result<Bundle> {
         let root = common_root(self.nodes.iter().map(|n| n.path.as_path()));
         let names: Vec<String> = self
             .nodes
@@ -445,7 +458,7 @@ impl Graph<'_> {
         }
 
         let (entry, entry_export) = match self.nodes[0].format {
-            Format::Esm => (names[0].clone(), self.nodes[0].entry_export.take()),
+            Format::Esm => (names[0].clone(), entry::entry_export(&self, 0)),
             // A CommonJS entry is run through a one-line ES module.
             _ => {
                 let name = format!("{}?main", names[0]);
@@ -533,8 +546,32 @@ fn node_placeholder(node: &Node) -> Node {
         imports: Vec::new(),
         requires: Vec::new(),
         cjs_exports: BTreeSet::new(),
-        entry_export: None,
+        cjs_default_fn: false,
+        exports: None,
+        specifiers: HashMap::new(),
         unresolved: None,
+    }
+}
+
+impl entry::Graph for Graph<'_> {
+    fn esm_exports(&self, i: usize) -> Option<&entry::Exports> {
+        self.nodes[i].exports.as_ref()
+    }
+
+    fn cjs_exports(&self, i: usize) -> Option<(bool, &BTreeSet<String>)> {
+        let node = &self.nodes[i];
+        match node.format {
+            Format::Esm => None,
+            Format::Cjs => Some((node.cjs_default_fn, &node.cjs_exports)),
+            Format::Json => Some((false, &node.cjs_exports)),
+        }
+    }
+
+    fn target(&self, i: usize, specifier: &str) -> Option<usize> {
+        match self.nodes[i].specifiers.get(specifier) {
+            Some(Target::Node(j)) => Some(*j),
+            _ => None,
+        }
     }
 }
 
@@ -1132,70 +1169,4 @@ fn common_root<'a>(mut paths: impl Iterator<Item = &'a Path>) -> PathBuf {
 fn module_name(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
     rel.to_string_lossy().replace('\\', "/")
-}
-
-/// The function the entry module exports for start-up: `main`, else a default
-/// export that is visibly a function.
-fn entry_export(module: &Module) -> Option<String> {
-    let mut default_fn = false;
-    let mut functions: Vec<String> = Vec::new();
-    for item in &module.body {
-        if let ModuleItem::Stmt(swc_core::ecma::ast::Stmt::Decl(Decl::Fn(f))) = item {
-            functions.push(f.ident.sym.to_string());
-        }
-    }
-    for item in &module.body {
-        let ModuleItem::ModuleDecl(decl) = item else {
-            continue;
-        };
-        match decl {
-            ModuleDecl::ExportDecl(e) => match &e.decl {
-                Decl::Fn(f) if &*f.ident.sym == "main" => return Some("main".into()),
-                Decl::Var(v) => {
-                    for d in &v.decls {
-                        if let Pat::Ident(id) = &d.name
-                            && &*id.id.sym == "main"
-                        {
-                            return Some("main".into());
-                        }
-                    }
-                }
-                _ => {}
-            },
-            ModuleDecl::ExportNamed(NamedExport {
-                specifiers,
-                src: None,
-                ..
-            }) => {
-                for s in specifiers {
-                    if let ExportSpecifier::Named(n) = s {
-                        let exported = n.exported.as_ref().unwrap_or(&n.orig);
-                        if let ModuleExportName::Ident(id) = exported {
-                            if &*id.sym == "main" {
-                                return Some("main".into());
-                            }
-                            if &*id.sym == "default"
-                                && let ModuleExportName::Ident(orig) = &n.orig
-                                && functions.iter().any(|f| *f == *orig.sym)
-                            {
-                                default_fn = true;
-                            }
-                        }
-                    }
-                }
-            }
-            ModuleDecl::ExportDefaultDecl(d) => {
-                if matches!(d.decl, DefaultDecl::Fn(_)) {
-                    default_fn = true;
-                }
-            }
-            ModuleDecl::ExportDefaultExpr(e) => match &*e.expr {
-                Expr::Arrow(_) | Expr::Fn(_) => default_fn = true,
-                Expr::Ident(id) if functions.iter().any(|f| *f == *id.sym) => default_fn = true,
-                _ => {}
-            },
-            _ => {}
-        }
-    }
-    default_fn.then(|| "default".to_string())
 }

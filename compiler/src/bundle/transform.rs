@@ -159,12 +159,19 @@ impl Visit for FreeNames {
     }
 }
 
+/// How to minify.
+#[derive(Debug, Clone, Copy)]
+pub struct Minify {
+    /// Also shorten function and class names.
+    pub mangle_names: bool,
+}
+
 /// Returns the module and its unresolved mark (what free variables are tagged with).
 pub fn transform(
     cm: &Lrc<SourceMap>,
     parsed: Parsed,
     s: &Settings,
-    minify: bool,
+    minify: Option<Minify>,
 ) -> (Module, Mark) {
     // Passes report through swc's global handler and take their runtime helpers
     // (for decorators, ...) from its helper registry; helpers are inlined into the
@@ -190,7 +197,7 @@ fn transform_inner(
     cm: &Lrc<SourceMap>,
     parsed: Parsed,
     s: &Settings,
-    minify: bool,
+    minify: Option<Minify>,
 ) -> (Module, Mark) {
     let Parsed {
         module,
@@ -245,15 +252,27 @@ fn transform_inner(
             unresolved,
         ));
     }
-    if minify {
+    if let Some(Minify { mangle_names }) = minify {
+        // Function and class names show in inspect output and stack traces
+        // (`Point { x: 1 }`, `at parse (...)`): kept unless asked otherwise.
+        let names = swc_core::ecma::minifier::option::MangleOptions {
+            keep_class_names: !mangle_names,
+            keep_fn_names: !mangle_names,
+            ..Default::default()
+        };
+        let compress = swc_core::ecma::minifier::option::CompressOptions {
+            keep_classnames: !mangle_names,
+            keep_fnames: !mangle_names,
+            ..Default::default()
+        };
         program = swc_core::ecma::minifier::optimize(
             program,
             cm.clone(),
             None,
             None,
             &swc_core::ecma::minifier::option::MinifyOptions {
-                compress: Some(Default::default()),
-                mangle: Some(Default::default()),
+                compress: Some(compress),
+                mangle: Some(names),
                 ..Default::default()
             },
             &swc_core::ecma::minifier::option::ExtraOptions {

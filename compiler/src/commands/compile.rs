@@ -30,9 +30,15 @@ pub struct CompileCommand {
     pub no_snapshot: bool,
 
     /// Compress and mangle the JS (smaller modules; stack traces still map back to
-    /// the sources).
+    /// the sources). Function and class names are kept, as inspect output and
+    /// stack traces show them.
     #[arg(long)]
     pub minify: bool,
+
+    /// With --minify, shorten function and class names too (`Point { x: 1 }`
+    /// then prints as `o { x: 1 }`).
+    #[arg(long, requires = "minify")]
+    pub mangle_names: bool,
 
     /// Leave out the tables that map stack traces to original file:line:col
     /// (saves their size; traces then show positions in generated code).
@@ -51,8 +57,10 @@ pub struct CompileCommand {
     #[arg(long)]
     pub no_cache: bool,
 
-    /// Also write OUTPUT.cwasm: the module compiled to machine code for this
-    /// machine, loadable by wasmtime (`wasmtime run --allow-precompiled`).
+    /// Also write the module compiled to machine code for this machine, beside
+    /// it with the extension .cwasm (-o app.wasm: app.cwasm). It loads only in
+    /// wasmtime 48.0.8 with default settings (`jsw run --allow-precompiled
+    /// app.cwasm`, `wasmtime run --allow-precompiled`; other versions refuse it).
     #[arg(long)]
     pub precompile: bool,
 
@@ -107,6 +115,7 @@ impl CompileCommand {
             mode,
             bundle: jsw::bundle::Options {
                 minify: self.minify,
+                mangle_names: self.mangle_names,
                 no_source_positions: self.no_source_positions,
             },
             cache: !self.no_cache,

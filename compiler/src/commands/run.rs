@@ -47,6 +47,11 @@ pub struct RunCommand {
     #[arg(long)]
     pub no_cache: bool,
 
+    /// Run a `.cwasm` written by `jsw compile --precompile`. It is machine code
+    /// for this machine and this jsw's wasmtime: trust it as a native binary.
+    #[arg(long)]
+    pub allow_precompiled: bool,
+
     /// Arguments for the program (after `--`).
     #[arg(last = true)]
     pub args: Vec<String>,
@@ -122,6 +127,7 @@ impl RunCommand {
             timeout: self.timeout,
             fuel: self.fuel,
             cache: !self.no_cache,
+            allow_precompiled: self.allow_precompiled,
         };
         let result = match &wasm {
             Some(wasm) => runner::run(wasm, &options),

@@ -30,6 +30,7 @@
       if (ch === q) out += "\\" + q;
       else if (escapes[ch] !== undefined) out += escapes[ch];
       else if (code < 0x20 || code === 0x7f) out += "\\x" + code.toString(16).toUpperCase().padStart(2, "0");
+      else if (code >= 0xd800 && code <= 0xdfff) out += "\\u" + code.toString(16);
       else out += ch;
     }
     return q + out + q;
@@ -234,6 +235,10 @@
         // Like Node, leave out name/message/stack when the stack already shows them.
         keys = keys.filter((k) => !((k === "name" || k === "message" || k === "stack") &&
           typeof value[k] === "string" && base.includes(value[k])));
+        // The chain behind an error matters most: Node shows `[cause]` and an
+        // AggregateError's `[errors]` though neither is enumerable.
+        if ("cause" in value && !keys.includes("cause")) keys.push("cause");
+        if (Array.isArray(value.errors) && !keys.includes("errors")) keys.push("errors");
         if (keys.length === 0) return base;
       } else if (value instanceof ArrayBuffer) {
         keys = ownKeys(value);

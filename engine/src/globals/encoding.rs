@@ -8,9 +8,13 @@ use rquickjs::{Ctx, Exception, Function, Object, TypedArray};
 pub fn init<'js>(ctx: &Ctx<'js>, jsw: &Object<'js>) -> rquickjs::Result<()> {
     jsw.set(
         "utf8Encode",
-        Function::new(ctx.clone(), |ctx: Ctx<'js>, s: String| {
-            TypedArray::<u8>::new(ctx, s.into_bytes())
-        })?,
+        Function::new(
+            ctx.clone(),
+            |ctx: Ctx<'js>, s: rquickjs::Value<'js>| -> rquickjs::Result<TypedArray<'js, u8>> {
+                let text = crate::text::to_utf8(&ctx, &s)?;
+                TypedArray::<u8>::new(ctx, text.into_bytes())
+            },
+        )?,
     )?;
     jsw.set(
         "utf8Decode",

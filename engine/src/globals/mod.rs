@@ -12,6 +12,7 @@ mod dom_exception;
 mod encoding;
 pub mod error;
 pub mod io;
+mod json;
 mod performance;
 mod process;
 pub mod random;
@@ -33,9 +34,13 @@ pub fn init(ctx: &Ctx<'_>, entry: &str) -> rquickjs::Result<()> {
     let jsw = Object::new(ctx.clone())?;
     jsw.set(
         "write",
-        Function::new(ctx.clone(), |fd: u32, text: Coerced<String>| {
-            crate::io::write(fd, text.0.as_bytes());
-        })?,
+        Function::new(
+            ctx.clone(),
+            |ctx: Ctx<'_>, fd: u32, text: Value<'_>| -> rquickjs::Result<()> {
+                crate::io::write(fd, crate::text::to_utf8(&ctx, &text)?.as_bytes());
+                Ok(())
+            },
+        )?,
     )?;
     jsw.set("promiseState", Function::new(ctx.clone(), promise_state)?)?;
     jsw.set("version", env!("CARGO_PKG_VERSION"))?;
@@ -56,6 +61,7 @@ pub fn init(ctx: &Ctx<'_>, entry: &str) -> rquickjs::Result<()> {
     performance::init(ctx, &jsw)?;
     random::init(ctx, &jsw)?;
     encoding::init(ctx, &jsw)?;
+    json::init(ctx, &jsw)?;
     io::init(ctx, &jsw)?;
     structured_clone::init(ctx, &jsw)?;
     url::init(ctx, &jsw)?;
@@ -116,19 +122,54 @@ pub fn start(ctx: &Ctx<'_>) -> rquickjs::Result<()> {
 pub enum Stop<'js> {
     /// A timer callback threw.
     Thrown(rquickjs::Error),
-    /// A promise was rejected and nothing handled it.
-    Unhandled(Value<'js>),
+    /// A promise was rejected and nothing handled it: the reason and the promise.
+    Unhandled(Value<'js>, Value<'js>),
 }
 
-/// Runs promise jobs until none is left, then reports a rejection nobody handled.
-pub fn drain_jobs<'js>(ctx: &Ctx<'js>) -> Result<(), Stop<'js>> {
-    while ctx.execute_pending_job() {}
+/// Runs `process.nextTick` callbacks, then promise jobs, until neither is left
+/// (Node's order), then reports a rejection nobody handled. True when anything ran.
+pub fn drain_jobs<'js>(ctx: &Ctx<'js>) -> Result<bool, Stop<'js>> {
     let jsw = internals(ctx).ok_or(Stop::Thrown(rquickjs::Error::Unknown))?;
+    let run_ticks: Function = jsw.get("runTicks").map_err(Stop::Thrown)?;
+    let mut ran = false;
+    loop {
+        let ticked: bool = run_ticks.call(()).map_err(Stop::Thrown)?;
+        let mut jobs = false;
+        while run_job(ctx).map_err(Stop::Thrown)? {
+            jobs = true;
+        }
+        ran |= ticked || jobs;
+        if !ticked && !jobs {
+            break;
+        }
+    }
     let take: Function = jsw.get("takeUnhandled").map_err(Stop::Thrown)?;
     let found: Option<rquickjs::Array> = take.call(()).map_err(Stop::Thrown)?;
     match found {
-        Some(a) => Err(Stop::Unhandled(a.get(0).map_err(Stop::Thrown)?)),
-        None => Ok(()),
+        Some(a) => Err(Stop::Unhandled(
+            a.get(0).map_err(Stop::Thrown)?,
+            a.get(1).map_err(Stop::Thrown)?,
+        )),
+        None => Ok(ran),
+    }
+}
+
+/// Runs one pending job. A job that throws (a `queueMicrotask` callback) is an
+/// uncaught error, as in Node; rquickjs's own helper would swallow it.
+fn run_job(ctx: &Ctx<'_>) -> rquickjs::Result<bool> {
+    let mut job_ctx = std::ptr::null_mut();
+    // SAFETY: the runtime is live; the program has one context, so an exception
+    // the job left is pending on `ctx`.
+    let res = unsafe {
+        rquickjs::qjs::JS_ExecutePendingJob(
+            rquickjs::qjs::JS_GetRuntime(ctx.as_raw().as_ptr()),
+            &mut job_ctx,
+        )
+    };
+    match res {
+        0 => Ok(false),
+        r if r > 0 => Ok(true),
+        _ => Err(rquickjs::Error::Exception),
     }
 }
 
@@ -153,12 +194,40 @@ pub fn track_rejection<'js>(
     }
 }
 
-/// The status the program asked to exit with once it finished normally.
-pub fn exit_code(ctx: &Ctx<'_>) -> i32 {
-    internals(ctx)
-        .and_then(|jsw| jsw.get::<_, Function>("exitStatus").ok())
-        .and_then(|f| f.call::<_, i32>(()).ok())
-        .unwrap_or(0)
+/// Calls the internal function `name` with `args`.
+fn call_internal<'js, A, R>(ctx: &Ctx<'js>, name: &str, args: A) -> rquickjs::Result<R>
+where
+    A: rquickjs::function::IntoArgs<'js>,
+    R: rquickjs::FromJs<'js>,
+{
+    let jsw = internals(ctx).ok_or(rquickjs::Error::Unknown)?;
+    jsw.get::<_, Function>(name)?.call(args)
+}
+
+/// Emits `exit` (`failed`: the status of a run ended by an uncaught error) and
+/// returns the status the program ends with.
+pub fn emit_exit(ctx: &Ctx<'_>, failed: Option<i32>) -> rquickjs::Result<i32> {
+    call_internal(ctx, "emitExit", (failed,))
+}
+
+/// Emits `beforeExit`; true when the program listens for it.
+pub fn emit_before_exit(ctx: &Ctx<'_>) -> rquickjs::Result<bool> {
+    call_internal(ctx, "emitBeforeExit", ())
+}
+
+/// Offers an uncaught error to `uncaughtException` listeners; true when taken.
+pub fn dispatch_uncaught<'js>(ctx: &Ctx<'js>, error: Value<'js>) -> rquickjs::Result<bool> {
+    call_internal(ctx, "dispatchUncaught", (error, "uncaughtException"))
+}
+
+/// Offers an unhandled rejection to `unhandledRejection` (then
+/// `uncaughtException`) listeners; true when taken.
+pub fn dispatch_unhandled<'js>(
+    ctx: &Ctx<'js>,
+    reason: Value<'js>,
+    promise: Value<'js>,
+) -> rquickjs::Result<bool> {
+    call_internal(ctx, "dispatchUnhandled", (reason, promise))
 }
 
 /// Prints a rejection nobody handled.

@@ -6,13 +6,99 @@
   let argv = null;
   let env = null;
 
-  const exitStatus = () => {
-    const code = process.exitCode;
-    if (code === undefined || code === null) return 0;
-    const n = Number(code);
-    return Number.isInteger(n) ? n : 1;
-  };
+  // Exit codes are validated as Node validates them (integers, or strings of
+  // one); the status is the code's low byte (-1 → 255, 300 → 44), as on POSIX.
+  let exitCode;
+  function validCode(code) {
+    if (code === undefined || code === null) return code;
+    if (typeof code === "string" && /^\s*-?\d+\s*$/.test(code)) return Number(code);
+    if (typeof code !== "number") {
+      const shown = typeof code === "object" || typeof code === "function" ? "an instance of " + (code.constructor?.name ?? "Object") : `type ${typeof code} (${jsw.inspect(code)})`;
+      const err = new TypeError(`The "code" argument must be of type number. Received ${shown}`);
+      err.code = "ERR_INVALID_ARG_TYPE";
+      throw err;
+    }
+    if (!Number.isInteger(code)) {
+      const err = new RangeError(`The value of "code" is out of range. It must be an integer. Received ${code}`);
+      err.code = "ERR_OUT_OF_RANGE";
+      throw err;
+    }
+    return code;
+  }
+  const exitStatus = () => (exitCode === undefined || exitCode === null ? 0 : Number(exitCode) & 0xff);
   jsw.exitStatus = exitStatus;
+
+  // Listeners of process events ('exit', 'beforeExit', 'uncaughtException',
+  // 'unhandledRejection', and any the program emits itself).
+  const events = new Map();
+  const listenersOf = (name) => events.get(name) ?? [];
+  function listen(name, fn, once, prepend) {
+    if (typeof fn !== "function") {
+      const err = new TypeError(`The "listener" argument must be of type function. Received ${fn === null ? "null" : typeof fn}`);
+      err.code = "ERR_INVALID_ARG_TYPE";
+      throw err;
+    }
+    const list = events.get(name) ?? [];
+    const entry = { fn, once };
+    if (prepend) list.unshift(entry);
+    else list.push(entry);
+    events.set(name, list);
+    return process;
+  }
+  function unlisten(name, fn) {
+    const list = events.get(name);
+    if (list === undefined) return process;
+    for (let i = list.length - 1; i >= 0; i--) {
+      if (list[i].fn === fn) {
+        list.splice(i, 1);
+        break;
+      }
+    }
+    if (list.length === 0) events.delete(name);
+    return process;
+  }
+  function emit(name, ...args) {
+    const list = events.get(name);
+    if (list === undefined || list.length === 0) return false;
+    for (const entry of [...list]) {
+      if (entry.once) unlisten(name, entry.fn);
+      entry.fn.apply(process, args);
+    }
+    return true;
+  }
+
+  // The end of a run: 'exit' listeners see the code (once), then the status is
+  // what process.exitCode says (listeners may change it, or call process.exit).
+  // `failed` is the status of a run that ended in an uncaught error.
+  let exiting = false;
+  jsw.emitExit = (failed) => {
+    if (exiting) return exitStatus();
+    exiting = true;
+    if (failed !== undefined) exitCode = failed;
+    emit("exit", exitCode ?? 0);
+    return exitStatus();
+  };
+  // The loop ran dry: 'beforeExit' listeners may schedule more work. True when
+  // there were listeners.
+  jsw.emitBeforeExit = () => !exiting && emit("beforeExit", exitCode ?? 0);
+  // An error nothing caught: 'uncaughtException' listeners take it, if any.
+  jsw.dispatchUncaught = (error, origin) => emit("uncaughtException", error, origin);
+  // A rejection nothing handled: 'unhandledRejection' listeners, else
+  // 'uncaughtException' ones (origin 'unhandledRejection'), as in Node.
+  jsw.dispatchUnhandled = (reason, promise) =>
+    emit("unhandledRejection", reason, promise) || emit("uncaughtException", reason, "unhandledRejection");
+
+  // process.nextTick callbacks run before promise jobs, as in Node: the engine
+  // drains this queue, then the promise jobs, until both are empty.
+  const ticks = [];
+  jsw.runTicks = () => {
+    if (ticks.length === 0) return false;
+    while (ticks.length !== 0) {
+      const [callback, args] = ticks.shift();
+      callback(...args);
+    }
+    return true;
+  };
 
   function toBytes(chunk, encoding) {
     if (typeof chunk === "string") return jsw.utf8Encode(chunk.toWellFormed());
@@ -80,15 +166,23 @@
     set env(value) {
       env = value;
     },
-    exitCode: undefined,
+    get exitCode() {
+      return exitCode;
+    },
+    set exitCode(code) {
+      exitCode = validCode(code);
+    },
     exit(code) {
-      if (code !== undefined) process.exitCode = code;
-      jsw.exit(exitStatus());
+      if (code !== undefined && code !== null) process.exitCode = code;
+      jsw.exit(jsw.emitExit());
     },
     stdout: stream(1),
     stderr: stream(2),
     platform: "wasi",
     arch: "wasm32",
+    // The Node release whose API the runtime follows (documented in the README);
+    // `versions.node` is left out so that packages do not take jsw for Node.
+    version: "v20.0.0",
     versions: { jsw: jsw.version },
     release: { name: "jsw" },
     pid: 1,
@@ -99,20 +193,36 @@
     hrtime,
     uptime: () => jsw.now() / 1000,
     nextTick(callback, ...args) {
-      queueMicrotask(() => callback(...args));
+      if (typeof callback !== "function") {
+        const err = new TypeError(`The "callback" argument must be of type function. Received ${callback === null ? "null" : typeof callback}`);
+        err.code = "ERR_INVALID_ARG_TYPE";
+        throw err;
+      }
+      ticks.push([callback, args]);
     },
     emitWarning(warning) {
       const text = warning instanceof Error ? `${warning.name}: ${warning.message}` : String(warning);
       jsw.write(2, `(jsw) Warning: ${text}\n`);
     },
-    on() { return process; },
-    once() { return process; },
-    off() { return process; },
-    addListener() { return process; },
-    removeListener() { return process; },
-    removeAllListeners() { return process; },
-    listeners: () => [],
-    emit: () => false,
+    on: (name, fn) => listen(name, fn, false, false),
+    addListener: (name, fn) => listen(name, fn, false, false),
+    once: (name, fn) => listen(name, fn, true, false),
+    prependListener: (name, fn) => listen(name, fn, false, true),
+    prependOnceListener: (name, fn) => listen(name, fn, true, true),
+    off: unlisten,
+    removeListener: unlisten,
+    removeAllListeners(name) {
+      if (name === undefined) events.clear();
+      else events.delete(name);
+      return process;
+    },
+    emit,
+    listeners: (name) => listenersOf(name).map((e) => e.fn),
+    rawListeners: (name) => listenersOf(name).map((e) => e.fn),
+    listenerCount: (name) => listenersOf(name).length,
+    eventNames: () => [...events.keys()],
+    setMaxListeners() { return process; },
+    getMaxListeners: () => 10,
   };
   Object.defineProperty(process, Symbol.toStringTag, { value: "process" });
 

@@ -45,5 +45,5 @@ pub fn init<'js>(ctx: &Ctx<'js>, jsw: &Object<'js>) -> rquickjs::Result<()> {
 
 fn exit_now(code: i32) {
     io::flush();
-    std::process::exit(code)
+    std::process::exit(crate::host::exit_status(code))
 }

@@ -9,9 +9,9 @@
     else pending.set(promise, reason);
   };
   jsw.takeUnhandled = () => {
-    for (const reason of pending.values()) {
-      pending.clear();
-      return [reason];
+    for (const [promise, reason] of pending) {
+      pending.delete(promise);
+      return [reason, promise];
     }
     return undefined;
   };

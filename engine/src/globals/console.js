@@ -38,6 +38,8 @@
 
   function formatKey(key) {
     if (typeof key === "symbol") return `[${key.toString()}]`;
+    // An own "__proto__" key, shown so it cannot be taken for the prototype.
+    if (key === "__proto__") return "['__proto__']";
     if (identifier.test(key)) return key;
     return quote(key);
   }
@@ -110,9 +112,11 @@
   }
 
   function errorBase(err, ctx) {
-    let stack = typeof err.stack === "string" && err.stack !== "" ? err.stack : Error.prototype.toString.call(err);
+    let stack = err.stack ? String(err.stack) : Error.prototype.toString.call(err);
     stack = jsw.currentStack(err, stack);
     stack = stack.replace(/\n+$/, "");
+    // Like Node, an error without a trace is shown in brackets.
+    if (!stack.includes("\n    at")) stack = `[${stack}]`;
     if (ctx.indentationLvl !== 0) stack = stack.split("\n").join("\n" + " ".repeat(ctx.indentationLvl));
     return stack;
   }
@@ -163,7 +167,9 @@
   function formatRaw(ctx, value, depth) {
     const ctor = constructorName(value);
     let tag = value[Symbol.toStringTag];
-    if (typeof tag !== "string") tag = "";
+    // An own enumerable tag is listed with the keys; shown twice it would be noise.
+    const ownTag = showHidden ? hasOwn : (o, k) => Object.prototype.propertyIsEnumerable.call(o, k);
+    if (typeof tag !== "string" || (tag !== "" && ownTag(value, Symbol.toStringTag))) tag = "";
     let keys;
     let base = "";
     let braces;
@@ -211,12 +217,9 @@
       } else if (ctor === "Object" && tag === "" && !isError(value)) {
         const t = objectToString(value);
         if (t === "[object Arguments]") {
-          braces[0] = "[Arguments] [";
-          braces[1] = "]";
-          extrasType = "array";
-          formatter = formatArguments;
-          keys = ownKeys(value, (k) => !isIndex(k));
-          if (value.length === 0 && keys.length === 0) return "[Arguments] []";
+          // Node 20 lists arguments objects by key.
+          braces[0] = "[Arguments] {";
+          if (keys.length === 0) return "[Arguments] {}";
         } else if (keys.length === 0) {
           return "{}";
         }
@@ -240,6 +243,9 @@
         if ("cause" in value && !keys.includes("cause")) keys.push("cause");
         if (Array.isArray(value.errors) && !keys.includes("errors")) keys.push("errors");
         if (keys.length === 0) return base;
+      } else if (value instanceof DataView) {
+        braces[0] = `${prefix(ctor, tag, "DataView")}{`;
+        formatter = formatDataView;
       } else if (value instanceof ArrayBuffer) {
         keys = ownKeys(value);
         braces[0] = `${prefix(ctor, tag, "ArrayBuffer")}{`;
@@ -282,6 +288,14 @@
       for (const key of keys) output.push(formatProperty(ctx, value, depth, key, extrasType));
     } finally {
       ctx.seen.pop();
+    }
+    if (ctx.sorted) {
+      const comparator = ctx.sorted === true ? undefined : ctx.sorted;
+      if (extrasType === "object") output.sort(comparator);
+      else if (keys.length > 1) {
+        const extras = output.splice(output.length - keys.length).sort(comparator);
+        output.push(...extras);
+      }
     }
 
     const ref = ctx.circular.get(value);
@@ -353,7 +367,6 @@
     return formatList(ctx, value, depth, value.length, (i) => formatProperty(ctx, value, depth, String(i), "array-entry"));
   }
 
-  const formatArguments = formatArray;
 
   function formatTypedArray(ctx, value, depth) {
     const output = [];
@@ -373,6 +386,13 @@
     let hex = Array.from(bytes.subarray(0, Math.min(50, bytes.length)), (b) => b.toString(16).padStart(2, "0")).join(" ");
     if (bytes.length > 50) hex += ` ... ${bytes.length - 50} more byte${bytes.length - 50 > 1 ? "s" : ""}`;
     return [`[Uint8Contents]: <${hex}>`, `byteLength: ${bytes.length}`];
+  }
+
+  function formatDataView(ctx, value, depth) {
+    ctx.indentationLvl += 2;
+    const buffer = formatValue(ctx, value.buffer, depth);
+    ctx.indentationLvl -= 2;
+    return [`byteLength: ${value.byteLength}`, `byteOffset: ${value.byteOffset}`, `buffer: ${buffer}`];
   }
 
   function formatSet(ctx, value, depth) {
@@ -658,8 +678,85 @@
       groupIndent = groupIndent.slice(2);
     },
   };
+  console.table = (data, properties) => table(data, properties);
   console.groupCollapsed = console.group;
   console.dirxml = console.log;
+
+  // console.table: Node 20's layout (columns of inspected cells, left-aligned).
+  function table(data, properties) {
+    if (properties !== undefined && !Array.isArray(properties)) {
+      const err = new TypeError(`The "properties" argument must be an instance of Array. Received ${inspect(properties)}`);
+      err.code = "ERR_INVALID_ARG_TYPE";
+      throw err;
+    }
+    if (data === null || typeof data !== "object") return print(1, [data]);
+    const cell = (v) => {
+      const depth = v !== null && typeof v === "object" && !Array.isArray(v) && Object.keys(v).length > 2 ? -1 : 0;
+      return inspect(v, { depth, maxArrayLength: 3, breakLength: Infinity });
+    };
+    const indexes = (n) => Array.from({ length: n }, (_, i) => cell(i));
+    if (data instanceof Map) {
+      const keys = [];
+      const values = [];
+      for (const [k, v] of data) {
+        keys.push(cell(k));
+        values.push(cell(v));
+      }
+      return print(1, [renderTable(["(iteration index)", "Key", "Values"], [indexes(keys.length), keys, values])]);
+    }
+    if (data instanceof Set) {
+      const values = [...data].map(cell);
+      return print(1, [renderTable(["(iteration index)", "Values"], [indexes(values.length), values])]);
+    }
+    const columns = new Map();
+    let hasPrimitives = false;
+    const primitives = [];
+    const rowKeys = Object.keys(data);
+    rowKeys.forEach((rowKey, i) => {
+      const item = data[rowKey];
+      const primitive = item === null || (typeof item !== "function" && typeof item !== "object");
+      if (properties === undefined && primitive) {
+        hasPrimitives = true;
+        primitives[i] = cell(item);
+        return;
+      }
+      for (const key of properties || Object.keys(item)) {
+        if (!columns.has(key)) columns.set(key, []);
+        columns.get(key)[i] = (primitive && properties) || !hasOwn(item, key) ? "" : cell(item[key]);
+      }
+    });
+    const head = ["(index)", ...columns.keys()];
+    const values = [rowKeys, ...columns.values()];
+    if (hasPrimitives) {
+      head.push("Values");
+      values.push(primitives);
+    }
+    print(1, [renderTable(head, values)]);
+  }
+
+  function renderTable(head, columns) {
+    const width = (s) => [...s].length;
+    const widths = head.map(width);
+    const longest = Math.max(...columns.map((c) => c.length));
+    const rows = [];
+    head.forEach((_, i) => {
+      for (let j = 0; j < longest; j++) {
+        rows[j] ??= [];
+        const value = (rows[j][i] = hasOwn(columns[i], j) ? columns[i][j] : "");
+        widths[i] = Math.max(widths[i] || 0, width(value));
+      }
+    });
+    const row = (cells) =>
+      "│ " +
+      cells
+        .map((c, i) => c + " ".repeat(widths[i] - width(c)))
+        .join(" │ ") +
+      " │";
+    const divider = widths.map((w) => "─".repeat(w + 2));
+    let out = `┌${divider.join("┬")}┐\n${row(head)}\n├${divider.join("┼")}┤\n`;
+    for (const r of rows) out += `${row(r)}\n`;
+    return out + `└${divider.join("┴")}┘`;
+  }
 
   function formatDuration(ms) {
     if (ms >= 1000) return `${(ms / 1000).toFixed(3)}s`;

@@ -32,6 +32,19 @@
     if (err !== null && typeof err === "object") headers.set(err, head);
     return head + userFrames(sites).map((s) => `\n    at ${frame(s)}`).join("");
   };
+  // `err.stack = anything` works as in V8 (QuickJS's setter takes only strings).
+  const stack = Object.getOwnPropertyDescriptor(Error.prototype, "stack");
+  if (stack !== undefined && typeof stack.set === "function") {
+    Object.defineProperty(Error.prototype, "stack", {
+      get: stack.get,
+      set(value) {
+        if (typeof value === "string") stack.set.call(this, value);
+        else Object.defineProperty(this, "stack", { value, writable: true, configurable: true, enumerable: false });
+      },
+      configurable: true,
+      enumerable: false,
+    });
+  }
   // The stack with the header the error has now (e.g. after `this.name = ...`).
   jsw.currentStack = (err, stack) => {
     const head = headers.get(err);

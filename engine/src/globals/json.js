@@ -5,7 +5,21 @@
   const { parse, stringify } = JSON;
   const bounded = {
     parse(text, reviver) {
-      return jsw.jsonBounded(parse, ...arguments);
+      try {
+        return jsw.jsonBounded(parse, ...arguments);
+      } catch (e) {
+        // Node's messages end at "in JSON at position N"; QuickJS adds the line
+        // and column, which its trace already shows.
+        if (e instanceof SyntaxError) {
+          const message = e.message;
+          const node = message.replace(/ \(line \d+ column \d+\)$/, "");
+          if (node !== message) {
+            e.message = node;
+            if (typeof e.stack === "string") e.stack = e.stack.replace(message, node);
+          }
+        }
+        throw e;
+      }
     },
     stringify(value, replacer, space) {
       return jsw.jsonBounded(stringify, ...arguments);

@@ -27,10 +27,23 @@
   const internal = (site) => site !== undefined && !site.isNative() && String(site.getFileName()).startsWith("jsw:");
   const userFrames = (sites) =>
     sites.filter((site, i) => !internal(site) && !(site.isNative() && (internal(sites[i + 1]) || internal(sites[i - 1]))));
+  // QuickJS shows where in the JSON text parsing failed as a frame of a file
+  // named <input>, followed by the native parse; Node shows one frame for both.
+  const jsonInput = (sites, i) =>
+    String(sites[i].getFileName()) === "<input>" && sites[i + 1] !== undefined &&
+    sites[i + 1].isNative() && sites[i + 1].getFunctionName() === "parse";
+  const render = (sites) => {
+    const kept = userFrames(sites);
+    return sites.flatMap((site, i) => {
+      if (jsonInput(sites, i)) return ["JSON.parse (<anonymous>)"];
+      if (i > 0 && jsonInput(sites, i - 1)) return [];
+      return kept.includes(site) ? [frame(site)] : [];
+    });
+  };
   Error.prepareStackTrace = (err, sites) => {
     const head = header(err);
     if (err !== null && typeof err === "object") headers.set(err, head);
-    return head + userFrames(sites).map((s) => `\n    at ${frame(s)}`).join("");
+    return head + render(sites).map((f) => `\n    at ${f}`).join("");
   };
   // `err.stack = anything` works as in V8 (QuickJS's setter takes only strings).
   const stack = Object.getOwnPropertyDescriptor(Error.prototype, "stack");

@@ -1006,3 +1006,67 @@ fn modules_carry_no_build_machine_paths() {
         );
     }
 }
+
+#[test]
+fn dynamic_imports_of_builtins_have_every_named_export() {
+    // Every built-in the engine defines, found in its sources, so that a new one
+    // (or a new export of one) cannot be missed by the compiler's export lists.
+    let node_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../engine/src");
+    let mut names = Vec::new();
+    for entry in walk(&node_dir) {
+        let source = std::fs::read_to_string(&entry).unwrap_or_default();
+        for part in source.split("defineBuiltin(\"").skip(1) {
+            names.push(part.split('"').next().unwrap().to_string());
+        }
+    }
+    names.retain(|n| n != "node:process");
+    assert!(names.len() >= 10, "{names:?}");
+    let mut program = String::from("export async function main() {\n  const all = [\n");
+    for name in &names {
+        program.push_str(&format!("    [{name:?}, await import({name:?})],\n"));
+    }
+    program.push_str(
+        "  ];\n  for (const [name, ns] of all) {\n    const named = Object.keys(ns).filter((k) => k !== 'default');\n    const missing = Object.keys(ns.default).filter((k) => !named.includes(k));\n    if (missing.length) console.log(name, 'lacks', missing.join(', '));\n  }\n  const { setTimeout: sleep } = await import('node:timers/promises');\n  console.log('slept', await sleep(1, 'ok'));\n}\n",
+    );
+    let dir = compiled(&program);
+    let out = run_in(dir.path(), &[]);
+    assert_eq!(text(&out.stderr), "");
+    assert_eq!(text(&out.stdout), "slept ok\n");
+
+    // A computed import() of a module the build never saw says how to include it.
+    let dir = compiled(
+        "export async function main() { const name = './other.js'; await import(name); }\n",
+    );
+    let out = run_in(dir.path(), &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("follows only import() of a string literal; to include it"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+#[test]
+fn run_hints_that_program_arguments_go_after_a_double_dash() {
+    let dir = compiled("export function main() {}\n");
+    let out = run_in(dir.path(), &["a", "b"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("tip: arguments for the program go after `--`: jsw run MODULE -- a ..."),
+        "{}",
+        text(&out.stderr)
+    );
+}

@@ -106,8 +106,7 @@ impl Engine {
             // Compiling the entry compiles everything it imports, transitively.
             if let Some(entry) = payload.modules.iter().find(|m| m.name == payload.entry) {
                 modules::take(&entry.name);
-                Module::declare(ctx.clone(), entry.name.as_str(), entry.source.as_str())
-                    .map_err(|e| report(&ctx, e))?;
+                modules::declare(&ctx, &entry.name, &entry.source).map_err(|e| report(&ctx, e))?;
             }
             if payload.mode == Mode::Script || payload.entry_export.is_empty() {
                 return Ok(Start::Import(payload.entry.clone()));

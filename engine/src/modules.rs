@@ -86,13 +86,25 @@ impl Loader for ProgramLoader {
         }
         let source = SOURCES.with_borrow_mut(|s| s.remove(name));
         match source {
-            Some(source) => Module::declare(ctx.clone(), name, source),
+            Some(source) => declare(ctx, name, &source),
             None => Err(Error::new_loading_message(
                 name,
-                "it is not part of the program (jsw bundles modules at build time)",
+                "it is not part of the program: jsw bundles modules at build time and follows \
+                 only import() of a string literal; to include it, import it with a literal \
+                 somewhere in the program, e.g. `const load = { a: () => import(\"./a.js\") }`",
             )),
         }
     }
+}
+
+/// Compiles an ES module and fills in its `import.meta`.
+pub fn declare<'js>(ctx: &Ctx<'js>, name: &str, source: &str) -> Result<Module<'js, Declared>> {
+    let module = Module::declare(ctx.clone(), name, source)?;
+    if let Some(jsw) = crate::globals::internals(ctx) {
+        let fill: rquickjs::Function = jsw.get("fillImportMeta")?;
+        fill.call::<_, ()>((module.meta()?, name))?;
+    }
+    Ok(module)
 }
 
 /// Forgets a module's source (it is being compiled by other means).

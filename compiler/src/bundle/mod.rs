@@ -680,8 +680,8 @@ fn facade_code(target: &str, names: &BTreeSet<String>) -> String {
     code
 }
 
-/// Exports of the Node built-ins the engine implements, for `import * as` and
-/// `export * from`.
+/// Exports of the Node built-ins the engine implements, for `import * as`,
+/// `export * from` and `import()` (tests/cli.rs checks them against the engine).
 fn builtin_exports(name: &str) -> Option<&'static [&'static str]> {
     Some(match name {
         "node:path" | "node:path/posix" => &[
@@ -708,6 +708,8 @@ fn builtin_exports(name: &str) -> Option<&'static [&'static str]> {
             "defaultMaxListeners",
             "errorMonitor",
             "captureRejectionSymbol",
+            "init",
+            "listenerCount",
         ],
         "node:util" => &[
             "format",
@@ -743,6 +745,42 @@ fn builtin_exports(name: &str) -> Option<&'static [&'static str]> {
             "strict",
         ],
         "node:url" => &["URL", "URLSearchParams", "fileURLToPath", "pathToFileURL"],
+        "node:timers/promises" => &["setTimeout", "setImmediate"],
+        "node:console" => &[
+            "assert",
+            "count",
+            "countReset",
+            "debug",
+            "dir",
+            "dirxml",
+            "error",
+            "group",
+            "groupCollapsed",
+            "groupEnd",
+            "info",
+            "log",
+            "table",
+            "time",
+            "timeEnd",
+            "timeLog",
+            "trace",
+            "warn",
+        ],
+        "node:util/types" => &[
+            "isAnyArrayBuffer",
+            "isArrayBuffer",
+            "isAsyncFunction",
+            "isBoxedPrimitive",
+            "isDate",
+            "isGeneratorFunction",
+            "isMap",
+            "isNativeError",
+            "isPromise",
+            "isRegExp",
+            "isSet",
+            "isTypedArray",
+            "isUint8Array",
+        ],
         "node:timers" => &[
             "setTimeout",
             "clearTimeout",

@@ -9,6 +9,29 @@
   const builtins = new Map();
   jsw.defineBuiltin = (name, make) => builtins.set(name, make);
 
+  // A module's path as the program sees it: module names are paths relative to
+  // the program's root folder, which the program sees as "/" (also its cwd), so
+  // they are the same on every build machine.
+  jsw.modulePath = (name) => `/${name.replace(/\?.*$/, "")}`;
+  jsw.parentPath = (path) => path.slice(0, Math.max(1, path.lastIndexOf("/")));
+  // import.meta: url, filename, dirname and resolve(), as in Node.
+  jsw.fillImportMeta = (meta, name) => {
+    const filename = jsw.modulePath(name);
+    const url = new URL(`file://${filename.split("/").map(encodeURIComponent).join("/")}`).href;
+    meta.url = url;
+    meta.filename = filename;
+    meta.dirname = jsw.parentPath(filename);
+    meta.resolve = (specifier) => {
+      specifier = String(specifier);
+      if (specifier.startsWith("node:")) return specifier;
+      if (/^(\.{0,2}\/|file:)/.test(specifier)) return new URL(specifier, url).href;
+      if (builtins.has(`node:${specifier}`)) return `node:${specifier}`;
+      const err = new TypeError(`Cannot find package '${specifier}' imported from ${filename}`);
+      err.code = "ERR_MODULE_NOT_FOUND";
+      throw err;
+    };
+  };
+
   function notFound(specifier, from) {
     const err = new Error(`Cannot find module '${specifier}'${from ? ` (required from ${from})` : ""}: it was not found when the program was compiled`);
     err.code = "MODULE_NOT_FOUND";
@@ -42,12 +65,13 @@
     const compiled = jsw.compileCommonJs(name);
     if (compiled === undefined) throw notFound(name, from);
     const [map, factory] = compiled;
-    const slash = name.lastIndexOf("/");
-    const module = { id: name, filename: name, path: slash < 0 ? "." : name.slice(0, slash), exports: {}, loaded: false, children: [], paths: [] };
+    // Paths as the program sees them: its root folder is "/" (see jsw.modulePath).
+    const filename = jsw.modulePath(name);
+    const module = { id: filename, filename, path: jsw.parentPath(filename), exports: {}, loaded: false, children: [], paths: [] };
     module.require = requireFor(map, name);
     cache.set(name, module);
     try {
-      factory.call(module.exports, module.exports, module.require, module, name, module.path);
+      factory.call(module.exports, module.exports, module.require, module, filename, module.path);
     } catch (e) {
       cache.delete(name);
       throw e;

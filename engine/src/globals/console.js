@@ -115,8 +115,9 @@
     let stack = err.stack ? String(err.stack) : Error.prototype.toString.call(err);
     stack = jsw.currentStack(err, stack);
     stack = stack.replace(/\n+$/, "");
-    // Like Node, an error without a trace is shown in brackets.
-    if (!stack.includes("\n    at")) stack = `[${stack}]`;
+    // Like Node, an error without a trace is shown in brackets (but not the
+    // uncaught error itself, which Node prints from its stack).
+    if (!stack.includes("\n    at") && err !== reporting) stack = `[${stack}]`;
     if (ctx.indentationLvl !== 0) stack = stack.split("\n").join("\n" + " ".repeat(ctx.indentationLvl));
     return stack;
   }
@@ -607,12 +608,16 @@
   jsw.format = format;
 
   // Node prints an uncaught error through inspect, so own properties show too.
+  let reporting;
   jsw.reportUncaught = (error) => {
     let text;
+    reporting = error;
     try {
       text = `Uncaught ${inspect(error)}`;
     } catch (e) {
       text = "Uncaught exception (it could not be printed)";
+    } finally {
+      reporting = undefined;
     }
     jsw.write(2, text + "\n");
   };

@@ -1070,3 +1070,42 @@ fn run_hints_that_program_arguments_go_after_a_double_dash() {
         text(&out.stderr)
     );
 }
+
+#[test]
+fn json_errors_locate_build_time_failures() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "top.mjs", "const x = 1;\nnull.boom;\nexport function main() {}\n");
+    let out = compile(dir.path(), &["--error-format", "json", "top.mjs", "-o", "t.wasm"]);
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stderr).unwrap();
+    assert_eq!(json["error"]["file"], "top.mjs");
+    assert_eq!(json["error"]["line"], 2);
+    assert_eq!(json["error"]["column"], 1);
+    assert_eq!(json["error"]["sourceLine"], "null.boom;");
+    assert_eq!(
+        json["error"]["message"],
+        "TypeError: cannot read property 'boom' of null"
+    );
+}
+
+#[test]
+fn bench_stops_at_a_module_whose_run_fails() {
+    let dir = compiled("export function main() { throw new Error('broken'); }\n");
+    let out = jsw()
+        .current_dir(dir.path())
+        .args(["bench", "-n", "2", "app.wasm"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("app.wasm exited with status 1: jsw bench measures runs that succeed"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn compile_help_says_types_are_stripped_not_checked() {
+    let out = jsw().args(["compile", "--help"]).output().unwrap();
+    assert!(text(&out.stdout).contains("TypeScript types are stripped, not checked"));
+}

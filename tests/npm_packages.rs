@@ -1,9 +1,10 @@
 //! Real packages from the npm registry (pinned in tests/npm-packages/package.json)
 //! bundled by jsw and compared with Node.js running the same program.
 //!
-//! The packages are installed once into a cache folder (under the cargo target
-//! dir) with `npm ci`-like pinning; when the registry cannot be reached the test
-//! says so and passes without checking anything, since nothing can be checked.
+//! The packages are installed once into a temp folder with `npm ci`, exactly as
+//! tests/npm-packages/package-lock.json pins them. When npm or the registry is
+//! unavailable the test says SKIPPED and checks nothing, except under CI (`CI`
+//! set), where an unchecked test would pass for the wrong reason: it fails.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -19,20 +20,25 @@ fn here() -> PathBuf {
 /// Installs the pinned packages; None when npm or the registry is unavailable.
 fn install() -> Option<PathBuf> {
     let manifest = std::fs::read_to_string(here().join("package.json")).unwrap();
-    // A folder keyed by the manifest, so a changed pin installs afresh.
-    let key = manifest.bytes().fold(0xcbf29ce484222325u64, |h, b| {
-        (h ^ b as u64).wrapping_mul(0x100000001b3)
-    });
+    let lock = std::fs::read_to_string(here().join("package-lock.json")).unwrap();
+    // A folder keyed by the pins, so a changed pin installs afresh.
+    let key = manifest
+        .bytes()
+        .chain(lock.bytes())
+        .fold(0xcbf29ce484222325u64, |h, b| {
+            (h ^ b as u64).wrapping_mul(0x100000001b3)
+        });
     let dir = std::env::temp_dir().join(format!("jsw-npm-packages-{key:016x}"));
     if dir.join("node_modules/.jsw-installed").exists() {
         return Some(dir);
     }
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("package.json"), &manifest).unwrap();
+    std::fs::write(dir.join("package-lock.json"), &lock).unwrap();
     let out = Command::new("npm")
         .current_dir(&dir)
         .args([
-            "install",
+            "ci",
             "--no-audit",
             "--no-fund",
             "--ignore-scripts",
@@ -40,23 +46,23 @@ fn install() -> Option<PathBuf> {
         ])
         .stdin(Stdio::null())
         .output();
-    match out {
+    let why = match out {
         Ok(o) if o.status.success() => {
             std::fs::write(dir.join("node_modules/.jsw-installed"), "").unwrap();
-            Some(dir)
+            return Some(dir);
         }
-        Ok(o) => {
-            eprintln!(
-                "SKIPPED: npm install failed (is the npm registry reachable?):\n{}",
-                text(&o.stderr)
-            );
-            None
-        }
-        Err(e) => {
-            eprintln!("SKIPPED: npm is not available: {e}");
-            None
-        }
-    }
+        Ok(o) => format!(
+            "npm ci failed (is the npm registry reachable?):\n{}",
+            text(&o.stderr)
+        ),
+        Err(e) => format!("npm is not available: {e}"),
+    };
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "the real-package test cannot run under CI: {why}"
+    );
+    eprintln!("SKIPPED: {why}");
+    None
 }
 
 #[test]

@@ -5,7 +5,7 @@
 
 use std::time::{Duration, Instant};
 
-use anyhow::{Result, bail};
+use anyhow::{Context as _, Result, bail};
 use wasmtime::{Config, Engine, InstanceAllocationStrategy, InstancePre, Linker, Module, Store};
 use wasmtime_wasi::p1::WasiP1Ctx;
 use wasmtime_wasi::p2::pipe::{MemoryInputPipe, MemoryOutputPipe};
@@ -192,7 +192,16 @@ fn bench_here(modules: &[(String, Vec<u8>)], options: &BenchOptions) -> Result<V
     }
     for i in 0..options.warmup + options.iterations.max(1) {
         for p in &mut prepared {
-            let (inst, run, memory, status, _) = once(&p.pre, &options.stdin, false)?;
+            let (inst, run, memory, status, _) = once(&p.pre, &options.stdin, false)
+                .with_context(|| format!("running {}", p.name))?;
+            // A failing run measures the failure, not the program.
+            if status != 0 {
+                bail!(
+                    "{} exited with status {status}: jsw bench measures runs that succeed \
+                     (`jsw run` it to see why it fails)",
+                    p.name
+                );
+            }
             if i >= options.warmup {
                 p.instantiate.push(inst);
                 p.run.push(run);

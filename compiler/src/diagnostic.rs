@@ -40,6 +40,50 @@ impl Diagnostic {
     }
 }
 
+impl Diagnostic {
+    /// The uncaught error a program's top level printed at build time
+    /// (`Uncaught Name: message` then `    at fn (file:line:col)` frames), located
+    /// at its innermost frame in the program's own files; module names are
+    /// relative to `root`, the folder of the program's entry.
+    pub fn from_uncaught(stderr: &str, root: &Path) -> Option<Diagnostic> {
+        let mut lines = stderr.lines().skip_while(|l| !l.starts_with("Uncaught "));
+        let message = lines.next()?.trim_start_matches("Uncaught ").to_string();
+        for line in lines {
+            let Some(frame) = line.trim_start().strip_prefix("at ") else {
+                continue;
+            };
+            let location = match frame.rsplit_once(" (") {
+                Some((_, loc)) => loc.trim_end_matches(')'),
+                None => frame,
+            };
+            let mut parts = location.rsplitn(3, ':');
+            let (Some(column), Some(line), Some(file)) = (parts.next(), parts.next(), parts.next())
+            else {
+                continue;
+            };
+            let (Ok(line), Ok(column)) = (line.parse::<usize>(), column.parse::<usize>()) else {
+                continue;
+            };
+            if file.starts_with('<') || file.starts_with("jsw:") || file.starts_with("node:") {
+                continue;
+            }
+            let path = root.join(file);
+            let source_line = std::fs::read_to_string(&path)
+                .ok()
+                .and_then(|s| s.lines().nth(line.saturating_sub(1)).map(str::to_string))
+                .unwrap_or_default();
+            return Some(Diagnostic {
+                message,
+                file: display_path(&path),
+                line,
+                column,
+                source_line,
+            });
+        }
+        None
+    }
+}
+
 fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     while !s.is_char_boundary(i) {
         i -= 1;

@@ -32,6 +32,9 @@ pub(super) struct Exports {
     names: HashMap<String, Binding>,
     /// Specifiers of `export * from` (which never re-export `default`).
     stars: Vec<String>,
+    /// Exports this reading cannot list (destructuring, TS namespaces): whether a
+    /// name is missing is then not known.
+    opaque: bool,
 }
 
 /// What an export resolved to.
@@ -125,20 +128,39 @@ impl Exports {
                                     _ => Binding::Value,
                                 };
                                 out.names.insert(id.id.sym.to_string(), binding);
+                            } else {
+                                // Destructuring: which names it binds is not worth
+                                // working out here; existence checks give up.
+                                out.opaque = true;
                             }
                         }
                     }
-                    _ => {}
+                    // Types exist as exports too (importers may name them
+                    // without `type`); enums and namespaces are values.
+                    Decl::TsInterface(t) => {
+                        out.names.insert(t.id.sym.to_string(), Binding::Value);
+                    }
+                    Decl::TsTypeAlias(t) => {
+                        out.names.insert(t.id.sym.to_string(), Binding::Value);
+                    }
+                    Decl::TsEnum(t) => {
+                        out.names.insert(t.id.sym.to_string(), Binding::Value);
+                    }
+                    Decl::TsModule(_) | Decl::Using(_) => out.opaque = true,
                 },
                 ModuleDecl::ExportNamed(NamedExport {
                     specifiers,
                     src,
-                    type_only: false,
+                    type_only,
                     ..
                 }) => {
                     for s in specifiers {
                         match s {
-                            ExportSpecifier::Named(n) if !n.is_type_only => {
+                            ExportSpecifier::Named(n) if *type_only || n.is_type_only => {
+                                let name = n.exported.as_ref().unwrap_or(&n.orig);
+                                out.names.insert(module_export_name(name), Binding::Value);
+                            }
+                            ExportSpecifier::Named(n) => {
                                 let orig = module_export_name(&n.orig);
                                 let exported = n
                                     .exported
@@ -162,7 +184,7 @@ impl Exports {
                         }
                     }
                 }
-                ModuleDecl::ExportAll(all) if !all.type_only => {
+                ModuleDecl::ExportAll(all) => {
                     out.stars.push(all.src.value.to_string_lossy().into_owned());
                 }
                 ModuleDecl::ExportDefaultDecl(d) => match &d.decl {
@@ -172,7 +194,9 @@ impl Exports {
                     DefaultDecl::Class(_) => {
                         out.names.insert("default".into(), Binding::Value);
                     }
-                    DefaultDecl::TsInterfaceDecl(_) => {}
+                    DefaultDecl::TsInterfaceDecl(_) => {
+                        out.names.insert("default".into(), Binding::Value);
+                    }
                 },
                 ModuleDecl::ExportDefaultExpr(e) => {
                     let binding = match unparen(&e.expr) {
@@ -182,6 +206,11 @@ impl Exports {
                     };
                     out.names.insert("default".into(), binding);
                 }
+                // `export =`, `export as namespace`, `export import` (TypeScript).
+                ModuleDecl::TsExportAssignment(_) | ModuleDecl::TsNamespaceExport(_) => {
+                    out.opaque = true;
+                }
+                ModuleDecl::TsImportEquals(e) if e.is_export => out.opaque = true,
                 _ => {}
             }
         }
@@ -296,4 +325,89 @@ pub(super) fn cjs_exports_function(module: &Module) -> bool {
                 _ => false,
             }
     })
+}
+
+/// Whether module `i` exports `name`: Some(false) only when that is certain (an ES
+/// module whose exports, and whose `export *` sources', are all known).
+pub(super) fn exists(graph: &impl Graph, i: usize, name: &str) -> Option<bool> {
+    exists_in(graph, i, name, &mut BTreeSet::new())
+}
+
+fn exists_in(
+    graph: &impl Graph,
+    i: usize,
+    name: &str,
+    seen: &mut BTreeSet<usize>,
+) -> Option<bool> {
+    if !seen.insert(i) {
+        return Some(false);
+    }
+    if let Some((_, names)) = graph.cjs_exports(i) {
+        // CommonJS exports are only seen where they are visible.
+        return (name == "default" || names.contains(name)).then_some(true);
+    }
+    let exports = graph.esm_exports(i)?;
+    if exports.names.contains_key(name) {
+        return Some(true);
+    }
+    let mut unknown = exports.opaque;
+    if name != "default" {
+        for star in &exports.stars {
+            match graph.target(i, star).map(|j| exists_in(graph, j, name, seen)) {
+                Some(Some(true)) => return Some(true),
+                Some(Some(false)) => {}
+                _ => unknown = true,
+            }
+        }
+    }
+    if unknown { None } else { Some(false) }
+}
+
+/// The names a module takes from others, by specifier: `import { a }`, `import b`,
+/// `export { c } from` (type-only ones left out), with where each is written.
+pub(super) fn named_imports(module: &Module) -> Vec<(String, String, swc_core::common::Span)> {
+    let mut out = Vec::new();
+    for item in &module.body {
+        let ModuleItem::ModuleDecl(decl) = item else {
+            continue;
+        };
+        match decl {
+            ModuleDecl::Import(i) if !i.type_only => {
+                let specifier = i.src.value.to_string_lossy().into_owned();
+                for s in &i.specifiers {
+                    match s {
+                        ImportSpecifier::Named(n) if !n.is_type_only => {
+                            let name = n
+                                .imported
+                                .as_ref()
+                                .map(module_export_name)
+                                .unwrap_or_else(|| n.local.sym.to_string());
+                            out.push((specifier.clone(), name, n.span));
+                        }
+                        ImportSpecifier::Default(d) => {
+                            out.push((specifier.clone(), "default".into(), d.span));
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            ModuleDecl::ExportNamed(NamedExport {
+                specifiers,
+                src: Some(src),
+                type_only: false,
+                ..
+            }) => {
+                let specifier = src.value.to_string_lossy().into_owned();
+                for s in specifiers {
+                    if let ExportSpecifier::Named(n) = s
+                        && !n.is_type_only
+                    {
+                        out.push((specifier.clone(), module_export_name(&n.orig), n.span));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
 }

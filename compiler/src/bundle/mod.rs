@@ -119,6 +119,8 @@ struct Node {
     exports: Option<entry::Exports>,
     /// ESM: where each import/export specifier led.
     specifiers: HashMap<String, Target>,
+    /// ESM: names taken from other modules (specifier, name, where).
+    named_imports: Vec<(String, String, Span)>,
     /// What free variables are tagged with (for tree-shaking).
     unresolved: Option<swc_core::common::Mark>,
 }
@@ -207,6 +209,7 @@ impl Graph<'_> {
                 cjs_default_fn: false,
                 exports: None,
                 specifiers: HashMap::new(),
+                named_imports: Vec::new(),
                 unresolved: None,
             });
             return Ok(index);
@@ -228,6 +231,11 @@ impl Graph<'_> {
             _ => Format::Esm,
         };
         let exports = (format == Format::Esm).then(|| entry::Exports::of(&parsed.module));
+        let named_imports = if format == Format::Esm {
+            entry::named_imports(&parsed.module)
+        } else {
+            Vec::new()
+        };
         let (module, unresolved) = transform::transform(
             &self.cm,
             parsed,
@@ -249,6 +257,7 @@ impl Graph<'_> {
             cjs_default_fn: false,
             exports,
             specifiers: HashMap::new(),
+            named_imports,
             unresolved: Some(unresolved),
         };
         // Reserve the slot: imports below may refer back to this module (cycles).
@@ -305,7 +314,30 @@ impl Graph<'_> {
         })
     }
 
+    /// An import of a name the target module certainly does not export fails to
+    /// link when the program starts; say so now, at the import.
+    fn check_imports(&self) -> Result<()> {
+        for node in &self.nodes {
+            for (specifier, name, span) in &node.named_imports {
+                if let Some(Target::Node(j)) = node.specifiers.get(specifier)
+                    && entry::exists(self, *j, name) == Some(false)
+                {
+                    return Err(Diagnostic::at(
+                        &node.file,
+                        *span,
+                        format!(
+                            "the module '{specifier}' does not provide an export named '{name}'"
+                        ),
+                    )
+                    .into());
+                }
+            }
+        }
+        Ok(())
+    }
+
     fn emit(self) -> Result<Bundle> {
+        self.check_imports()?;
         let root = common_root(self.nodes.iter().map(|n| n.path.as_path()));
         let names: Vec<String> = self
             .nodes
@@ -549,6 +581,7 @@ fn node_placeholder(node: &Node) -> Node {
         cjs_default_fn: false,
         exports: None,
         specifiers: HashMap::new(),
+        named_imports: Vec::new(),
         unresolved: None,
     }
 }

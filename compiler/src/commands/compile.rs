@@ -15,6 +15,9 @@ use super::json_string;
 /// its top level is evaluated now and only the function runs when the module starts.
 /// Otherwise the whole program runs at start, with the engine already initialized
 /// and the code already compiled.
+///
+/// TypeScript types are stripped, not checked: run `npx tsc --noEmit` (or your
+/// editor) to check them.
 #[derive(Args, Debug)]
 pub struct CompileCommand {
     /// The program's entry file (.ts, .tsx, .js, .mjs, ...).
@@ -83,10 +86,11 @@ pub struct CompileCommand {
 impl CompileCommand {
     pub fn execute(self) -> Result<i32> {
         if self.error_format == "json" {
+            let input = self.input.clone();
             return match self.build() {
                 Ok(status) => Ok(status),
                 Err(err) => {
-                    eprintln!("{}", error_json(&err));
+                    eprintln!("{}", error_json(&err, &input));
                     Ok(1)
                 }
             };
@@ -194,15 +198,21 @@ pub fn human_size(bytes: usize) -> String {
 }
 
 /// `{"error": {...}, "buildOutput": {...}}` for `--error-format json`.
-fn error_json(err: &anyhow::Error) -> String {
+fn error_json(err: &anyhow::Error, input: &std::path::Path) -> String {
     let mut message = err.to_string();
     for cause in err.chain().skip(1) {
         message.push_str(": ");
         message.push_str(&cause.to_string());
     }
+    // A build-time failure of the top level is located by its trace.
+    let uncaught = err.downcast_ref::<BuildFailed>().and_then(|f| {
+        let root = std::fs::canonicalize(input).ok()?.parent()?.to_path_buf();
+        jsw::diagnostic::Diagnostic::from_uncaught(&String::from_utf8_lossy(&f.output.stderr), &root)
+    });
     let location = err
         .chain()
         .find_map(|e| e.downcast_ref::<jsw::diagnostic::Diagnostic>())
+        .or(uncaught.as_ref())
         .map(|d| {
             message = d.message.clone();
             format!(

@@ -236,5 +236,24 @@ fn runtime_parsers_keep_their_properties() {
         stdout.starts_with(&format!("ok {n} iterations, ")),
         "{stdout}"
     );
-    eprintln!("{}", stdout.trim());
+    // Strings with lone surrogates, written raw (console.log, then
+    // process.stdout.write), then as JSON of their well-formed form: the raw bytes
+    // must be exactly that form's UTF-8 (U+FFFD for each lone surrogate, as Node).
+    let bytes = run.stdout.split(|&b| b == b'\n').skip(1).collect::<Vec<_>>();
+    let mut cases = 0;
+    for triple in bytes.chunks(3).filter(|t| t.len() == 3) {
+        let expected: String = serde_json::from_slice(&triple[2][2..]).unwrap();
+        for raw in &triple[..2] {
+            assert_eq!(
+                &raw[2..],
+                expected.as_bytes(),
+                "{} printed {:?}, expected {expected:?}",
+                String::from_utf8_lossy(&raw[..1]),
+                String::from_utf8_lossy(raw)
+            );
+        }
+        cases += 1;
+    }
+    assert!(cases >= n.min(500) - 1, "{cases} output cases");
+    eprintln!("{}", stdout.lines().next().unwrap_or_default());
 }

@@ -8,6 +8,11 @@
 //   and replacement modes); encode→decode round-trips any well-formed string.
 // - console/inspect: formatting random nested values never throws.
 // - atob/btoa: btoa(atob(x)) round-trips canonical base64.
+// - output: strings with lone surrogates are written as Node writes them (U+FFFD
+//   for each); after the summary line, every such string is printed raw (by
+//   console.log and process.stdout.write) and as JSON of its well-formed form,
+//   and tests/property.rs checks that the two agree byte for byte; inspect
+//   escapes lone surrogates, so its output is always well-formed.
 import { inspect, format } from "node:util";
 
 let state = 0;
@@ -43,7 +48,7 @@ function randomString() {
   const n = int(20);
   for (let i = 0; i < n; i++) {
     const r = rand();
-    s += r < 0.6 ? String.fromCharCode(32 + int(95)) : r < 0.8 ? String.fromCodePoint(0x80 + int(0x800)) : r < 0.9 ? String.fromCodePoint(0x10000 + int(0x1000)) : "\ud800";
+    s += r < 0.6 ? String.fromCharCode(32 + int(95)) : r < 0.8 ? String.fromCodePoint(0x80 + int(0x800)) : r < 0.9 ? String.fromCodePoint(0x10000 + int(0x1000)) : pick(["\ud800", "\udbff", "\udc00", "\udfff", "\ud83d"]);
   }
   return s;
 }
@@ -147,4 +152,13 @@ export function main() {
     checks += 4;
   }
   console.log(`ok ${iterations} iterations, ${checks} checks`);
+  state = seed;
+  for (let i = 0; i < Math.min(iterations, 500); i++) {
+    const s = randomString().replace(/\n/g, " ");
+    if (!inspect([s, { [s]: s }]).isWellFormed()) fail("inspect left a lone surrogate", s);
+    const expected = JSON.stringify(s.toWellFormed());
+    console.log(`L ${s}`);
+    process.stdout.write(`W ${s}\n`);
+    console.log(`J ${expected}`);
+  }
 }

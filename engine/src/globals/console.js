@@ -638,10 +638,12 @@
     warn: (...args) => print(2, args),
     error: (...args) => print(2, args),
     trace: (...args) => {
-      const err = new Error(format(args));
-      err.name = "Trace";
-      const stack = String(err.stack).split("\n").slice(2).join("\n");
-      print(2, [`Trace${args.length ? ": " + format(args) : ""}\n${stack}`]);
+      // The runtime's own frames are already left out of the trace: every frame
+      // after the header is the program's, the innermost first.
+      const stack = String(new Error().stack);
+      const at = stack.indexOf("\n    at ");
+      const frames = at < 0 ? "" : stack.slice(at);
+      print(2, [`Trace${args.length ? ": " + format(args) : ""}${frames}`]);
     },
     assert: (condition, ...args) => {
       if (condition) return;

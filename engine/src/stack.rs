@@ -85,6 +85,12 @@ unsafe fn apply(rt: *mut qjs::JSRuntime, limit: usize) {
 const JSON_NATIVE_PER_LEVEL: usize = 320;
 const JSON_SHADOW_PER_LEVEL: usize = 16;
 
+/// Whether this run's host stack is too small for JSON nested as deep as the JS
+/// limit allows (false on jsw's own hosts: their 256 MiB hold it).
+pub fn json_needs_bound() -> bool {
+    run_limit() / JSON_SHADOW_PER_LEVEL * JSON_NATIVE_PER_LEVEL > crate::host::wasm_stack() / 5 * 4
+}
+
 /// Runs `f` (a JSON call) with the JS stack limit raised so that its recursion
 /// stops with a RangeError before it could exhaust the host's native stack: the
 /// native stack still free is estimated from the shadow stack still free (the two

@@ -17,11 +17,16 @@ pub fn init<'js>(ctx: &Ctx<'js>, jsw: &Object<'js>) -> rquickjs::Result<()> {
              args: Rest<Value<'js>>|
              -> rquickjs::Result<Value<'js>> {
                 let rt = unsafe { rquickjs::qjs::JS_GetRuntime(ctx.as_raw().as_ptr()) };
-                let json: Value = ctx.globals().get("JSON")?;
+                // JSON's functions ignore `this`.
+                let this = Value::new_undefined(ctx);
                 // SAFETY: the runtime is live for the whole call.
-                unsafe { crate::stack::for_json(rt, || f.call((This(json), Rest(args.0)))) }
+                unsafe { crate::stack::for_json(rt, || f.call((This(this), Rest(args.0)))) }
             },
         )?,
+    )?;
+    jsw.set(
+        "jsonNeedsBound",
+        Function::new(ctx.clone(), crate::stack::json_needs_bound)?,
     )?;
     super::eval_part(ctx, jsw, "json", include_str!("json.js"))
 }

@@ -309,6 +309,33 @@ pub fn shake(module: Module, unresolved: Mark) -> Module {
 
 /// Generates code; for CommonJS (`script`) only the statements, which become the
 /// body of the module function.
+/// QuickJS places the frame of `new X(…)` at `X` when no argument records a
+/// position of its own (literals only), where Node places it at `new`: the
+/// position table maps such a callee to its `new`. (An error in evaluating `X`
+/// itself, rare for a constructor, then points at `new` too.)
+#[derive(Default)]
+struct Constructions {
+    at_new: std::collections::HashMap<swc_core::common::BytePos, swc_core::common::BytePos>,
+}
+
+impl Visit for Constructions {
+    fn visit_new_expr(&mut self, new: &swc_core::ecma::ast::NewExpr) {
+        use swc_core::ecma::ast::{Expr, Lit};
+        let quiet = new.args.iter().flatten().all(|arg| {
+            arg.spread.is_none()
+                && match &*arg.expr {
+                    Expr::Lit(Lit::Str(_) | Lit::Num(_) | Lit::Bool(_) | Lit::Null(_) | Lit::BigInt(_)) => true,
+                    Expr::Tpl(t) => t.exprs.is_empty(),
+                    _ => false,
+                }
+        });
+        if quiet && !new.span.is_dummy() {
+            self.at_new.insert(new.callee.span().lo, new.span.lo);
+        }
+        new.visit_children_with(self);
+    }
+}
+
 pub fn emit(
     cm: &Lrc<SourceMap>,
     module: &Module,
@@ -342,11 +369,14 @@ pub fn emit(
             emitter.emit_module(module)?;
         }
     }
+    let mut constructions = Constructions::default();
+    module.visit_with(&mut constructions);
     let mut quads: Vec<[u32; 4]> = Vec::with_capacity(mappings.len());
     for (pos, generated) in mappings {
         if pos.is_dummy() || pos.is_reserved_for_comments() {
             continue;
         }
+        let pos = constructions.at_new.get(&pos).copied().unwrap_or(pos);
         let Ok(loc) = cm.try_lookup_char_pos(pos) else {
             continue;
         };

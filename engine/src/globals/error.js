@@ -20,7 +20,16 @@
     const mapped = jsw.mapPosition(file, line, column);
     if (mapped !== undefined) [line, column] = mapped;
     const loc = `${file}:${line}:${column}`;
-    return fn ? `${fn} (${loc})` : loc;
+    // V8 names a constructor's frame `new X`.
+    const name = fn && site.isConstructor() ? `new ${fn}` : fn;
+    return name ? `${name} (${loc})` : loc;
+  };
+  // V8 starts an error's trace where it was constructed: the frames of its own
+  // class constructors (`class NotFound extends Error {}`) are not shown.
+  const ownConstructor = (err, site) => {
+    if (!site.isConstructor() || err === null || typeof err !== "object") return false;
+    const fn = site.getFunction();
+    return typeof fn === "function" && fn.prototype !== undefined && Object.prototype.isPrototypeOf.call(fn.prototype, err);
   };
   // The runtime's own JS (files named jsw:...) and the native calls it makes are
   // not the program's business: leave them out of traces.
@@ -32,7 +41,12 @@
   const jsonInput = (sites, i) =>
     String(sites[i].getFileName()) === "<input>" && sites[i + 1] !== undefined &&
     sites[i + 1].isNative() && sites[i + 1].getFunctionName() === "parse";
-  const render = (sites) => {
+  const render = (err, sites) => {
+    let first = 0;
+    while (first < sites.length && (internal(sites[first]) || ownConstructor(err, sites[first]))) first++;
+    // Only skip when a constructor frame was found (internal frames stay for userFrames).
+    if (!sites.slice(0, first).some((site) => ownConstructor(err, site))) first = 0;
+    sites = sites.slice(first);
     const kept = userFrames(sites);
     return sites.flatMap((site, i) => {
       if (jsonInput(sites, i)) return ["JSON.parse (<anonymous>)"];
@@ -43,13 +57,19 @@
   Error.prepareStackTrace = (err, sites) => {
     const head = header(err);
     if (err !== null && typeof err === "object") headers.set(err, head);
-    return head + render(sites).map((f) => `\n    at ${f}`).join("");
+    return head + render(err, sites).map((f) => `\n    at ${f}`).join("");
   };
   // `err.stack = anything` works as in V8 (QuickJS's setter takes only strings).
   const stack = Object.getOwnPropertyDescriptor(Error.prototype, "stack");
   if (stack !== undefined && typeof stack.set === "function") {
     Object.defineProperty(Error.prototype, "stack", {
-      get: stack.get,
+      // V8 formats the header when the stack is first read, so a name set in
+      // the constructor (`this.name = "NotFound"`) shows; here it is redone at
+      // every read.
+      get() {
+        const value = stack.get.call(this);
+        return typeof value === "string" ? jsw.currentStack(this, value) : value;
+      },
       set(value) {
         if (typeof value === "string") stack.set.call(this, value);
         else Object.defineProperty(this, "stack", { value, writable: true, configurable: true, enumerable: false });
@@ -61,7 +81,11 @@
   // The stack with the header the error has now (e.g. after `this.name = ...`).
   jsw.currentStack = (err, stack) => {
     const head = headers.get(err);
-    if (head !== undefined && stack.startsWith(head)) return header(err) + stack.slice(head.length);
+    // Only the header as it was made (followed by the frames, or alone) is
+    // replaced, so that applying this twice changes nothing.
+    if (head !== undefined && (stack === head || stack.startsWith(head + "\n    at "))) {
+      return header(err) + stack.slice(head.length);
+    }
     return stack;
   };
 };

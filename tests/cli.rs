@@ -504,9 +504,15 @@ fn compile_precompile_writes_a_cwasm_too() {
         "app.js",
         "export function main() { console.log('precompiled', process.argv.slice(2)); }\n",
     );
-    let out = compile(dir.path(), &["-q", "--precompile", "app.js", "-o", "pre.wasm"]);
+    let out = compile(
+        dir.path(),
+        &["-q", "--precompile", "app.js", "-o", "pre.wasm"],
+    );
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert!(dir.path().join("pre.cwasm").is_file(), "-o pre.wasm writes pre.cwasm");
+    assert!(
+        dir.path().join("pre.cwasm").is_file(),
+        "-o pre.wasm writes pre.cwasm"
+    );
     let refused = jsw()
         .current_dir(dir.path())
         .args(["run", "pre.cwasm"])
@@ -547,7 +553,11 @@ fn outputs_get_the_usual_mode_for_new_files() {
             .unwrap();
         assert!(out.status.success(), "{}", text(&out.stderr));
         for file in ["app.wasm", "app.cwasm"] {
-            let got = std::fs::metadata(dir.path().join(file)).unwrap().permissions().mode() & 0o777;
+            let got = std::fs::metadata(dir.path().join(file))
+                .unwrap()
+                .permissions()
+                .mode()
+                & 0o777;
             assert_eq!(got, mode, "{file} under umask {umask}: {got:o}");
         }
     }
@@ -563,7 +573,10 @@ fn lone_surrogates_in_errors_and_build_output_print_as_node_prints_them() {
     );
     let out = compile(dir.path(), &["-q", "app.js", "-o", "app.wasm"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert_eq!(text(&out.stderr), "[build stdout] build \u{FFFD} [ '\\ud83d' ]\n");
+    assert_eq!(
+        text(&out.stderr),
+        "[build stdout] build \u{FFFD} [ '\\ud83d' ]\n"
+    );
     let out = run_in(dir.path(), &[]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
@@ -1065,7 +1078,8 @@ fn run_hints_that_program_arguments_go_after_a_double_dash() {
     let out = run_in(dir.path(), &["a", "b"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        text(&out.stderr).contains("tip: arguments for the program go after `--`: jsw run MODULE -- a ..."),
+        text(&out.stderr)
+            .contains("tip: arguments for the program go after `--`: jsw run MODULE -- a ..."),
         "{}",
         text(&out.stderr)
     );
@@ -1074,8 +1088,15 @@ fn run_hints_that_program_arguments_go_after_a_double_dash() {
 #[test]
 fn json_errors_locate_build_time_failures() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "top.mjs", "const x = 1;\nnull.boom;\nexport function main() {}\n");
-    let out = compile(dir.path(), &["--error-format", "json", "top.mjs", "-o", "t.wasm"]);
+    write(
+        dir.path(),
+        "top.mjs",
+        "const x = 1;\nnull.boom;\nexport function main() {}\n",
+    );
+    let out = compile(
+        dir.path(),
+        &["--error-format", "json", "top.mjs", "-o", "t.wasm"],
+    );
     assert_eq!(out.status.code(), Some(1));
     let json: serde_json::Value = serde_json::from_slice(&out.stderr).unwrap();
     assert_eq!(json["error"]["file"], "top.mjs");
@@ -1098,7 +1119,8 @@ fn bench_stops_at_a_module_whose_run_fails() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        text(&out.stderr).contains("app.wasm exited with status 1: jsw bench measures runs that succeed"),
+        text(&out.stderr)
+            .contains("app.wasm exited with status 1: jsw bench measures runs that succeed"),
         "{}",
         text(&out.stderr)
     );

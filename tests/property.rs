@@ -239,7 +239,11 @@ fn runtime_parsers_keep_their_properties() {
     // Strings with lone surrogates, written raw (console.log, then
     // process.stdout.write), then as JSON of their well-formed form: the raw bytes
     // must be exactly that form's UTF-8 (U+FFFD for each lone surrogate, as Node).
-    let bytes = run.stdout.split(|&b| b == b'\n').skip(1).collect::<Vec<_>>();
+    let bytes = run
+        .stdout
+        .split(|&b| b == b'\n')
+        .skip(1)
+        .collect::<Vec<_>>();
     let mut cases = 0;
     for triple in bytes.chunks(3).filter(|t| t.len() == 3) {
         let expected: String = serde_json::from_slice(&triple[2][2..]).unwrap();

@@ -62,7 +62,6 @@ pub fn run_in(dir: &Path, extra: &[&str]) -> Output {
         .unwrap()
 }
 
-
 /// The wasmtime CLI, when present: `$JSW_WASMTIME`, else `wasmtime` on PATH.
 /// Under CI (`CI` set) it must be there: scripts/setup.sh installs it.
 pub fn wasmtime_cli() -> Option<PathBuf> {

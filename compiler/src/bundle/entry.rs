@@ -114,8 +114,7 @@ impl Exports {
             match decl {
                 ModuleDecl::ExportDecl(e) => match &e.decl {
                     Decl::Fn(f) => {
-                        out.names
-                            .insert(f.ident.sym.to_string(), Binding::Function);
+                        out.names.insert(f.ident.sym.to_string(), Binding::Function);
                     }
                     Decl::Class(c) => {
                         out.names.insert(c.ident.sym.to_string(), Binding::Value);
@@ -333,12 +332,7 @@ pub(super) fn exists(graph: &impl Graph, i: usize, name: &str) -> Option<bool> {
     exists_in(graph, i, name, &mut BTreeSet::new())
 }
 
-fn exists_in(
-    graph: &impl Graph,
-    i: usize,
-    name: &str,
-    seen: &mut BTreeSet<usize>,
-) -> Option<bool> {
+fn exists_in(graph: &impl Graph, i: usize, name: &str, seen: &mut BTreeSet<usize>) -> Option<bool> {
     if !seen.insert(i) {
         return Some(false);
     }
@@ -353,7 +347,10 @@ fn exists_in(
     let mut unknown = exports.opaque;
     if name != "default" {
         for star in &exports.stars {
-            match graph.target(i, star).map(|j| exists_in(graph, j, name, seen)) {
+            match graph
+                .target(i, star)
+                .map(|j| exists_in(graph, j, name, seen))
+            {
                 Some(Some(true)) => return Some(true),
                 Some(Some(false)) => {}
                 _ => unknown = true,

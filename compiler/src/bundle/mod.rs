@@ -21,8 +21,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, Result, bail};
 use swc_core::common::{FileName, GLOBALS, Globals, SourceFile, SourceMap, Span, sync::Lrc};
 use swc_core::ecma::ast::{
-    CallExpr, Callee, Decl, ExportSpecifier, Expr, ImportSpecifier, Lit, Module,
-    ModuleDecl, ModuleExportName, ModuleItem, NamedExport, Pat, Str,
+    CallExpr, Callee, Decl, ExportSpecifier, Expr, ImportSpecifier, Lit, Module, ModuleDecl,
+    ModuleExportName, ModuleItem, NamedExport, Pat, Str,
 };
 use swc_core::ecma::visit::{Visit, VisitMut, VisitMutWith, VisitWith};
 

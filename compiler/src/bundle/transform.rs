@@ -324,7 +324,9 @@ impl Visit for Constructions {
         let quiet = new.args.iter().flatten().all(|arg| {
             arg.spread.is_none()
                 && match &*arg.expr {
-                    Expr::Lit(Lit::Str(_) | Lit::Num(_) | Lit::Bool(_) | Lit::Null(_) | Lit::BigInt(_)) => true,
+                    Expr::Lit(
+                        Lit::Str(_) | Lit::Num(_) | Lit::Bool(_) | Lit::Null(_) | Lit::BigInt(_),
+                    ) => true,
                     Expr::Tpl(t) => t.exprs.is_empty(),
                     _ => false,
                 }

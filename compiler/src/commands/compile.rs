@@ -207,7 +207,10 @@ fn error_json(err: &anyhow::Error, input: &std::path::Path) -> String {
     // A build-time failure of the top level is located by its trace.
     let uncaught = err.downcast_ref::<BuildFailed>().and_then(|f| {
         let root = std::fs::canonicalize(input).ok()?.parent()?.to_path_buf();
-        jsw::diagnostic::Diagnostic::from_uncaught(&String::from_utf8_lossy(&f.output.stderr), &root)
+        jsw::diagnostic::Diagnostic::from_uncaught(
+            &String::from_utf8_lossy(&f.output.stderr),
+            &root,
+        )
     });
     let location = err
         .chain()

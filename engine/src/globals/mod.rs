@@ -11,6 +11,7 @@ mod console;
 mod dom_exception;
 mod encoding;
 pub mod error;
+mod headers;
 pub mod io;
 mod json;
 mod performance;
@@ -65,6 +66,7 @@ pub fn init(ctx: &Ctx<'_>, entry: &str) -> rquickjs::Result<()> {
     io::init(ctx, &jsw)?;
     structured_clone::init(ctx, &jsw)?;
     url::init(ctx, &jsw)?;
+    headers::init(ctx, &jsw)?;
     commonjs::init(ctx, &jsw)?;
     eval_part(ctx, &jsw, "rejections", include_str!("rejections.js"))?;
     INTERNALS.set(Some(Persistent::save(ctx, jsw)));

@@ -1,0 +1,161 @@
+// Headers as the Fetch standard defines them: names are case-insensitive and
+// kept lowercase, values are byte strings stripped of surrounding whitespace,
+// iteration is sorted by name with repeated headers combined by ", " (each
+// set-cookie stays its own entry). Error messages are Node's (undici's).
+(jsw) => {
+  "use strict";
+  const token = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+  const edges = /^[\t\n\r ]+|[\t\n\r ]+$/g;
+
+  function byteString(value, where) {
+    const s = String(value);
+    for (let i = 0; i < s.length; i++) {
+      const code = s.charCodeAt(i);
+      if (code > 255) {
+        throw new TypeError(
+          `Cannot convert argument to a ByteString because the character at index ${i} has a value of ${code} which is greater than 255.`,
+        );
+      }
+    }
+    return s;
+  }
+  function checkName(name, where) {
+    name = byteString(name, where);
+    if (!token.test(name)) throw new TypeError(`${where}: "${name}" is an invalid header name.`);
+    return name.toLowerCase();
+  }
+  function checkValue(value, where) {
+    value = byteString(value, where).replace(edges, "");
+    if (/[\0\n\r]/.test(value)) throw new TypeError(`${where}: "${value}" is an invalid header value.`);
+    return value;
+  }
+
+  // The internal list of a Headers object: [lowercase name, value] in order.
+  const lists = new WeakMap();
+  const listOf = (headers) => {
+    const list = lists.get(headers);
+    if (list === undefined) throw new TypeError("Illegal invocation");
+    return list;
+  };
+
+  function sortedAndCombined(list) {
+    const names = [...new Set(list.map(([name]) => name))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const out = [];
+    for (const name of names) {
+      const values = list.filter(([n]) => n === name).map(([, v]) => v);
+      if (name === "set-cookie") for (const v of values) out.push([name, v]);
+      else out.push([name, values.join(", ")]);
+    }
+    return out;
+  }
+
+  const IteratorPrototype = Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]()));
+  const HeadersIteratorPrototype = Object.create(IteratorPrototype, {
+    next: {
+      value: function next() {
+        const state = iterators.get(this);
+        if (state === undefined) throw new TypeError("Illegal invocation");
+        const pairs = sortedAndCombined(listOf(state.headers));
+        if (state.index >= pairs.length) return { value: undefined, done: true };
+        const [name, value] = pairs[state.index++];
+        return { value: state.kind === "keys" ? name : state.kind === "values" ? value : [name, value], done: false };
+      },
+      writable: true,
+      configurable: true,
+    },
+    [Symbol.toStringTag]: { value: "Headers Iterator", configurable: true },
+  });
+  const iterators = new WeakMap();
+  const iterate = (headers, kind) => {
+    listOf(headers);
+    const it = Object.create(HeadersIteratorPrototype);
+    iterators.set(it, { headers, kind, index: 0 });
+    return it;
+  };
+
+  class Headers {
+    constructor(init = undefined) {
+      lists.set(this, []);
+      if (init === undefined) return;
+      if (init === null || (typeof init !== "object" && typeof init !== "function")) {
+        throw new TypeError(
+          "Headers constructor: Argument 1 could not be converted to one of: sequence<sequence<ByteString>>, record<ByteString, ByteString>.",
+        );
+      }
+      if (typeof init[Symbol.iterator] === "function") {
+        for (const pair of init) {
+          const entry = [...pair];
+          if (entry.length !== 2) {
+            throw new TypeError(`Headers constructor: expected name/value pair to be length 2, found ${entry.length}.`);
+          }
+          this.append(entry[0], entry[1]);
+        }
+      } else {
+        for (const key of Reflect.ownKeys(init)) {
+          const desc = Reflect.getOwnPropertyDescriptor(init, key);
+          if (desc === undefined || !desc.enumerable || typeof key === "symbol") continue;
+          this.append(key, init[key]);
+        }
+      }
+    }
+    append(name, value) {
+      const list = listOf(this);
+      list.push([checkName(name, "Headers.append"), checkValue(value, "Headers.append")]);
+    }
+    delete(name) {
+      const list = listOf(this);
+      name = checkName(name, "Headers.delete");
+      for (let i = list.length - 1; i >= 0; i--) if (list[i][0] === name) list.splice(i, 1);
+    }
+    get(name) {
+      const list = listOf(this);
+      name = checkName(name, "Headers.get");
+      const values = list.filter(([n]) => n === name).map(([, v]) => v);
+      return values.length === 0 ? null : values.join(", ");
+    }
+    getSetCookie() {
+      return listOf(this).filter(([n]) => n === "set-cookie").map(([, v]) => v);
+    }
+    has(name) {
+      const list = listOf(this);
+      name = checkName(name, "Headers.has");
+      return list.some(([n]) => n === name);
+    }
+    set(name, value) {
+      const list = listOf(this);
+      name = checkName(name, "Headers.set");
+      value = checkValue(value, "Headers.set");
+      const first = list.findIndex(([n]) => n === name);
+      if (first < 0) {
+        list.push([name, value]);
+        return;
+      }
+      list[first] = [name, value];
+      for (let i = list.length - 1; i > first; i--) if (list[i][0] === name) list.splice(i, 1);
+    }
+    forEach(callback, thisArg = undefined) {
+      if (typeof callback !== "function") {
+        throw new TypeError("Failed to execute 'forEach' on 'Headers': parameter 1 is not of type 'Function'.");
+      }
+      const pairs = sortedAndCombined(listOf(this));
+      for (let i = 0; i < pairs.length; i++) callback.call(thisArg, pairs[i][1], pairs[i][0], this);
+    }
+    keys() {
+      return iterate(this, "keys");
+    }
+    values() {
+      return iterate(this, "values");
+    }
+    entries() {
+      return iterate(this, "entries");
+    }
+    [Symbol.iterator]() {
+      return iterate(this, "entries");
+    }
+  }
+  Object.defineProperty(Headers.prototype, Symbol.toStringTag, { value: "Headers", configurable: true });
+  // For Request and Response: the list behind a Headers object.
+  jsw.headerList = listOf;
+
+  Object.defineProperty(globalThis, "Headers", { value: Headers, writable: true, configurable: true, enumerable: false });
+};

@@ -6,11 +6,13 @@
 //! internal object shared by all parts (never reachable from the program), puts what
 //! it defines for the others on it, and installs its globals.
 
+mod abort;
 pub mod commonjs;
 mod console;
 mod dom_exception;
 mod encoding;
 pub mod error;
+mod event_target;
 mod headers;
 pub mod io;
 mod json;
@@ -67,6 +69,8 @@ pub fn init(ctx: &Ctx<'_>, entry: &str) -> rquickjs::Result<()> {
     structured_clone::init(ctx, &jsw)?;
     url::init(ctx, &jsw)?;
     headers::init(ctx, &jsw)?;
+    event_target::init(ctx, &jsw)?;
+    abort::init(ctx, &jsw)?;
     commonjs::init(ctx, &jsw)?;
     eval_part(ctx, &jsw, "rejections", include_str!("rejections.js"))?;
     INTERNALS.set(Some(Persistent::save(ctx, jsw)));

@@ -242,7 +242,7 @@ fn modules_run_unchanged_under_node_wasi() {
             .output()
             .unwrap();
         assert!(out.status.success(), "{}", text(&out.stderr));
-        let node = node_wasi(&module);
+        let node = node_wasi(&module, &[]);
         let expected = std::fs::read_to_string(case_dir.join("expected.stdout")).unwrap();
         assert_eq!(
             text(&node.stdout),
@@ -319,7 +319,7 @@ fn exit_status_reaches_every_host() {
     assert_eq!(out.status.code(), Some(42));
     assert_eq!(text(&out.stdout), "bye\n");
     if Command::new("node").arg("--version").output().is_ok() {
-        let node = node_wasi(&dir.path().join("app.wasm"));
+        let node = node_wasi(&dir.path().join("app.wasm"), &[]);
         assert_eq!(node.status.code(), Some(42));
         assert_eq!(text(&node.stdout), "bye\n");
     }

@@ -23,27 +23,14 @@ fn on_every_host(dir: &Path, module: &str, args: &[&str]) -> Vec<(&'static str, 
             .unwrap(),
     )];
     if let Some(wasmtime) = wasmtime_cli() {
-        let out = std::process::Command::new(wasmtime)
-            .arg("run")
-            .arg(&path)
-            .args(args)
-            .output()
-            .unwrap();
-        outs.push(("wasmtime", out));
+        outs.push(("wasmtime", wasmtime_run(&wasmtime, &path, args)));
     }
     if std::process::Command::new("node")
         .arg("--version")
         .output()
         .is_ok()
     {
-        let out = std::process::Command::new("node")
-            .arg("--no-warnings")
-            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/support/node-wasi.mjs"))
-            .arg(&path)
-            .args(args)
-            .output()
-            .unwrap();
-        outs.push(("node:wasi", out));
+        outs.push(("node:wasi", node_wasi(&path, args)));
     }
     outs
 }

@@ -34,12 +34,14 @@ pub fn write(dir: &Path, name: &str, contents: &str) -> PathBuf {
     path
 }
 
-/// Runs a module under Node's built-in WASI (tests/support/node-wasi.mjs).
-pub fn node_wasi(module: &Path) -> Output {
+/// Runs a module (with `args`) under Node's built-in WASI
+/// (tests/support/node-wasi.mjs).
+pub fn node_wasi(module: &Path, args: &[&str]) -> Output {
     Command::new("node")
         .arg("--no-warnings")
         .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/support/node-wasi.mjs"))
         .arg(module)
+        .args(args)
         .stdin(Stdio::null())
         .output()
         .unwrap()
@@ -83,11 +85,12 @@ pub fn wasmtime_cli() -> Option<PathBuf> {
     None
 }
 
-/// Runs a module under the wasmtime CLI with its default settings.
-pub fn wasmtime_run(wasmtime: &Path, module: &Path) -> Output {
+/// Runs a module (with `args`) under the wasmtime CLI with its default settings.
+pub fn wasmtime_run(wasmtime: &Path, module: &Path, args: &[&str]) -> Output {
     Command::new(wasmtime)
         .arg("run")
         .arg(module)
+        .args(args)
         .stdin(Stdio::null())
         .output()
         .unwrap()

@@ -233,20 +233,8 @@ fn settle<'js>(ctx: &Ctx<'js>, promise: rquickjs::Result<Promise<'js>>) -> Resul
 /// `beforeExit` listeners (if any) schedule nothing more.
 fn run_loop(ctx: &Ctx<'_>) -> Result<(), i32> {
     loop {
-        match globals::drain_jobs(ctx) {
-            Ok(_) => {}
-            Err(stop) => {
-                stopped(ctx, stop)?;
-                continue;
-            }
-        }
-        match globals::run_timer(ctx) {
-            Ok(true) => continue,
-            Ok(false) => {}
-            Err(stop) => {
-                stopped(ctx, stop)?;
-                continue;
-            }
+        if turn(ctx)? {
+            continue;
         }
         match globals::emit_before_exit(ctx) {
             Ok(false) => return Ok(()),
@@ -257,19 +245,22 @@ fn run_loop(ctx: &Ctx<'_>) -> Result<(), i32> {
             }
         }
         // The listeners ran: whatever they scheduled keeps the program alive.
-        match globals::drain_jobs(ctx) {
-            Ok(true) => continue,
-            Ok(false) => {}
-            Err(stop) => {
-                stopped(ctx, stop)?;
-                continue;
-            }
+        if !turn(ctx)? {
+            return Ok(());
         }
-        match globals::run_timer(ctx) {
-            Ok(true) => continue,
-            Ok(false) => return Ok(()),
-            Err(stop) => stopped(ctx, stop)?,
-        }
+    }
+}
+
+/// One turn of the loop: ticks and promise jobs, then the next timer. True when
+/// anything ran (an error a listener took counts: the loop goes on).
+fn turn(ctx: &Ctx<'_>) -> Result<bool, i32> {
+    let drained = match globals::drain_jobs(ctx) {
+        Ok(ran) => ran,
+        Err(stop) => return stopped(ctx, stop).map(|()| true),
+    };
+    match globals::run_timer(ctx) {
+        Ok(fired) => Ok(drained || fired),
+        Err(stop) => stopped(ctx, stop).map(|()| true),
     }
 }
 

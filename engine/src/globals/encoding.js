@@ -32,7 +32,7 @@
       return "utf-8";
     }
     encode(input = "") {
-      return jsw.utf8Encode(String(input).toWellFormed());
+      return jsw.utf8Encode(String(input));
     }
     encodeInto(source, destination) {
       if (!(destination instanceof Uint8Array)) throw new TypeError('The "dest" argument must be an instance of Uint8Array');

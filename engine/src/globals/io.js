@@ -2,7 +2,7 @@
 (jsw) => {
   "use strict";
   const view = (data) => {
-    if (typeof data === "string") return jsw.utf8Encode(data.toWellFormed());
+    if (typeof data === "string") return jsw.utf8Encode(data);
     if (data instanceof Uint8Array) return data;
     if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
     if (data instanceof ArrayBuffer) return new Uint8Array(data);

@@ -101,7 +101,7 @@
   };
 
   function toBytes(chunk, encoding) {
-    if (typeof chunk === "string") return jsw.utf8Encode(chunk.toWellFormed());
+    if (typeof chunk === "string") return jsw.utf8Encode(chunk);
     if (chunk instanceof Uint8Array) return chunk;
     if (ArrayBuffer.isView(chunk)) return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     if (chunk instanceof ArrayBuffer) return new Uint8Array(chunk);

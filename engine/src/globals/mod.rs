@@ -100,10 +100,7 @@ pub(crate) fn internals<'js>(ctx: &Ctx<'js>) -> Option<Object<'js>> {
 
 /// Prints an uncaught exception the way the console prints errors.
 pub fn report_uncaught<'js>(ctx: &Ctx<'js>, error: Value<'js>) {
-    let reported = internals(ctx)
-        .and_then(|jsw| jsw.get::<_, Function>("reportUncaught").ok())
-        .map(|f| f.call::<_, ()>((error,)));
-    if !matches!(reported, Some(Ok(()))) {
+    if call_internal::<_, ()>(ctx, "reportUncaught", (error,)).is_err() {
         // The reporter itself failed (or the globals never got installed).
         let _ = ctx.catch();
         crate::io::write(2, b"Uncaught exception (it could not be printed)\n");
@@ -193,11 +190,7 @@ pub fn track_rejection<'js>(
     reason: Value<'js>,
     handled: bool,
 ) {
-    if let Some(jsw) = internals(ctx)
-        && let Ok(track) = jsw.get::<_, Function>("trackRejection")
-    {
-        let _ = track.call::<_, ()>((promise, reason, handled));
-    }
+    let _ = call_internal::<_, ()>(ctx, "trackRejection", (promise, reason, handled));
 }
 
 /// Calls the internal function `name` with `args`.
@@ -238,10 +231,7 @@ pub fn dispatch_unhandled<'js>(
 
 /// Prints a rejection nobody handled.
 pub fn report_unhandled<'js>(ctx: &Ctx<'js>, reason: Value<'js>) {
-    let reported = internals(ctx)
-        .and_then(|jsw| jsw.get::<_, Function>("reportUnhandled").ok())
-        .map(|f| f.call::<_, ()>((reason,)));
-    if !matches!(reported, Some(Ok(()))) {
+    if call_internal::<_, ()>(ctx, "reportUnhandled", (reason,)).is_err() {
         let _ = ctx.catch();
         crate::io::write(
             2,

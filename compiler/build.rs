@@ -13,12 +13,21 @@ fn main() {
     let manifest_dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR").unwrap());
     let root = manifest_dir.parent().unwrap().to_path_buf();
     let out_dir = PathBuf::from(env::var("OUT_DIR").unwrap());
-    let dest = out_dir.join("engine.wasm");
 
     println!("cargo:rerun-if-env-changed=JSW_ENGINE_WASM");
+    println!("cargo:rerun-if-env-changed=JSW_ENGINE_HTTP_WASM");
     if let Ok(prebuilt) = env::var("JSW_ENGINE_WASM") {
         println!("cargo:rerun-if-changed={prebuilt}");
-        std::fs::copy(&prebuilt, &dest).unwrap_or_else(|e| panic!("copying {prebuilt}: {e}"));
+        std::fs::copy(&prebuilt, out_dir.join("engine.wasm"))
+            .unwrap_or_else(|e| panic!("copying {prebuilt}: {e}"));
+        let prebuilt_http = env::var("JSW_ENGINE_HTTP_WASM").unwrap_or_else(|_| {
+            panic!(
+                "JSW_ENGINE_WASM needs JSW_ENGINE_HTTP_WASM (the engine built with --features http)"
+            )
+        });
+        println!("cargo:rerun-if-changed={prebuilt_http}");
+        std::fs::copy(&prebuilt_http, out_dir.join("engine-http.wasm"))
+            .unwrap_or_else(|e| panic!("copying {prebuilt_http}: {e}"));
         return;
     }
     for path in [
@@ -41,6 +50,26 @@ fn main() {
     let sysroot = target_root.join("wasi-sysroot");
     make_sysroot(&sysroot);
 
+    // Two engines from one crate: the command engine, and the HTTP engine
+    // (feature `http`), the core of wasi:http components. Only the engine crate
+    // itself is built twice; QuickJS is compiled once for both.
+    build_engine(
+        &root,
+        &target_root,
+        &sysroot,
+        &[],
+        &out_dir.join("engine.wasm"),
+    );
+    build_engine(
+        &root,
+        &target_root,
+        &sysroot,
+        &["--features", "http"],
+        &out_dir.join("engine-http.wasm"),
+    );
+}
+
+fn build_engine(root: &Path, target_root: &Path, sysroot: &Path, extra: &[&str], dest: &Path) {
     let cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let cargo_home = env::var_os("CARGO_HOME")
         .map(PathBuf::from)
@@ -74,8 +103,9 @@ fn main() {
     .arg("--manifest-path")
     .arg(root.join("Cargo.toml"))
     .arg("--target-dir")
-    .arg(&target_root)
-    .current_dir(&root)
+    .arg(target_root)
+    .args(extra)
+    .current_dir(root)
     // rquickjs-sys would otherwise download a wasi-sdk; the system clang is used instead.
     .env("RQUICKJS_SYS_NO_WASI_SDK", "1")
     .env("CC_wasm32_wasip1", tool("clang-19"))
@@ -106,7 +136,7 @@ fn main() {
         );
     }
     let built = target_root.join("wasm32-wasip1/engine/jsw-engine.wasm");
-    std::fs::copy(&built, &dest).unwrap_or_else(|e| panic!("copying {}: {e}", built.display()));
+    std::fs::copy(&built, dest).unwrap_or_else(|e| panic!("copying {}: {e}", built.display()));
 }
 
 fn tool(name: &str) -> String {

@@ -8,6 +8,7 @@
 pub mod bench;
 pub mod bundle;
 pub mod cache;
+pub mod component;
 pub mod diagnostic;
 pub mod host;
 pub mod output;
@@ -16,16 +17,40 @@ pub mod snapshot;
 
 use std::path::Path;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 
 pub use snapshot::{BuildFailed, BuildOutput, Mode};
 
 /// The QuickJS engine built for wasm32-wasip1, before pre-initialization.
 pub const ENGINE_WASM: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/engine.wasm"));
 
+/// The same engine built as the core of a `wasi:http/proxy` component (its
+/// `http` feature): what HTTP handlers are snapshotted with.
+pub const ENGINE_HTTP_WASM: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/engine-http.wasm"));
+
+/// What kind of module to build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Target {
+    /// An HTTP component when the program has a fetch handler, else a command.
+    #[default]
+    Auto,
+    /// A WASI preview 1 command module.
+    Command,
+    /// A `wasi:http/proxy` component (the program must have a fetch handler).
+    Http,
+}
+
+/// What kind of module was built.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Command,
+    Http,
+}
+
 /// A compiled program.
 pub struct Compiled {
     pub wasm: Vec<u8>,
+    pub kind: Kind,
     pub bundle: bundle::Bundle,
     /// What the top level printed while it ran at build time.
     pub output: BuildOutput,
@@ -42,6 +67,7 @@ pub struct Options {
     pub limits: snapshot::BuildLimits,
     /// Another engine.wasm than the embedded one (for measuring engine builds).
     pub engine: Option<Vec<u8>>,
+    pub target: Target,
 }
 
 impl Default for Options {
@@ -52,6 +78,7 @@ impl Default for Options {
             cache: true,
             limits: Default::default(),
             engine: None,
+            target: Target::Auto,
         }
     }
 }
@@ -59,7 +86,52 @@ impl Default for Options {
 /// Compiles the program whose entry file is `input`.
 pub fn compile(input: &Path, options: &Options) -> Result<Compiled> {
     let bundle = bundle::bundle(input, &options.bundle)?;
-    let payload = snapshot::encode_payload(&bundle, options.mode);
+    let http = match options.target {
+        Target::Command => false,
+        Target::Http => true,
+        Target::Auto => bundle.handler_candidate,
+    };
+    if http {
+        if options.mode == Mode::NoSnapshot {
+            anyhow::bail!(
+                "--no-snapshot builds commands only; HTTP components are always snapshotted"
+            );
+        }
+        let payload = snapshot::encode_payload(&bundle, options.mode, true);
+        match snapshot::snapshot(
+            ENGINE_HTTP_WASM,
+            payload,
+            &bundle.entry,
+            options.cache,
+            options.limits,
+        ) {
+            Ok(snap) => {
+                let wasm = component::proxy(&snap.wasm)
+                    .with_context(|| format!("making a wasi:http component of {}", bundle.entry))?;
+                return Ok(Compiled {
+                    wasm,
+                    kind: Kind::Http,
+                    bundle,
+                    output: snap.output,
+                });
+            }
+            Err(e) => match e.downcast_ref::<BuildFailed>() {
+                Some(failed) if failed.is_no_handler() => {
+                    if options.target == Target::Http {
+                        anyhow::bail!(
+                            "{} has no fetch handler, so it cannot be built with --target http: \
+                             export one (`export default {{ fetch(request) {{ return new Response(\"hi\") }} }}`) \
+                             or register one (`addEventListener(\"fetch\", (event) => event.respondWith(...))`)",
+                            bundle.entry
+                        );
+                    }
+                    // Not a handler after all (a default export without `fetch`): a command.
+                }
+                _ => return Err(e),
+            },
+        }
+    }
+    let payload = snapshot::encode_payload(&bundle, options.mode, false);
     let snap = snapshot::snapshot(
         options.engine.as_deref().unwrap_or(ENGINE_WASM),
         payload,
@@ -69,6 +141,7 @@ pub fn compile(input: &Path, options: &Options) -> Result<Compiled> {
     )?;
     Ok(Compiled {
         wasm: snap.wasm,
+        kind: Kind::Command,
         bundle,
         output: snap.output,
     })

@@ -49,6 +49,8 @@ pub struct BuildOutput {
 pub struct BuildFailed {
     pub output: BuildOutput,
     pub reason: String,
+    /// The exit status, when the top level exited.
+    pub status: Option<i32>,
 }
 
 impl fmt::Display for BuildFailed {
@@ -59,13 +61,24 @@ impl fmt::Display for BuildFailed {
 
 impl std::error::Error for BuildFailed {}
 
+/// The HTTP engine's build-time exit status for "no fetch handler" (engine/src/main.rs).
+const NO_HANDLER: i32 = 78;
+const NO_HANDLER_LINE: &[u8] = b"jsw: the program has no fetch handler\n";
+
+impl BuildFailed {
+    /// The top level ran, but left no fetch handler behind.
+    pub fn is_no_handler(&self) -> bool {
+        self.status == Some(NO_HANDLER) && self.output.stderr.ends_with(NO_HANDLER_LINE)
+    }
+}
+
 pub struct Snapshot {
     pub wasm: Vec<u8>,
     pub output: BuildOutput,
 }
 
 /// Serializes the program the way the engine's `payload.rs` reads it.
-pub fn encode_payload(bundle: &Bundle, mode: Mode) -> Vec<u8> {
+pub fn encode_payload(bundle: &Bundle, mode: Mode, http: bool) -> Vec<u8> {
     fn put(out: &mut Vec<u8>, s: &str) {
         out.extend_from_slice(&(s.len() as u32).to_le_bytes());
         out.extend_from_slice(s.as_bytes());
@@ -73,6 +86,7 @@ pub fn encode_payload(bundle: &Bundle, mode: Mode) -> Vec<u8> {
     let mut out = Vec::with_capacity(bundle.size() + 256);
     out.extend_from_slice(b"JSW1");
     out.push(match (mode, &bundle.entry_export) {
+        _ if http => 3,
         (Mode::NoSnapshot, _) => 2,
         (Mode::Snapshot, Some(_)) => 0,
         (Mode::Snapshot, None) => 1,
@@ -199,6 +213,11 @@ fn snapshot_here(
     };
     let mut linker: Linker<BuildState> = Linker::new(&engine);
     wasmtime_wasi::p1::add_to_linker_sync(&mut linker, |s| &mut s.wasi)?;
+    // The HTTP engine imports wasi:http, which the top level cannot reach at
+    // build time (the engine does not call it before a request arrives).
+    linker
+        .define_unknown_imports_as_traps(&module)
+        .context_wt("linking the engine")?;
     let instance = linker
         .instantiate(&mut store, &module)
         .context_wt("instantiating the engine")?;
@@ -229,7 +248,13 @@ fn snapshot_here(
             ),
             _ => format!("the engine trapped at build time while running {entry}: {err:?}"),
         };
-        return Err(BuildFailed { output, reason }.into());
+        let status = err.downcast_ref::<I32Exit>().map(|e| e.0);
+        return Err(BuildFailed {
+            output,
+            reason,
+            status,
+        }
+        .into());
     }
 
     let wasm = pollster::block_on(wizer.snapshot(

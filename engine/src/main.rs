@@ -10,6 +10,8 @@
 
 mod globals;
 mod host;
+#[cfg(feature = "http")]
+mod http;
 mod io;
 mod modules;
 mod payload;
@@ -31,7 +33,14 @@ enum Start {
     Call(Persistent<Function<'static>>),
     /// Evaluate the (already compiled) entry module.
     Import(String),
+    /// An HTTP handler (found at build time): each request is a run.
+    #[cfg_attr(not(feature = "http"), allow(dead_code))]
+    Handler,
 }
+
+/// Build-time exit status meaning "HTTP mode, but the program has no fetch handler";
+/// the compiler then builds a command instead (or, with `--target http`, fails).
+const NO_HANDLER: i32 = 78;
 
 struct Engine {
     rt: Runtime,
@@ -54,7 +63,7 @@ pub extern "C" fn wizer_initialize() {
     let payload = Payload::read_stdin().unwrap_or_else(|e| fatal(&e));
     let boot = match payload.mode {
         Mode::Deferred => Boot::Deferred(payload),
-        Mode::Snapshot | Mode::Script => {
+        Mode::Snapshot | Mode::Script | Mode::Http => {
             let engine = Engine::boot(&payload);
             // Garbage and half-filled buffers would otherwise be frozen into every run.
             engine.rt.run_gc();
@@ -108,6 +117,17 @@ impl Engine {
                 modules::take(&entry.name);
                 modules::declare(&ctx, &entry.name, &entry.source).map_err(|e| report(&ctx, e))?;
             }
+            if payload.mode == Mode::Http {
+                let namespace = settle(&ctx, import(&ctx, &payload.entry))?;
+                return match handler(&ctx, namespace) {
+                    Ok(true) => Ok(Start::Handler),
+                    Ok(false) => {
+                        io::write(2, b"jsw: the program has no fetch handler\n");
+                        Err(NO_HANDLER)
+                    }
+                    Err(e) => Err(report(&ctx, e)),
+                };
+            }
             if payload.mode == Mode::Script || payload.entry_export.is_empty() {
                 return Ok(Start::Import(payload.entry.clone()));
             }
@@ -152,6 +172,8 @@ impl Engine {
         let start = match &engine.start {
             Start::Call(f) => Start::Call(f.clone()),
             Start::Import(entry) => Start::Import(entry.clone()),
+            // Commands built from handlers do not exist: the compiler never makes one.
+            Start::Handler => fatal("this module is an HTTP handler: serve it with `jsw serve`"),
         };
         // The run's stack starts where `_start` is, not where the build's was.
         // SAFETY: the runtime lives as long as the process.
@@ -169,6 +191,7 @@ impl Engine {
                     Err(e) => uncaught(&ctx, e),
                 },
                 Start::Import(entry) => settle(&ctx, import(&ctx, &entry)).map(drop),
+                Start::Handler => Ok(()),
             };
             // Like Node, the program lives on while timers are pending.
             let failed = outcome.and_then(|()| run_loop(&ctx)).err();
@@ -179,6 +202,44 @@ impl Engine {
             }
         })
     }
+}
+
+#[cfg(feature = "http")]
+fn handler<'js>(ctx: &Ctx<'js>, namespace: Value<'js>) -> rquickjs::Result<bool> {
+    http::resolve(ctx, namespace)
+}
+
+#[cfg(not(feature = "http"))]
+fn handler<'js>(_: &Ctx<'js>, _: Value<'js>) -> rquickjs::Result<bool> {
+    Ok(false)
+}
+
+/// Serves one HTTP request in this (fresh) instance: the run starts as `_start`
+/// starts a command, `dispatch` hands the request to the program, and the loop
+/// runs until the response is out and nothing is pending.
+#[cfg(feature = "http")]
+fn serve(dispatch: impl for<'js> FnOnce(&Ctx<'js>) -> rquickjs::Result<Promise<'js>>) {
+    let engine = match BOOT.take() {
+        Some(Boot::Ready(engine)) => engine,
+        Some(Boot::Deferred(payload)) => Engine::boot(&payload),
+        None => {
+            io::write(2, b"jsw: this component holds no program\n");
+            return;
+        }
+    };
+    // The instance ends with the request; freeing would only cost time.
+    let engine = std::mem::ManuallyDrop::new(engine);
+    // SAFETY: the runtime lives as long as the instance.
+    unsafe { stack::refresh(engine.ctx.get_runtime_ptr()) };
+    engine.ctx.with(|ctx| {
+        if let Err(e) = globals::start(&ctx) {
+            report(&ctx, e);
+            return;
+        }
+        let outcome = settle(&ctx, dispatch(&ctx)).map(drop);
+        // Work the handler left behind (waitUntil, timers) runs before the instance goes.
+        let _ = outcome.and_then(|()| run_loop(&ctx));
+    });
 }
 
 fn import<'js>(ctx: &Ctx<'js>, entry: &str) -> rquickjs::Result<Promise<'js>> {

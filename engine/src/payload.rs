@@ -12,6 +12,9 @@ pub enum Mode {
     Snapshot,
     /// Modules compiled at build time; the whole program runs at start.
     Script,
+    /// Top level evaluated at build time, then its fetch handler is found; each
+    /// HTTP request is a run (engine built with the `http` feature).
+    Http,
     /// Nothing but the payload itself is kept: engine, globals and program all start
     /// at run time. Exists to measure what the snapshot saves.
     Deferred,
@@ -52,6 +55,7 @@ impl Payload {
             0 => Mode::Snapshot,
             1 => Mode::Script,
             2 => Mode::Deferred,
+            3 => Mode::Http,
             m => return Err(format!("unknown mode {m}")),
         };
         let entry = r.string()?;

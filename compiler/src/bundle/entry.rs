@@ -296,6 +296,20 @@ pub(super) fn entry_export(graph: &impl Graph, i: usize) -> Option<String> {
     (resolve(graph, i, "default") == Some(Found::Function)).then(|| "default".into())
 }
 
+/// Whether module `i` has a default export that is not visibly a function (an
+/// object with a `fetch` method, say).
+pub(super) fn default_is_value(graph: &impl Graph, i: usize) -> bool {
+    resolve(graph, i, "default") == Some(Found::Value)
+}
+
+/// Whether code (as printed by the bundler) registers a "fetch" event listener.
+pub(super) fn registers_fetch_listener(code: &str) -> bool {
+    code.match_indices("addEventListener(").any(|(at, call)| {
+        let rest = code[at + call.len()..].trim_start();
+        rest.starts_with("\"fetch\"") || rest.starts_with("'fetch'")
+    })
+}
+
 /// Whether a CommonJS module visibly assigns a function to `module.exports`.
 pub(super) fn cjs_exports_function(module: &Module) -> bool {
     use swc_core::ecma::ast::{AssignTarget, MemberProp, SimpleAssignTarget};

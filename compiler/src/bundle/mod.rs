@@ -63,6 +63,10 @@ pub struct Bundle {
     /// The exported function that runs at start (`main` or `default`), when the entry
     /// module has one; its top level then runs at build time.
     pub entry_export: Option<String>,
+    /// The program may be an HTTP handler: no entry function, and a default export
+    /// that is not a function, or a "fetch" listener registered somewhere. The
+    /// build then looks for the handler after running the top level.
+    pub handler_candidate: bool,
 }
 
 impl Bundle {
@@ -508,6 +512,11 @@ impl Graph<'_> {
             }
         };
         prune_unreachable(&mut modules, &entry, &edges);
+        let handler_candidate = entry_export.is_none()
+            && ((self.nodes[0].format == Format::Esm && entry::default_is_value(&self, 0))
+                || modules
+                    .iter()
+                    .any(|m| entry::registers_fetch_listener(&m.code)));
         if self.options.no_source_positions {
             for m in &mut modules {
                 m.positions.clear();
@@ -517,6 +526,7 @@ impl Graph<'_> {
             modules,
             entry,
             entry_export,
+            handler_candidate,
         })
     }
 

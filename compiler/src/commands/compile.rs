@@ -16,6 +16,10 @@ use super::json_string;
 /// Otherwise the whole program runs at start, with the engine already initialized
 /// and the code already compiled.
 ///
+/// A program with a fetch handler (`export default { fetch(request) {...} }`, or
+/// `addEventListener("fetch", ...)`) becomes a `wasi:http/proxy` component
+/// instead, for `jsw serve`, `wasmtime serve` and other wasi:http hosts.
+///
 /// TypeScript types are stripped, not checked: run `npx tsc --noEmit` (or your
 /// editor) to check them.
 #[derive(Args, Debug)]
@@ -26,6 +30,12 @@ pub struct CompileCommand {
     /// Where to write the module [default: the input's name with .wasm].
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+
+    /// What to build: `http` (a wasi:http/proxy component; the program must have
+    /// a fetch handler) or `command` (a WASI preview 1 command) [default: http
+    /// when the program has a fetch handler, else command].
+    #[arg(long, value_name = "KIND", value_parser = ["http", "command"])]
+    pub target: Option<String>,
 
     /// Evaluate nothing at build time: engine, globals and program all start at run
     /// time. Slower to start; for measuring what the snapshot saves.
@@ -133,6 +143,11 @@ impl CompileCommand {
                 timeout: self.build_timeout,
                 max_memory: self.build_max_memory,
             },
+            target: match self.target.as_deref() {
+                Some("http") => jsw::Target::Http,
+                Some("command") => jsw::Target::Command,
+                _ => jsw::Target::Auto,
+            },
         };
         let compiled = match jsw::compile(&self.input, &options) {
             Ok(c) => c,
@@ -147,12 +162,16 @@ impl CompileCommand {
         };
         show_build_output(&compiled.output);
         jsw::output::write_atomic(&output, &compiled.wasm)?;
-        if self.precompile {
+        if self.precompile && compiled.kind == jsw::Kind::Command {
             let cwasm = jsw::runner::precompile(&compiled.wasm)?;
             jsw::output::write_atomic(&output.with_extension("cwasm"), &cwasm)?;
         }
         if !self.quiet {
             let what = match (mode, &compiled.bundle.entry_export) {
+                _ if compiled.kind == jsw::Kind::Http => {
+                    "wasi:http component, top level evaluated, the fetch handler runs per request"
+                        .to_string()
+                }
                 (Mode::NoSnapshot, _) => "no snapshot".to_string(),
                 (Mode::Snapshot, Some(f)) => format!("top level evaluated, `{f}` runs at start"),
                 (Mode::Snapshot, None) => "precompiled, program runs at start".to_string(),

@@ -13,12 +13,14 @@ mod dom_exception;
 mod encoding;
 pub mod error;
 mod event_target;
+mod fetch;
 mod headers;
 pub mod io;
 mod json;
 mod performance;
 mod process;
 pub mod random;
+mod streams;
 mod structured_clone;
 pub mod timers;
 mod url;
@@ -71,7 +73,11 @@ pub fn init(ctx: &Ctx<'_>, entry: &str) -> rquickjs::Result<()> {
     headers::init(ctx, &jsw)?;
     event_target::init(ctx, &jsw)?;
     abort::init(ctx, &jsw)?;
+    streams::init(ctx, &jsw)?;
+    fetch::init(ctx, &jsw)?;
     commonjs::init(ctx, &jsw)?;
+    #[cfg(feature = "http")]
+    crate::http::init(ctx, &jsw)?;
     eval_part(ctx, &jsw, "rejections", include_str!("rejections.js"))?;
     INTERNALS.set(Some(Persistent::save(ctx, jsw)));
     Ok(())

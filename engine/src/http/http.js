@@ -1,0 +1,157 @@
+// The handler side of HTTP mode: finds the program's fetch handler at build
+// time (module form `export default { fetch }`, or the Service Worker form
+// `addEventListener("fetch", e => e.respondWith(...))`) and, per request, turns
+// the host's request into a Request, calls the handler and sends its Response.
+// The natives on `jsw.http` (readBody, respond, write, finish) are mod.rs's.
+(jsw) => {
+  "use strict";
+  const http = jsw.http;
+  const internals = jsw.fetchInternals;
+
+  // The Service Worker global scope: globalThis is where "fetch" listeners go.
+  const scope = new EventTarget();
+  let fetchListeners = 0;
+  const define = (name, value) =>
+    Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
+  define("addEventListener", function addEventListener(type, listener, options) {
+    if (String(type) === "fetch" && listener) fetchListeners++;
+    return scope.addEventListener(type, listener, options);
+  });
+  define("removeEventListener", function removeEventListener(type, listener, options) {
+    return scope.removeEventListener(type, listener, options);
+  });
+  define("dispatchEvent", function dispatchEvent(event) {
+    return scope.dispatchEvent(event);
+  });
+
+  const responded = new WeakMap();
+  class FetchEvent extends Event {
+    #request;
+    #waits = [];
+    constructor(type, init = {}) {
+      super(type, init);
+      if (!init || !(init.request instanceof Request)) {
+        throw new TypeError("Failed to construct 'FetchEvent': required member request is undefined.");
+      }
+      this.#request = init.request;
+    }
+    get request() {
+      return this.#request;
+    }
+    respondWith(response) {
+      if (responded.has(this)) {
+        throw new DOMException("respondWith() was already called for this event", "InvalidStateError");
+      }
+      responded.set(this, Promise.resolve(response));
+      this.stopImmediatePropagation();
+    }
+    waitUntil(promise) {
+      this.#waits.push(Promise.resolve(promise).catch((e) => console.error(e)));
+    }
+  }
+  define("FetchEvent", FetchEvent);
+
+  let handler = null;
+  // Build time, after the top level ran: is there a handler? (The compiler
+  // builds a command module instead when there is none.)
+  http.resolve = (namespace) => {
+    const candidate = namespace?.default;
+    if (candidate !== null && (typeof candidate === "object" || typeof candidate === "function")) {
+      if (typeof candidate.fetch === "function") {
+        handler = candidate;
+        return true;
+      }
+    }
+    if (fetchListeners > 0) {
+      handler = "listeners";
+      return true;
+    }
+    return false;
+  };
+
+  // What a handler's `ctx` gives (the Workers shape): work that outlives the
+  // response still runs before the instance goes.
+  const context = {
+    waitUntil(promise) {
+      Promise.resolve(promise).catch((e) => console.error(e));
+    },
+    passThroughOnException() {},
+  };
+
+  async function call(request) {
+    if (handler === "listeners") {
+      const event = new FetchEvent("fetch", { request, cancelable: true });
+      scope.dispatchEvent(event);
+      const response = responded.get(event);
+      if (response === undefined) throw new Error("no \"fetch\" listener called event.respondWith()");
+      return response;
+    }
+    return handler.fetch(request, {}, context);
+  }
+
+  const describe = (value) =>
+    value === null ? "null" : typeof value === "object" ? `an object (${value?.constructor?.name ?? "Object"})` : `${typeof value} ${String(value)}`;
+  const toBytes = (chunk) => {
+    if (chunk instanceof Uint8Array) return chunk;
+    if (ArrayBuffer.isView(chunk)) return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    if (chunk instanceof ArrayBuffer) return new Uint8Array(chunk);
+    if (typeof chunk === "string") return new TextEncoder().encode(chunk);
+    throw new TypeError(`a response body chunk must be a Uint8Array, not ${describe(chunk)}`);
+  };
+
+  http.dispatch = async (method, url, headerList, hasBody) => {
+    const body = hasBody
+      ? new ReadableStream({
+          type: "bytes",
+          pull(controller) {
+            const chunk = http.readBody();
+            if (chunk == null) controller.close();
+            else controller.enqueue(chunk);
+          },
+        })
+      : null;
+    const request = internals.incomingRequest(method, url, headerList, body);
+    let response;
+    try {
+      response = await call(request);
+      if (!internals.isResponse(response)) {
+        throw new TypeError(`the fetch handler must return a Response, not ${describe(response)}`);
+      }
+      if (response.type === "error") throw new TypeError("the fetch handler returned Response.error()");
+    } catch (error) {
+      console.error(`${method} ${url}: the handler failed:`, error);
+      response = new Response("Internal Server Error\n", {
+        status: 500,
+        headers: { "content-type": "text/plain;charset=UTF-8" },
+      });
+    }
+    const bytes = internals.takeBytes(response);
+    const headers = [...response.headers];
+    const noBody = method === "HEAD" || response.status === 204 || response.status === 304;
+    if (bytes !== null && !noBody && !response.headers.has("content-length")) {
+      headers.push(["content-length", String(bytes.length)]);
+    }
+    http.respond(response.status, headers);
+    if (noBody) {
+      http.finish();
+      return;
+    }
+    if (bytes !== null) {
+      if (bytes.length > 0) http.write(bytes);
+      http.finish();
+      return;
+    }
+    try {
+      const reader = internals.stream(response).getReader();
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        http.write(toBytes(value));
+      }
+      http.finish();
+    } catch (error) {
+      // The status line is gone already: the body is cut off, which the client sees.
+      console.error(`${method} ${url}: the response body failed:`, error);
+    }
+  };
+};

@@ -8,6 +8,8 @@ need_apt=()
 command -v clang-19 >/dev/null 2>&1 || need_apt+=(clang-19)
 command -v llvm-ar-19 >/dev/null 2>&1 || need_apt+=(llvm-19)
 [ -d /usr/include/wasm32-wasi ] || need_apt+=(wasi-libc)
+# The HTTP load generator for the serve benchmark and the load smoke test.
+command -v wrk >/dev/null 2>&1 || need_apt+=(wrk)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "setup: installing ${need_apt[*]}" >&2
   sudo_cmd=""

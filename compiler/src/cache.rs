@@ -76,6 +76,39 @@ pub fn module(engine: &Engine, wasm: &[u8], use_cache: bool) -> Result<Module> {
     unsafe { Module::deserialize(engine, &compiled) }.context_wt("loading the compiled module")
 }
 
+/// Compiles the component `wasm` for `engine`, or loads it from the cache.
+pub fn component(
+    engine: &Engine,
+    wasm: &[u8],
+    use_cache: bool,
+) -> Result<wasmtime::component::Component> {
+    use wasmtime::component::Component;
+    let Some(dir) = dir().filter(|_| use_cache) else {
+        return Component::new(engine, wasm).context_wt("compiling the component");
+    };
+    let path = dir
+        .join("code")
+        .join(format!("{}.component.cwasm", key(engine, wasm)));
+    if path.is_file() {
+        // SAFETY: as in `module`: written only from `precompile_component` of an
+        // engine with the same compatibility hash (part of the name).
+        if let Ok(c) = unsafe { Component::deserialize_file(engine, &path) } {
+            touch(&path);
+            return Ok(c);
+        }
+    }
+    let compiled = engine
+        .precompile_component(wasm)
+        .context_wt("compiling the component")?;
+    if std::fs::create_dir_all(path.parent().unwrap_or(&dir)).is_ok() {
+        let _ = crate::output::write_atomic(&path, &compiled);
+        prune(&dir.join("code"));
+    }
+    // SAFETY: the bytes come from `precompile_component` of this very engine.
+    unsafe { Component::deserialize(engine, &compiled) }
+        .context_wt("loading the compiled component")
+}
+
 /// Machine code for the module in `path`, found without reading the file when it
 /// has not changed since it was last compiled: the file's identity (device, inode,
 /// size, modification and change times, which every write updates) leads to the

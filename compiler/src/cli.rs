@@ -17,6 +17,7 @@ pub enum Command {
     Compile(commands::compile::CompileCommand),
     Run(commands::run::RunCommand),
     Bench(commands::bench::BenchCommand),
+    Serve(commands::serve::ServeCommand),
 }
 
 impl Cli {
@@ -25,6 +26,7 @@ impl Cli {
             Command::Compile(c) => c.execute(),
             Command::Run(c) => c.execute(),
             Command::Bench(c) => c.execute(),
+            Command::Serve(c) => c.execute(),
         }
     }
 }

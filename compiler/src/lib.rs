@@ -13,6 +13,7 @@ pub mod diagnostic;
 pub mod host;
 pub mod output;
 pub mod runner;
+pub mod serve;
 pub mod snapshot;
 
 use std::path::Path;

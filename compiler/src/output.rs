@@ -42,3 +42,14 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
 }
+
+/// Build-time output goes to stderr, each line marked, so it is never mistaken for
+/// the module's own output (which it will not print again).
+pub fn show_build_output(output: &crate::BuildOutput) {
+    let mut err = std::io::stderr().lock();
+    for (stream, bytes) in [("stdout", &output.stdout), ("stderr", &output.stderr)] {
+        for line in String::from_utf8_lossy(bytes).lines() {
+            let _ = writeln!(err, "[build {stream}] {line}");
+        }
+    }
+}

@@ -121,6 +121,13 @@ impl wasmtime::ResourceLimiter for MemoryLimit {
 /// Runs `wasm` with the process's stdin/stdout/stderr and returns its exit status.
 pub fn run(wasm: &[u8], options: &RunOptions) -> Result<i32> {
     crate::on_big_stack(|| {
+        if crate::component::is_component(wasm) {
+            return Err(BadInput(
+                "this is a wasi:http component (an HTTP handler), not a command: serve it with `jsw serve`"
+                    .into(),
+            )
+            .into());
+        }
         let engine = Engine::new(&config(options)).context_wt("creating the wasmtime engine")?;
         let module = crate::cache::module(&engine, wasm, options.cache)?;
         run_module(&engine, &module, options)
@@ -148,6 +155,14 @@ pub fn run_file(path: &std::path::Path, options: &RunOptions) -> Result<i32> {
                 if !wasm.starts_with(b"\0asm") {
                     return Err(BadInput(format!(
                         "{} is not a WebAssembly module (compile a program first: jsw compile app.ts)",
+                        path.display()
+                    ))
+                    .into());
+                }
+                if crate::component::is_component(&wasm) {
+                    return Err(BadInput(format!(
+                        "{} is a wasi:http component (an HTTP handler), not a command: serve it with \
+                         `jsw serve {0}` or `wasmtime serve -S cli=y {0}`",
                         path.display()
                     ))
                     .into());

@@ -67,6 +67,8 @@ pub struct Bundle {
     /// that is not a function, or a "fetch" listener registered somewhere. The
     /// build then looks for the handler after running the top level.
     pub handler_candidate: bool,
+    /// Every source file the program was built from (what `jsw serve` watches).
+    pub files: Vec<PathBuf>,
 }
 
 impl Bundle {
@@ -527,6 +529,7 @@ impl Graph<'_> {
             entry,
             entry_export,
             handler_candidate,
+            files: self.nodes.iter().map(|n| n.path.clone()).collect(),
         })
     }
 

@@ -1,11 +1,10 @@
-use std::io::Write;
 use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::{Context as _, Result};
 use clap::Args;
 
-use jsw::{BuildFailed, BuildOutput, Mode};
+use jsw::{BuildFailed, Mode};
 
 use super::json_string;
 
@@ -195,16 +194,7 @@ impl CompileCommand {
     }
 }
 
-/// Build-time output goes to stderr, each line marked, so it is never mistaken for
-/// the module's own output (which it will not print again).
-pub fn show_build_output(output: &BuildOutput) {
-    let mut err = std::io::stderr().lock();
-    for (stream, bytes) in [("stdout", &output.stdout), ("stderr", &output.stderr)] {
-        for line in String::from_utf8_lossy(bytes).lines() {
-            let _ = writeln!(err, "[build {stream}] {line}");
-        }
-    }
-}
+pub use jsw::output::show_build_output;
 
 pub fn human_size(bytes: usize) -> String {
     if bytes >= 1024 * 1024 {

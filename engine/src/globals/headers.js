@@ -7,15 +7,14 @@
   const token = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
   const edges = /^[\t\n\r ]+|[\t\n\r ]+$/g;
 
+  const wide = /[^\x00-\xff]/;
   function byteString(value, where) {
     const s = String(value);
-    for (let i = 0; i < s.length; i++) {
-      const code = s.charCodeAt(i);
-      if (code > 255) {
-        throw new TypeError(
-          `Cannot convert argument to a ByteString because the character at index ${i} has a value of ${code} which is greater than 255.`,
-        );
-      }
+    const at = s.search(wide);
+    if (at >= 0) {
+      throw new TypeError(
+        `Cannot convert argument to a ByteString because the character at index ${at} has a value of ${s.charCodeAt(at)} which is greater than 255.`,
+      );
     }
     return s;
   }
@@ -38,13 +37,23 @@
     return list;
   };
 
+  // Sorted by name (stably: repeated headers keep their order) and combined.
+  // Iterators call this at every step, so it is kept to one sort and one pass.
   function sortedAndCombined(list) {
-    const names = [...new Set(list.map(([name]) => name))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const n = list.length;
+    if (n === 0) return [];
+    if (n === 1) return [[list[0][0], list[0][1]]];
+    const order = Array.from(list.keys()).sort((a, b) => {
+      const x = list[a][0];
+      const y = list[b][0];
+      return x < y ? -1 : x > y ? 1 : a - b;
+    });
     const out = [];
-    for (const name of names) {
-      const values = list.filter(([n]) => n === name).map(([, v]) => v);
-      if (name === "set-cookie") for (const v of values) out.push([name, v]);
-      else out.push([name, values.join(", ")]);
+    for (const i of order) {
+      const [name, value] = list[i];
+      const last = out[out.length - 1];
+      if (last !== undefined && last[0] === name && name !== "set-cookie") last[1] += ", " + value;
+      else out.push([name, value]);
     }
     return out;
   }

@@ -99,6 +99,58 @@
     throw new TypeError(`a response body chunk must be a Uint8Array, not ${describe(chunk)}`);
   };
 
+  // Outbound fetch() through wasi:http/outgoing-handler (see outbound.rs).
+  const redirects = new Set([301, 302, 303, 307, 308]);
+  const nullBody = new Set([101, 103, 204, 205, 304]);
+  const failed = (cause) => new TypeError("fetch failed", { cause });
+  jsw.outboundFetch = async (input, init) => {
+    let request = new Request(input, init);
+    if (!http.available()) {
+      throw failed(new Error("jsw: fetch() cannot reach the network at build time; call it from the handler"));
+    }
+    let body = request.body === null ? null : await request.bytes();
+    for (let hops = 0; ; hops++) {
+      if (request.signal.aborted) throw request.signal.reason;
+      const url = new URL(request.url);
+      if (url.protocol !== "http:" && url.protocol !== "https:") {
+        throw failed(new Error(`jsw: fetch() reaches http: and https: URLs, not ${url.protocol}`));
+      }
+      let head;
+      try {
+        head = http.send(request.method, url.protocol.slice(0, -1), url.host, url.pathname + url.search, [...request.headers], body);
+      } catch (e) {
+        throw failed(e);
+      }
+      const [status, headerList, id] = head;
+      const location = headerList.find(([name]) => name.toLowerCase() === "location")?.[1];
+      if (redirects.has(status) && location !== undefined && request.redirect !== "manual") {
+        http.closeResponse(id);
+        if (request.redirect === "error") throw failed(new Error("unexpected redirect"));
+        if (hops >= 20) throw failed(new Error("redirect count exceeded"));
+        const method = status === 303 || ((status === 301 || status === 302) && request.method === "POST") ? "GET" : request.method;
+        if (method === "GET") body = null;
+        request = new Request(new URL(location, url), { method, headers: request.headers, redirect: request.redirect, signal: request.signal });
+        continue;
+      }
+      const stream =
+        nullBody.has(status) || request.method === "HEAD"
+          ? (http.closeResponse(id), null)
+          : new ReadableStream({
+              type: "bytes",
+              pull(controller) {
+                const chunk = http.readResponse(id);
+                if (chunk == null) controller.close();
+                else controller.enqueue(chunk);
+              },
+              cancel() {
+                http.closeResponse(id);
+              },
+            });
+      const response = internals.incomingResponse(status, "", headerList, stream, url.href);
+      return response;
+    }
+  };
+
   http.dispatch = async (method, url, headerList, hasBody) => {
     const body = hasBody
       ? new ReadableStream({

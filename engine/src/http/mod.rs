@@ -9,6 +9,8 @@
 //! nothing is left to run. The request and response bodies are the host's streams,
 //! read and written as the JS side pulls and pushes chunks.
 
+mod outbound;
+
 use std::cell::RefCell;
 
 use rquickjs::{Ctx, Function, Object, Promise, TypedArray, Value};
@@ -74,6 +76,16 @@ pub fn init<'js>(ctx: &Ctx<'js>, jsw: &Object<'js>) -> rquickjs::Result<()> {
     http.set("respond", Function::new(ctx.clone(), respond)?)?;
     http.set("write", Function::new(ctx.clone(), write)?)?;
     http.set("finish", Function::new(ctx.clone(), finish)?)?;
+    http.set("send", Function::new(ctx.clone(), outbound::send)?)?;
+    http.set("readResponse", Function::new(ctx.clone(), outbound::read)?)?;
+    http.set(
+        "closeResponse",
+        Function::new(ctx.clone(), outbound::close)?,
+    )?;
+    http.set(
+        "available",
+        Function::new(ctx.clone(), || !crate::phase::is_build())?,
+    )?;
     jsw.set("http", http)?;
     crate::globals::eval_part(ctx, jsw, "http", include_str!("http.js"))
 }
@@ -138,11 +150,11 @@ fn dispatch<'js>(ctx: &Ctx<'js>, request: IncomingRequest) -> rquickjs::Result<P
 }
 
 /// Header values are bytes; JS holds them as byte strings (one char per byte).
-fn latin1(bytes: &[u8]) -> String {
+pub(crate) fn latin1(bytes: &[u8]) -> String {
     bytes.iter().map(|&b| b as char).collect()
 }
 
-fn js_error(ctx: &Ctx<'_>, message: &str) -> rquickjs::Error {
+pub(crate) fn js_error(ctx: &Ctx<'_>, message: &str) -> rquickjs::Error {
     match rquickjs::Exception::from_message(ctx.clone(), message) {
         Ok(e) => ctx.throw(e.into_value()),
         Err(e) => e,

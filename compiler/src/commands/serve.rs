@@ -1,0 +1,103 @@
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::Result;
+use clap::Args;
+
+use jsw::runner;
+use jsw::serve::{self, Input};
+
+/// Serve a wasi:http component, or a program with a fetch handler, over HTTP.
+///
+/// Every request gets a fresh instance of the snapshot: nothing a request does is
+/// seen by the next. Given a source file (.ts, .js, ...), jsw compiles it in memory
+/// first. The input is watched: when the component is replaced or a source
+/// changes, new requests go to the new version while requests in flight finish on
+/// the old one; a version that fails to build is reported and not swapped in.
+///
+/// One line per request goes to stderr: method, path, status and time taken.
+/// SIGINT or SIGTERM stops accepting, lets open requests finish and exits 0.
+#[derive(Args, Debug)]
+pub struct ServeCommand {
+    /// The component (.wasm) or program source to serve.
+    pub input: PathBuf,
+
+    /// Address to listen on (port 0 picks a free port).
+    #[arg(long, value_name = "HOST:PORT", default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+
+    /// Most linear memory one request's instance may use; past it the handler
+    /// gets "out of memory" and the request fails with 500.
+    #[arg(long, value_name = "SIZE", default_value = "128MiB", value_parser = runner::parse_bytes)]
+    pub max_memory: u64,
+
+    /// Longest a request may take; past it the client gets 504.
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = runner::parse_duration)]
+    pub timeout: Duration,
+
+    /// Most wasm instructions (fuel) one request may use; past it: 500.
+    #[arg(long, value_name = "N")]
+    pub fuel: Option<u64>,
+
+    /// Requests handled at once; more wait for a free slot.
+    #[arg(long, value_name = "N", default_value_t = 256)]
+    pub concurrency: usize,
+
+    /// Hosts the handler's outbound fetch() may reach (repeatable): `example.com`,
+    /// `example.com:8443`, `*.example.com`. Anything else is refused.
+    #[arg(long = "allow-host", value_name = "HOST")]
+    pub allow_hosts: Vec<String>,
+
+    /// Do not watch the input for changes.
+    #[arg(long)]
+    pub no_watch: bool,
+
+    /// No access log (errors are still printed).
+    #[arg(short, long)]
+    pub quiet: bool,
+
+    /// Do not use or fill the compiled-code cache (~/.cache/jsw, or $JSW_CACHE_DIR).
+    #[arg(long)]
+    pub no_cache: bool,
+}
+
+impl ServeCommand {
+    pub fn execute(self) -> Result<i32> {
+        if !self.input.exists() {
+            std::fs::read(&self.input)
+                .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", self.input.display()))?;
+        }
+        if self.max_memory > usize::MAX as u64 {
+            anyhow::bail!(
+                "--max-memory {} is more than this machine can address",
+                self.max_memory
+            );
+        }
+        let options = serve::Options {
+            addr: self.addr,
+            limits: serve::Limits {
+                max_memory: self.max_memory as usize,
+                timeout: self.timeout,
+                fuel: self.fuel,
+            },
+            concurrency: self.concurrency.max(1),
+            quiet: self.quiet,
+            allow_hosts: self.allow_hosts.clone(),
+            compile: jsw::Options {
+                cache: !self.no_cache,
+                ..Default::default()
+            },
+            watch: !self.no_watch,
+        };
+        let input = Input::of(&self.input);
+        let quiet = self.quiet;
+        let shown = self.input.display().to_string();
+        serve::serve(&input, options, |addr| {
+            if !quiet {
+                eprintln!("jsw serve: {shown} on http://{addr}/");
+            }
+        })?;
+        Ok(0)
+    }
+}

@@ -1,0 +1,188 @@
+//! The served application and its hot swap.
+//!
+//! An [`App`] is one version of the program, pre-instantiated (`ProxyPre`) so that
+//! a request costs an instantiation from the snapshot and nothing more. [`Apps`]
+//! holds the current version; requests take an `Arc` of it when they start, so a
+//! swap sends new requests to the new version while in-flight ones finish on
+//! the version they started with.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, SystemTime};
+
+use anyhow::{Context, Result, bail};
+use wasmtime::Engine;
+use wasmtime::component::Linker;
+use wasmtime_wasi_http::p2::bindings::ProxyPre;
+
+use super::request::RequestState;
+use crate::WasmtimeResultExt;
+
+/// What `jsw serve` was given.
+#[derive(Debug, Clone)]
+pub enum Input {
+    /// A compiled component (`app.wasm`).
+    Component(PathBuf),
+    /// A program's entry file, compiled in memory and recompiled when it changes.
+    Program(PathBuf),
+}
+
+impl Input {
+    /// A `.wasm` file is a module; anything else is a program to compile.
+    pub fn of(path: &Path) -> Input {
+        if path.extension().is_some_and(|e| e == "wasm") {
+            Input::Component(path.to_path_buf())
+        } else {
+            Input::Program(path.to_path_buf())
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        match self {
+            Input::Component(p) | Input::Program(p) => p,
+        }
+    }
+}
+
+/// One version of the application.
+pub struct App {
+    pub pre: ProxyPre<RequestState>,
+    /// 1 for the first version, then one more per swap.
+    pub version: u64,
+    /// The files whose change makes a new version (the component, or every source).
+    watched: Vec<PathBuf>,
+}
+
+/// Loads (or compiles) the application once.
+pub fn load(
+    engine: &Engine,
+    linker: &Linker<RequestState>,
+    input: &Input,
+    compile: &crate::Options,
+    version: u64,
+) -> Result<App> {
+    let (wasm, watched) = match input {
+        Input::Component(path) => {
+            let wasm =
+                std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+            (wasm, vec![path.clone()])
+        }
+        Input::Program(path) => {
+            let options = crate::Options {
+                target: crate::Target::Http,
+                ..compile.clone()
+            };
+            let compiled = crate::compile(path, &options)?;
+            crate::output::show_build_output(&compiled.output);
+            (compiled.wasm, compiled.bundle.files.clone())
+        }
+    };
+    let name = input.path().display();
+    if !crate::component::is_component(&wasm) {
+        if wasmparser::Parser::is_core_wasm(&wasm) {
+            bail!(
+                "{name} is a WASI command module, not an HTTP component: its program has no fetch handler \
+                 (export one with `export default {{ fetch(request) {{ ... }} }}` and compile again, or run it with `jsw run`)"
+            );
+        }
+        bail!("{name} is not a WebAssembly module or component");
+    }
+    let component = crate::cache::component(engine, &wasm, compile.cache)
+        .with_context(|| format!("cannot load {name}"))?;
+    let pre = linker
+        .instantiate_pre(&component)
+        .context_wt(format!("{name} needs imports jsw serve does not give"))?;
+    let pre = ProxyPre::new(pre).context_wt(format!(
+        "{name} is a component, but not a wasi:http/proxy: it does not export wasi:http/incoming-handler"
+    ))?;
+    Ok(App {
+        pre,
+        version,
+        watched,
+    })
+}
+
+/// The current version, swapped as the input changes.
+pub struct Apps {
+    current: RwLock<Arc<App>>,
+}
+
+impl Apps {
+    pub fn new(app: App) -> Apps {
+        Apps {
+            current: RwLock::new(Arc::new(app)),
+        }
+    }
+
+    pub fn current(&self) -> Arc<App> {
+        self.current
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    fn swap(&self, app: App) {
+        *self.current.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(app);
+    }
+}
+
+/// What a file looked like: changes when it is written or replaced.
+type Stamp = Option<(SystemTime, u64, u64)>;
+
+fn stamp(path: &Path) -> Stamp {
+    use std::os::unix::fs::MetadataExt;
+    let meta = std::fs::metadata(path).ok()?;
+    Some((meta.modified().ok()?, meta.len(), meta.ino()))
+}
+
+/// Watches the input's files and swaps in a new version when they change. A
+/// version that fails to build or load is reported and the old one keeps serving.
+pub fn watch(
+    apps: Arc<Apps>,
+    engine: Engine,
+    linker: Linker<RequestState>,
+    input: Input,
+    compile: crate::Options,
+    log: super::Log,
+) {
+    std::thread::Builder::new()
+        .name("jsw-serve-watch".into())
+        .spawn(move || {
+            let mut watched = apps.current().watched.clone();
+            let mut stamps: Vec<Stamp> = watched.iter().map(|p| stamp(p)).collect();
+            let mut version = apps.current().version;
+            loop {
+                std::thread::sleep(Duration::from_millis(200));
+                let now: Vec<Stamp> = watched.iter().map(|p| stamp(p)).collect();
+                if now == stamps {
+                    continue;
+                }
+                // A file being written in place may change again at once: wait for it to settle.
+                std::thread::sleep(Duration::from_millis(50));
+                stamps = watched.iter().map(|p| stamp(p)).collect();
+                if stamps.iter().all(Option::is_none) {
+                    continue;
+                }
+                let started = std::time::Instant::now();
+                match load(&engine, &linker, &input, &compile, version + 1) {
+                    Ok(app) => {
+                        version = app.version;
+                        watched = app.watched.clone();
+                        stamps = watched.iter().map(|p| stamp(p)).collect();
+                        apps.swap(app);
+                        log.info(&format!(
+                            "reloaded {} (version {version}, {:.0} ms); new requests go to it",
+                            input.path().display(),
+                            started.elapsed().as_secs_f64() * 1e3
+                        ));
+                    }
+                    Err(e) => log.error(&format!(
+                        "{} changed but cannot be served; the previous version keeps serving: {}",
+                        input.path().display(),
+                        format!("{e:#}")
+                    )),
+                }
+            }
+        })
+        .expect("spawning the watcher thread");
+}

@@ -1,0 +1,310 @@
+//! `jsw serve`: an HTTP server that gives every request a fresh instance of a
+//! wasi:http component (hyper in front, `wasmtime-wasi-http` behind, the shape of
+//! the wasmtime CLI's `serve`).
+//!
+//! Instances come from a `ProxyPre` and the pooling allocator, so a request pays
+//! for copy-on-write memory and the handler, not for start-up: the program's top
+//! level ran when it was compiled. Nothing is shared between requests. Limits
+//! (memory, time, fuel) apply per request, and exceeding one fails that request
+//! only. The input is watched: a replaced component or an edited source is
+//! swapped in without dropping a connection ([`app`]).
+
+mod app;
+mod outbound;
+mod request;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use tokio::net::TcpListener;
+use wasmtime::component::Linker;
+use wasmtime::{Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig};
+use wasmtime_wasi_http::io::TokioIo;
+
+use crate::WasmtimeResultExt;
+pub use app::Input;
+pub use outbound::allowed as host_allowed;
+
+/// How often the epoch advances; per-request time limits are counted in these.
+const EPOCH_TICK: Duration = Duration::from_millis(10);
+
+/// Bytes of an instance's memory kept mapped between requests (see `engine`).
+const KEEP_RESIDENT: usize = 16 << 20;
+
+/// Per-request limits.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Bytes of linear memory an instance may grow to.
+    pub max_memory: usize,
+    /// Wall-clock time a request may take before it is answered 504.
+    pub timeout: Duration,
+    /// Fuel (roughly, wasm instructions) a request may use; None: unlimited.
+    pub fuel: Option<u64>,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_memory: 128 << 20,
+            timeout: Duration::from_secs(30),
+            fuel: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub addr: SocketAddr,
+    pub limits: Limits,
+    /// Requests handled at once; more wait for a slot.
+    pub concurrency: usize,
+    /// No access log (errors are still printed).
+    pub quiet: bool,
+    /// Hosts outbound `fetch()` may reach.
+    pub allow_hosts: Vec<String>,
+    /// How a source input is compiled.
+    pub compile: crate::Options,
+    /// Watch the input and swap in new versions.
+    pub watch: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            limits: Limits::default(),
+            concurrency: 256,
+            quiet: false,
+            allow_hosts: Vec::new(),
+            compile: crate::Options::default(),
+            watch: true,
+        }
+    }
+}
+
+/// The server's lines on stderr: one per request, plus what happens to it.
+#[derive(Clone, Copy)]
+pub struct Log {
+    quiet: bool,
+}
+
+impl Log {
+    fn access(&self, method: &str, target: &str, status: u16, took: Duration, note: Option<&str>) {
+        if self.quiet && note.is_none() {
+            return;
+        }
+        let micros = took.as_micros();
+        match note {
+            Some(note) => eprintln!("{method} {target} {status} {micros}µs ({note})"),
+            None => eprintln!("{method} {target} {status} {micros}µs"),
+        }
+    }
+
+    fn info(&self, message: &str) {
+        if !self.quiet {
+            eprintln!("jsw serve: {message}");
+        }
+    }
+
+    fn error(&self, message: &str) {
+        eprintln!("jsw serve: error: {message}");
+    }
+}
+
+/// What every request reaches.
+pub struct Server {
+    engine: Engine,
+    apps: Arc<app::Apps>,
+    limits: Limits,
+    permits: Arc<tokio::sync::Semaphore>,
+    allow_hosts: Arc<Vec<String>>,
+    log: Log,
+}
+
+/// The address is taken: a one-line error for the CLI (exit status 1).
+#[derive(Debug)]
+pub struct AddrInUse(pub SocketAddr);
+
+impl std::fmt::Display for AddrInUse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "cannot listen on {}: the address is in use (choose another with --addr)",
+            self.0
+        )
+    }
+}
+
+impl std::error::Error for AddrInUse {}
+
+/// The wasmtime engine for serving: async (requests wait on I/O without holding
+/// a thread), pooled instances, epochs for timeouts, fuel when asked.
+fn engine(options: &Options) -> Result<Engine> {
+    let mut config = Config::new();
+    config.epoch_interruption(true);
+    if options.limits.fuel.is_some() {
+        config.consume_fuel(true);
+    }
+    crate::deep_stack(&mut config);
+    let slots = options.concurrency.max(1) as u32;
+    let mut pool = PoolingAllocationConfig::default();
+    // One request is one component instance: the program's module, the
+    // adapter's and the glue between them.
+    pool.total_component_instances(slots)
+        .total_core_instances(slots * 8)
+        .total_memories(slots * 2)
+        .total_tables(slots * 8)
+        .max_memory_size(options.limits.max_memory)
+        .max_core_instances_per_component(16)
+        .max_memories_per_component(4)
+        .max_tables_per_component(16)
+        .total_stacks(slots)
+        // A request dirties ~150 pages of the snapshot (QuickJS's heap and the
+        // shadow stack). Returned to the pool, they are copied back from the image
+        // and stay mapped (found with the PAGEMAP_SCAN ioctl where the kernel has
+        // it), so the next request on the slot writes to them without a
+        // copy-on-write fault, each of which costs a TLB shootdown across the
+        // server's threads.
+        .pagemap_scan(wasmtime::Enabled::Auto)
+        .linear_memory_keep_resident(KEEP_RESIDENT)
+        .table_keep_resident(1 << 20);
+    config.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
+    // Reserve only what an instance may use, so that the pool fits in memory.
+    config.memory_reservation(options.limits.max_memory as u64);
+    config.memory_reservation_for_growth(0);
+    Engine::new(&config).context_wt("creating the wasmtime engine")
+}
+
+fn linker(engine: &Engine) -> Result<Linker<request::RequestState>> {
+    let mut linker = Linker::new(engine);
+    wasmtime_wasi::p2::add_to_linker_async(&mut linker).context_wt("linking WASI")?;
+    wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker)
+        .context_wt("linking wasi:http")?;
+    Ok(linker)
+}
+
+/// Serves `input` until SIGINT or SIGTERM, then drains in-flight requests.
+/// `ready` is called with the bound address once the server accepts connections.
+pub fn serve(input: &Input, options: Options, ready: impl FnOnce(SocketAddr)) -> Result<()> {
+    let engine = engine(&options)?;
+    let linker = linker(&engine)?;
+    let log = Log {
+        quiet: options.quiet,
+    };
+    let first = crate::on_big_stack(|| app::load(&engine, &linker, input, &options.compile, 1))?;
+    let apps = Arc::new(app::Apps::new(first));
+    // One thread runs every instance. Each request writes to ~40 pages of the
+    // snapshot that are copy-on-write; with a second thread of this process
+    // running on another core, every such fault also costs a TLB shootdown (an
+    // IPI to that core), which measured slower on two threads (1,600 req/s)
+    // than on one (2,200 req/s) for a hello handler on a 2-core machine.
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .thread_stack_size(crate::WASM_STACK + (16 << 20))
+        .build()
+        .context("starting the server's runtime")?;
+    let server = Arc::new(Server {
+        engine: engine.clone(),
+        apps: apps.clone(),
+        limits: options.limits.clone(),
+        permits: Arc::new(tokio::sync::Semaphore::new(options.concurrency.max(1))),
+        allow_hosts: Arc::new(options.allow_hosts.clone()),
+        log,
+    });
+    // The epoch clock for per-request deadlines.
+    {
+        let engine = engine.clone();
+        std::thread::Builder::new()
+            .name("jsw-serve-epoch".into())
+            .spawn(move || {
+                loop {
+                    std::thread::sleep(EPOCH_TICK);
+                    engine.increment_epoch();
+                }
+            })
+            .context("starting the epoch thread")?;
+    }
+    runtime.block_on(async move {
+        let listener = TcpListener::bind(options.addr).await.map_err(|e| {
+            if e.kind() == std::io::ErrorKind::AddrInUse {
+                anyhow::Error::new(AddrInUse(options.addr))
+            } else {
+                anyhow::Error::new(e).context(format!("cannot listen on {}", options.addr))
+            }
+        })?;
+        let addr = listener.local_addr()?;
+        if options.watch {
+            app::watch(
+                apps,
+                engine,
+                linker,
+                input.clone(),
+                options.compile.clone(),
+                log,
+            );
+        }
+        ready(addr);
+        accept(listener, server).await
+    })
+}
+
+/// Accepts connections until a signal, then lets every connection finish the
+/// request it is on and closes it.
+async fn accept(listener: TcpListener, server: Arc<Server>) -> Result<()> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut interrupt = signal(SignalKind::interrupt()).context("handling SIGINT")?;
+    let mut terminate = signal(SignalKind::terminate()).context("handling SIGTERM")?;
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let mut connections = tokio::task::JoinSet::new();
+    loop {
+        let (stream, _) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(pair) => pair,
+                // Out of file descriptors and the like: this connection is lost, not the server.
+                Err(e) => {
+                    server.log.error(&format!("accepting a connection: {e}"));
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                    continue;
+                }
+            },
+            _ = interrupt.recv() => break,
+            _ = terminate.recv() => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let server = server.clone();
+        let mut stop = stop_rx.clone();
+        connections.spawn(async move {
+            let service = hyper::service::service_fn(move |req| {
+                let server = server.clone();
+                request::handle(server, req)
+            });
+            let connection = hyper::server::conn::http1::Builder::new()
+                .keep_alive(true)
+                .serve_connection(TokioIo::new(stream), service);
+            tokio::pin!(connection);
+            tokio::select! {
+                _ = connection.as_mut() => {}
+                _ = stop.changed() => {
+                    connection.as_mut().graceful_shutdown();
+                    let _ = connection.await;
+                }
+            }
+        });
+        // Reap finished connections as we go.
+        while connections.try_join_next().is_some() {}
+    }
+    drop(listener);
+    let in_flight = connections.len();
+    if in_flight > 0 {
+        server.log.info(&format!(
+            "stopping: finishing {in_flight} open connection(s)"
+        ));
+    }
+    let _ = stop_tx.send(true);
+    while connections.join_next().await.is_some() {}
+    server.log.info("stopped");
+    Ok(())
+}

@@ -1,0 +1,267 @@
+//! One request: a fresh instance of the current version, bounded by the
+//! per-request limits, answered by the component or, when it fails, by the
+//! server with the status that says why.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::Result;
+use bytes::Bytes;
+use http_body_util::BodyExt;
+use wasmtime::component::ResourceTable;
+use wasmtime::{ResourceLimiter, Store, Trap};
+use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
+use wasmtime_wasi_http::p2::bindings::http::types::Scheme;
+use wasmtime_wasi_http::p2::body::HyperOutgoingBody;
+use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
+
+use super::{Limits, Server, outbound::Outbound};
+
+/// The store data of one request.
+pub struct RequestState {
+    wasi: WasiCtx,
+    http: WasiHttpCtx,
+    table: ResourceTable,
+    hooks: Outbound,
+    memory: MemoryLimit,
+}
+
+impl WasiView for RequestState {
+    fn ctx(&mut self) -> WasiCtxView<'_> {
+        WasiCtxView {
+            ctx: &mut self.wasi,
+            table: &mut self.table,
+        }
+    }
+}
+
+impl WasiHttpView for RequestState {
+    fn http(&mut self) -> WasiHttpCtxView<'_> {
+        WasiHttpCtxView {
+            ctx: &mut self.http,
+            table: &mut self.table,
+            hooks: &mut self.hooks,
+        }
+    }
+}
+
+/// Linear memory may not grow past `max`; growth that would is refused (QuickJS
+/// then throws "out of memory" in the handler) and remembered for the log line.
+struct MemoryLimit {
+    max: usize,
+    hit: Arc<AtomicBool>,
+}
+
+impl ResourceLimiter for MemoryLimit {
+    fn memory_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        if desired > self.max {
+            self.hit.store(true, Ordering::Relaxed);
+            return Ok(false);
+        }
+        Ok(true)
+    }
+
+    fn table_growing(
+        &mut self,
+        _current: usize,
+        _desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        Ok(true)
+    }
+}
+
+pub type Response = hyper::Response<HyperOutgoingBody>;
+
+/// Serves one request; never fails (a failure is a 5xx response and a log line).
+pub async fn handle(
+    server: Arc<Server>,
+    request: hyper::Request<hyper::body::Incoming>,
+) -> Result<Response, std::convert::Infallible> {
+    let started = Instant::now();
+    let method = request.method().clone();
+    let target = request
+        .uri()
+        .path_and_query()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| "/".into());
+    let (status, note, response) = match answer(&server, request).await {
+        Ok(response) => (response.status().as_u16(), None, response),
+        Err(failure) => (
+            failure.status,
+            Some(failure.reason.clone()),
+            plain(failure.status, &failure.body),
+        ),
+    };
+    server.log.access(
+        method.as_str(),
+        &target,
+        status,
+        started.elapsed(),
+        note.as_deref(),
+    );
+    Ok(response)
+}
+
+/// Why the server, not the component, answered.
+struct Failure {
+    status: u16,
+    /// For the log.
+    reason: String,
+    /// For the client.
+    body: String,
+}
+
+impl Failure {
+    fn internal(reason: impl Into<String>) -> Failure {
+        Failure {
+            status: 500,
+            reason: reason.into(),
+            body: "Internal Server Error\n".into(),
+        }
+    }
+}
+
+async fn answer(
+    server: &Arc<Server>,
+    request: hyper::Request<hyper::body::Incoming>,
+) -> Result<Response, Failure> {
+    // Waits here while --concurrency requests are in flight.
+    let permit = server
+        .permits
+        .clone()
+        .acquire_owned()
+        .await
+        .map_err(|_| Failure::internal("the server is shutting down"))?;
+    let app = server.apps.current();
+    let limits: Limits = server.limits.clone();
+    let memory_hit = Arc::new(AtomicBool::new(false));
+    let mut wasi = WasiCtx::builder();
+    wasi.inherit_stdout().inherit_stderr();
+    let mut store = Store::new(
+        &server.engine,
+        RequestState {
+            wasi: wasi.build(),
+            http: WasiHttpCtx::new(),
+            table: ResourceTable::new(),
+            hooks: Outbound::new(server.allow_hosts.clone()),
+            memory: MemoryLimit {
+                max: limits.max_memory,
+                hit: memory_hit.clone(),
+            },
+        },
+    );
+    store.limiter(|s| &mut s.memory);
+    // The epoch ticks every EPOCH_TICK: the deadline is the timeout in ticks.
+    let ticks = (limits.timeout.as_millis() / super::EPOCH_TICK.as_millis()).max(1) as u64;
+    store.set_epoch_deadline(ticks);
+    store.epoch_deadline_trap();
+    if let Some(fuel) = limits.fuel {
+        store
+            .set_fuel(fuel)
+            .map_err(|e| Failure::internal(format!("setting fuel: {e}")))?;
+    }
+    let (sender, receiver) = tokio::sync::oneshot::channel();
+    let setup = (|| -> wasmtime::Result<_> {
+        let req = store
+            .data_mut()
+            .http()
+            .new_incoming_request(Scheme::Http, request)?;
+        let out = store.data_mut().http().new_response_outparam(sender)?;
+        Ok((req, out))
+    })();
+    let (req, out) = setup.map_err(|e| Failure::internal(format!("preparing the request: {e}")))?;
+    let timeout = limits.timeout;
+    let task = tokio::task::spawn(async move {
+        let _permit = permit;
+        let run = async {
+            let proxy = app.pre.instantiate_async(&mut store).await?;
+            proxy
+                .wasi_http_incoming_handler()
+                .call_handle(&mut store, req, out)
+                .await
+        };
+        match tokio::time::timeout(timeout, run).await {
+            Ok(result) => result.map_err(Some),
+            // Waiting in the host (a timer, a slow client) past the deadline.
+            Err(_) => Err(None),
+        }
+    });
+    match receiver.await {
+        Ok(Ok(response)) => Ok(response),
+        Ok(Err(code)) => Err(Failure::internal(format!(
+            "the handler answered with an error: {code:?}"
+        ))),
+        // The component ended (or was stopped) without a response: find out why.
+        Err(_) => {
+            let outcome = task.await;
+            Err(match outcome {
+                Ok(Ok(())) => Failure::internal("the component returned without a response"),
+                Ok(Err(None)) => timed_out(timeout),
+                Ok(Err(Some(e))) => classify(&e, timeout, memory_hit.load(Ordering::Relaxed)),
+                Err(e) => Failure::internal(format!("the request's task failed: {e}")),
+            })
+        }
+    }
+}
+
+fn timed_out(timeout: Duration) -> Failure {
+    Failure {
+        status: 504,
+        reason: format!(
+            "timeout: still running after {} (--timeout)",
+            human(timeout)
+        ),
+        body: "Gateway Timeout\n".into(),
+    }
+}
+
+fn human(d: Duration) -> String {
+    if d.as_millis() % 1000 == 0 {
+        format!("{}s", d.as_secs())
+    } else {
+        format!("{}ms", d.as_millis())
+    }
+}
+
+/// Names the limit (or the trap) that ended an instance.
+fn classify(error: &wasmtime::Error, timeout: Duration, memory_hit: bool) -> Failure {
+    match error.downcast_ref::<Trap>() {
+        Some(Trap::Interrupt) => timed_out(timeout),
+        Some(Trap::OutOfFuel) => Failure::internal("fuel: the handler used all its fuel (--fuel)"),
+        _ if memory_hit => Failure::internal(format!(
+            "memory: the handler needed more than --max-memory and failed: {}",
+            first_line(error)
+        )),
+        _ => Failure::internal(format!("the component trapped: {}", first_line(error))),
+    }
+}
+
+fn first_line(error: &wasmtime::Error) -> String {
+    format!("{error:#}")
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// A short plain-text response from the server itself.
+fn plain(status: u16, body: &str) -> Response {
+    let body = http_body_util::Full::new(Bytes::from(body.to_string()))
+        .map_err(|never| match never {})
+        .boxed_unsync();
+    let mut response = hyper::Response::new(body);
+    *response.status_mut() =
+        hyper::StatusCode::from_u16(status).unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR);
+    response.headers_mut().insert(
+        hyper::header::CONTENT_TYPE,
+        hyper::header::HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    response
+}

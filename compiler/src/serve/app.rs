@@ -177,9 +177,8 @@ pub fn watch(
                         ));
                     }
                     Err(e) => log.error(&format!(
-                        "{} changed but cannot be served; the previous version keeps serving: {}",
+                        "{} changed but cannot be served; the previous version keeps serving: {e:#}",
                         input.path().display(),
-                        format!("{e:#}")
                     )),
                 }
             }

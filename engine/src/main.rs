@@ -67,36 +67,11 @@ pub extern "C" fn wizer_initialize() {
             let engine = Engine::boot(&payload);
             // Garbage and half-filled buffers would otherwise be frozen into every run.
             engine.rt.run_gc();
-            // QuickJS collects cycles once allocation passes a threshold that it
-            // only moves when it collects. Left where the build put it, a run
-            // could start right under it, and its first allocations would walk
-            // and mark the whole snapshotted heap (writing to every page of it).
-            let used = engine.rt.memory_usage().malloc_size.max(0) as usize;
-            engine
-                .rt
-                .set_gc_threshold(used + (used / 2).max(GC_HEADROOM));
-            reserve_heap();
             Boot::Ready(engine)
         }
     };
     io::flush();
     BOOT.set(Some(boot));
-}
-
-/// Bytes a run may allocate before QuickJS's first cycle collection.
-const GC_HEADROOM: usize = 4 << 20;
-
-/// Bytes of free heap the snapshot carries (see `reserve_heap`).
-const HEAP_SLACK: usize = 2 << 20;
-
-/// Grows the heap by [`HEAP_SLACK`] and frees it again before the snapshot, so
-/// that a run's first allocations find free memory inside the snapshot instead
-/// of growing linear memory: grown pages are fresh every run (a page fault each),
-/// while pages inside the snapshot can stay mapped between runs on a host that
-/// reuses instances (`jsw serve`).
-fn reserve_heap() {
-    let block = vec![0u8; HEAP_SLACK];
-    drop(std::hint::black_box(block));
 }
 
 fn main() {

@@ -600,10 +600,6 @@
       bodies.set(response, { bytes: null, stream, type: null, used: false });
       return response;
     },
-    requestParts(request) {
-      const state = requestOf(request);
-      return state;
-    },
   };
 
   // Outbound requests: the HTTP part (http.js) replaces this where the host has

@@ -706,9 +706,8 @@
     }
   }
 
-  // Bodies ask whether a stream was read from and take the state they need.
+  // Bodies ask whether a stream was read from.
   jsw.streamDisturbed = (stream) => stateOf(stream).disturbed;
-  jsw.isReadableStream = (value) => readables.has(value);
 
   for (const [name, value] of Object.entries({
     ReadableStream,

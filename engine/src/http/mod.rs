@@ -161,25 +161,28 @@ pub(crate) fn js_error(ctx: &Ctx<'_>, message: &str) -> rquickjs::Error {
     }
 }
 
-/// The next chunk of the request body, or undefined at its end.
-fn read_body<'js>(ctx: Ctx<'js>) -> rquickjs::Result<Option<TypedArray<'js, u8>>> {
-    let chunk = INCOMING.with_borrow(|incoming| {
-        let Some(incoming) = incoming else {
-            return Ok(None);
-        };
-        loop {
-            match incoming.stream.blocking_read(READ_CHUNK) {
-                Ok(bytes) if bytes.is_empty() => continue,
-                Ok(bytes) => return Ok(Some(bytes)),
-                Err(StreamError::Closed) => return Ok(None),
-                Err(StreamError::LastOperationFailed(e)) => {
-                    return Err(format!(
-                        "reading the request body failed: {}",
-                        e.to_debug_string()
-                    ));
-                }
+/// Reads the next non-empty chunk of an incoming body stream: None at its end.
+pub(crate) fn next_chunk(stream: &InputStream, what: &str) -> Result<Option<Vec<u8>>, String> {
+    loop {
+        match stream.blocking_read(READ_CHUNK) {
+            Ok(bytes) if bytes.is_empty() => continue,
+            Ok(bytes) => return Ok(Some(bytes)),
+            Err(StreamError::Closed) => return Ok(None),
+            Err(StreamError::LastOperationFailed(e)) => {
+                return Err(format!(
+                    "reading the {what} failed: {}",
+                    e.to_debug_string()
+                ));
             }
         }
+    }
+}
+
+/// The next chunk of the request body, or undefined at its end.
+fn read_body<'js>(ctx: Ctx<'js>) -> rquickjs::Result<Option<TypedArray<'js, u8>>> {
+    let chunk = INCOMING.with_borrow(|incoming| match incoming {
+        Some(incoming) => next_chunk(&incoming.stream, "request body"),
+        None => Ok(None),
     });
     match chunk {
         Ok(Some(bytes)) => TypedArray::new(ctx, bytes).map(Some),

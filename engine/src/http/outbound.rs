@@ -11,9 +11,9 @@ use wasip2::http::outgoing_handler;
 use wasip2::http::types::{
     ErrorCode, Fields, IncomingBody, Method, OutgoingBody, OutgoingRequest, Scheme,
 };
-use wasip2::io::streams::{InputStream, StreamError};
+use wasip2::io::streams::InputStream;
 
-use super::{READ_CHUNK, WRITE_CHUNK, js_error, latin1};
+use super::{WRITE_CHUNK, js_error, latin1};
 
 /// A response body being read. Fields drop in order: the stream first.
 struct Body {
@@ -144,23 +144,9 @@ pub fn send<'js>(
 
 /// The next chunk of response body `id`, or undefined at its end.
 pub fn read<'js>(ctx: Ctx<'js>, id: u32) -> rquickjs::Result<Option<TypedArray<'js, u8>>> {
-    let chunk = BODIES.with_borrow(|bodies| {
-        let Some(body) = bodies.get(&id) else {
-            return Ok(None);
-        };
-        loop {
-            match body.stream.blocking_read(READ_CHUNK) {
-                Ok(bytes) if bytes.is_empty() => continue,
-                Ok(bytes) => return Ok(Some(bytes)),
-                Err(StreamError::Closed) => return Ok(None),
-                Err(StreamError::LastOperationFailed(e)) => {
-                    return Err(format!(
-                        "reading the response body failed: {}",
-                        e.to_debug_string()
-                    ));
-                }
-            }
-        }
+    let chunk = BODIES.with_borrow(|bodies| match bodies.get(&id) {
+        Some(body) => super::next_chunk(&body.stream, "response body"),
+        None => Ok(None),
     });
     match chunk {
         Ok(Some(bytes)) => TypedArray::new(ctx, bytes).map(Some),

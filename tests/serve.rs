@@ -640,3 +640,90 @@ fn components_are_reproducible_and_import_only_the_proxy_world() {
         );
     }
 }
+
+/// `jsw bench` on a component measures requests in-process against the empty
+/// handler, and refuses to mix commands and components in one run.
+#[test]
+fn bench_measures_a_component_per_request() {
+    let dir = tempfile::tempdir().unwrap();
+    compile_app(dir.path());
+    let o = jsw()
+        .current_dir(dir.path())
+        .args(["bench", "app.wasm", "-n", "3", "--warmup", "1", "--json"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    let reports: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let reports = reports.as_array().unwrap();
+    assert_eq!(reports.len(), 2, "{out}");
+    assert_eq!(reports[0]["name"], "app.wasm");
+    assert_eq!(reports[1]["name"], "(empty handler)");
+    // The app's handler runs JS; the empty one runs a handful of instructions.
+    let fuel = |r: &serde_json::Value| r["fuel"].as_u64().unwrap();
+    assert!(fuel(&reports[0]) > 1000 * fuel(&reports[1]), "{out}");
+    assert!(fuel(&reports[1]) > 0, "{out}");
+
+    support::write(dir.path(), "cli.js", "export function main() {}\n");
+    let o = jsw()
+        .current_dir(dir.path())
+        .args(["bench", "app.wasm", "cli.js", "-n", "1"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o.stderr).contains("not both"), "{}", text(&o.stderr));
+}
+
+/// A handler that answers synchronously (no promise), and what it sees of the
+/// request: the URL normalized as the URL standard does, a signal, lowercase
+/// header names in sorted order, a HEAD without a body, a 204 without a length.
+#[test]
+fn synchronous_handlers_and_the_incoming_request() {
+    let dir = tempfile::tempdir().unwrap();
+    support::write(
+        dir.path(),
+        "sync.js",
+        r#"export default {
+  fetch(request) {
+    const url = new URL(request.url);
+    if (url.pathname === "/empty") return new Response(null, { status: 204 });
+    const names = [...request.headers.keys()].filter((n) => n.startsWith("x-"));
+    return new Response(
+      [request.method, request.url, request.signal.aborted, names.join(","), request.headers.get("X-Two")].join(" ") + "\n",
+      { headers: { "X-Answer": " yes " } },
+    );
+  },
+};
+"#,
+    );
+    let server = Server::start(dir.path(), "sync.js", &[]);
+    let addr = server.addr;
+    let r = request(
+        addr,
+        "GET",
+        "/a/./b/../c?q=%41",
+        &[("X-Two", "2"), ("x-one", "1"), ("x-two", "22")],
+        b"",
+    )
+    .unwrap();
+    assert_eq!(r.status, 200);
+    assert_eq!(
+        r.text(),
+        format!("GET http://{addr}/a/c?q=%41 false x-one,x-two 2, 22\n")
+    );
+    assert_eq!(r.header("x-answer"), Some("yes"));
+    assert_eq!(
+        r.header("content-length"),
+        Some(r.body.len().to_string().as_str())
+    );
+    assert_eq!(r.header("content-type"), Some("text/plain;charset=UTF-8"));
+
+    let head = request(addr, "HEAD", "/", &[], b"").unwrap();
+    assert_eq!(head.status, 200);
+    assert!(head.body.is_empty());
+
+    let empty = get(addr, "/empty");
+    assert_eq!(empty.status, 204);
+    assert!(empty.body.is_empty());
+    assert_eq!(empty.header("content-length"), None);
+}

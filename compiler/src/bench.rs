@@ -61,6 +61,8 @@ pub struct Report {
     pub memory: u64,
     /// wasm instructions executed by one run (fuel units).
     pub fuel: u64,
+    /// Page faults taken by one instance (median), where the OS counts them.
+    pub faults: Option<u64>,
     pub exit_status: i32,
 }
 
@@ -72,7 +74,7 @@ pub struct Summary {
 }
 
 impl Summary {
-    fn of(mut samples: Vec<Duration>) -> Summary {
+    pub(crate) fn of(mut samples: Vec<Duration>) -> Summary {
         samples.sort_unstable();
         let at = |q: f64| samples[((samples.len() - 1) as f64 * q).round() as usize];
         Summary {
@@ -91,6 +93,7 @@ struct Prepared {
     instantiate: Vec<Duration>,
     run: Vec<Duration>,
     total: Vec<Duration>,
+    faults: Vec<u64>,
     memory: u64,
     exit_status: i32,
 }
@@ -131,16 +134,37 @@ fn wasi(stdin: &[u8]) -> WasiP1Ctx {
         .build_p1()
 }
 
-/// Instantiates and runs once; returns (instantiate, run, memory, status, fuel used).
-fn once(
-    pre: &InstancePre<WasiP1Ctx>,
-    stdin: &[u8],
-    fuel: bool,
-) -> Result<(Duration, Duration, u64, i32, u64)> {
+/// Minor page faults this thread has taken so far (Linux; None elsewhere).
+pub(crate) fn minor_faults() -> Option<u64> {
+    let stat = std::fs::read_to_string("/proc/thread-self/stat").ok()?;
+    // After "pid (comm)": state ppid pgrp session tty_nr tpgid flags minflt ...
+    let rest = &stat[stat.rfind(')')? + 1..];
+    rest.split_whitespace().nth(7)?.parse().ok()
+}
+
+/// The median of counts, if there are any.
+pub(crate) fn median(mut counts: Vec<u64>) -> Option<u64> {
+    counts.sort_unstable();
+    counts.get(counts.len() / 2).copied()
+}
+
+/// One run's figures.
+struct Run {
+    instantiate: Duration,
+    run: Duration,
+    memory: u64,
+    status: i32,
+    fuel: u64,
+    faults: Option<u64>,
+}
+
+/// Instantiates and runs once.
+fn once(pre: &InstancePre<WasiP1Ctx>, stdin: &[u8], fuel: bool) -> Result<Run> {
     let mut store = Store::new(pre.module().engine(), wasi(stdin));
     if fuel {
         store.set_fuel(u64::MAX).context_wt("setting fuel")?;
     }
+    let faults_before = minor_faults();
     let t0 = Instant::now();
     let instance = pre.instantiate(&mut store).context_wt("instantiating")?;
     crate::host::configure(&mut store, &instance)?;
@@ -156,6 +180,9 @@ fn once(
         },
     };
     let t2 = Instant::now();
+    let faults = minor_faults()
+        .zip(faults_before)
+        .map(|(after, before)| after - before);
     let memory = instance
         .get_memory(&mut store, "memory")
         .map(|m| m.data_size(&store) as u64)
@@ -165,7 +192,14 @@ fn once(
     } else {
         0
     };
-    Ok((t1 - t0, t2 - t1, memory, status, used))
+    Ok(Run {
+        instantiate: t1 - t0,
+        run: t2 - t1,
+        memory,
+        status,
+        fuel: used,
+        faults,
+    })
 }
 
 /// Measures every module, interleaving them sample by sample so that a noisy
@@ -186,13 +220,21 @@ fn bench_here(modules: &[(String, Vec<u8>)], options: &BenchOptions) -> Result<V
             instantiate: Vec::with_capacity(options.iterations),
             run: Vec::with_capacity(options.iterations),
             total: Vec::with_capacity(options.iterations),
+            faults: Vec::with_capacity(options.iterations),
             memory: 0,
             exit_status: 0,
         });
     }
     for i in 0..options.warmup + options.iterations.max(1) {
         for p in &mut prepared {
-            let (inst, run, memory, status, _) = once(&p.pre, &options.stdin, false)
+            let Run {
+                instantiate: inst,
+                run,
+                memory,
+                status,
+                faults,
+                ..
+            } = once(&p.pre, &options.stdin, false)
                 .with_context(|| format!("running {}", p.name))?;
             // A failing run measures the failure, not the program.
             if status != 0 {
@@ -206,6 +248,7 @@ fn bench_here(modules: &[(String, Vec<u8>)], options: &BenchOptions) -> Result<V
                 p.instantiate.push(inst);
                 p.run.push(run);
                 p.total.push(inst + run);
+                p.faults.extend(faults);
             }
             p.memory = p.memory.max(memory);
             p.exit_status = status;
@@ -214,7 +257,7 @@ fn bench_here(modules: &[(String, Vec<u8>)], options: &BenchOptions) -> Result<V
     let mut reports = Vec::new();
     for ((name, wasm), p) in modules.iter().zip(prepared) {
         let counted = prepare(&counting, name, wasm)?;
-        let (_, _, _, _, fuel) = once(&counted, &options.stdin, true)?;
+        let fuel = once(&counted, &options.stdin, true)?.fuel;
         reports.push(Report {
             name: p.name,
             size: p.size,
@@ -223,6 +266,7 @@ fn bench_here(modules: &[(String, Vec<u8>)], options: &BenchOptions) -> Result<V
             total: Summary::of(p.total),
             memory: p.memory,
             fuel,
+            faults: median(p.faults),
             exit_status: p.exit_status,
         });
     }

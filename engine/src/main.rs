@@ -218,7 +218,7 @@ fn handler<'js>(_: &Ctx<'js>, _: Value<'js>) -> rquickjs::Result<bool> {
 /// starts a command, `dispatch` hands the request to the program, and the loop
 /// runs until the response is out and nothing is pending.
 #[cfg(feature = "http")]
-fn serve(dispatch: impl for<'js> FnOnce(&Ctx<'js>) -> rquickjs::Result<Promise<'js>>) {
+fn serve(dispatch: impl for<'js> FnOnce(&Ctx<'js>) -> rquickjs::Result<Value<'js>>) {
     let engine = match BOOT.take() {
         Some(Boot::Ready(engine)) => engine,
         Some(Boot::Deferred(payload)) => Engine::boot(&payload),
@@ -236,7 +236,14 @@ fn serve(dispatch: impl for<'js> FnOnce(&Ctx<'js>) -> rquickjs::Result<Promise<'
             report(&ctx, e);
             return;
         }
-        let outcome = settle(&ctx, dispatch(&ctx)).map(drop);
+        // A promise when the response is not out yet.
+        let outcome = match dispatch(&ctx) {
+            Ok(value) => match value.into_promise() {
+                Some(promise) => settle(&ctx, Ok(promise)).map(drop),
+                None => Ok(()),
+            },
+            Err(e) => uncaught(&ctx, e),
+        };
         // Work the handler left behind (waitUntil, timers) runs before the instance goes.
         let _ = outcome.and_then(|()| run_loop(&ctx));
     });

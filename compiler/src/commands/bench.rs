@@ -1,7 +1,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use anyhow::{Context as _, Result};
+use anyhow::{Context as _, Result, bail};
 use clap::Args;
 
 use jsw::Mode;
@@ -15,6 +15,8 @@ use super::json_string;
 /// Each INPUT is a .wasm module or a program source (compiled in memory first).
 /// Modules are measured alternately in one process, so ratios between them hold
 /// even on a noisy machine. The empty WASI module is always measured as the floor.
+/// HTTP components are measured per request as `jsw serve` runs them (pooling,
+/// a fresh instance, `GET /`, the whole body read), against an empty handler.
 #[derive(Args, Debug)]
 pub struct BenchCommand {
     /// Modules (.wasm) or program sources to measure.
@@ -56,10 +58,12 @@ impl BenchCommand {
                 modules.push((name, bytes));
                 continue;
             }
-            modules.push((
-                format!("{name} (snapshot)"),
-                jsw::compile(input, &jsw::Options::default())?.wasm,
-            ));
+            let compiled = jsw::compile(input, &jsw::Options::default())?;
+            if compiled.kind == jsw::Kind::Http {
+                modules.push((format!("{name} (component)"), compiled.wasm));
+                continue;
+            }
+            modules.push((format!("{name} (snapshot)"), compiled.wasm));
             if self.compare_no_snapshot {
                 modules.push((
                     format!("{name} (no snapshot)"),
@@ -74,22 +78,42 @@ impl BenchCommand {
                 ));
             }
         }
+        let components = modules
+            .iter()
+            .filter(|(_, wasm)| jsw::component::is_component(wasm))
+            .count();
+        let options = BenchOptions {
+            iterations: self.iterations,
+            warmup: self.warmup,
+            pooling: self.pooling,
+            stdin: Vec::new(),
+        };
+        if components > 0 {
+            if components < modules.len() {
+                bail!(
+                    "jsw bench measures WASI commands or HTTP components in one run, not both: \
+                     bench them separately"
+                );
+            }
+            let reports = jsw::serve::bench::bench(&modules, &options)?;
+            if self.json {
+                println!("{}", to_json(&reports));
+            } else {
+                print_table(&reports, "request");
+            }
+            return Ok(0);
+        }
         modules.push(("(empty module)".to_string(), EMPTY_MODULE.to_vec()));
         let stdin = match &self.stdin {
             Some(p) => std::fs::read(p).with_context(|| format!("cannot read {}", p.display()))?,
             None => Vec::new(),
         };
-        let options = BenchOptions {
-            iterations: self.iterations,
-            warmup: self.warmup,
-            pooling: self.pooling,
-            stdin,
-        };
+        let options = BenchOptions { stdin, ..options };
         let reports = bench::bench(&modules, &options)?;
         if self.json {
             println!("{}", to_json(&reports));
         } else {
-            print_table(&reports);
+            print_table(&reports, "run");
         }
         Ok(0)
     }
@@ -104,10 +128,11 @@ fn micros(d: Duration) -> String {
     }
 }
 
-fn print_table(reports: &[Report]) {
+/// `run` is what the second phase is called: a command's run or a component's request.
+fn print_table(reports: &[Report], run: &str) {
     let first = reports[0].total.median.as_secs_f64();
     let floor = reports[reports.len() - 1].total.median.as_secs_f64();
-    let rows: Vec<[String; 10]> = reports
+    let rows: Vec<[String; 11]> = reports
         .iter()
         .map(|r| {
             let t = r.total.median.as_secs_f64();
@@ -120,6 +145,7 @@ fn print_table(reports: &[Report]) {
                 format!("{}–{}", micros(r.total.p10), micros(r.total.p90)),
                 human_size(r.memory as usize),
                 r.fuel.to_string(),
+                r.faults.map_or("–".into(), |f| f.to_string()),
                 format!("{:.2}×", t / first),
                 format!("{:.1}×", t / floor),
             ]
@@ -129,11 +155,12 @@ fn print_table(reports: &[Report]) {
         "module",
         "size",
         "instantiate",
-        "run",
+        run,
         "total",
         "total p10–p90",
         "memory",
         "fuel",
+        "faults",
         "vs first",
         "vs empty",
     ];
@@ -164,7 +191,8 @@ fn print_table(reports: &[Report]) {
         line(row);
     }
     println!(
-        "(medians of instantiate + run of a fresh instance; fuel = wasm instructions of one run)"
+        "(medians of instantiate + {run} of a fresh instance; fuel = wasm instructions of one {run}; \
+         faults = page faults of one instance)"
     );
 }
 
@@ -181,7 +209,7 @@ fn to_json(reports: &[Report]) -> String {
                 )
             };
             format!(
-                "{{\"name\":{},\"size\":{},\"instantiate\":{},\"run\":{},\"total\":{},\"memory\":{},\"fuel\":{},\"exit_status\":{}}}",
+                "{{\"name\":{},\"size\":{},\"instantiate\":{},\"run\":{},\"total\":{},\"memory\":{},\"fuel\":{},\"faults\":{},\"exit_status\":{}}}",
                 json_string(&r.name),
                 r.size,
                 s(&r.instantiate),
@@ -189,6 +217,7 @@ fn to_json(reports: &[Report]) -> String {
                 s(&r.total),
                 r.memory,
                 r.fuel,
+                r.faults.map_or("null".into(), |f| f.to_string()),
                 r.exit_status
             )
         })

@@ -82,3 +82,108 @@ fn keep_exports(wasm: &[u8], keep: impl Fn(&str) -> bool) -> Result<Vec<u8>> {
     }
     Ok(module.finish())
 }
+
+/// The smallest `wasi:http/proxy` component: its handler answers 200 with an
+/// empty body and does nothing else. Instantiate + handle of it is the floor
+/// that `jsw bench` measures HTTP components against.
+pub fn empty_handler() -> Result<Vec<u8>> {
+    use wasm_encoder::{
+        CodeSection, CustomSection, EntityType, Function, FunctionSection, ImportSection,
+        MemorySection, MemoryType, Module, TypeSection, ValType,
+    };
+    use wasmparser::KnownCustom;
+    // The proxy world as the HTTP engine's bindings describe it: the custom
+    // section wit-component reads to know what the imports mean.
+    let mut world = None;
+    for payload in Parser::new(0).parse_all(crate::ENGINE_HTTP_WASM) {
+        if let Payload::CustomSection(section) = payload.context("reading the HTTP engine")?
+            && section.name().starts_with("component-type:")
+            && section.name().contains(":proxy:")
+            && matches!(section.as_known(), KnownCustom::Unknown)
+            && world.is_none()
+        {
+            world = Some((section.name().to_string(), section.data().to_vec()));
+        }
+    }
+    let (name, data) = world.context("the HTTP engine has no component-type section")?;
+    const TYPES: &str = "wasi:http/types@0.2.12";
+    let mut module = Module::new();
+    let mut types = TypeSection::new();
+    types.ty().function([], [ValType::I32]); // 0: [constructor]fields
+    types.ty().function([ValType::I32], [ValType::I32]); // 1: [constructor]outgoing-response
+    // 2: [static]response-outparam.set(param, result<outgoing-response, error-code>), flattened
+    let i32 = ValType::I32;
+    types
+        .ty()
+        .function([i32, i32, i32, i32, ValType::I64, i32, i32, i32, i32], []);
+    types.ty().function([i32, i32], []); // 3: handle(request, response-out)
+    types.ty().function([i32], []); // 4: [resource-drop]incoming-request
+    module.section(&types);
+    let mut imports = ImportSection::new();
+    imports.import(TYPES, "[constructor]fields", EntityType::Function(0));
+    imports.import(
+        TYPES,
+        "[constructor]outgoing-response",
+        EntityType::Function(1),
+    );
+    imports.import(
+        TYPES,
+        "[static]response-outparam.set",
+        EntityType::Function(2),
+    );
+    imports.import(
+        TYPES,
+        "[resource-drop]incoming-request",
+        EntityType::Function(4),
+    );
+    module.section(&imports);
+    let mut functions = FunctionSection::new();
+    functions.function(3);
+    module.section(&functions);
+    let mut memories = MemorySection::new();
+    memories.memory(MemoryType {
+        minimum: 1,
+        maximum: None,
+        memory64: false,
+        shared: false,
+        page_size_log2: None,
+    });
+    module.section(&memories);
+    let mut exports = ExportSection::new();
+    exports.export("memory", ExportKind::Memory, 0);
+    exports.export(
+        &format!("{INCOMING_HANDLER}@0.2.12#handle"),
+        ExportKind::Func,
+        4,
+    );
+    module.section(&exports);
+    let mut body = Function::new([]);
+    body.instructions()
+        .local_get(0)
+        .call(3) // drop the request
+        .local_get(1) // response-out
+        .i32_const(0) // ok
+        .call(0) // new fields
+        .call(1) // new outgoing-response with them
+        .i32_const(0)
+        .i64_const(0)
+        .i32_const(0)
+        .i32_const(0)
+        .i32_const(0)
+        .i32_const(0)
+        .call(2)
+        .end();
+    let mut code = CodeSection::new();
+    code.function(&body);
+    module.section(&code);
+    module.section(&CustomSection {
+        name: name.into(),
+        data: data.into(),
+    });
+    wit_component::ComponentEncoder::default()
+        .validate(true)
+        .module(&module.finish())
+        .context("reading the empty handler's component metadata")?
+        .encode()
+        .context("encoding the empty handler")
+}

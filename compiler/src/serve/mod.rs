@@ -10,6 +10,7 @@
 //! swapped in without dropping a connection ([`app`]).
 
 mod app;
+pub mod bench;
 mod outbound;
 mod request;
 

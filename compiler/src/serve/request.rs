@@ -51,6 +51,8 @@ impl WasiHttpView for RequestState {
 struct MemoryLimit {
     max: usize,
     hit: Arc<AtomicBool>,
+    /// Largest size asked for (creation counts as growth from 0).
+    peak: usize,
 }
 
 impl ResourceLimiter for MemoryLimit {
@@ -60,6 +62,7 @@ impl ResourceLimiter for MemoryLimit {
         desired: usize,
         _maximum: Option<usize>,
     ) -> wasmtime::Result<bool> {
+        self.peak = self.peak.max(desired);
         if desired > self.max {
             self.hit.store(true, Ordering::Relaxed);
             return Ok(false);
@@ -78,6 +81,47 @@ impl ResourceLimiter for MemoryLimit {
 }
 
 pub type Response = hyper::Response<HyperOutgoingBody>;
+
+/// A fresh store for one request, its limits set.
+pub fn new_store(
+    engine: &wasmtime::Engine,
+    limits: &Limits,
+    allow_hosts: Arc<Vec<String>>,
+    memory_hit: Arc<AtomicBool>,
+) -> wasmtime::Result<Store<RequestState>> {
+    let mut wasi = WasiCtx::builder();
+    wasi.inherit_stdout().inherit_stderr();
+    let mut store = Store::new(
+        engine,
+        RequestState {
+            wasi: wasi.build(),
+            http: WasiHttpCtx::new(),
+            table: ResourceTable::new(),
+            hooks: Outbound::new(allow_hosts),
+            memory: MemoryLimit {
+                max: limits.max_memory,
+                hit: memory_hit,
+                peak: 0,
+            },
+        },
+    );
+    store.limiter(|s| &mut s.memory);
+    // The epoch ticks every EPOCH_TICK: the deadline is the timeout in ticks.
+    let ticks = (limits.timeout.as_millis() / super::EPOCH_TICK.as_millis()).max(1) as u64;
+    store.set_epoch_deadline(ticks);
+    store.epoch_deadline_trap();
+    if let Some(fuel) = limits.fuel {
+        store.set_fuel(fuel)?;
+    }
+    Ok(store)
+}
+
+impl RequestState {
+    /// The largest linear memory an instance of this store asked for, in bytes.
+    pub fn peak_memory(&self) -> usize {
+        self.memory.peak
+    }
+}
 
 /// Serves one request; never fails (a failure is a 5xx response and a log line).
 pub async fn handle(
@@ -142,31 +186,13 @@ async fn answer(
     let app = server.apps.current();
     let limits: Limits = server.limits.clone();
     let memory_hit = Arc::new(AtomicBool::new(false));
-    let mut wasi = WasiCtx::builder();
-    wasi.inherit_stdout().inherit_stderr();
-    let mut store = Store::new(
+    let mut store = new_store(
         &server.engine,
-        RequestState {
-            wasi: wasi.build(),
-            http: WasiHttpCtx::new(),
-            table: ResourceTable::new(),
-            hooks: Outbound::new(server.allow_hosts.clone()),
-            memory: MemoryLimit {
-                max: limits.max_memory,
-                hit: memory_hit.clone(),
-            },
-        },
-    );
-    store.limiter(|s| &mut s.memory);
-    // The epoch ticks every EPOCH_TICK: the deadline is the timeout in ticks.
-    let ticks = (limits.timeout.as_millis() / super::EPOCH_TICK.as_millis()).max(1) as u64;
-    store.set_epoch_deadline(ticks);
-    store.epoch_deadline_trap();
-    if let Some(fuel) = limits.fuel {
-        store
-            .set_fuel(fuel)
-            .map_err(|e| Failure::internal(format!("setting fuel: {e}")))?;
-    }
+        &limits,
+        server.allow_hosts.clone(),
+        memory_hit.clone(),
+    )
+    .map_err(|e| Failure::internal(format!("setting fuel: {e}")))?;
     let (sender, receiver) = tokio::sync::oneshot::channel();
     let setup = (|| -> wasmtime::Result<_> {
         let req = store

@@ -366,7 +366,7 @@
       let from = input instanceof Request ? requests.get(input) : null;
       let url;
       if (from) {
-        url = from.url;
+        url = urlOf(from);
       } else {
         try {
           url = new URL(String(input)).href;
@@ -382,12 +382,13 @@
         if (forbiddenMethods.has(upper)) throw new TypeError(`'${method}' HTTP method is unsupported.`);
         if (methods.has(upper)) method = upper;
       }
-      const signal = init.signal ?? from?.signal ?? new AbortController().signal;
       const state = {
         url,
+        raw: null,
         method,
         headers: new Headers(init.headers ?? (from ? input.headers : undefined)),
-        signal,
+        // Made when first read (most handlers never look at it).
+        signal: init.signal ?? (from ? signalOf(from) : null),
         redirect: init.redirect ?? from?.redirect ?? "follow",
       };
       requests.set(this, state);
@@ -413,13 +414,13 @@
       return requestOf(this).method;
     }
     get url() {
-      return requestOf(this).url;
+      return urlOf(requestOf(this));
     }
     get headers() {
       return requestOf(this).headers;
     }
     get signal() {
-      return requestOf(this).signal;
+      return signalOf(requestOf(this));
     }
     get redirect() {
       return requestOf(this).redirect;
@@ -453,13 +454,13 @@
     }
     clone() {
       const state = requestOf(this);
-      const copy = new Request(state.url, { method: state.method, headers: state.headers, signal: state.signal, redirect: state.redirect });
+      const copy = new Request(urlOf(state), { method: state.method, headers: state.headers, signal: signalOf(state), redirect: state.redirect });
       bodies.set(copy, { ...cloneBody(bodyOf(this)), used: false });
       return copy;
     }
     [Symbol.for("nodejs.util.inspect.custom")](depth, options, inspect) {
       const s = requestOf(this);
-      return `Request ${inspect({ method: s.method, url: s.url, headers: s.headers, bodyUsed: this.bodyUsed }, options)}`;
+      return `Request ${inspect({ method: s.method, url: urlOf(s), headers: s.headers, bodyUsed: this.bodyUsed }, options)}`;
     }
   }
   const requestOf = (object) => {
@@ -467,6 +468,23 @@
     if (state === undefined) throw new TypeError("Illegal invocation");
     return state;
   };
+  // A request from the host keeps its URL as received until it is read: the
+  // host has checked it, and a handler that never reads it never pays for the
+  // parse that normalizes it.
+  function urlOf(state) {
+    if (state.url === null) {
+      try {
+        state.url = new URL(state.raw).href;
+      } catch {
+        state.url = state.raw;
+      }
+      state.raw = null;
+    }
+    return state.url;
+  }
+  function signalOf(state) {
+    return (state.signal ??= new AbortController().signal);
+  }
   mixBody(Request);
   Object.defineProperty(Request.prototype, Symbol.toStringTag, { value: "Request", configurable: true });
 
@@ -482,7 +500,10 @@
         throw new RangeError(`init["status"] must be in the range of 200 to 599, inclusive.`);
       }
       const statusText = init.statusText === undefined ? "" : String(init.statusText);
-      if (!/^[\t\x20-\x7e\x80-\xff]*$/.test(statusText)) throw new TypeError("Invalid statusText");
+      for (let i = 0; i < statusText.length; i++) {
+        const c = statusText.charCodeAt(i);
+        if ((c < 0x20 && c !== 0x09) || c === 0x7f || c > 0xff) throw new TypeError("Invalid statusText");
+      }
       const state = { status, statusText, headers: new Headers(init.headers), type: "default", url: "", redirected: false };
       responses.set(this, state);
       const extracted = extractBody(body);
@@ -573,19 +594,23 @@
       const body = bodies.get(object);
       return body.bytes === null && body.stream === null ? null : streamOf(body);
     },
+    // A request the host received: method, URL and headers were checked by its
+    // HTTP layer (names arrive lowercase), so they are taken as they are.
     incomingRequest(method, url, headerList, stream) {
-      const request = new Request(url, { method });
-      const headers = requestOf(request).headers;
-      for (const [name, value] of headerList) {
-        try {
-          headers.append(name, value);
-        } catch {
-          // A header the client sent that the Fetch standard cannot hold is skipped.
-        }
-      }
+      const request = Object.create(Request.prototype);
+      requests.set(request, {
+        url: null,
+        raw: url,
+        method,
+        headers: jsw.headersOf(headerList),
+        signal: null,
+        redirect: "follow",
+      });
       bodies.set(request, { bytes: null, stream, type: null, used: false });
       return request;
     },
+    // What goes on the wire: the header list in the order it was built.
+    headerList: (object) => jsw.headerList(object.headers),
     incomingResponse(status, statusText, headerList, stream, url) {
       const response = new Response(null, { status: 200 });
       const state = responseOf(response);

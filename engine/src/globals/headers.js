@@ -4,29 +4,53 @@
 // set-cookie stays its own entry). Error messages are Node's (undici's).
 (jsw) => {
   "use strict";
-  const token = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-  const edges = /^[\t\n\r ]+|[\t\n\r ]+$/g;
+  // Validation runs for every header a handler sets, so it is done with
+  // character loops: a regular expression costs QuickJS far more per call
+  // (match objects, lastIndex) than these short strings take to scan.
+  const TOKEN = new Uint8Array(128);
+  for (const c of "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") TOKEN[c.charCodeAt(0)] = 1;
+  const isHttpSpace = (c) => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
 
-  const wide = /[^\x00-\xff]/;
   function byteString(value, where) {
     const s = String(value);
-    const at = s.search(wide);
-    if (at >= 0) {
-      throw new TypeError(
-        `Cannot convert argument to a ByteString because the character at index ${at} has a value of ${s.charCodeAt(at)} which is greater than 255.`,
-      );
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c > 0xff) {
+        throw new TypeError(
+          `Cannot convert argument to a ByteString because the character at index ${i} has a value of ${c} which is greater than 255.`,
+        );
+      }
     }
     return s;
   }
   function checkName(name, where) {
-    name = byteString(name, where);
-    if (!token.test(name)) throw new TypeError(`${where}: "${name}" is an invalid header name.`);
-    return name.toLowerCase();
+    const s = typeof name === "string" ? name : String(name);
+    let upper = false;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 128 || TOKEN[c] === 0) {
+        byteString(s, where);
+        throw new TypeError(`${where}: "${s}" is an invalid header name.`);
+      }
+      if (c >= 0x41 && c <= 0x5a) upper = true;
+    }
+    if (s.length === 0) throw new TypeError(`${where}: "" is an invalid header name.`);
+    return upper ? s.toLowerCase() : s;
   }
   function checkValue(value, where) {
-    value = byteString(value, where).replace(edges, "");
-    if (/[\0\n\r]/.test(value)) throw new TypeError(`${where}: "${value}" is an invalid header value.`);
-    return value;
+    let s = typeof value === "string" ? value : String(value);
+    let start = 0;
+    let end = s.length;
+    while (start < end && isHttpSpace(s.charCodeAt(start))) start++;
+    while (end > start && isHttpSpace(s.charCodeAt(end - 1))) end--;
+    for (let i = start; i < end; i++) {
+      const c = s.charCodeAt(i);
+      if (c > 0xff) byteString(s, where);
+      if (c === 0 || c === 0x0a || c === 0x0d) {
+        throw new TypeError(`${where}: "${s.slice(start, end)}" is an invalid header value.`);
+      }
+    }
+    return start === 0 && end === s.length ? s : s.slice(start, end);
   }
 
   // The internal list of a Headers object: [lowercase name, value] in order.
@@ -119,8 +143,11 @@
     get(name) {
       const list = listOf(this);
       name = checkName(name, "Headers.get");
-      const values = list.filter(([n]) => n === name).map(([, v]) => v);
-      return values.length === 0 ? null : values.join(", ");
+      let found = null;
+      for (let i = 0; i < list.length; i++) {
+        if (list[i][0] === name) found = found === null ? list[i][1] : found + ", " + list[i][1];
+      }
+      return found;
     }
     getSetCookie() {
       return listOf(this).filter(([n]) => n === "set-cookie").map(([, v]) => v);
@@ -128,13 +155,20 @@
     has(name) {
       const list = listOf(this);
       name = checkName(name, "Headers.has");
-      return list.some(([n]) => n === name);
+      for (let i = 0; i < list.length; i++) if (list[i][0] === name) return true;
+      return false;
     }
     set(name, value) {
       const list = listOf(this);
       name = checkName(name, "Headers.set");
       value = checkValue(value, "Headers.set");
-      const first = list.findIndex(([n]) => n === name);
+      let first = -1;
+      for (let i = 0; i < list.length; i++) {
+        if (list[i][0] === name) {
+          first = i;
+          break;
+        }
+      }
       if (first < 0) {
         list.push([name, value]);
         return;
@@ -163,8 +197,14 @@
     }
   }
   Object.defineProperty(Headers.prototype, Symbol.toStringTag, { value: "Headers", configurable: true });
-  // For Request and Response: the list behind a Headers object.
+  // For Request and Response: the list behind a Headers object, and a Headers
+  // object over a list that needs no checks (lowercase names, byte-string values).
   jsw.headerList = listOf;
+  jsw.headersOf = (list) => {
+    const headers = new Headers();
+    lists.set(headers, list);
+    return headers;
+  };
 
   Object.defineProperty(globalThis, "Headers", { value: Headers, writable: true, configurable: true, enumerable: false });
 };

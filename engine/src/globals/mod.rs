@@ -79,6 +79,7 @@ pub fn init(ctx: &Ctx<'_>, entry: &str) -> rquickjs::Result<()> {
     #[cfg(feature = "http")]
     crate::http::init(ctx, &jsw)?;
     eval_part(ctx, &jsw, "rejections", include_str!("rejections.js"))?;
+    eval_part(ctx, &jsw, "materialize", include_str!("materialize.js"))?;
     INTERNALS.set(Some(Persistent::save(ctx, jsw)));
     Ok(())
 }

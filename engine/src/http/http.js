@@ -78,7 +78,8 @@
     passThroughOnException() {},
   };
 
-  async function call(request) {
+  // The handler's answer: a Response, or a promise of one.
+  function call(request) {
     if (handler === "listeners") {
       const event = new FetchEvent("fetch", { request, cancelable: true });
       scope.dispatchEvent(event);
@@ -151,7 +152,11 @@
     }
   };
 
-  http.dispatch = async (method, url, headerList, hasBody) => {
+  // Per request (mod.rs): calls the handler and sends what it answers. A
+  // handler that answers synchronously with a bytes body is sent without a
+  // promise or a trip through the job queue; otherwise the returned promise
+  // settles once the response is out.
+  http.dispatch = (method, url, headerList, hasBody) => {
     const body = hasBody
       ? new ReadableStream({
           type: "bytes",
@@ -163,38 +168,64 @@
         })
       : null;
     const request = internals.incomingRequest(method, url, headerList, body);
-    let response;
+    let answer;
     try {
-      response = await call(request);
+      answer = call(request);
+    } catch (error) {
+      return send(method, url, failed500(method, url, error));
+    }
+    if (internals.isResponse(answer)) return send(method, url, checked(method, url, answer));
+    return Promise.resolve(answer).then(
+      (response) => send(method, url, checked(method, url, response)),
+      (error) => send(method, url, failed500(method, url, error)),
+    );
+  };
+
+  function checked(method, url, response) {
+    try {
       if (!internals.isResponse(response)) {
         throw new TypeError(`the fetch handler must return a Response, not ${describe(response)}`);
       }
       if (response.type === "error") throw new TypeError("the fetch handler returned Response.error()");
+      return response;
     } catch (error) {
-      console.error(`${method} ${url}: the handler failed:`, error);
-      response = new Response("Internal Server Error\n", {
-        status: 500,
-        headers: { "content-type": "text/plain;charset=UTF-8" },
-      });
+      return failed500(method, url, error);
     }
+  }
+
+  function failed500(method, url, error) {
+    console.error(`${method} ${url}: the handler failed:`, error);
+    return new Response("Internal Server Error\n", {
+      status: 500,
+      headers: { "content-type": "text/plain;charset=UTF-8" },
+    });
+  }
+
+  // Sends a response: at once when its body is bytes (undefined), else as its
+  // stream yields chunks (a promise).
+  function send(method, url, response) {
+    const status = response.status;
     const bytes = internals.takeBytes(response);
-    const headers = [...response.headers];
-    const noBody = method === "HEAD" || response.status === 204 || response.status === 304;
-    if (bytes !== null && !noBody && !response.headers.has("content-length")) {
-      headers.push(["content-length", String(bytes.length)]);
+    const list = internals.headerList(response);
+    const noBody = method === "HEAD" || status === 204 || status === 304;
+    if (bytes !== null) {
+      let length = false;
+      for (let i = 0; i < list.length; i++) if (list[i][0] === "content-length") length = true;
+      const headers = length || noBody ? list : [...list, ["content-length", String(bytes.length)]];
+      http.respondWhole(status, headers, noBody || bytes.length === 0 ? null : bytes);
+      return undefined;
     }
-    http.respond(response.status, headers);
+    http.respond(status, list);
     if (noBody) {
       http.finish();
-      return;
+      return undefined;
     }
-    if (bytes !== null) {
-      if (bytes.length > 0) http.write(bytes);
-      http.finish();
-      return;
-    }
+    return streamBody(method, url, internals.stream(response));
+  }
+
+  async function streamBody(method, url, stream) {
     try {
-      const reader = internals.stream(response).getReader();
+      const reader = stream.getReader();
       for (;;) {
         const { value, done } = await reader.read();
         if (done) break;
@@ -205,5 +236,5 @@
       // The status line is gone already: the body is cut off, which the client sees.
       console.error(`${method} ${url}: the response body failed:`, error);
     }
-  };
+  }
 };

@@ -13,7 +13,7 @@ mod outbound;
 
 use std::cell::RefCell;
 
-use rquickjs::{Ctx, Function, Object, Promise, TypedArray, Value};
+use rquickjs::{Ctx, Function, Object, TypedArray, Value};
 use wasip2::http::types::{
     ErrorCode, Fields, IncomingBody, IncomingRequest, Method, OutgoingBody, OutgoingResponse,
     ResponseOutparam, Scheme,
@@ -74,6 +74,7 @@ pub fn init<'js>(ctx: &Ctx<'js>, jsw: &Object<'js>) -> rquickjs::Result<()> {
     let http = Object::new(ctx.clone())?;
     http.set("readBody", Function::new(ctx.clone(), read_body)?)?;
     http.set("respond", Function::new(ctx.clone(), respond)?)?;
+    http.set("respondWhole", Function::new(ctx.clone(), respond_whole)?)?;
     http.set("write", Function::new(ctx.clone(), write)?)?;
     http.set("finish", Function::new(ctx.clone(), finish)?)?;
     http.set("send", Function::new(ctx.clone(), outbound::send)?)?;
@@ -103,8 +104,9 @@ fn http_object<'js>(ctx: &Ctx<'js>) -> rquickjs::Result<Object<'js>> {
         .get("http")
 }
 
-/// Hands the request to http.js; the promise settles once the response is sent.
-fn dispatch<'js>(ctx: &Ctx<'js>, request: IncomingRequest) -> rquickjs::Result<Promise<'js>> {
+/// Hands the request to http.js. It returns a promise that settles once the
+/// response is sent, or undefined when the response went out already.
+fn dispatch<'js>(ctx: &Ctx<'js>, request: IncomingRequest) -> rquickjs::Result<Value<'js>> {
     let method = match request.method() {
         Method::Get => "GET".to_string(),
         Method::Head => "HEAD".into(),
@@ -194,18 +196,25 @@ fn read_body<'js>(ctx: Ctx<'js>) -> rquickjs::Result<Option<TypedArray<'js, u8>>
     }
 }
 
-/// Sends the status line and headers; the body follows through `write`.
-fn respond(ctx: Ctx<'_>, status: u16, headers: Vec<Vec<String>>) -> rquickjs::Result<()> {
-    let Some(out) = OUTPARAM.take() else {
-        return Err(js_error(&ctx, "the response was already sent"));
-    };
+/// The response's header fields. One host call for the whole list; when the
+/// host refuses it, header by header, so that only the refused ones are dropped.
+fn fields(headers: &[Vec<String>]) -> Fields {
+    let pairs: Vec<(String, Vec<u8>)> = headers
+        .iter()
+        .filter_map(|pair| match pair.as_slice() {
+            [name, value] => Some((
+                name.clone(),
+                value.chars().map(|c| c as u32 as u8).collect(),
+            )),
+            _ => None,
+        })
+        .collect();
+    if let Ok(fields) = Fields::from_list(&pairs) {
+        return fields;
+    }
     let fields = Fields::new();
-    for pair in &headers {
-        let [name, value] = pair.as_slice() else {
-            continue;
-        };
-        let bytes: Vec<u8> = value.chars().map(|c| c as u32 as u8).collect();
-        if let Err(e) = fields.append(name, &bytes) {
+    for (name, value) in &pairs {
+        if let Err(e) = fields.append(name, value) {
             // Hop-by-hop headers (connection, transfer-encoding, ...) belong to the
             // host's HTTP layer, which refuses them; the response goes out without.
             crate::io::write(
@@ -215,7 +224,15 @@ fn respond(ctx: Ctx<'_>, status: u16, headers: Vec<Vec<String>>) -> rquickjs::Re
             );
         }
     }
-    let response = OutgoingResponse::new(fields);
+    fields
+}
+
+/// Sends the status line and headers; the body follows through `write`.
+fn respond(ctx: Ctx<'_>, status: u16, headers: Vec<Vec<String>>) -> rquickjs::Result<()> {
+    let Some(out) = OUTPARAM.take() else {
+        return Err(js_error(&ctx, "the response was already sent"));
+    };
+    let response = OutgoingResponse::new(fields(&headers));
     if response.set_status_code(status).is_err() {
         OUTPARAM.set(Some(out));
         return Err(js_error(&ctx, &format!("invalid status code {status}")));
@@ -229,6 +246,20 @@ fn respond(ctx: Ctx<'_>, status: u16, headers: Vec<Vec<String>>) -> rquickjs::Re
     ResponseOutparam::set(out, Ok(response));
     OUTGOING.set(Some(Outgoing { stream, body }));
     Ok(())
+}
+
+/// Sends a whole response whose body is known: status, headers, bytes, end.
+fn respond_whole<'js>(
+    ctx: Ctx<'js>,
+    status: u16,
+    headers: Vec<Vec<String>>,
+    bytes: Option<TypedArray<'js, u8>>,
+) -> rquickjs::Result<()> {
+    respond(ctx.clone(), status, headers)?;
+    if let Some(bytes) = bytes {
+        write(ctx.clone(), bytes)?;
+    }
+    finish(ctx)
 }
 
 /// Writes one chunk of the response body.

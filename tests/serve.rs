@@ -727,3 +727,63 @@ fn synchronous_handlers_and_the_incoming_request() {
     assert!(empty.body.is_empty());
     assert_eq!(empty.header("content-length"), None);
 }
+
+/// `--workers 2`: two processes serve; one killed outright is replaced, and
+/// requests keep being answered meanwhile.
+#[test]
+fn a_dead_worker_is_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    compile_app(dir.path());
+    let server = Server::start(dir.path(), "app.wasm", &["--workers", "2"]);
+    let workers = || -> Vec<String> {
+        let out = Command::new("pgrep")
+            .args(["-P", &server.child.id().to_string()])
+            .output()
+            .unwrap();
+        text(&out.stdout)
+            .split_whitespace()
+            .map(String::from)
+            .collect()
+    };
+    let start = Instant::now();
+    while workers().len() < 2 {
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "{}",
+            server.log()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    for _ in 0..20 {
+        assert_eq!(get(server.addr, "/count").text(), "1");
+    }
+    let first = workers();
+    let status = Command::new("kill")
+        .args(["-KILL", &first[0]])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    // Every request is answered, by the survivor or the replacement.
+    for _ in 0..50 {
+        assert_eq!(get(server.addr, "/").status, 200);
+    }
+    assert!(
+        server.wait_for("starting another", Duration::from_secs(30)),
+        "{}",
+        server.log()
+    );
+    let start = Instant::now();
+    loop {
+        let now = workers();
+        if now.len() == 2 && !now.contains(&first[0]) {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "{}",
+            server.log()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(get(server.addr, "/").text(), "hello\n");
+}

@@ -21,8 +21,25 @@ unsafe extern "C" {
 const CLOCK_REALTIME: u32 = 0;
 const CLOCK_MONOTONIC: u32 = 1;
 
+/// In an HTTP component serving a request, clocks and randomness come from the
+/// WASI 0.2 interfaces directly. Through preview 1 they would go via the
+/// component's adapter, whose first call in every instance sets up its own
+/// state and stack: a cost per request for two numbers. (At build time the
+/// engine runs as a preview 1 module, where only preview 1 exists.)
+#[cfg(feature = "http")]
+fn direct() -> bool {
+    !crate::phase::is_build()
+}
+
 /// Fills `buf` from the host's secure random source.
 pub fn random(buf: &mut [u8]) {
+    #[cfg(feature = "http")]
+    if direct() {
+        let bytes = wasip2::random::random::get_random_bytes(buf.len() as u64);
+        let n = bytes.len().min(buf.len());
+        buf[..n].copy_from_slice(&bytes[..n]);
+        return;
+    }
     // A host that cannot give randomness leaves zeros; there is no better answer.
     unsafe { wasi_random_get(buf.as_mut_ptr(), buf.len()) };
 }
@@ -75,10 +92,19 @@ fn clock(id: u32) -> u64 {
 
 /// Nanoseconds of the host's monotonic clock.
 pub fn monotonic_ns() -> u64 {
+    #[cfg(feature = "http")]
+    if direct() {
+        return wasip2::clocks::monotonic_clock::now();
+    }
     clock(CLOCK_MONOTONIC)
 }
 
 /// Nanoseconds since the Unix epoch.
 pub fn realtime_ns() -> u64 {
+    #[cfg(feature = "http")]
+    if direct() {
+        let now = wasip2::clocks::wall_clock::now();
+        return now.seconds * 1_000_000_000 + u64::from(now.nanoseconds);
+    }
     clock(CLOCK_REALTIME)
 }

@@ -40,9 +40,13 @@ pub struct ServeCommand {
     #[arg(long, value_name = "N")]
     pub fuel: Option<u64>,
 
-    /// Requests handled at once; more wait for a free slot.
+    /// Requests handled at once (per worker); more wait for a free slot.
     #[arg(long, value_name = "N", default_value_t = 256)]
     pub concurrency: usize,
+
+    /// Processes serving requests, each on one thread [default: one per core].
+    #[arg(long, value_name = "N")]
+    pub workers: Option<usize>,
 
     /// Hosts the handler's outbound fetch() may reach (repeatable): `example.com`,
     /// `example.com:8443`, `*.example.com`. Anything else is refused.
@@ -89,12 +93,18 @@ impl ServeCommand {
                 ..Default::default()
             },
             watch: !self.no_watch,
+            workers: self
+                .workers
+                .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+                .max(1),
         };
         let input = Input::of(&self.input);
         let quiet = self.quiet;
         let shown = self.input.display().to_string();
+        // A worker (started by `jsw serve --workers N`) does not announce itself.
+        let worker = std::env::var_os("JSW_SERVE_LISTEN_FD").is_some();
         serve::serve(&input, options, |addr| {
-            if !quiet {
+            if !quiet && !worker {
                 eprintln!("jsw serve: {shown} on http://{addr}/");
             }
         })?;

@@ -61,6 +61,17 @@ pub fn load(
     compile: &crate::Options,
     version: u64,
 ) -> Result<App> {
+    load_bytes(engine, linker, input, compile, version).map(|(app, _)| app)
+}
+
+/// [`load`], also giving the component's bytes.
+pub fn load_bytes(
+    engine: &Engine,
+    linker: &Linker<RequestState>,
+    input: &Input,
+    compile: &crate::Options,
+    version: u64,
+) -> Result<(App, Vec<u8>)> {
     let (wasm, watched) = match input {
         Input::Component(path) => {
             let wasm =
@@ -95,11 +106,14 @@ pub fn load(
     let pre = ProxyPre::new(pre).context_wt(format!(
         "{name} is a component, but not a wasi:http/proxy: it does not export wasi:http/incoming-handler"
     ))?;
-    Ok(App {
-        pre,
-        version,
-        watched,
-    })
+    Ok((
+        App {
+            pre,
+            version,
+            watched,
+        },
+        wasm,
+    ))
 }
 
 /// The current version, swapped as the input changes.
@@ -121,7 +135,7 @@ impl Apps {
             .clone()
     }
 
-    fn swap(&self, app: App) {
+    pub fn swap(&self, app: App) {
         *self.current.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(app);
     }
 }
@@ -135,22 +149,24 @@ fn stamp(path: &Path) -> Stamp {
     Some((meta.modified().ok()?, meta.len(), meta.ino()))
 }
 
-/// Watches the input's files and swaps in a new version when they change. A
+/// Watches the input's files and hands a new version to `deliver` when they
+/// change (the server swaps it in; a supervisor passes it to its workers). A
 /// version that fails to build or load is reported and the old one keeps serving.
 pub fn watch(
-    apps: Arc<Apps>,
+    first: &App,
     engine: Engine,
     linker: Linker<RequestState>,
     input: Input,
     compile: crate::Options,
     log: super::Log,
+    deliver: impl Fn(App, Vec<u8>) -> Result<()> + Send + 'static,
 ) {
+    let mut watched = first.watched.clone();
+    let mut version = first.version;
     std::thread::Builder::new()
         .name("jsw-serve-watch".into())
         .spawn(move || {
-            let mut watched = apps.current().watched.clone();
             let mut stamps: Vec<Stamp> = watched.iter().map(|p| stamp(p)).collect();
-            let mut version = apps.current().version;
             loop {
                 std::thread::sleep(Duration::from_millis(200));
                 let now: Vec<Stamp> = watched.iter().map(|p| stamp(p)).collect();
@@ -164,12 +180,16 @@ pub fn watch(
                     continue;
                 }
                 let started = std::time::Instant::now();
-                match load(&engine, &linker, &input, &compile, version + 1) {
-                    Ok(app) => {
-                        version = app.version;
-                        watched = app.watched.clone();
+                let loaded = load_bytes(&engine, &linker, &input, &compile, version + 1)
+                    .and_then(|(app, wasm)| {
+                        let (v, w) = (app.version, app.watched.clone());
+                        deliver(app, wasm).map(|()| (v, w))
+                    });
+                match loaded {
+                    Ok((v, w)) => {
+                        version = v;
+                        watched = w;
                         stamps = watched.iter().map(|p| stamp(p)).collect();
-                        apps.swap(app);
                         log.info(&format!(
                             "reloaded {} (version {version}, {:.0} ms); new requests go to it",
                             input.path().display(),

@@ -13,6 +13,7 @@ mod app;
 pub mod bench;
 mod outbound;
 mod request;
+mod workers;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -69,6 +70,8 @@ pub struct Options {
     pub compile: crate::Options,
     /// Watch the input and swap in new versions.
     pub watch: bool,
+    /// Processes serving requests, each on one thread (see [`workers`]).
+    pub workers: usize,
 }
 
 impl Default for Options {
@@ -81,6 +84,7 @@ impl Default for Options {
             allow_hosts: Vec::new(),
             compile: crate::Options::default(),
             watch: true,
+            workers: 1,
         }
     }
 }
@@ -89,6 +93,8 @@ impl Default for Options {
 #[derive(Clone, Copy)]
 pub struct Log {
     quiet: bool,
+    /// A worker process: its supervisor tells what happens to the server.
+    worker: bool,
 }
 
 impl Log {
@@ -104,7 +110,7 @@ impl Log {
     }
 
     fn info(&self, message: &str) {
-        if !self.quiet {
+        if !self.quiet && !self.worker {
             eprintln!("jsw serve: {message}");
         }
     }
@@ -188,11 +194,18 @@ fn linker(engine: &Engine) -> Result<Linker<request::RequestState>> {
 
 /// Serves `input` until SIGINT or SIGTERM, then drains in-flight requests.
 /// `ready` is called with the bound address once the server accepts connections.
+/// With more than one worker, this process supervises worker processes that
+/// share its listening socket ([`workers`]).
 pub fn serve(input: &Input, options: Options, ready: impl FnOnce(SocketAddr)) -> Result<()> {
+    let worker = workers::inherited_listener()?;
+    if worker.is_none() && options.workers > 1 {
+        return workers::supervise(input, options, ready);
+    }
     let engine = engine(&options)?;
     let linker = linker(&engine)?;
     let log = Log {
         quiet: options.quiet,
+        worker: worker.is_some(),
     };
     let first = crate::on_big_stack(|| app::load(&engine, &linker, input, &options.compile, 1))?;
     let apps = Arc::new(app::Apps::new(first));
@@ -200,7 +213,8 @@ pub fn serve(input: &Input, options: Options, ready: impl FnOnce(SocketAddr)) ->
     // snapshot that are copy-on-write; with a second thread of this process
     // running on another core, every such fault also costs a TLB shootdown (an
     // IPI to that core), which measured slower on two threads (1,600 req/s)
-    // than on one (2,200 req/s) for a hello handler on a 2-core machine.
+    // than on one (2,200 req/s) for a hello handler on a 2-core machine. More
+    // cores are used by more processes (--workers).
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()
@@ -229,27 +243,45 @@ pub fn serve(input: &Input, options: Options, ready: impl FnOnce(SocketAddr)) ->
             .context("starting the epoch thread")?;
     }
     runtime.block_on(async move {
-        let listener = TcpListener::bind(options.addr).await.map_err(|e| {
-            if e.kind() == std::io::ErrorKind::AddrInUse {
-                anyhow::Error::new(AddrInUse(options.addr))
-            } else {
-                anyhow::Error::new(e).context(format!("cannot listen on {}", options.addr))
-            }
-        })?;
+        let listener = match worker {
+            Some(listener) => TcpListener::from_std(listener)?,
+            None => TcpListener::from_std(bind(options.addr)?)?,
+        };
         let addr = listener.local_addr()?;
         if options.watch {
+            let current = apps.current();
+            let swap_to = apps.clone();
             app::watch(
-                apps,
+                &current,
                 engine,
                 linker,
                 input.clone(),
                 options.compile.clone(),
                 log,
+                move |app, _| {
+                    swap_to.swap(app);
+                    Ok(())
+                },
             );
         }
         ready(addr);
         accept(listener, server).await
     })
+}
+
+/// The listening socket, or the one-line error when the address is taken.
+fn bind(addr: SocketAddr) -> Result<std::net::TcpListener> {
+    let listener = std::net::TcpListener::bind(addr).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AddrInUse {
+            anyhow::Error::new(AddrInUse(addr))
+        } else {
+            anyhow::Error::new(e).context(format!("cannot listen on {addr}"))
+        }
+    })?;
+    listener
+        .set_nonblocking(true)
+        .context("configuring the listening socket")?;
+    Ok(listener)
 }
 
 /// Accepts connections until a signal, then lets every connection finish the

@@ -1,0 +1,232 @@
+//! Worker processes: `jsw serve --workers N` runs N processes that accept on
+//! one listening socket, each serving requests on a single thread.
+//!
+//! Why processes and not threads: a request writes to copy-on-write pages of
+//! the snapshot, and in a process whose threads run on several cores every such
+//! page fault also interrupts the other cores to flush their TLBs. Separate
+//! processes have separate address spaces, so each core serves at full speed.
+//!
+//! The supervisor (the process the user started) binds the socket, builds and
+//! checks the application, and gives the workers a private copy of the
+//! component. It watches the input itself: a new version that builds and loads
+//! replaces the private copy (renamed into place), and every worker's own watcher
+//! swaps it in. A worker that dies is replaced; SIGINT/SIGTERM are passed on, and
+//! the supervisor exits once every worker has drained.
+//!
+//! Each worker has a listening socket of its own on the one address
+//! (SO_REUSEPORT), so the kernel spreads connections over the workers; on one
+//! shared socket, whichever worker woke first would accept them all. The
+//! supervisor holds every socket, so connections waiting on a dead worker's
+//! socket are served by its replacement, which inherits the same descriptor
+//! (named in `JSW_SERVE_LISTEN_FD`).
+
+use std::net::SocketAddr;
+use std::os::fd::{AsRawFd, FromRawFd, RawFd};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+
+use super::{Input, Log, Options, app};
+
+/// Names the inherited listening socket in a worker's environment.
+const LISTEN_FD: &str = "JSW_SERVE_LISTEN_FD";
+
+/// In a worker: the listening socket its supervisor handed down.
+pub fn inherited_listener() -> Result<Option<std::net::TcpListener>> {
+    let Some(fd) = std::env::var_os(LISTEN_FD) else {
+        return Ok(None);
+    };
+    let fd: RawFd = fd
+        .to_str()
+        .and_then(|s| s.parse().ok())
+        .with_context(|| format!("{LISTEN_FD} is not a file descriptor"))?;
+    // SAFETY: the supervisor opened this descriptor for this process and nothing
+    // else in it uses the number.
+    let listener = unsafe { std::net::TcpListener::from_raw_fd(fd) };
+    listener
+        .set_nonblocking(true)
+        .context("configuring the inherited listening socket")?;
+    Ok(Some(listener))
+}
+
+/// Runs `options.workers` worker processes until SIGINT or SIGTERM.
+pub fn supervise(input: &Input, options: Options, ready: impl FnOnce(SocketAddr)) -> Result<()> {
+    let log = Log {
+        quiet: options.quiet,
+        worker: false,
+    };
+    let engine = super::engine(&Options {
+        concurrency: 1,
+        ..options.clone()
+    })?;
+    let linker = super::linker(&engine)?;
+    // Built and checked here, so that a bad input is one error, not one per worker.
+    let (first, wasm) =
+        crate::on_big_stack(|| app::load_bytes(&engine, &linker, input, &options.compile, 1))?;
+    let dir = tempfile::Builder::new()
+        .prefix("jsw-serve-")
+        .tempdir()
+        .context("creating the workers' directory")?;
+    let private = dir.path().join("app.wasm");
+    publish(&private, &wasm)?;
+    drop(wasm);
+    let listeners = listeners(options.addr, options.workers)?;
+    let addr = listeners[0].local_addr()?;
+    if options.watch {
+        let target = private.clone();
+        app::watch(
+            &first,
+            engine,
+            linker,
+            input.clone(),
+            options.compile.clone(),
+            log,
+            move |_, wasm| publish(&target, &wasm),
+        );
+    }
+    drop(first);
+
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("starting the supervisor's runtime")?;
+    let spawn = |index: usize| {
+        worker(
+            &private,
+            addr,
+            &options,
+            listeners[index].as_raw_fd(),
+            index,
+        )
+    };
+    let mut children = Vec::new();
+    for index in 0..options.workers {
+        children.push(spawn(index)?);
+    }
+    ready(addr);
+    log.info(&format!("{} worker processes", options.workers));
+    let restarts = runtime.block_on(async {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut interrupt = signal(SignalKind::interrupt()).context("handling SIGINT")?;
+        let mut terminate = signal(SignalKind::terminate()).context("handling SIGTERM")?;
+        let mut restarts: Vec<Instant> = Vec::new();
+        loop {
+            tokio::select! {
+                _ = interrupt.recv() => return Ok::<_, anyhow::Error>(restarts.len()),
+                _ = terminate.recv() => return Ok(restarts.len()),
+                _ = tokio::time::sleep(Duration::from_millis(200)) => {}
+            }
+            for (index, child) in children.iter_mut().enumerate() {
+                let Some(status) = child.try_wait().context("watching a worker")? else {
+                    continue;
+                };
+                // Five deaths within a minute is not bad luck: stop rather than loop.
+                restarts.retain(|t| t.elapsed() < Duration::from_secs(60));
+                restarts.push(Instant::now());
+                if restarts.len() > 5 {
+                    bail!("worker processes keep exiting (the last with {status}); stopping");
+                }
+                log.error(&format!(
+                    "worker {index} exited with {status}; starting another"
+                ));
+                *child = spawn(index)?;
+            }
+        }
+    });
+    // Stopping (or failing): every worker finishes its requests first.
+    for child in &children {
+        // SAFETY: kill(2) on our own child's pid.
+        unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGTERM) };
+    }
+    for child in &mut children {
+        let _ = child.wait();
+    }
+    drop(dir);
+    let _ = restarts?;
+    log.info("stopped");
+    Ok(())
+}
+
+/// One listening socket per worker on `addr`. The address is first taken
+/// without SO_REUSEPORT, so that a port in use (even by another server that
+/// shares it) is the usual one-line error, and port 0 becomes a real port.
+fn listeners(addr: SocketAddr, count: usize) -> Result<Vec<std::net::TcpListener>> {
+    use socket2::{Domain, Protocol, Socket, Type};
+    let addr = super::bind(addr)?.local_addr()?;
+    (0..count)
+        .map(|_| {
+            let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
+            socket.set_reuse_address(true)?;
+            socket.set_reuse_port(true)?;
+            socket.bind(&addr.into())?;
+            socket.listen(1024)?;
+            Ok(socket.into())
+        })
+        .collect::<std::io::Result<Vec<_>>>()
+        .with_context(|| format!("cannot listen on {addr}"))
+}
+
+/// Writes the component where workers watch for it, whole or not at all.
+fn publish(path: &Path, wasm: &[u8]) -> Result<()> {
+    let partial = path.with_extension("partial");
+    std::fs::write(&partial, wasm)
+        .and_then(|()| std::fs::rename(&partial, path))
+        .with_context(|| format!("writing {}", path.display()))
+}
+
+/// Starts one worker: this executable serving the private component with the
+/// same limits, one process, on the inherited socket.
+fn worker(
+    component: &PathBuf,
+    addr: SocketAddr,
+    options: &Options,
+    fd: RawFd,
+    index: usize,
+) -> Result<Child> {
+    let exe = std::env::current_exe().context("finding the jsw executable")?;
+    let limits = &options.limits;
+    let mut command = Command::new(exe);
+    command
+        .arg("serve")
+        .arg(component)
+        .args(["--addr", &addr.to_string()])
+        .args(["--workers", "1"])
+        .args(["--max-memory", &limits.max_memory.to_string()])
+        .args(["--timeout", &format!("{}ms", limits.timeout.as_millis())])
+        .args(["--concurrency", &options.concurrency.to_string()])
+        .env(LISTEN_FD, fd.to_string());
+    if let Some(fuel) = limits.fuel {
+        command.args(["--fuel", &fuel.to_string()]);
+    }
+    for host in &options.allow_hosts {
+        command.args(["--allow-host", host]);
+    }
+    if options.quiet {
+        command.arg("--quiet");
+    }
+    if !options.watch {
+        command.arg("--no-watch");
+    }
+    if !options.compile.cache {
+        command.arg("--no-cache");
+    }
+    // SAFETY: between fork and exec only async-signal-safe calls: fcntl(2), prctl(2).
+    unsafe {
+        use std::os::unix::process::CommandExt;
+        command.pre_exec(move || {
+            // The socket is close-on-exec in this process; the worker keeps it.
+            if libc::fcntl(fd, libc::F_SETFD, 0) == -1 {
+                return Err(std::io::Error::last_os_error());
+            }
+            // A supervisor that is killed outright takes its workers with it.
+            #[cfg(target_os = "linux")]
+            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM);
+            Ok(())
+        });
+    }
+    command
+        .spawn()
+        .with_context(|| format!("starting worker {index}"))
+}

@@ -1,7 +1,8 @@
 //! `jsw bench` for HTTP components: what one request costs in-process, the way
 //! `jsw serve` pays it (the same engine configuration, pooling allocator and
 //! store), without the network: a fresh instance, a `GET /` handed to its
-//! incoming handler, and the whole response body read back. The empty handler
+//! incoming handler, the whole response body read back, and the instance
+//! returned to the pool. The empty handler
 //! (`component::empty_handler`) is measured alongside as the floor.
 
 use std::sync::Arc;
@@ -201,20 +202,24 @@ async fn once(
     let (result, store) = task.await.context("the request's task failed")?;
     result.context_wt("the handler trapped")?;
     body.map_err(|e| anyhow::anyhow!("reading the response body: {e:?}"))?;
-    let t2 = Instant::now();
-    let faults = minor_faults()
-        .zip(faults_before)
-        .map(|(after, before)| after - before);
     let fuel = match limits.fuel {
         Some(given) => given - store.get_fuel().unwrap_or(given),
         None => 0,
     };
+    let memory = store.data().peak_memory() as u64;
+    // Returning the instance to the pool (resetting its memory) is part of
+    // what a request costs the server.
+    drop(store);
+    let t2 = Instant::now();
+    let faults = minor_faults()
+        .zip(faults_before)
+        .map(|(after, before)| after - before);
     Ok(Sample {
         instantiate: t1 - t0,
         handle: t2 - t1,
         faults,
         fuel,
-        memory: store.data().peak_memory() as u64,
+        memory,
         status,
     })
 }

@@ -4,12 +4,10 @@
 // set-cookie stays its own entry). Error messages are Node's (undici's).
 (jsw) => {
   "use strict";
-  // Validation runs for every header a handler sets, so it is done with
-  // character loops: a regular expression costs QuickJS far more per call
-  // (match objects, lastIndex) than these short strings take to scan.
-  const TOKEN = new Uint8Array(128);
-  for (const c of "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") TOKEN[c.charCodeAt(0)] = 1;
-  const isHttpSpace = (c) => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+  // Checking and normalizing are native (headers.rs): jsw.headerName and
+  // jsw.headerValue answer null for what is invalid, and these say why.
+  const headerName = jsw.headerName;
+  const headerValue = jsw.headerValue;
 
   function byteString(value, where) {
     const s = String(value);
@@ -25,32 +23,17 @@
   }
   function checkName(name, where) {
     const s = typeof name === "string" ? name : String(name);
-    let upper = false;
-    for (let i = 0; i < s.length; i++) {
-      const c = s.charCodeAt(i);
-      if (c >= 128 || TOKEN[c] === 0) {
-        byteString(s, where);
-        throw new TypeError(`${where}: "${s}" is an invalid header name.`);
-      }
-      if (c >= 0x41 && c <= 0x5a) upper = true;
-    }
-    if (s.length === 0) throw new TypeError(`${where}: "" is an invalid header name.`);
-    return upper ? s.toLowerCase() : s;
+    const checked = headerName(s);
+    if (checked !== null) return checked;
+    byteString(s, where);
+    throw new TypeError(`${where}: "${s}" is an invalid header name.`);
   }
   function checkValue(value, where) {
-    let s = typeof value === "string" ? value : String(value);
-    let start = 0;
-    let end = s.length;
-    while (start < end && isHttpSpace(s.charCodeAt(start))) start++;
-    while (end > start && isHttpSpace(s.charCodeAt(end - 1))) end--;
-    for (let i = start; i < end; i++) {
-      const c = s.charCodeAt(i);
-      if (c > 0xff) byteString(s, where);
-      if (c === 0 || c === 0x0a || c === 0x0d) {
-        throw new TypeError(`${where}: "${s.slice(start, end)}" is an invalid header value.`);
-      }
-    }
-    return start === 0 && end === s.length ? s : s.slice(start, end);
+    const s = typeof value === "string" ? value : String(value);
+    const checked = headerValue(s);
+    if (checked !== null) return checked;
+    byteString(s, where);
+    throw new TypeError(`${where}: "${s.replace(/^[\t\n\r ]+|[\t\n\r ]+$/g, "")}" is an invalid header value.`);
   }
 
   // The internal list of a Headers object: [lowercase name, value] in order.
@@ -124,11 +107,9 @@
           this.append(entry[0], entry[1]);
         }
       } else {
-        for (const key of Reflect.ownKeys(init)) {
-          const desc = Reflect.getOwnPropertyDescriptor(init, key);
-          if (desc === undefined || !desc.enumerable || typeof key === "symbol") continue;
-          this.append(key, init[key]);
-        }
+        // A record: own enumerable string keys, in order (what Object.keys gives).
+        const keys = Object.keys(init);
+        for (let i = 0; i < keys.length; i++) this.append(keys[i], init[keys[i]]);
       }
     }
     append(name, value) {

@@ -32,6 +32,33 @@ use rquickjs::{Ctx, Function, Object, Persistent, Value, prelude::*};
 thread_local! {
     static ENTRY: RefCell<String> = const { RefCell::new(String::new()) };
     static INTERNALS: RefCell<Option<Persistent<Object<'static>>>> = const { RefCell::new(None) };
+    /// The internal functions every run calls, found once at build time.
+    static HOT: RefCell<Vec<(&'static str, Persistent<Function<'static>>)>> = const { RefCell::new(Vec::new()) };
+    static START_HOOKS: RefCell<Vec<Persistent<Function<'static>>>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Internal functions called on every run (and every request of an HTTP
+/// handler). Looking one up by name at run time makes an atom of the name,
+/// which writes to a page of the snapshot that the run would otherwise leave
+/// alone; held here, they are found by the snapshot's own pointers.
+const HOT_NAMES: &[&str] = &[
+    "runTicks",
+    "takeUnhandled",
+    "emitExit",
+    "emitBeforeExit",
+    "nextTimerDelay",
+    "fireTimer",
+];
+
+/// An internal function by name: from the build-time table when it is hot.
+pub(crate) fn internal_fn<'js>(ctx: &Ctx<'js>, name: &str) -> rquickjs::Result<Function<'js>> {
+    let hot = HOT.with_borrow(|hot| hot.iter().find(|(n, _)| *n == name).map(|(_, f)| f.clone()));
+    match hot {
+        Some(f) => f.restore(ctx),
+        None => internals(ctx)
+            .ok_or(rquickjs::Error::Unknown)?
+            .get::<_, Function>(name),
+    }
 }
 
 pub fn init(ctx: &Ctx<'_>, entry: &str) -> rquickjs::Result<()> {
@@ -80,6 +107,17 @@ pub fn init(ctx: &Ctx<'_>, entry: &str) -> rquickjs::Result<()> {
     crate::http::init(ctx, &jsw)?;
     eval_part(ctx, &jsw, "rejections", include_str!("rejections.js"))?;
     eval_part(ctx, &jsw, "materialize", include_str!("materialize.js"))?;
+    let mut hot = Vec::new();
+    for &name in HOT_NAMES {
+        hot.push((name, Persistent::save(ctx, jsw.get::<_, Function>(name)?)));
+    }
+    HOT.set(hot);
+    let hooks: rquickjs::Array = jsw.get("onStart")?;
+    let mut start_hooks = Vec::new();
+    for hook in hooks.iter::<Function>() {
+        start_hooks.push(Persistent::save(ctx, hook?));
+    }
+    START_HOOKS.set(start_hooks);
     INTERNALS.set(Some(Persistent::save(ctx, jsw)));
     Ok(())
 }
@@ -120,10 +158,9 @@ pub fn start(ctx: &Ctx<'_>) -> rquickjs::Result<()> {
     crate::phase::start_running();
     timers::start();
     random::reseed();
-    let jsw = internals(ctx).ok_or(rquickjs::Error::Unknown)?;
-    let hooks: rquickjs::Array = jsw.get("onStart")?;
-    for hook in hooks.iter::<Function>() {
-        hook?.call::<_, ()>(())?;
+    let hooks = START_HOOKS.with_borrow(|hooks| hooks.clone());
+    for hook in hooks {
+        hook.restore(ctx)?.call::<_, ()>(())?;
     }
     Ok(())
 }
@@ -139,8 +176,7 @@ pub enum Stop<'js> {
 /// Runs `process.nextTick` callbacks, then promise jobs, until neither is left
 /// (Node's order), then reports a rejection nobody handled. True when anything ran.
 pub fn drain_jobs<'js>(ctx: &Ctx<'js>) -> Result<bool, Stop<'js>> {
-    let jsw = internals(ctx).ok_or(Stop::Thrown(rquickjs::Error::Unknown))?;
-    let run_ticks: Function = jsw.get("runTicks").map_err(Stop::Thrown)?;
+    let run_ticks = internal_fn(ctx, "runTicks").map_err(Stop::Thrown)?;
     let mut ran = false;
     loop {
         let ticked: bool = run_ticks.call(()).map_err(Stop::Thrown)?;
@@ -153,7 +189,7 @@ pub fn drain_jobs<'js>(ctx: &Ctx<'js>) -> Result<bool, Stop<'js>> {
             break;
         }
     }
-    let take: Function = jsw.get("takeUnhandled").map_err(Stop::Thrown)?;
+    let take = internal_fn(ctx, "takeUnhandled").map_err(Stop::Thrown)?;
     let found: Option<rquickjs::Array> = take.call(()).map_err(Stop::Thrown)?;
     match found {
         Some(a) => Err(Stop::Unhandled(
@@ -185,8 +221,7 @@ fn run_job(ctx: &Ctx<'_>) -> rquickjs::Result<bool> {
 
 /// Waits for and fires the next timer; false when nothing is left to wait for.
 pub fn run_timer<'js>(ctx: &Ctx<'js>) -> Result<bool, Stop<'js>> {
-    let jsw = internals(ctx).ok_or(Stop::Thrown(rquickjs::Error::Unknown))?;
-    timers::run_next(&jsw).map_err(Stop::Thrown)
+    timers::run_next(ctx).map_err(Stop::Thrown)
 }
 
 /// Tells the JS side about a promise rejected without a handler, or a handler
@@ -206,8 +241,7 @@ where
     A: rquickjs::function::IntoArgs<'js>,
     R: rquickjs::FromJs<'js>,
 {
-    let jsw = internals(ctx).ok_or(rquickjs::Error::Unknown)?;
-    jsw.get::<_, Function>(name)?.call(args)
+    internal_fn(ctx, name)?.call(args)
 }
 
 /// Emits `exit` (`failed`: the status of a run ended by an uncaught error) and

@@ -48,8 +48,8 @@ pub fn init<'js>(ctx: &Ctx<'js>, jsw: &Object<'js>) -> rquickjs::Result<()> {
 }
 
 /// Waits for the next timer and fires it. Returns false when no timer is pending.
-pub fn run_next(jsw: &Object<'_>) -> rquickjs::Result<bool> {
-    let due: Function = jsw.get("nextTimerDelay")?;
+pub fn run_next(ctx: &Ctx<'_>) -> rquickjs::Result<bool> {
+    let due = super::internal_fn(ctx, "nextTimerDelay")?;
     let delay: f64 = due.call(())?;
     if delay < 0.0 {
         return Ok(false);
@@ -62,7 +62,7 @@ pub fn run_next(jsw: &Object<'_>) -> rquickjs::Result<bool> {
             std::thread::sleep(std::time::Duration::from_secs_f64(delay / 1000.0));
         }
     }
-    let fire: Function = jsw.get("fireTimer")?;
+    let fire = super::internal_fn(ctx, "fireTimer")?;
     fire.call::<_, ()>(())?;
     Ok(true)
 }

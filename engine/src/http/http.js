@@ -211,7 +211,7 @@
     if (bytes !== null) {
       let length = false;
       for (let i = 0; i < list.length; i++) if (list[i][0] === "content-length") length = true;
-      const headers = length || noBody ? list : [...list, ["content-length", String(bytes.length)]];
+      const headers = length || noBody ? list : list.concat([["content-length", String(bytes.length)]]);
       http.respondWhole(status, headers, noBody || bytes.length === 0 ? null : bytes);
       return undefined;
     }

@@ -1,12 +1,19 @@
 #!/usr/bin/env python3
-"""The HTTP serving benchmark: a hello handler under `jsw serve`, under
-`wasmtime serve` (jsw's component) and as a Node `http` server, each driven by `wrk` with the same settings in one run.
-Prints a markdown table: requests/s, p50/p99 latency, build time, module size.
+"""The HTTP serving benchmark: a hello handler under `jsw serve` (one worker
+per core, and one worker), under `wasmtime serve` (jsw's component and a
+ComponentizeJS 0.23 component) and as a Node `http` server, each driven by
+`wrk` with the same settings in one run. Prints a markdown table (requests/s,
+p50/p99 latency, build time, module size) and the in-process cost of one
+request from `jsw bench`.
 
-    python3 bench/serve.py [--duration 10] [--connections 16]
+    python3 bench/serve.py [--duration 10] [--connections 16] [--no-componentize-js]
+
+ComponentizeJS is installed with npm into ~/.cache/jsw/bench-componentize-js
+the first time (about 400 MB); --quick and --no-componentize-js skip it.
 """
 
 import argparse
+import json
 import os
 import re
 import shutil
@@ -67,6 +74,22 @@ def serve(cmd, port, duration, connections, cwd=None):
         proc.wait(timeout=30)
 
 
+def componentize_js(out):
+    """Builds the Service Worker form of the hello handler with ComponentizeJS;
+    returns the build time in seconds, or None when node/npm are missing."""
+    if not (shutil.which("node") and shutil.which("npm")):
+        return None
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "jsw" / "bench-componentize-js"
+    if not (cache / "node_modules" / "@bytecodealliance" / "componentize-js").exists():
+        cache.mkdir(parents=True, exist_ok=True)
+        subprocess.run(["npm", "install", "--prefix", str(cache), "--no-audit", "--no-fund",
+                        "@bytecodealliance/componentize-js@0.23.0"], check=True, stdout=subprocess.DEVNULL)
+    shutil.copy(ROOT / "bench" / "componentize_js.mjs", cache / "componentize_js.mjs")
+    seconds = subprocess.run(["node", "componentize_js.mjs", str(PROGRAMS / "hello_handler_sw.js"), str(out)],
+                             cwd=cache, check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1]
+    return float(seconds)
+
+
 def wasmtime_cli():
     path = os.environ.get("JSW_WASMTIME") or shutil.which("wasmtime")
     return path if path and os.path.exists(path) else None
@@ -77,6 +100,7 @@ def main():
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--quick", action="store_true", help="short runs, for a smoke test")
+    parser.add_argument("--no-componentize-js", action="store_true", help="do not measure ComponentizeJS")
     args = parser.parse_args()
     if args.quick:
         args.duration = 1
@@ -92,18 +116,34 @@ def main():
         build = time.time() - start
         size = app.stat().st_size
 
+        cores = os.cpu_count() or 1
         port = free_port()
-        rows.append(("`jsw serve` (fresh instance per request)", build, size,
+        rows.append((f"`jsw serve`, {cores} workers (fresh instance per request)", build, size,
                      serve([jsw, "serve", str(app), "--addr", f"127.0.0.1:{port}", "-q"], port, args.duration, args.connections)))
+        port = free_port()
+        rows.append(("`jsw serve --workers 1`", build, size,
+                     serve([jsw, "serve", str(app), "--addr", f"127.0.0.1:{port}", "-q", "--workers", "1"],
+                           port, args.duration, args.connections)))
         wasmtime = wasmtime_cli()
         if wasmtime:
             port = free_port()
             rows.append(("`wasmtime serve` 49, jsw's component", build, size,
                          serve([wasmtime, "serve", "-S", "cli=y", "--addr", f"127.0.0.1:{port}", str(app)], port, args.duration, args.connections)))
+        if wasmtime and not args.quick and not args.no_componentize_js:
+            cjs = work / "componentize-js.wasm"
+            cjs_build = componentize_js(cjs)
+            if cjs_build is not None:
+                port = free_port()
+                rows.append(("`wasmtime serve` 49, ComponentizeJS 0.23 component", cjs_build, cjs.stat().st_size,
+                             serve([wasmtime, "serve", "-S", "cli=y", "--addr", f"127.0.0.1:{port}", str(cjs)],
+                                   port, args.duration, args.connections)))
         if shutil.which("node"):
             port = free_port()
             rows.append(("Node `http` (one shared process)", None, None,
                          serve(["node", str(PROGRAMS / "hello_node.mjs"), str(port)], port, args.duration, args.connections)))
+        per_request = json.loads(subprocess.run(
+            [jsw, "bench", str(app), "-n", "50" if args.quick else "1000", "--json"],
+            check=True, capture_output=True, text=True).stdout)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -114,6 +154,15 @@ def main():
         b = f"{build:.2f} s" if build is not None else "–"
         s = f"{size / 1048576:.2f} MiB" if size is not None else "–"
         print(f"| {name} | {rps:,.0f} | {p50} | {p99} | {b} | {s} |")
+    print("\nOne request in-process (`jsw bench`: instantiate, handle `GET /`, return the instance to the pool):\n")
+    print("| component | median | p10–p90 | wasm instructions | page faults |")
+    print("| --- | --- | --- | --- | --- |")
+    for r in per_request:
+        t = r["total"]
+        name = "hello handler" if r["name"] == str(app) else r["name"]
+        faults = r["faults"] if r["faults"] is not None else "–"
+        print(f"| {name} | {t['median_ns'] / 1000:.0f} µs | {t['p10_ns'] / 1000:.0f}–{t['p90_ns'] / 1000:.0f} µs | "
+              f"{r['fuel']:,} | {faults} |")
 
 
 if __name__ == "__main__":

@@ -251,6 +251,8 @@ pub fn serve(input: &Input, options: Options, ready: impl FnOnce(SocketAddr)) ->
         if options.watch {
             let current = apps.current();
             let swap_to = apps.clone();
+            let worker = log.worker;
+            let watched_input = input.clone();
             app::watch(
                 &current,
                 engine,
@@ -258,8 +260,12 @@ pub fn serve(input: &Input, options: Options, ready: impl FnOnce(SocketAddr)) ->
                 input.clone(),
                 options.compile.clone(),
                 log,
-                move |app, _| {
+                move |app, wasm| {
                     swap_to.swap(app);
+                    // A worker tells its supervisor (see workers.rs).
+                    if let (true, Input::Component(path)) = (worker, &watched_input) {
+                        workers::acknowledge(path, &wasm)?;
+                    }
                     Ok(())
                 },
             );

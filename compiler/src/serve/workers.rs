@@ -10,8 +10,10 @@
 //! checks the application, and gives the workers a private copy of the
 //! component. It watches the input itself: a new version that builds and loads
 //! replaces the private copy (renamed into place), and every worker's own watcher
-//! swaps it in. A worker that dies is replaced; SIGINT/SIGTERM are passed on, and
-//! the supervisor exits once every worker has drained.
+//! swaps it in and acknowledges it (a file named after its pid, holding the
+//! digest of what it serves); the supervisor says "reloaded" once every worker
+//! has. A worker that dies is replaced; SIGINT/SIGTERM are passed on, and the
+//! supervisor exits once every worker has drained.
 //!
 //! Each worker has a listening socket of its own on the one address
 //! (SO_REUSEPORT), so the kernel spreads connections over the workers; on one
@@ -74,8 +76,10 @@ pub fn supervise(input: &Input, options: Options, ready: impl FnOnce(SocketAddr)
     drop(wasm);
     let listeners = listeners(options.addr, options.workers)?;
     let addr = listeners[0].local_addr()?;
+    let live = std::sync::Arc::new(std::sync::Mutex::new(Vec::<u32>::new()));
     if options.watch {
         let target = private.clone();
+        let live = live.clone();
         app::watch(
             &first,
             engine,
@@ -83,7 +87,11 @@ pub fn supervise(input: &Input, options: Options, ready: impl FnOnce(SocketAddr)
             input.clone(),
             options.compile.clone(),
             log,
-            move |_, wasm| publish(&target, &wasm),
+            move |_, wasm| {
+                publish(&target, &wasm)?;
+                let pids = live.lock().unwrap_or_else(|e| e.into_inner()).clone();
+                wait_for_acks(&target, &digest(&wasm), &pids)
+            },
         );
     }
     drop(first);
@@ -105,6 +113,10 @@ pub fn supervise(input: &Input, options: Options, ready: impl FnOnce(SocketAddr)
     for index in 0..options.workers {
         children.push(spawn(index)?);
     }
+    let note_live = |children: &Vec<Child>| {
+        *live.lock().unwrap_or_else(|e| e.into_inner()) = children.iter().map(Child::id).collect();
+    };
+    note_live(&children);
     ready(addr);
     log.info(&format!("{} worker processes", options.workers));
     let restarts = runtime.block_on(async {
@@ -133,6 +145,7 @@ pub fn supervise(input: &Input, options: Options, ready: impl FnOnce(SocketAddr)
                 ));
                 *child = spawn(index)?;
             }
+            note_live(&children);
         }
     });
     // Stopping (or failing): every worker finishes its requests first.
@@ -166,6 +179,46 @@ fn listeners(addr: SocketAddr, count: usize) -> Result<Vec<std::net::TcpListener
         })
         .collect::<std::io::Result<Vec<_>>>()
         .with_context(|| format!("cannot listen on {addr}"))
+}
+
+/// What identifies a version between supervisor and workers.
+fn digest(wasm: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(wasm)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Where a worker acknowledges the version it serves.
+fn ack_path(component: &Path, pid: u32) -> PathBuf {
+    component.with_file_name(format!("ack-{pid}"))
+}
+
+/// In a worker, after a swap: tells the supervisor which version it serves now.
+pub fn acknowledge(component: &Path, wasm: &[u8]) -> Result<()> {
+    publish(
+        &ack_path(component, std::process::id()),
+        digest(wasm).as_bytes(),
+    )
+}
+
+/// Waits until every worker serves `digest` (one that died meanwhile is not
+/// waited for; its replacement starts with the new version).
+fn wait_for_acks(component: &Path, digest: &str, pids: &[u32]) -> Result<()> {
+    let start = Instant::now();
+    for &pid in pids {
+        let path = ack_path(component, pid);
+        // SAFETY: kill(2) with signal 0 only asks whether the process exists.
+        let alive = || unsafe { libc::kill(pid as libc::pid_t, 0) } == 0;
+        while std::fs::read_to_string(&path).ok().as_deref() != Some(digest) && alive() {
+            if start.elapsed() > Duration::from_secs(30) {
+                bail!("worker {pid} did not take the new version within 30 s");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+    Ok(())
 }
 
 /// Writes the component where workers watch for it, whole or not at all.

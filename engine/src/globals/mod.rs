@@ -50,6 +50,31 @@ const HOT_NAMES: &[&str] = &[
     "fireTimer",
 ];
 
+/// What the event loop would find to do, kept by the JS parts in an Int32Array
+/// (`jsw.loopState`) that the loop reads directly: asking JS each time (are
+/// there ticks? rejections? timers? listeners?) was most of what a run costs
+/// after the program's own work. The array lives as long as the runtime, and its
+/// bytes never move (it is never detached or resized).
+const TICKS: usize = 0;
+const REJECTIONS: usize = 1;
+const TIMERS: usize = 2;
+const BEFORE_EXIT: usize = 3;
+
+thread_local! {
+    static LOOP_STATE: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+fn loop_state(slot: usize) -> i32 {
+    let base = LOOP_STATE.get();
+    if base == 0 {
+        // Not installed (a failed init): ask JS every time.
+        return 1;
+    }
+    // SAFETY: `base` points to the 4 i32s of jsw.loopState, alive and unmoved
+    // for as long as the runtime (see above).
+    unsafe { std::ptr::read_volatile((base as *const i32).add(slot)) }
+}
+
 /// An internal function by name: from the build-time table when it is hot.
 pub(crate) fn internal_fn<'js>(ctx: &Ctx<'js>, name: &str) -> rquickjs::Result<Function<'js>> {
     let hot = HOT.with_borrow(|hot| hot.iter().find(|(n, _)| *n == name).map(|(_, f)| f.clone()));
@@ -77,6 +102,11 @@ pub fn init(ctx: &Ctx<'_>, entry: &str) -> rquickjs::Result<()> {
     jsw.set("promiseState", Function::new(ctx.clone(), promise_state)?)?;
     jsw.set("version", env!("CARGO_PKG_VERSION"))?;
     jsw.set("onStart", rquickjs::Array::new(ctx.clone())?)?;
+    let state = rquickjs::TypedArray::<i32>::new(ctx.clone(), vec![0i32; 4])?;
+    if let Some(raw) = state.as_raw() {
+        LOOP_STATE.set(raw.as_ptr() as *const u8 as usize);
+    }
+    jsw.set("loopState", state)?;
     jsw.set(
         "buildEndMs",
         Function::new(ctx.clone(), timers::build_end_ms)?,
@@ -129,12 +159,59 @@ pub(crate) fn eval_part<'js>(
     name: &str,
     source: &str,
 ) -> rquickjs::Result<()> {
-    let mut options = rquickjs::context::EvalOptions::default();
-    options.global = true;
-    options.strict = true;
-    options.filename = Some(format!("jsw:{name}"));
-    let part: Function = ctx.eval_with_options(source, options)?;
+    let part = compile_stripped(ctx, &format!("jsw:{name}"), source)?;
     part.call::<_, ()>((jsw.clone(),))
+}
+
+/// Evaluates a JS part compiled without its source text. QuickJS keeps the text
+/// of every function for `toString`, nested functions again inside their outer
+/// one's; for jsw's own parts that was most of the snapshot's heap, which every
+/// instance maps and an HTTP request's reset copies. Line numbers stay (stack
+/// traces); `toString` of a jsw function says `[native code]`, as built-ins do.
+fn compile_stripped<'js>(
+    ctx: &Ctx<'js>,
+    name: &str,
+    source: &str,
+) -> rquickjs::Result<Function<'js>> {
+    use rquickjs::qjs;
+    let raw = ctx.as_raw().as_ptr();
+    let input = std::ffi::CString::new(source).map_err(|_| rquickjs::Error::Unknown)?;
+    let file = std::ffi::CString::new(name).map_err(|_| rquickjs::Error::Unknown)?;
+    // SAFETY: plain QuickJS calls on this context; every value is freed or
+    // handed to rquickjs exactly once, and the written buffer is freed after
+    // it is read back.
+    unsafe {
+        let flags = (qjs::JS_EVAL_TYPE_GLOBAL
+            | qjs::JS_EVAL_FLAG_STRICT
+            | qjs::JS_EVAL_FLAG_COMPILE_ONLY) as i32;
+        let compiled = qjs::JS_Eval(raw, input.as_ptr(), source.len() as _, file.as_ptr(), flags);
+        if qjs::JS_IsException(compiled) {
+            return Err(rquickjs::Error::Exception);
+        }
+        let mut size = 0;
+        let bytes = qjs::JS_WriteObject(
+            raw,
+            &mut size,
+            compiled,
+            (qjs::JS_WRITE_OBJ_BYTECODE | qjs::JS_WRITE_OBJ_STRIP_SOURCE) as i32,
+        );
+        qjs::JS_FreeValue(raw, compiled);
+        if bytes.is_null() {
+            return Err(rquickjs::Error::Unknown);
+        }
+        let read = qjs::JS_ReadObject(raw, bytes, size, qjs::JS_READ_OBJ_BYTECODE as i32);
+        qjs::js_free(raw, bytes.cast());
+        if qjs::JS_IsException(read) {
+            return Err(rquickjs::Error::Exception);
+        }
+        let value = qjs::JS_EvalFunction(raw, read);
+        if qjs::JS_IsException(value) {
+            return Err(rquickjs::Error::Exception);
+        }
+        Value::from_raw(ctx.clone(), value)
+            .into_function()
+            .ok_or(rquickjs::Error::Unknown)
+    }
 }
 
 pub(crate) fn internals<'js>(ctx: &Ctx<'js>) -> Option<Object<'js>> {
@@ -176,10 +253,15 @@ pub enum Stop<'js> {
 /// Runs `process.nextTick` callbacks, then promise jobs, until neither is left
 /// (Node's order), then reports a rejection nobody handled. True when anything ran.
 pub fn drain_jobs<'js>(ctx: &Ctx<'js>) -> Result<bool, Stop<'js>> {
-    let run_ticks = internal_fn(ctx, "runTicks").map_err(Stop::Thrown)?;
     let mut ran = false;
     loop {
-        let ticked: bool = run_ticks.call(()).map_err(Stop::Thrown)?;
+        let ticked: bool = if loop_state(TICKS) != 0 {
+            internal_fn(ctx, "runTicks")
+                .and_then(|f| f.call(()))
+                .map_err(Stop::Thrown)?
+        } else {
+            false
+        };
         let mut jobs = false;
         while run_job(ctx).map_err(Stop::Thrown)? {
             jobs = true;
@@ -188,6 +270,9 @@ pub fn drain_jobs<'js>(ctx: &Ctx<'js>) -> Result<bool, Stop<'js>> {
         if !ticked && !jobs {
             break;
         }
+    }
+    if loop_state(REJECTIONS) == 0 {
+        return Ok(ran);
     }
     let take = internal_fn(ctx, "takeUnhandled").map_err(Stop::Thrown)?;
     let found: Option<rquickjs::Array> = take.call(()).map_err(Stop::Thrown)?;
@@ -221,6 +306,9 @@ fn run_job(ctx: &Ctx<'_>) -> rquickjs::Result<bool> {
 
 /// Waits for and fires the next timer; false when nothing is left to wait for.
 pub fn run_timer<'js>(ctx: &Ctx<'js>) -> Result<bool, Stop<'js>> {
+    if loop_state(TIMERS) == 0 {
+        return Ok(false);
+    }
     timers::run_next(ctx).map_err(Stop::Thrown)
 }
 
@@ -252,6 +340,9 @@ pub fn emit_exit(ctx: &Ctx<'_>, failed: Option<i32>) -> rquickjs::Result<i32> {
 
 /// Emits `beforeExit`; true when the program listens for it.
 pub fn emit_before_exit(ctx: &Ctx<'_>) -> rquickjs::Result<bool> {
+    if loop_state(BEFORE_EXIT) == 0 {
+        return Ok(false);
+    }
     call_internal(ctx, "emitBeforeExit", ())
 }
 

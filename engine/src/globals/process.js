@@ -31,6 +31,10 @@
   // Listeners of process events ('exit', 'beforeExit', 'uncaughtException',
   // 'unhandledRejection', and any the program emits itself).
   const events = new Map();
+  // The event loop reads whether anyone listens for 'beforeExit' from here (mod.rs).
+  const noteBeforeExit = () => {
+    jsw.loopState[3] = events.has("beforeExit") ? 1 : 0;
+  };
   const listenersOf = (name) => events.get(name) ?? [];
   function listen(name, fn, once, prepend) {
     if (typeof fn !== "function") {
@@ -43,6 +47,7 @@
     if (prepend) list.unshift(entry);
     else list.push(entry);
     events.set(name, list);
+    noteBeforeExit();
     return process;
   }
   function unlisten(name, fn) {
@@ -55,6 +60,7 @@
       }
     }
     if (list.length === 0) events.delete(name);
+    noteBeforeExit();
     return process;
   }
   function emit(name, ...args) {
@@ -91,11 +97,16 @@
   // process.nextTick callbacks run before promise jobs, as in Node: the engine
   // drains this queue, then the promise jobs, until both are empty.
   const ticks = [];
+  // jsw.loopState[0] tells the event loop (mod.rs) that ticks are queued.
   jsw.runTicks = () => {
     if (ticks.length === 0) return false;
-    while (ticks.length !== 0) {
-      const [callback, args] = ticks.shift();
-      callback(...args);
+    try {
+      while (ticks.length !== 0) {
+        const [callback, args] = ticks.shift();
+        callback(...args);
+      }
+    } finally {
+      jsw.loopState[0] = ticks.length;
     }
     return true;
   };
@@ -199,6 +210,7 @@
         throw err;
       }
       ticks.push([callback, args]);
+      jsw.loopState[0] = ticks.length;
     },
     emitWarning(warning) {
       const text = warning instanceof Error ? `${warning.name}: ${warning.message}` : String(warning);
@@ -214,6 +226,7 @@
     removeAllListeners(name) {
       if (name === undefined) events.clear();
       else events.delete(name);
+      noteBeforeExit();
       return process;
     },
     emit,

@@ -4,13 +4,16 @@
 (jsw) => {
   "use strict";
   const pending = new Map();
+  // jsw.loopState[1] tells the event loop (mod.rs) that some are pending.
   jsw.trackRejection = (promise, reason, handled) => {
     if (handled) pending.delete(promise);
     else pending.set(promise, reason);
+    jsw.loopState[1] = pending.size;
   };
   jsw.takeUnhandled = () => {
     for (const [promise, reason] of pending) {
       pending.delete(promise);
+      jsw.loopState[1] = pending.size;
       return [reason, promise];
     }
     return undefined;

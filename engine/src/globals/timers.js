@@ -52,11 +52,13 @@
       else hi = mid;
     }
     queue.splice(lo, 0, t);
+    jsw.loopState[2] = queue.length;
   }
 
   function remove(t) {
     const i = queue.indexOf(t);
     if (i >= 0) queue.splice(i, 1);
+    jsw.loopState[2] = queue.length;
   }
 
   function schedule(callback, delay, args, repeat) {
@@ -118,6 +120,7 @@
 
   jsw.fireTimer = () => {
     const t = queue.shift();
+    jsw.loopState[2] = queue.length;
     if (t === undefined) return;
     if (t.repeat) {
       t.due = Math.max(t.due + t.delay, jsw.now());

@@ -73,11 +73,11 @@ impl wasip2::exports::http::incoming_handler::Guest for Proxy {
 wasip2::http::proxy::export!(Proxy);
 
 unsafe extern "C" {
-    static __global_base: u8;
+    static __heap_base: u8;
 }
 
-/// Writes one byte (the same value) to every page of static data and heap, at
-/// the start of every request.
+/// Writes one byte (the same value) to every page of the heap, at the start of
+/// every request.
 ///
 /// Why: a request writes to ~50 pages scattered over the snapshot's heap
 /// (reference counts, new objects). `jsw serve` (and any host using wasmtime's
@@ -92,7 +92,7 @@ unsafe extern "C" {
 /// Once a pool slot's pages are private this loop only reads and writes
 /// resident memory (~340 pages, a few µs).
 fn touch_heap() {
-    let start = (&raw const __global_base) as usize;
+    let start = (&raw const __heap_base) as usize;
     let end = core::arch::wasm32::memory_size(0) * 65536;
     let mut page = start & !4095;
     while page < end {

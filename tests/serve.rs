@@ -695,7 +695,7 @@ fn synchronous_handlers_and_the_incoming_request() {
     if (url.pathname === "/empty") return new Response(null, { status: 204 });
     const names = [...request.headers.keys()].filter((n) => n.startsWith("x-"));
     return new Response(
-      [request.method, request.url, request.signal.aborted, names.join(","), request.headers.get("X-Two")].join(" ") + "\n",
+      [request.method, request.url, request.signal.aborted, names.join(","), request.headers.get("X-Two"), request.headers.has("jsw-resident-pool")].join(" ") + "\n",
       { headers: { "X-Answer": " yes " } },
     );
   },
@@ -708,14 +708,20 @@ fn synchronous_handlers_and_the_incoming_request() {
         addr,
         "GET",
         "/a/./b/../c?q=%41",
-        &[("X-Two", "2"), ("x-one", "1"), ("x-two", "22")],
+        &[
+            ("X-Two", "2"),
+            ("x-one", "1"),
+            ("x-two", "22"),
+            // jsw serve's hint to the engine never reaches the handler.
+            ("jsw-resident-pool", "1"),
+        ],
         b"",
     )
     .unwrap();
     assert_eq!(r.status, 200);
     assert_eq!(
         r.text(),
-        format!("GET http://{addr}/a/c?q=%41 false x-one,x-two 2, 22\n")
+        format!("GET http://{addr}/a/c?q=%41 false x-one,x-two 2, 22 false\n")
     );
     assert_eq!(r.header("x-answer"), Some("yes"));
     assert_eq!(

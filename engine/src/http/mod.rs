@@ -49,7 +49,6 @@ struct Proxy;
 
 impl wasip2::exports::http::incoming_handler::Guest for Proxy {
     fn handle(request: IncomingRequest, response_out: ResponseOutparam) {
-        touch_heap();
         OUTPARAM.set(Some(response_out));
         crate::serve(|ctx| dispatch(ctx, request));
         crate::io::flush();
@@ -76,8 +75,16 @@ unsafe extern "C" {
     static __heap_base: u8;
 }
 
-/// Writes one byte (the same value) to every page of the heap, at the start of
-/// every request.
+/// The request header by which `jsw serve` says that it keeps an instance's
+/// memory resident between requests and resets it with PAGEMAP_SCAN (see
+/// [`touch_heap`]). It is taken out of the request before the handler sees it.
+const RESIDENT_HINT: &str = "jsw-resident-pool";
+
+/// Writes one byte (the same value) to every page of the heap, in every request
+/// served by a host that says (with [`RESIDENT_HINT`]) that it keeps memory
+/// resident. Elsewhere (`wasmtime serve`, hosts that map a fresh copy of the
+/// snapshot per instance) every page written is a copy-on-write fault, so there
+/// it is not done.
 ///
 /// Why: a request writes to ~50 pages scattered over the snapshot's heap
 /// (reference counts, new objects). `jsw serve` (and any host using wasmtime's
@@ -172,12 +179,21 @@ fn dispatch<'js>(ctx: &Ctx<'js>, request: IncomingRequest) -> rquickjs::Result<V
         .unwrap_or_else(|| "localhost".into());
     let path = request.path_with_query().unwrap_or_else(|| "/".into());
     let url = format!("{scheme}://{authority}{path}");
+    let mut resident = false;
     let headers: Vec<Vec<String>> = request
         .headers()
         .entries()
         .into_iter()
+        .filter(|(name, _)| {
+            let hint = name.eq_ignore_ascii_case(RESIDENT_HINT);
+            resident |= hint;
+            !hint
+        })
         .map(|(name, value)| vec![name, latin1(&value)])
         .collect();
+    if resident {
+        touch_heap();
+    }
     let has_body = method != "GET" && method != "HEAD";
     if has_body
         && let Ok(body) = request.consume()

@@ -133,6 +133,7 @@
 
   // Timers carried over from the build keep the delay they had left.
   jsw.onStart.push(() => {
+    if (queue.length === 0) return;
     const shift = jsw.buildEndMs();
     for (const t of queue) t.due -= shift;
   });

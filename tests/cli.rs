@@ -910,10 +910,11 @@ fn a_rebuilt_module_never_runs_stale_cached_code() {
         if i == 2 {
             // Same size, rewritten in place rather than replaced.
             let rebuilt = std::fs::read(dir.path().join("app.wasm")).unwrap();
+            // A different program of the same length, so the same size.
             write(
                 dir.path(),
                 "app.js",
-                "export function main() { console.log('second'); }\n",
+                "export function main() { console.log('THIRD'); }\n",
             );
             assert!(
                 compile(dir.path(), &["-q", "app.js", "-o", "other.wasm"])

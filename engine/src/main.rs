@@ -9,6 +9,7 @@
 //!   has none, drives the job queue and exits with the program's status.
 
 mod globals;
+mod heap;
 mod host;
 #[cfg(feature = "http")]
 mod http;
@@ -67,11 +68,14 @@ pub extern "C" fn wizer_initialize() {
             let engine = Engine::boot(&payload);
             // Garbage and half-filled buffers would otherwise be frozen into every run.
             engine.rt.run_gc();
+            drop(payload);
             Boot::Ready(engine)
         }
     };
     io::flush();
     BOOT.set(Some(boot));
+    heap::zero_free_memory();
+    heap::record_used_top();
 }
 
 fn main() {
@@ -108,6 +112,13 @@ impl Engine {
         unsafe { stack::install(ctx.get_runtime_ptr()) };
         let start = ctx.with(|ctx| -> Result<Start, i32> {
             globals::init(&ctx, &payload.entry).map_err(|e| report(&ctx, e))?;
+            if payload
+                .modules
+                .iter()
+                .any(|m| globals::commonjs::may_use_buffer(&m.source))
+            {
+                globals::commonjs::load_buffer(ctx.clone()).map_err(|e| report(&ctx, e))?;
+            }
             for module in &payload.modules {
                 globals::error::register(&module.name, &module.positions);
                 modules::register(&module.name, &module.source, module.commonjs);

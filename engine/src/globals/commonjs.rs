@@ -18,17 +18,57 @@ pub fn init<'js>(ctx: &Ctx<'js>, jsw: &Object<'js>) -> rquickjs::Result<()> {
         )?,
     )?;
     super::eval_part(ctx, jsw, "commonjs", include_str!("commonjs.js"))?;
+    jsw.set("vendored", Object::new(ctx.clone())?)?;
+    jsw.set("loadBuffer", Function::new(ctx.clone(), load_buffer)?)?;
     for (name, source) in [
         ("node/path", include_str!("../node/path.js")),
         ("node/events", include_str!("../node/events.js")),
         ("node/util", include_str!("../node/util.js")),
         ("node/assert", include_str!("../node/assert.js")),
         ("node/misc", include_str!("../node/misc.js")),
+        ("node/buffer-lazy", include_str!("../node/buffer-lazy.js")),
     ] {
         super::eval_part(ctx, jsw, name, source)?;
     }
     Ok(())
 }
+
+/// Whether a program's source may use Buffer (`Buffer`, or the `buffer` module).
+/// Such a program gets Buffer loaded before its top level runs, so that it is
+/// in the snapshot; any other program has it loaded on first use only.
+pub fn may_use_buffer(source: &str) -> bool {
+    source.contains("Buffer") || source.contains("buffer\"") || source.contains("buffer'")
+}
+
+thread_local! {
+    static BUFFER_LOADED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Evaluates the `buffer` package and node/buffer.js, once: the global
+/// `Buffer` and `node:buffer` (see node/buffer-lazy.js).
+pub fn load_buffer(ctx: Ctx<'_>) -> rquickjs::Result<()> {
+    if BUFFER_LOADED.get() {
+        return Ok(());
+    }
+    BUFFER_LOADED.set(true);
+    let jsw = super::internals(&ctx).ok_or(rquickjs::Error::Unknown)?;
+    // Pinned npm packages the engine embeds unmodified (engine/src/node/vendor/,
+    // refreshed by scripts/update-vendor.sh): each runs once as a CommonJS module
+    // whose `require` reaches the ones before it.
+    for (name, source) in VENDORED {
+        let wrapped = format!(
+            "(jsw) => {{ const module = {{ exports: {{}} }}; (function (exports, require, module) {{\n{source}\n}})(module.exports, (name) => jsw.vendored[name], module); jsw.vendored[{name:?}] = module.exports; }}"
+        );
+        super::eval_part(&ctx, &jsw, &format!("vendor/{name}"), &wrapped)?;
+    }
+    super::eval_part(&ctx, &jsw, "node/buffer", include_str!("../node/buffer.js"))
+}
+
+const VENDORED: &[(&str, &str)] = &[
+    ("base64-js", include_str!("../node/vendor/base64-js.js")),
+    ("ieee754", include_str!("../node/vendor/ieee754.js")),
+    ("buffer", include_str!("../node/vendor/buffer.js")),
+];
 
 /// `import { require } from "jsw:cjs"`.
 pub struct CommonJsModule;

@@ -100,7 +100,9 @@ const RESIDENT_HINT: &str = "jsw-resident-pool";
 /// resident memory (~340 pages, a few µs).
 fn touch_heap() {
     let start = (&raw const __heap_base) as usize;
-    let end = core::arch::wasm32::memory_size(0) * 65536;
+    // Up to the last page the snapshot holds data in: pages past it are zero
+    // and cost a fault only the first time a pool slot uses them.
+    let end = crate::heap::used_top();
     let mut page = start & !4095;
     while page < end {
         // SAFETY: every address below memory_size is in bounds; the byte is

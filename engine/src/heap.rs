@@ -1,0 +1,84 @@
+//! Zeroing the heap's free memory before the snapshot.
+//!
+//! Wizer keeps every non-zero byte of linear memory. Memory that was freed during
+//! the build (the program's source after compilation, parser buffers, bytecode
+//! written and read back) still holds its old bytes, so without this every module
+//! would carry them as data: for the runtime's own globals alone, several hundred
+//! KiB. The allocator (wasi-libc's dlmalloc) has no way to walk its free chunks,
+//! so they are found by allocating: blocks are taken, largest first, for as long
+//! as that does not grow memory, zeroed, and given back.
+
+unsafe extern "C" {
+    fn malloc(size: usize) -> *mut u8;
+    fn free(ptr: *mut u8);
+}
+
+fn pages() -> usize {
+    core::arch::wasm32::memory_size(0)
+}
+
+pub fn zero_free_memory() {
+    // Room for the blocks taken, reserved up front so that the list itself
+    // never reallocates while the heap is being taken apart.
+    let mut held: Vec<*mut u8> = Vec::with_capacity(4096);
+    let mut size = 1 << 15;
+    // Once memory has grown (by at most a page or so: the first block that did
+    // not fit anywhere), blocks from past the old end are new memory, zero
+    // already: they are given back and the size halved, so memory grows once.
+    let mut fresh_from = usize::MAX;
+    while size >= 64 && held.len() < held.capacity() {
+        let before = pages();
+        // SAFETY: plain malloc/free of blocks this function owns; each block is
+        // written only within its size.
+        let block = unsafe { malloc(size) };
+        if block.is_null() {
+            size /= 2;
+            continue;
+        }
+        if pages() != before {
+            fresh_from = fresh_from.min(before * 65536);
+        }
+        if block as usize >= fresh_from || pages() != before {
+            unsafe { free(block) };
+            size /= 2;
+            continue;
+        }
+        unsafe { core::ptr::write_bytes(block, 0, size) };
+        held.push(block);
+    }
+    for block in &held {
+        // SAFETY: each was returned by malloc above and is freed once.
+        unsafe { free(*block) };
+    }
+    // The list's own memory is freed too: leave no pointers in it.
+    held.iter_mut().for_each(|b| *b = core::ptr::null_mut());
+}
+
+/// The end of the last page of memory that holds a non-zero byte, as found at
+/// the end of the build (after [`zero_free_memory`]): past it the snapshot's
+/// memory is all zero. 0 until then.
+static USED_TOP: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+pub fn record_used_top() {
+    let end = pages() * 65536;
+    let mut top = end;
+    // SAFETY: reads within linear memory, which is `end` bytes long.
+    unsafe {
+        while top >= 4096 {
+            let page = core::slice::from_raw_parts((top - 4096) as *const u64, 512);
+            if page.iter().any(|&w| w != 0) {
+                break;
+            }
+            top -= 4096;
+        }
+    }
+    USED_TOP.store(top, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// See [`record_used_top`]; the end of memory when it was not recorded.
+pub fn used_top() -> usize {
+    match USED_TOP.load(std::sync::atomic::Ordering::Relaxed) {
+        0 => pages() * 65536,
+        top => top,
+    }
+}

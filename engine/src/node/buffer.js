@@ -1,0 +1,186 @@
+// node:buffer and the global Buffer: the `buffer` package (engine/src/node/vendor/,
+// a pinned release of the implementation browsers' bundlers use for Node's
+// Buffer: a Uint8Array subclass with Node's API), plus what Node has that it
+// lacks: the base64url encoding, and the module's other exports.
+(jsw) => {
+  "use strict";
+  const vendored = jsw.vendored.buffer;
+  const { Buffer } = vendored;
+
+  // base64url: base64 with "-" and "_" for "+" and "/", without padding.
+  const isBase64Url = (encoding) => typeof encoding === "string" && encoding.toLowerCase() === "base64url";
+  const toBase64 = (text) => String(text).replace(/-/g, "+").replace(/_/g, "/");
+  const toBase64Url = (text) => text.replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  const base = {
+    from: Buffer.from,
+    byteLength: Buffer.byteLength,
+    isEncoding: Buffer.isEncoding,
+    alloc: Buffer.alloc,
+    toString: Buffer.prototype.toString,
+    write: Buffer.prototype.write,
+    fill: Buffer.prototype.fill,
+  };
+  const define = (target, name, value) =>
+    Object.defineProperty(target, name, { value, writable: true, configurable: true, enumerable: false });
+  define(Buffer, "isEncoding", function isEncoding(encoding) {
+    return isBase64Url(encoding) || base.isEncoding.call(this, encoding);
+  });
+  define(Buffer, "byteLength", function byteLength(value, encoding) {
+    if (typeof value === "string" && isBase64Url(encoding)) return base.byteLength.call(this, toBase64(value), "base64");
+    return base.byteLength.call(this, value, encoding);
+  });
+  const describe = (value) => {
+    if (value === null) return "null";
+    if (value === undefined) return "undefined";
+    if (typeof value === "function") return `function ${value.name}`;
+    if (typeof value === "object") return `an instance of ${value.constructor?.name ?? "Object"}`;
+    const shown = typeof value === "string" ? `'${value}'` : String(value);
+    return `type ${typeof value} (${shown})`;
+  };
+  define(Buffer, "from", function from(value, encodingOrOffset, length) {
+    if (typeof value === "string" && isBase64Url(encodingOrOffset)) return base.from.call(this, toBase64(value), "base64");
+    if (value === null || value === undefined || (typeof value !== "string" && typeof value !== "object")) {
+      throw Object.assign(
+        new TypeError(
+          "The first argument must be of type string or an instance of Buffer, ArrayBuffer, or Array or an Array-like Object. " +
+            `Received ${describe(value)}`,
+        ),
+        { code: "ERR_INVALID_ARG_TYPE" },
+      );
+    }
+    try {
+      return base.from.call(this, value, encodingOrOffset, length);
+    } catch (error) {
+      if (error instanceof TypeError && /^The first argument must be/.test(error.message)) {
+        error.message = `The first argument must be of type string or an instance of Buffer, ArrayBuffer, or Array or an Array-like Object. Received ${describe(value)}`;
+        error.code = "ERR_INVALID_ARG_TYPE";
+      }
+      throw error;
+    }
+  });
+  define(Buffer, "alloc", function alloc(size, fill, encoding) {
+    if (typeof fill === "string" && isBase64Url(encoding)) return base.alloc.call(this, size, toBase64(fill), "base64");
+    return base.alloc.call(this, size, fill, encoding);
+  });
+  // Buffer.prototype.toString also serves Uint8Array-like receivers; only the
+  // encoding is looked at here.
+  define(Buffer.prototype, "toString", function toString(encoding, start, end) {
+    if (isBase64Url(encoding)) return toBase64Url(base.toString.call(this, "base64", start, end));
+    return base.toString.apply(this, arguments);
+  });
+  // write(string[, offset[, length]][, encoding]): the encoding is the last string argument.
+  define(Buffer.prototype, "write", function write(string, ...rest) {
+    const at = rest.findIndex((a) => typeof a === "string");
+    if (at >= 0 && isBase64Url(rest[at])) {
+      rest[at] = "base64";
+      return base.write.call(this, toBase64(string), ...rest);
+    }
+    return base.write.call(this, string, ...rest);
+  });
+  define(Buffer.prototype, "fill", function fill(value, ...rest) {
+    const at = rest.findIndex((a) => typeof a === "string");
+    if (typeof value === "string" && at >= 0 && isBase64Url(rest[at])) {
+      rest[at] = "base64";
+      return base.fill.call(this, toBase64(value), ...rest);
+    }
+    return base.fill.call(this, value, ...rest);
+  });
+
+  // Node's errors where programs look at them: sizes and offsets.
+  const nodeError = (Type, code, message) => {
+    const error = new Type(message);
+    Object.defineProperty(error, "code", { value: code, writable: true, configurable: true, enumerable: true });
+    return error;
+  };
+  const received = (value) => describe(value);
+  function checkSize(size) {
+    if (typeof size !== "number") {
+      throw nodeError(TypeError, "ERR_INVALID_ARG_TYPE", `The "size" argument must be of type number. Received ${received(size)}`);
+    }
+    if (!(size >= 0 && size <= vendored.kMaxLength)) {
+      throw nodeError(RangeError, "ERR_OUT_OF_RANGE", `The value of "size" is out of range. It must be >= 0 && <= ${vendored.kMaxLength}. Received ${size}`);
+    }
+  }
+  for (const name of ["allocUnsafe", "allocUnsafeSlow"]) {
+    const make = Buffer[name];
+    define(Buffer, name, {
+      [name](size) {
+        checkSize(size);
+        return make.call(this, size);
+      },
+    }[name]);
+  }
+  const alloc = Buffer.alloc;
+  define(Buffer, "alloc", function alloc_(size, fill, encoding) {
+    checkSize(size);
+    return alloc.call(this, size, fill, encoding);
+  });
+  Object.defineProperty(Buffer.alloc, "name", { value: "alloc" });
+  function checkOffset(buffer, offset, size) {
+    if (typeof offset !== "number") {
+      throw nodeError(TypeError, "ERR_INVALID_ARG_TYPE", `The "offset" argument must be of type number. Received ${received(offset)}`);
+    }
+    if (!Number.isInteger(offset)) {
+      throw nodeError(RangeError, "ERR_OUT_OF_RANGE", `The value of "offset" is out of range. It must be an integer. Received ${offset}`);
+    }
+    const last = buffer.length - size;
+    if (last < 0) throw nodeError(RangeError, "ERR_BUFFER_OUT_OF_BOUNDS", "Attempt to access memory outside buffer bounds");
+    if (offset < 0 || offset > last) {
+      throw nodeError(RangeError, "ERR_OUT_OF_RANGE", `The value of "offset" is out of range. It must be >= 0 and <= ${last}. Received ${offset}`);
+    }
+  }
+  const sizes = { Int8: 1, UInt8: 1, Uint8: 1, Int16: 2, UInt16: 2, Uint16: 2, Int32: 4, UInt32: 4, Uint32: 4, Float: 4, Double: 8, BigInt64: 8, BigUInt64: 8, BigUint64: 8 };
+  for (const name of Object.getOwnPropertyNames(Buffer.prototype)) {
+    const m = /^(read|write)(Int8|UInt8|Uint8|Int16|UInt16|Uint16|Int32|UInt32|Uint32|Float|Double|BigInt64|BigUInt64|BigUint64)(LE|BE)?$/.exec(name);
+    if (m === null) continue;
+    const method = Buffer.prototype[name];
+    const size = sizes[m[2]];
+    const wrapped =
+      m[1] === "read"
+        ? { [name](offset = 0) {
+            checkOffset(this, offset, size);
+            return method.call(this, offset);
+          } }[name]
+        : { [name](value, offset = 0) {
+            checkOffset(this, offset, size);
+            return method.call(this, value, offset);
+          } }[name];
+    define(Buffer.prototype, name, wrapped);
+  }
+  // How Node's console shows a Buffer: at most INSPECT_MAX_BYTES bytes, then a count.
+  define(Buffer.prototype, Symbol.for("nodejs.util.inspect.custom"), function inspect() {
+    const max = vendored.INSPECT_MAX_BYTES;
+    const shown = this.toString("hex", 0, max).replace(/(.{2})/g, "$1 ").trim();
+    const more = this.length > max ? ` ... ${this.length - max} more byte${this.length - max > 1 ? "s" : ""}` : "";
+    return `<${this.constructor.name} ${shown}${more}>`.replace(" >", ">");
+  });
+
+  const MAX_STRING_LENGTH = (1 << 30) - 25;
+  const exports = {
+    Buffer,
+    SlowBuffer: vendored.SlowBuffer,
+    INSPECT_MAX_BYTES: vendored.INSPECT_MAX_BYTES,
+    kMaxLength: vendored.kMaxLength,
+    kStringMaxLength: MAX_STRING_LENGTH,
+    constants: { MAX_LENGTH: vendored.kMaxLength, MAX_STRING_LENGTH },
+    Blob: globalThis.Blob,
+    File: globalThis.File,
+    atob: globalThis.atob,
+    btoa: globalThis.btoa,
+    isUtf8(input) {
+      try {
+        new TextDecoder("utf-8", { fatal: true }).decode(input);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    isAscii(input) {
+      const bytes = ArrayBuffer.isView(input) ? new Uint8Array(input.buffer, input.byteOffset, input.byteLength) : new Uint8Array(input);
+      for (let i = 0; i < bytes.length; i++) if (bytes[i] > 0x7f) return false;
+      return true;
+    },
+  };
+  jsw.bufferExports = exports;
+  define(globalThis, "Buffer", Buffer);
+};

@@ -20,6 +20,13 @@ pub fn init<'js>(ctx: &Ctx<'js>, jsw: &Object<'js>) -> rquickjs::Result<()> {
     super::eval_part(ctx, jsw, "commonjs", include_str!("commonjs.js"))?;
     jsw.set("vendored", Object::new(ctx.clone())?)?;
     jsw.set("loadBuffer", Function::new(ctx.clone(), load_buffer)?)?;
+    // node:os's memory figures: the module's own linear memory.
+    jsw.set(
+        "memoryBytes",
+        Function::new(ctx.clone(), || {
+            (core::arch::wasm32::memory_size(0) * 65536) as f64
+        })?,
+    )?;
     for (name, source) in [
         ("node/path", include_str!("../node/path.js")),
         ("node/events", include_str!("../node/events.js")),
@@ -27,6 +34,7 @@ pub fn init<'js>(ctx: &Ctx<'js>, jsw: &Object<'js>) -> rquickjs::Result<()> {
         ("node/assert", include_str!("../node/assert.js")),
         ("node/misc", include_str!("../node/misc.js")),
         ("node/buffer-lazy", include_str!("../node/buffer-lazy.js")),
+        ("node/os", include_str!("../node/os.js")),
     ] {
         super::eval_part(ctx, jsw, name, source)?;
     }

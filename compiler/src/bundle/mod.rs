@@ -791,6 +791,7 @@ fn builtin_exports(name: &str) -> Option<&'static [&'static str]> {
             "strict",
         ],
         "node:url" => &["URL", "URLSearchParams", "fileURLToPath", "pathToFileURL"],
+        "node:string_decoder" => &["StringDecoder"],
         "node:os" => &[
             "EOL",
             "devNull",

@@ -35,6 +35,10 @@ pub fn init<'js>(ctx: &Ctx<'js>, jsw: &Object<'js>) -> rquickjs::Result<()> {
         ("node/misc", include_str!("../node/misc.js")),
         ("node/buffer-lazy", include_str!("../node/buffer-lazy.js")),
         ("node/os", include_str!("../node/os.js")),
+        (
+            "node/string_decoder",
+            include_str!("../node/string_decoder.js"),
+        ),
     ] {
         super::eval_part(ctx, jsw, name, source)?;
     }

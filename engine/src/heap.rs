@@ -35,10 +35,11 @@ pub fn zero_free_memory() {
             size /= 2;
             continue;
         }
-        if pages() != before {
+        let grew = pages() != before;
+        if grew {
             fresh_from = fresh_from.min(before * 65536);
         }
-        if block as usize >= fresh_from || pages() != before {
+        if grew || block as usize >= fresh_from {
             unsafe { free(block) };
             size /= 2;
             continue;

@@ -29,6 +29,12 @@
     if (typeof value === "string" && isBase64Url(encoding)) return base.byteLength.call(this, toBase64(value), "base64");
     return base.byteLength.call(this, value, encoding);
   });
+  // Node's errors where programs look at them: bad input, sizes and offsets.
+  const nodeError = (Type, code, message) => {
+    const error = new Type(message);
+    Object.defineProperty(error, "code", { value: code, writable: true, configurable: true, enumerable: true });
+    return error;
+  };
   const describe = (value) => {
     if (value === null) return "null";
     if (value === undefined) return "undefined";
@@ -37,31 +43,48 @@
     const shown = typeof value === "string" ? `'${value}'` : String(value);
     return `type ${typeof value} (${shown})`;
   };
+  const badFromInput = (value) =>
+    nodeError(
+      TypeError,
+      "ERR_INVALID_ARG_TYPE",
+      "The first argument must be of type string or an instance of Buffer, ArrayBuffer, or Array or an Array-like Object. " +
+        `Received ${describe(value)}`,
+    );
+  function checkSize(size) {
+    if (typeof size !== "number") {
+      throw nodeError(TypeError, "ERR_INVALID_ARG_TYPE", `The "size" argument must be of type number. Received ${describe(size)}`);
+    }
+    if (!(size >= 0 && size <= vendored.kMaxLength)) {
+      throw nodeError(RangeError, "ERR_OUT_OF_RANGE", `The value of "size" is out of range. It must be >= 0 && <= ${vendored.kMaxLength}. Received ${size}`);
+    }
+  }
   define(Buffer, "from", function from(value, encodingOrOffset, length) {
     if (typeof value === "string" && isBase64Url(encodingOrOffset)) return base.from.call(this, toBase64(value), "base64");
     if (value === null || value === undefined || (typeof value !== "string" && typeof value !== "object")) {
-      throw Object.assign(
-        new TypeError(
-          "The first argument must be of type string or an instance of Buffer, ArrayBuffer, or Array or an Array-like Object. " +
-            `Received ${describe(value)}`,
-        ),
-        { code: "ERR_INVALID_ARG_TYPE" },
-      );
+      throw badFromInput(value);
     }
     try {
       return base.from.call(this, value, encodingOrOffset, length);
     } catch (error) {
-      if (error instanceof TypeError && /^The first argument must be/.test(error.message)) {
-        error.message = `The first argument must be of type string or an instance of Buffer, ArrayBuffer, or Array or an Array-like Object. Received ${describe(value)}`;
-        error.code = "ERR_INVALID_ARG_TYPE";
-      }
+      // The package's own wording for input it cannot take: Node's instead.
+      if (error instanceof TypeError && /^The first argument must be/.test(error.message)) throw badFromInput(value);
       throw error;
     }
   });
   define(Buffer, "alloc", function alloc(size, fill, encoding) {
+    checkSize(size);
     if (typeof fill === "string" && isBase64Url(encoding)) return base.alloc.call(this, size, toBase64(fill), "base64");
     return base.alloc.call(this, size, fill, encoding);
   });
+  for (const name of ["allocUnsafe", "allocUnsafeSlow"]) {
+    const make = Buffer[name];
+    define(Buffer, name, {
+      [name](size) {
+        checkSize(size);
+        return make.call(this, size);
+      },
+    }[name]);
+  }
   // Buffer.prototype.toString also serves Uint8Array-like receivers; only the
   // encoding is looked at here.
   define(Buffer.prototype, "toString", function toString(encoding, start, end) {
@@ -86,39 +109,9 @@
     return base.fill.call(this, value, ...rest);
   });
 
-  // Node's errors where programs look at them: sizes and offsets.
-  const nodeError = (Type, code, message) => {
-    const error = new Type(message);
-    Object.defineProperty(error, "code", { value: code, writable: true, configurable: true, enumerable: true });
-    return error;
-  };
-  const received = (value) => describe(value);
-  function checkSize(size) {
-    if (typeof size !== "number") {
-      throw nodeError(TypeError, "ERR_INVALID_ARG_TYPE", `The "size" argument must be of type number. Received ${received(size)}`);
-    }
-    if (!(size >= 0 && size <= vendored.kMaxLength)) {
-      throw nodeError(RangeError, "ERR_OUT_OF_RANGE", `The value of "size" is out of range. It must be >= 0 && <= ${vendored.kMaxLength}. Received ${size}`);
-    }
-  }
-  for (const name of ["allocUnsafe", "allocUnsafeSlow"]) {
-    const make = Buffer[name];
-    define(Buffer, name, {
-      [name](size) {
-        checkSize(size);
-        return make.call(this, size);
-      },
-    }[name]);
-  }
-  const alloc = Buffer.alloc;
-  define(Buffer, "alloc", function alloc_(size, fill, encoding) {
-    checkSize(size);
-    return alloc.call(this, size, fill, encoding);
-  });
-  Object.defineProperty(Buffer.alloc, "name", { value: "alloc" });
   function checkOffset(buffer, offset, size) {
     if (typeof offset !== "number") {
-      throw nodeError(TypeError, "ERR_INVALID_ARG_TYPE", `The "offset" argument must be of type number. Received ${received(offset)}`);
+      throw nodeError(TypeError, "ERR_INVALID_ARG_TYPE", `The "offset" argument must be of type number. Received ${describe(offset)}`);
     }
     if (!Number.isInteger(offset)) {
       throw nodeError(RangeError, "ERR_OUT_OF_RANGE", `The value of "offset" is out of range. It must be an integer. Received ${offset}`);

@@ -8,7 +8,7 @@
 //! or stale entry is recompiled and replaced.
 
 use std::hash::{Hash, Hasher};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 use sha2::{Digest, Sha256};
@@ -48,32 +48,87 @@ fn key(engine: &Engine, wasm: &[u8]) -> String {
     h.0.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// What the code cache holds: core modules and components, compiled by wasmtime.
+trait Artifact: Sized {
+    /// For messages: "module" or "component".
+    const WHAT: &'static str;
+    /// The cache file's extension.
+    const EXTENSION: &'static str;
+    fn compile(engine: &Engine, wasm: &[u8]) -> wasmtime::Result<Self>;
+    fn precompile(engine: &Engine, wasm: &[u8]) -> wasmtime::Result<Vec<u8>>;
+    /// # Safety
+    /// `path` holds what `precompile` wrote for an engine with the same
+    /// compatibility hash.
+    unsafe fn deserialize_file(engine: &Engine, path: &Path) -> wasmtime::Result<Self>;
+    /// # Safety
+    /// `bytes` come from `precompile` of this very engine.
+    unsafe fn deserialize(engine: &Engine, bytes: &[u8]) -> wasmtime::Result<Self>;
+}
+
+impl Artifact for Module {
+    const WHAT: &'static str = "module";
+    const EXTENSION: &'static str = "cwasm";
+    fn compile(engine: &Engine, wasm: &[u8]) -> wasmtime::Result<Self> {
+        Module::new(engine, wasm)
+    }
+    fn precompile(engine: &Engine, wasm: &[u8]) -> wasmtime::Result<Vec<u8>> {
+        engine.precompile_module(wasm)
+    }
+    unsafe fn deserialize_file(engine: &Engine, path: &Path) -> wasmtime::Result<Self> {
+        unsafe { Module::deserialize_file(engine, path) }
+    }
+    unsafe fn deserialize(engine: &Engine, bytes: &[u8]) -> wasmtime::Result<Self> {
+        unsafe { Module::deserialize(engine, bytes) }
+    }
+}
+
+impl Artifact for wasmtime::component::Component {
+    const WHAT: &'static str = "component";
+    const EXTENSION: &'static str = "component.cwasm";
+    fn compile(engine: &Engine, wasm: &[u8]) -> wasmtime::Result<Self> {
+        Self::new(engine, wasm)
+    }
+    fn precompile(engine: &Engine, wasm: &[u8]) -> wasmtime::Result<Vec<u8>> {
+        engine.precompile_component(wasm)
+    }
+    unsafe fn deserialize_file(engine: &Engine, path: &Path) -> wasmtime::Result<Self> {
+        unsafe { Self::deserialize_file(engine, path) }
+    }
+    unsafe fn deserialize(engine: &Engine, bytes: &[u8]) -> wasmtime::Result<Self> {
+        unsafe { Self::deserialize(engine, bytes) }
+    }
+}
+
 /// Compiles `wasm` for `engine`, or loads it from the cache when `use_cache`.
-pub fn module(engine: &Engine, wasm: &[u8], use_cache: bool) -> Result<Module> {
+fn cached<A: Artifact>(engine: &Engine, wasm: &[u8], use_cache: bool) -> Result<A> {
     let Some(dir) = dir().filter(|_| use_cache) else {
-        return Module::new(engine, wasm).context_wt("compiling the module");
+        return A::compile(engine, wasm).context_wt(format!("compiling the {}", A::WHAT));
     };
     let path = dir
         .join("code")
-        .join(format!("{}.cwasm", key(engine, wasm)));
+        .join(format!("{}.{}", key(engine, wasm), A::EXTENSION));
     if path.is_file() {
-        // SAFETY: the file was written by `precompile_module` of an engine with the
+        // SAFETY: the file was written from `precompile` of an engine with the
         // same compatibility hash (it is part of the name), and only by us.
-        if let Ok(m) = unsafe { Module::deserialize_file(engine, &path) } {
+        if let Ok(m) = unsafe { A::deserialize_file(engine, &path) } {
             touch(&path);
             return Ok(m);
         }
     }
-    let compiled = engine
-        .precompile_module(wasm)
-        .context_wt("compiling the module")?;
+    let compiled = A::precompile(engine, wasm).context_wt(format!("compiling the {}", A::WHAT))?;
     // A cache that cannot be written is only slower, never an error.
     if std::fs::create_dir_all(path.parent().unwrap_or(&dir)).is_ok() {
         let _ = crate::output::write_atomic(&path, &compiled);
         prune(&dir.join("code"));
     }
-    // SAFETY: the bytes come from `precompile_module` of this very engine.
-    unsafe { Module::deserialize(engine, &compiled) }.context_wt("loading the compiled module")
+    // SAFETY: the bytes come from `precompile` of this very engine.
+    unsafe { A::deserialize(engine, &compiled) }
+        .context_wt(format!("loading the compiled {}", A::WHAT))
+}
+
+/// Compiles the core module `wasm` for `engine`, or loads it from the cache.
+pub fn module(engine: &Engine, wasm: &[u8], use_cache: bool) -> Result<Module> {
+    cached(engine, wasm, use_cache)
 }
 
 /// Compiles the component `wasm` for `engine`, or loads it from the cache.
@@ -82,31 +137,7 @@ pub fn component(
     wasm: &[u8],
     use_cache: bool,
 ) -> Result<wasmtime::component::Component> {
-    use wasmtime::component::Component;
-    let Some(dir) = dir().filter(|_| use_cache) else {
-        return Component::new(engine, wasm).context_wt("compiling the component");
-    };
-    let path = dir
-        .join("code")
-        .join(format!("{}.component.cwasm", key(engine, wasm)));
-    if path.is_file() {
-        // SAFETY: as in `module`: written only from `precompile_component` of an
-        // engine with the same compatibility hash (part of the name).
-        if let Ok(c) = unsafe { Component::deserialize_file(engine, &path) } {
-            touch(&path);
-            return Ok(c);
-        }
-    }
-    let compiled = engine
-        .precompile_component(wasm)
-        .context_wt("compiling the component")?;
-    if std::fs::create_dir_all(path.parent().unwrap_or(&dir)).is_ok() {
-        let _ = crate::output::write_atomic(&path, &compiled);
-        prune(&dir.join("code"));
-    }
-    // SAFETY: the bytes come from `precompile_component` of this very engine.
-    unsafe { Component::deserialize(engine, &compiled) }
-        .context_wt("loading the compiled component")
+    cached(engine, wasm, use_cache)
 }
 
 /// Machine code for the module in `path`, found without reading the file when it

@@ -14,20 +14,16 @@ fn main() {
     let root = manifest_dir.parent().unwrap().to_path_buf();
     let out_dir = PathBuf::from(env::var("OUT_DIR").unwrap());
 
-    println!("cargo:rerun-if-env-changed=JSW_ENGINE_WASM");
-    println!("cargo:rerun-if-env-changed=JSW_ENGINE_HTTP_WASM");
-    if let Ok(prebuilt) = env::var("JSW_ENGINE_WASM") {
-        println!("cargo:rerun-if-changed={prebuilt}");
-        std::fs::copy(&prebuilt, out_dir.join("engine.wasm"))
-            .unwrap_or_else(|e| panic!("copying {prebuilt}: {e}"));
-        let prebuilt_http = env::var("JSW_ENGINE_HTTP_WASM").unwrap_or_else(|_| {
-            panic!(
-                "JSW_ENGINE_WASM needs JSW_ENGINE_HTTP_WASM (the engine built with --features http)"
-            )
-        });
-        println!("cargo:rerun-if-changed={prebuilt_http}");
-        std::fs::copy(&prebuilt_http, out_dir.join("engine-http.wasm"))
-            .unwrap_or_else(|e| panic!("copying {prebuilt_http}: {e}"));
+    // Engines built elsewhere (for measuring engine builds): a directory with
+    // the four files below.
+    println!("cargo:rerun-if-env-changed=JSW_PREBUILT_ENGINES");
+    if let Ok(dir) = env::var("JSW_PREBUILT_ENGINES") {
+        for (file, _) in ENGINES {
+            let from = Path::new(&dir).join(file);
+            println!("cargo:rerun-if-changed={}", from.display());
+            std::fs::copy(&from, out_dir.join(file))
+                .unwrap_or_else(|e| panic!("copying {}: {e}", from.display()));
+        }
         return;
     }
     for path in [
@@ -50,24 +46,27 @@ fn main() {
     let sysroot = target_root.join("wasi-sysroot");
     make_sysroot(&sysroot);
 
-    // Two engines from one crate: the command engine, and the HTTP engine
-    // (feature `http`), the core of wasi:http components. Only the engine crate
-    // itself is built twice; QuickJS is compiled once for both.
-    build_engine(
-        &root,
-        &target_root,
-        &sysroot,
-        &[],
-        &out_dir.join("engine.wasm"),
-    );
-    build_engine(
-        &root,
-        &target_root,
-        &sysroot,
-        &["--features", "http"],
-        &out_dir.join("engine-http.wasm"),
-    );
+    // Four engines from one crate (see ENGINES). Only the engine crate itself is
+    // built again for each; QuickJS is compiled once for all.
+    for (file, features) in ENGINES {
+        let mut extra = vec![];
+        if !features.is_empty() {
+            extra = vec!["--features", features];
+        }
+        build_engine(&root, &target_root, &sysroot, &extra, &out_dir.join(file));
+    }
 }
+
+/// The engines the compiler embeds, by file name and cargo features: commands
+/// and `wasi:http` components (feature `http`), each also with the natives of
+/// node:crypto, node:zlib and node:fs (feature `node`), which only programs
+/// that import those modules carry.
+const ENGINES: &[(&str, &str)] = &[
+    ("engine.wasm", ""),
+    ("engine-node.wasm", "node"),
+    ("engine-http.wasm", "http"),
+    ("engine-http-node.wasm", "http,node"),
+];
 
 fn build_engine(root: &Path, target_root: &Path, sysroot: &Path, extra: &[&str], dest: &Path) {
     let cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".into());

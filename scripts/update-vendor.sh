@@ -24,6 +24,21 @@ for entry in "${packages[@]}"; do
   cp "$work/$name/LICENSE" "$dest/LICENSE-$name"
   echo "$spec ($target, licence LICENSE-$name)" >> "$work/VERSIONS"
 done
+# Multi-file packages become one part each (scripts/vendor-bundle.mjs), with
+# their licence: name@version:part name.
+bundled=(
+  "readable-stream@4.7.0:readable-stream"
+)
+for entry in "${bundled[@]}"; do
+  IFS=: read -r spec target <<< "$entry"
+  name=${spec%@*}
+  (cd "$work" && npm pack --silent "$spec" > /dev/null)
+  mkdir -p "$work/$name"
+  tar -xzf "$work/${name}-${spec##*@}.tgz" -C "$work/$name" --strip-components=1
+  node scripts/vendor-bundle.mjs "$work/$name" "$name" "$dest/$target.js"
+  cp "$work/$name/LICENSE" "$dest/LICENSE-$name"
+  echo "$spec ($target.js: lib/ wrapped by vendor-bundle.mjs, licence LICENSE-$name)" >> "$work/VERSIONS"
+done
 cp "$work/VERSIONS" "$dest/VERSIONS"
 echo "updated $dest:"
 cat "$dest/VERSIONS"

@@ -869,6 +869,53 @@ fn modules_import_only_these_wasi_functions() {
     assert_eq!(imports, expected);
 }
 
+/// A program that imports node:fs is built with the engine that has the file
+/// system natives: the same list plus exactly what those need, and no more.
+#[test]
+fn modules_using_node_fs_import_only_these_wasi_functions() {
+    let dir =
+        compiled("import fs from 'node:fs';\nexport function main() { fs.existsSync('/'); }\n");
+    let wasm = std::fs::read(dir.path().join("app.wasm")).unwrap();
+    let module = wasmtime::Module::new(&wasmtime::Engine::default(), &wasm).unwrap();
+    let mut imports: Vec<String> = module
+        .imports()
+        .map(|i| format!("{}::{}", i.module(), i.name()))
+        .collect();
+    imports.sort();
+    let expected = [
+        "args_get",
+        "args_sizes_get",
+        "clock_time_get",
+        "environ_get",
+        "environ_sizes_get",
+        "fd_close",
+        "fd_fdstat_get",
+        // node:fs
+        "fd_filestat_get",
+        "fd_filestat_set_size",
+        "fd_prestat_dir_name",
+        "fd_prestat_get",
+        "fd_read",
+        "fd_readdir",
+        "fd_seek",
+        "fd_write",
+        // node:fs
+        "path_create_directory",
+        "path_filestat_get",
+        "path_open",
+        "path_readlink",
+        "path_remove_directory",
+        "path_rename",
+        "path_symlink",
+        "path_unlink_file",
+        "poll_oneoff",
+        "proc_exit",
+        "random_get",
+    ]
+    .map(|f| format!("wasi_snapshot_preview1::{f}"));
+    assert_eq!(imports, expected);
+}
+
 #[test]
 fn builds_do_not_depend_on_the_working_directory() {
     let dir = tempfile::tempdir().unwrap();

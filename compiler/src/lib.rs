@@ -29,6 +29,23 @@ pub const ENGINE_WASM: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/engine.
 /// `http` feature): what HTTP handlers are snapshotted with.
 pub const ENGINE_HTTP_WASM: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/engine-http.wasm"));
 
+/// Both engines again with the natives of node:crypto, node:zlib and node:fs
+/// (feature `node`): picked for programs that import those modules, so that
+/// no other program carries their code (compiler/build.rs).
+pub const ENGINE_NODE_WASM: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/engine-node.wasm"));
+pub const ENGINE_HTTP_NODE_WASM: &[u8] =
+    include_bytes!(concat!(env!("OUT_DIR"), "/engine-http-node.wasm"));
+
+/// The engine a program is snapshotted with.
+pub fn engine_for(http: bool, node: bool) -> &'static [u8] {
+    match (http, node) {
+        (false, false) => ENGINE_WASM,
+        (false, true) => ENGINE_NODE_WASM,
+        (true, false) => ENGINE_HTTP_WASM,
+        (true, true) => ENGINE_HTTP_NODE_WASM,
+    }
+}
+
 /// What kind of module to build.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Target {
@@ -100,7 +117,7 @@ pub fn compile(input: &Path, options: &Options) -> Result<Compiled> {
         }
         let payload = snapshot::encode_payload(&bundle, options.mode, true);
         match snapshot::snapshot(
-            ENGINE_HTTP_WASM,
+            engine_for(true, bundle.node_natives),
             payload,
             &bundle.entry,
             options.cache,
@@ -134,7 +151,10 @@ pub fn compile(input: &Path, options: &Options) -> Result<Compiled> {
     }
     let payload = snapshot::encode_payload(&bundle, options.mode, false);
     let snap = snapshot::snapshot(
-        options.engine.as_deref().unwrap_or(ENGINE_WASM),
+        options
+            .engine
+            .as_deref()
+            .unwrap_or(engine_for(false, bundle.node_natives)),
         payload,
         &bundle.entry,
         options.cache,

@@ -98,6 +98,7 @@ pub fn encode_payload(bundle: &Bundle, mode: Mode, http: bool) -> Vec<u8> {
         out.push(match module.kind {
             crate::bundle::ModuleKind::Esm => 0,
             crate::bundle::ModuleKind::CommonJs => 1,
+            crate::bundle::ModuleKind::Part => 2,
         });
         put(&mut out, &module.name);
         put(&mut out, &module.code);

@@ -15,6 +15,8 @@ mod host;
 mod http;
 mod io;
 mod modules;
+#[cfg(feature = "node")]
+mod node;
 mod payload;
 mod phase;
 mod stack;
@@ -112,6 +114,10 @@ impl Engine {
         unsafe { stack::install(ctx.get_runtime_ptr()) };
         let start = ctx.with(|ctx| -> Result<Start, i32> {
             globals::init(&ctx, &payload.entry).map_err(|e| report(&ctx, e))?;
+            for part in payload.modules.iter().filter(|m| m.part) {
+                globals::eval_internal_part(&ctx, &part.name, &part.source)
+                    .map_err(|e| report(&ctx, e))?;
+            }
             if payload
                 .modules
                 .iter()
@@ -119,7 +125,7 @@ impl Engine {
             {
                 globals::commonjs::load_buffer(ctx.clone()).map_err(|e| report(&ctx, e))?;
             }
-            for module in &payload.modules {
+            for module in payload.modules.iter().filter(|m| !m.part) {
                 globals::error::register(&module.name, &module.positions);
                 modules::register(&module.name, &module.source, module.commonjs);
             }

@@ -23,6 +23,9 @@ pub enum Mode {
 pub struct Module {
     /// An ES module (false) or a CommonJS script (true).
     pub commonjs: bool,
+    /// One of the engine's own parts (a Node built-in's JS half) that the compiler
+    /// put in because the program imports that built-in; evaluated before it.
+    pub part: bool,
     pub name: String,
     pub source: String,
     /// Packed position table (see compiler/src/bundle/transform.rs `pack_positions`).
@@ -63,13 +66,15 @@ impl Payload {
         let count = r.u32()?;
         let mut modules = Vec::with_capacity(count as usize);
         for _ in 0..count {
-            let commonjs = r.take(1)?[0] == 1;
+            let kind = r.take(1)?[0];
+            let (commonjs, part) = (kind == 1, kind == 2);
             let name = r.string()?;
             let source = r.string()?;
             let len = r.u32()? as usize;
             let positions = r.take(len)?.to_vec();
             modules.push(Module {
                 commonjs,
+                part,
                 name,
                 source,
                 positions,

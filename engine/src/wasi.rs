@@ -16,6 +16,21 @@ unsafe extern "C" {
     fn wasi_environ_get(ptrs: *mut *mut u8, buf: *mut u8) -> u16;
     #[link_name = "clock_time_get"]
     fn wasi_clock_time_get(id: u32, precision: u64, time: *mut u64) -> u16;
+    #[link_name = "fd_fdstat_get"]
+    fn wasi_fd_fdstat_get(fd: u32, stat: *mut u8) -> u16;
+}
+
+/// Whether `fd` is a terminal: WASI reports terminals as character devices.
+/// Asked at run time only (what the host's stdio is can change between runs).
+pub fn is_terminal(fd: u32) -> bool {
+    if cfg!(feature = "http") || crate::phase::is_build() {
+        return false;
+    }
+    // struct fdstat: filetype (u8), flags (u16), two u64 rights: 24 bytes.
+    let mut stat = [0u64; 3];
+    // SAFETY: a 24-byte, 8-aligned buffer for WASI to fill.
+    let errno = unsafe { wasi_fd_fdstat_get(fd, stat.as_mut_ptr().cast()) };
+    errno == 0 && (stat[0] & 0xff) as u8 == 2
 }
 
 const CLOCK_REALTIME: u32 = 0;

@@ -10,6 +10,7 @@
 //! exports), again as in Node. Specifiers are rewritten to module names at build
 //! time, so nothing is resolved at run time.
 
+mod builtins;
 mod entry;
 mod resolve;
 mod transform;
@@ -27,6 +28,7 @@ use swc_core::ecma::ast::{
 use swc_core::ecma::visit::{Visit, VisitMut, VisitMutWith, VisitWith};
 
 use crate::diagnostic::Diagnostic;
+use builtins::builtin_exports;
 use resolve::{Kind, Resolver};
 pub use resolve::{NODE_BUILTINS, Resolved};
 pub use transform::pack_positions;
@@ -39,6 +41,9 @@ pub enum ModuleKind {
     Esm,
     /// A CommonJS module: a script evaluating to `[requireMap, factory]`.
     CommonJs,
+    /// One of the engine's own JS parts implementing a Node built-in the program
+    /// imports (builtins.rs), evaluated before the program with jsw's internals.
+    Part,
 }
 
 /// One module as the engine registers it.
@@ -69,6 +74,8 @@ pub struct Bundle {
     pub handler_candidate: bool,
     /// Every source file the program was built from (what `jsw serve` watches).
     pub files: Vec<PathBuf>,
+    /// The program needs the engine with node:crypto/zlib/fs natives (builtins.rs).
+    pub node_natives: bool,
 }
 
 impl Bundle {
@@ -513,7 +520,10 @@ impl Graph<'_> {
                 (name, None)
             }
         };
-        prune_unreachable(&mut modules, &entry, &edges);
+        let reached = prune_unreachable(&mut modules, &entry, &edges);
+        let node_natives = builtins::needs_natives(&reached, &modules);
+        let parts = builtins::parts(&reached, &modules);
+        modules.extend(parts);
         let handler_candidate = entry_export.is_none()
             && ((self.nodes[0].format == Format::Esm && entry::default_is_value(&self, 0))
                 || modules
@@ -530,6 +540,7 @@ impl Graph<'_> {
             entry_export,
             handler_candidate,
             files: self.nodes.iter().map(|n| n.path.clone()).collect(),
+            node_natives,
         })
     }
 
@@ -724,162 +735,6 @@ fn facade_code(target: &str, names: &BTreeSet<String>) -> String {
         }
     }
     code
-}
-
-/// Exports of the Node built-ins the engine implements, for `import * as`,
-/// `export * from` and `import()` (tests/cli.rs checks them against the engine).
-fn builtin_exports(name: &str) -> Option<&'static [&'static str]> {
-    Some(match name {
-        "node:path" | "node:path/posix" => &[
-            "basename",
-            "delimiter",
-            "dirname",
-            "extname",
-            "format",
-            "isAbsolute",
-            "join",
-            "normalize",
-            "parse",
-            "posix",
-            "relative",
-            "resolve",
-            "sep",
-            "toNamespacedPath",
-            "win32",
-        ],
-        "node:events" => &[
-            "EventEmitter",
-            "once",
-            "on",
-            "defaultMaxListeners",
-            "errorMonitor",
-            "captureRejectionSymbol",
-            "init",
-            "listenerCount",
-        ],
-        "node:util" => &[
-            "format",
-            "formatWithOptions",
-            "inspect",
-            "inherits",
-            "promisify",
-            "callbackify",
-            "deprecate",
-            "isDeepStrictEqual",
-            "types",
-            "TextEncoder",
-            "TextDecoder",
-            "debuglog",
-            "isArray",
-        ],
-        "node:assert" | "node:assert/strict" => &[
-            "ok",
-            "equal",
-            "notEqual",
-            "strictEqual",
-            "notStrictEqual",
-            "deepEqual",
-            "deepStrictEqual",
-            "notDeepStrictEqual",
-            "notDeepEqual",
-            "throws",
-            "doesNotThrow",
-            "rejects",
-            "fail",
-            "match",
-            "AssertionError",
-            "strict",
-        ],
-        "node:url" => &["URL", "URLSearchParams", "fileURLToPath", "pathToFileURL"],
-        "node:string_decoder" => &["StringDecoder"],
-        "node:os" => &[
-            "EOL",
-            "devNull",
-            "constants",
-            "arch",
-            "platform",
-            "type",
-            "release",
-            "version",
-            "machine",
-            "endianness",
-            "hostname",
-            "homedir",
-            "tmpdir",
-            "uptime",
-            "loadavg",
-            "cpus",
-            "availableParallelism",
-            "totalmem",
-            "freemem",
-            "networkInterfaces",
-            "userInfo",
-            "getPriority",
-            "setPriority",
-        ],
-        "node:buffer" => &[
-            "Buffer",
-            "SlowBuffer",
-            "INSPECT_MAX_BYTES",
-            "kMaxLength",
-            "kStringMaxLength",
-            "constants",
-            "Blob",
-            "File",
-            "atob",
-            "btoa",
-            "isUtf8",
-            "isAscii",
-        ],
-        "node:timers/promises" => &["setTimeout", "setImmediate"],
-        "node:console" => &[
-            "assert",
-            "count",
-            "countReset",
-            "debug",
-            "dir",
-            "dirxml",
-            "error",
-            "group",
-            "groupCollapsed",
-            "groupEnd",
-            "info",
-            "log",
-            "table",
-            "time",
-            "timeEnd",
-            "timeLog",
-            "trace",
-            "warn",
-        ],
-        "node:util/types" => &[
-            "isAnyArrayBuffer",
-            "isArrayBuffer",
-            "isAsyncFunction",
-            "isBoxedPrimitive",
-            "isDate",
-            "isGeneratorFunction",
-            "isMap",
-            "isNativeError",
-            "isPromise",
-            "isRegExp",
-            "isSet",
-            "isTypedArray",
-            "isUint8Array",
-        ],
-        "node:timers" => &[
-            "setTimeout",
-            "clearTimeout",
-            "setInterval",
-            "clearInterval",
-            "setImmediate",
-            "clearImmediate",
-        ],
-        "node:process" => &[
-            "argv", "env", "exit", "nextTick", "platform", "stdout", "stderr", "cwd", "hrtime",
-        ],
-        _ => return None,
-    })
 }
 
 /// Import/export sources and literal dynamic `import()`s, in visiting order.
@@ -1100,16 +955,20 @@ fn prune_unreachable(
     modules: &mut Vec<BundledModule>,
     entry: &str,
     edges: &HashMap<String, Vec<String>>,
-) {
+) -> BTreeSet<String> {
     let by_name: HashMap<&str, usize> = modules
         .iter()
         .enumerate()
         .map(|(i, m)| (m.name.as_str(), i))
         .collect();
     let mut reached = vec![false; modules.len()];
+    let mut builtins = BTreeSet::new();
     let mut stack = vec![entry.to_string()];
     while let Some(name) = stack.pop() {
         let Some(&i) = by_name.get(name.as_str()) else {
+            if name.starts_with("node:") {
+                builtins.insert(name);
+            }
             continue;
         };
         if std::mem::replace(&mut reached[i], true) {
@@ -1122,6 +981,7 @@ fn prune_unreachable(
         i += 1;
         reached[i - 1]
     });
+    builtins
 }
 
 /// Rewrites sources in the same order `Sources` found them.

@@ -40,8 +40,16 @@
 
   // A Node built-in jsw does not provide: loading it works (packages often only
   // probe), using any of its functions throws and says which.
+  // Built-ins whose JS the compiler adds only to programs that import them
+  // (compiler/src/bundle/builtins.rs): missing here means a computed require.
+  const onDemand = new Set(["node:crypto", "node:zlib", "node:fs", "node:fs/promises", "node:stream", "node:stream/promises", "node:querystring"]);
   function unavailable(name) {
     const short = name.slice(5);
+    if (onDemand.has(name)) {
+      const err = new Error(`${name} was not part of the program when it was compiled: require or import it by its literal name somewhere in the program, so that the compiler includes it`);
+      err.code = "MODULE_NOT_FOUND";
+      throw err;
+    }
     const handler = {
       get(target, key) {
         if (typeof key === "symbol" || key === "then" || key === "__esModule" || key === "default") return undefined;

@@ -19,6 +19,8 @@ pub fn init<'js>(ctx: &Ctx<'js>, jsw: &Object<'js>) -> rquickjs::Result<()> {
     )?;
     super::eval_part(ctx, jsw, "commonjs", include_str!("commonjs.js"))?;
     jsw.set("vendored", Object::new(ctx.clone())?)?;
+    #[cfg(feature = "node")]
+    crate::node::init(ctx, jsw)?;
     jsw.set("loadBuffer", Function::new(ctx.clone(), load_buffer)?)?;
     // node:os's memory figures: the module's own linear memory.
     jsw.set(

@@ -163,6 +163,13 @@ pub(crate) fn eval_part<'js>(
     part.call::<_, ()>((jsw.clone(),))
 }
 
+/// Evaluates one of the engine's parts that the compiler sent with the program
+/// (a Node built-in the program imports; compiler/src/bundle/builtins.rs).
+pub fn eval_internal_part(ctx: &Ctx<'_>, name: &str, source: &str) -> rquickjs::Result<()> {
+    let jsw = internals(ctx).ok_or(rquickjs::Error::Unknown)?;
+    eval_part(ctx, &jsw, name, source)
+}
+
 /// Evaluates a JS part compiled without its source text. QuickJS keeps the text
 /// of every function for `toString`, nested functions again inside their outer
 /// one's; for jsw's own parts that was most of the snapshot's heap, which every

@@ -121,7 +121,10 @@
 
   const stream = (fd) => ({
     fd,
-    isTTY: false,
+    // true on a terminal; absent (undefined) otherwise, as in Node.
+    get isTTY() {
+      return jsw.isatty(fd) || undefined;
+    },
     writable: true,
     write(chunk, encoding, callback) {
       if (typeof encoding === "function") callback = encoding;
@@ -201,6 +204,44 @@
     title: "jsw",
     execArgv: [],
     cwd: () => "/",
+    chdir(directory) {
+      throw jsw.nodeError(Error, "ERR_FEATURE_UNAVAILABLE_ON_PLATFORM", `process.chdir('${directory}') is not available in jsw modules: the working directory is always /`);
+    },
+    memoryUsage: Object.assign(
+      function memoryUsage() {
+        const [used, memory] = jsw.memoryUsage();
+        // One linear memory holds everything: it is the resident set and the heap.
+        return { rss: memory, heapTotal: memory, heapUsed: used, external: 0, arrayBuffers: 0 };
+      },
+      { rss: () => jsw.memoryUsage()[1] },
+    ),
+    // stdin as a Readable stream (node:stream), made on first use. Reads block
+    // the program until input comes: WASI preview 1 has no other way to wait.
+    get stdin() {
+      let stream;
+      try {
+        stream = jsw.requireAbsolute("node:stream");
+      } catch {}
+      if (!stream?.Readable) {
+        throw new Error("process.stdin was reached by a name the compiler could not see: write `process.stdin` in the program so that it is built with node:stream");
+      }
+      const stdin = new stream.Readable({
+        highWaterMark: 65536,
+        read(size) {
+          let chunk;
+          try {
+            chunk = jsw.readStdinChunk(size || 65536);
+          } catch (e) {
+            return this.destroy(e);
+          }
+          this.push(chunk.length === 0 ? null : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length));
+        },
+      });
+      stdin.fd = 0;
+      Object.defineProperty(stdin, "isTTY", { get: () => jsw.isatty(0) || undefined });
+      Object.defineProperty(process, "stdin", { value: stdin, writable: true, configurable: true, enumerable: true });
+      return stdin;
+    },
     hrtime,
     uptime: () => jsw.now() / 1000,
     nextTick(callback, ...args) {

@@ -40,6 +40,23 @@ pub fn init<'js>(ctx: &Ctx<'js>, jsw: &Object<'js>) -> rquickjs::Result<()> {
             io::write(fd, &super::bytes_of(&bytes));
         })?,
     )?;
+    // process.memoryUsage(): [bytes QuickJS has allocated, linear memory size].
+    jsw.set(
+        "memoryUsage",
+        Function::new(ctx.clone(), |ctx: Ctx<'js>| -> Vec<f64> {
+            let mut usage = std::mem::MaybeUninit::<rquickjs::qjs::JSMemoryUsage>::zeroed();
+            // SAFETY: the runtime of a live context; QuickJS fills the struct.
+            let usage = unsafe {
+                let rt = rquickjs::qjs::JS_GetRuntime(ctx.as_raw().as_ptr());
+                rquickjs::qjs::JS_ComputeMemoryUsage(rt, usage.as_mut_ptr());
+                usage.assume_init()
+            };
+            let memory = (core::arch::wasm32::memory_size(0) * 65536) as f64;
+            vec![usage.malloc_size as f64, memory]
+        })?,
+    )?;
+    // Whether a descriptor is a terminal (a character device, as WASI sees it).
+    jsw.set("isatty", Function::new(ctx.clone(), wasi::is_terminal)?)?;
     super::eval_part(ctx, jsw, "process", include_str!("process.js"))
 }
 

@@ -35,5 +35,90 @@
     },
   };
   Object.defineProperty(crypto, Symbol.toStringTag, { value: "Crypto" });
+
+  // crypto.subtle: digests and HMAC keys. The hashes are node/crypto.rs's, in
+  // the engine the compiler picks for programs whose code mentions `subtle`.
+  const natives = () => {
+    if (jsw.crypto === undefined) {
+      throw new Error("crypto.subtle was reached by a name the compiler could not see: write `crypto.subtle` in the program so that it is built with the hashes");
+    }
+    return jsw.crypto;
+  };
+  const bytesOf = (data) => {
+    if (data instanceof ArrayBuffer) return new Uint8Array(data);
+    if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    throw new TypeError("Failed to execute: the data is not an ArrayBuffer or ArrayBufferView");
+  };
+  const hashName = (algorithm) => {
+    const name = String(typeof algorithm === "object" && algorithm !== null ? algorithm.name : algorithm).toUpperCase();
+    if (!["SHA-1", "SHA-256", "SHA-384", "SHA-512"].includes(name)) {
+      throw new jsw.DOMException("Unrecognized algorithm name", "NotSupportedError");
+    }
+    return name;
+  };
+  const keys = new WeakMap();
+  class CryptoKey {
+    constructor() {
+      throw new TypeError("Illegal constructor");
+    }
+  }
+  const makeKey = (bytes, hash, extractable, usages) => {
+    const key = Object.create(CryptoKey.prototype, {
+      type: { value: "secret", enumerable: true },
+      extractable: { value: Boolean(extractable), enumerable: true },
+      algorithm: { value: Object.freeze({ name: "HMAC", length: bytes.length * 8, hash: Object.freeze({ name: hash }) }), enumerable: true },
+      usages: { value: Object.freeze([...usages]), enumerable: true },
+    });
+    keys.set(key, { bytes, hash });
+    return key;
+  };
+  const keyOf = (key, usage) => {
+    const k = keys.get(key);
+    if (!k) throw new TypeError("The key is not a CryptoKey");
+    if (!key.usages.includes(usage)) throw new jsw.DOMException(`The key does not support the '${usage}' operation`, "InvalidAccessError");
+    return k;
+  };
+  const hmacAlgorithm = (algorithm) => {
+    const name = String(typeof algorithm === "object" && algorithm !== null ? algorithm.name : algorithm).toUpperCase();
+    if (name !== "HMAC") throw new jsw.DOMException("Unrecognized algorithm name", "NotSupportedError");
+  };
+  const async = (fn) => (...args) => {
+    try {
+      return Promise.resolve(fn(...args));
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  };
+  const subtle = {
+    digest: async((algorithm, data) => natives().digest(hashName(algorithm), [Uint8Array.from(bytesOf(data))]).buffer),
+    importKey: async((format, keyData, algorithm, extractable, usages) => {
+      if (format !== "raw") throw new jsw.DOMException(`Unsupported key format '${format}': only 'raw' HMAC keys are`, "NotSupportedError");
+      hmacAlgorithm(algorithm);
+      return makeKey(Uint8Array.from(bytesOf(keyData)), hashName(algorithm.hash), extractable, usages);
+    }),
+    exportKey: async((format, key) => {
+      const k = keys.get(key);
+      if (format !== "raw" || !k) throw new jsw.DOMException("Unsupported key format", "NotSupportedError");
+      if (!key.extractable) throw new jsw.DOMException("key is not extractable", "InvalidAccessError");
+      return Uint8Array.from(k.bytes).buffer;
+    }),
+    sign: async((algorithm, key, data) => {
+      hmacAlgorithm(algorithm);
+      const k = keyOf(key, "sign");
+      return natives().hmac(k.hash, k.bytes, [Uint8Array.from(bytesOf(data))]).buffer;
+    }),
+    verify: async((algorithm, key, signature, data) => {
+      hmacAlgorithm(algorithm);
+      const k = keyOf(key, "verify");
+      const mac = natives().hmac(k.hash, k.bytes, [Uint8Array.from(bytesOf(data))]);
+      const sig = bytesOf(signature);
+      let diff = mac.length ^ sig.length;
+      for (let i = 0; i < mac.length; i++) diff |= mac[i] ^ (sig[i] ?? 0);
+      return diff === 0;
+    }),
+  };
+  Object.defineProperty(subtle, Symbol.toStringTag, { value: "SubtleCrypto" });
+  Object.defineProperty(crypto, "subtle", { value: subtle, enumerable: true, configurable: true });
+  Object.defineProperty(globalThis, "CryptoKey", { value: CryptoKey, writable: true, configurable: true, enumerable: false });
   Object.defineProperty(globalThis, "crypto", { value: crypto, writable: true, configurable: true, enumerable: true });
 };

@@ -30,19 +30,8 @@
     return base.byteLength.call(this, value, encoding);
   });
   // Node's errors where programs look at them: bad input, sizes and offsets.
-  const nodeError = (Type, code, message) => {
-    const error = new Type(message);
-    Object.defineProperty(error, "code", { value: code, writable: true, configurable: true, enumerable: true });
-    return error;
-  };
-  const describe = (value) => {
-    if (value === null) return "null";
-    if (value === undefined) return "undefined";
-    if (typeof value === "function") return `function ${value.name}`;
-    if (typeof value === "object") return `an instance of ${value.constructor?.name ?? "Object"}`;
-    const shown = typeof value === "string" ? `'${value}'` : String(value);
-    return `type ${typeof value} (${shown})`;
-  };
+  const nodeError = jsw.nodeError;
+  const describe = jsw.describeReceived;
   const badFromInput = (value) =>
     nodeError(
       TypeError,

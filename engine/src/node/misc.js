@@ -8,6 +8,10 @@
     setTimeout: (ms, value) => new Promise((resolve) => setTimeout(() => resolve(value), ms)),
     setImmediate: (value) => new Promise((resolve) => setImmediate(() => resolve(value))),
   }));
+  jsw.defineBuiltin("node:stream/web", () => ({
+    ReadableStream, ReadableStreamDefaultReader, WritableStream, WritableStreamDefaultWriter, TransformStream,
+    ByteLengthQueuingStrategy, CountQueuingStrategy, TextEncoderStream, TextDecoderStream,
+  }));
   jsw.defineBuiltin("node:url", () => ({
     URL,
     URLSearchParams,

@@ -2,6 +2,23 @@
 // deprecate, isDeepStrictEqual, types.
 (jsw) => {
   "use strict";
+  // Node's errors where programs look at them: a `code` next to the message.
+  // Shared with the other node/*.js parts.
+  jsw.nodeError = (Type, code, message) => {
+    const error = new Type(message);
+    Object.defineProperty(error, "code", { value: code, writable: true, configurable: true, enumerable: true });
+    return error;
+  };
+  // How Node's argument errors describe what they received.
+  jsw.describeReceived = (value) => {
+    if (value === null) return "null";
+    if (value === undefined) return "undefined";
+    if (typeof value === "function") return `function ${value.name}`;
+    if (typeof value === "object") return `an instance of ${value.constructor?.name ?? "Object"}`;
+    let shown = typeof value === "string" ? `'${value.length > 28 ? `${value.slice(0, 25)}...` : value}'` : String(value);
+    if (typeof value === "bigint") shown += "n";
+    return `type ${typeof value} (${shown})`;
+  };
   const types = {
     isDate: (v) => v instanceof Date,
     isRegExp: (v) => v instanceof RegExp,

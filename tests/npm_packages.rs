@@ -80,6 +80,28 @@ fn real_packages_match_node() {
         "zod",
         "immer",
         "preact",
+        // Packages that need Node's APIs (Buffer, crypto, zlib, stream, ...).
+        "jsonwebtoken",
+        "csv-parse",
+        "csv-stringify",
+        "uuid",
+        "iconv-lite",
+        "handlebars",
+        "ajv",
+        "fast-xml-parser",
+        "cheerio",
+        "qs",
+        "mime-types",
+        "bcryptjs",
+        "js-yaml",
+        "nanoid",
+        "date-fns",
+        "cookie",
+        "validator",
+        "papaparse",
+        "pako",
+        "ini",
+        "typescript",
     ];
     let mut failures = Vec::new();
     for case in cases {

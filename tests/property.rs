@@ -261,3 +261,65 @@ fn runtime_parsers_keep_their_properties() {
     assert!(cases >= n.min(500) - 1, "{cases} output cases");
     eprintln!("{}", stdout.lines().next().unwrap_or_default());
 }
+
+/// Buffer encodings, hashes, HMACs and zlib round trips on generated inputs:
+/// tests/property/node.mjs prints them, and jsw must print what Node prints.
+/// Needs Node; without it the test says SKIPPED, except under CI.
+#[test]
+fn node_apis_agree_with_node_on_generated_inputs() {
+    let program = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/property/node.mjs");
+    let oracle = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/support/oracle.mjs");
+    let (seed, n) = (seed().to_string(), iterations(300).to_string());
+    let Ok(node) = Command::new("node")
+        .arg(&oracle)
+        .arg(&program)
+        .args([&seed, &n])
+        .output()
+    else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "this test needs Node under CI"
+        );
+        eprintln!("SKIPPED: node is not installed");
+        return;
+    };
+    assert!(
+        node.status.success(),
+        "{}",
+        String::from_utf8_lossy(&node.stderr)
+    );
+    let work = tempfile::tempdir().unwrap();
+    let module = work.path().join("node.wasm");
+    let jsw = env!("CARGO_BIN_EXE_jsw");
+    let out = Command::new(jsw)
+        .args(["compile", "-q"])
+        .arg(&program)
+        .arg("-o")
+        .arg(&module)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let run = Command::new(jsw)
+        .arg("run")
+        .arg(&module)
+        .args(["--", &seed, &n])
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let (ours, theirs) = (
+        String::from_utf8_lossy(&run.stdout),
+        String::from_utf8_lossy(&node.stdout),
+    );
+    for (a, b) in ours.lines().zip(theirs.lines()) {
+        assert_eq!(a, b, "jsw (left) and Node (right) differ");
+    }
+    assert_eq!(ours.lines().count(), theirs.lines().count());
+}

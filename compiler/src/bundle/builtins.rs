@@ -190,10 +190,7 @@ pub(super) fn builtin_exports(name: &str) -> Option<&'static [&'static str]> {
             "_isUint8Array",
             "_uint8ArrayToBuffer",
         ],
-        "node:stream/promises" => &[
-            "finished",
-            "pipeline",
-        ],
+        "node:stream/promises" => &["finished", "pipeline"],
         "node:stream/web" => &[
             "ReadableStream",
             "ReadableStreamDefaultReader",

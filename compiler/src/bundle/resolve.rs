@@ -71,7 +71,12 @@ pub const NODE_BUILTINS: &[&str] = &[
 /// Modules built into the jsw engine.
 pub const JSW_BUILTINS: &[&str] = &["jsw:io"];
 
-/// How the import is written: it decides the package.json conditions.
+/// How the import is written: it decides the package.json conditions. Besides
+/// `import`/`require`, jsw matches `browser` (before `default`; the package's
+/// order of keys decides between conditions): where a package has separate
+/// builds, the one for browsers needs the web APIs jsw has, while its Node build
+/// may need what no sandbox gives (sockets, threads, WebAssembly). Measured on
+/// the real-package test: no package got worse, cheerio only works this way.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Kind {
     Import,
@@ -81,8 +86,8 @@ pub enum Kind {
 impl Kind {
     fn conditions(self) -> &'static [&'static str] {
         match self {
-            Kind::Import => &["import", "module", "default"],
-            Kind::Require => &["require", "default"],
+            Kind::Import => &["import", "module", "browser", "default"],
+            Kind::Require => &["require", "browser", "default"],
         }
     }
 }

@@ -38,6 +38,10 @@ pub fn init<'js>(ctx: &Ctx<'js>, jsw: &Object<'js>) -> rquickjs::Result<()> {
         ("node/buffer-lazy", include_str!("../node/buffer-lazy.js")),
         ("node/os", include_str!("../node/os.js")),
         (
+            "node/diagnostics_channel",
+            include_str!("../node/diagnostics_channel.js"),
+        ),
+        (
             "node/string_decoder",
             include_str!("../node/string_decoder.js"),
         ),

@@ -195,9 +195,10 @@
     platform: "wasi",
     arch: "wasm32",
     // The Node release whose API the runtime follows (documented in the README);
-    // `versions.node` is left out so that packages do not take jsw for Node.
+    // Packages that look for Node find it: jsw provides the Node APIs server code
+    // uses (README: Runtime API), and the unavailable ones say so when called.
     version: "v20.0.0",
-    versions: { jsw: jsw.version },
+    versions: { node: "20.0.0", jsw: jsw.version },
     release: { name: "jsw" },
     pid: 1,
     ppid: 0,

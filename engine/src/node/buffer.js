@@ -78,6 +78,19 @@
   // encoding is looked at here.
   define(Buffer.prototype, "toString", function toString(encoding, start, end) {
     if (isBase64Url(encoding)) return toBase64Url(base.toString.call(this, "base64", start, end));
+    // UTF-8 natively: faster, and malformed input becomes U+FFFD exactly where
+    // Node puts it (the package's decoder replaces differently).
+    if (encoding === undefined || encoding === "utf8" || encoding === "utf-8" || (typeof encoding === "string" && /^utf-?8$/i.test(encoding))) {
+      const length = this.length;
+      if (start === undefined || start < 0) start = 0;
+      if (start > length) return "";
+      if (end === undefined || end > length) end = length;
+      if (end <= 0) return "";
+      end >>>= 0;
+      start >>>= 0;
+      if (end <= start) return "";
+      return jsw.utf8Decode(start === 0 && end === length ? this : this.subarray(start, end), false);
+    }
     return base.toString.apply(this, arguments);
   });
   // write(string[, offset[, length]][, encoding]): the encoding is the last string argument.

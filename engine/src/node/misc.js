@@ -12,6 +12,27 @@
     ReadableStream, ReadableStreamDefaultReader, WritableStream, WritableStreamDefaultWriter, TransformStream,
     ByteLengthQueuingStrategy, CountQueuingStrategy, TextEncoderStream, TextDecoderStream,
   }));
+  // A module is one thread: this is the main thread, and no worker can start.
+  jsw.defineBuiltin("node:worker_threads", () => ({
+    isMainThread: true,
+    parentPort: null,
+    workerData: null,
+    threadId: 0,
+    resourceLimits: {},
+    SHARE_ENV: Symbol("nodejs.worker_threads.SHARE_ENV"),
+    // Nothing is ever cloned to another thread, so there is nothing to mark.
+    markAsUntransferable() {},
+    markAsUncloneable() {},
+    isMarkedAsUntransferable: () => false,
+    getEnvironmentData: () => undefined,
+    setEnvironmentData() {},
+    receiveMessageOnPort: () => undefined,
+    Worker: class Worker {
+      constructor() {
+        throw new Error("node:worker_threads is not available in jsw modules (new Worker() was called): a module runs on one thread");
+      }
+    },
+  }));
   jsw.defineBuiltin("node:url", () => ({
     URL,
     URLSearchParams,

@@ -39,6 +39,57 @@ for entry in "${bundled[@]}"; do
   cp "$work/$name/LICENSE" "$dest/LICENSE-$name"
   echo "$spec ($target.js: lib/ wrapped by vendor-bundle.mjs, licence LICENSE-$name)" >> "$work/VERSIONS"
 done
+# Intl: FormatJS's ECMA-402 polyfills with their English locale data and the
+# IANA time zones, bundled by esbuild into three parts that the compiler adds to
+# programs that use them (compiler/src/bundle/builtins.rs).
+formatjs=(
+  "@formatjs/intl-getcanonicallocales@3.2.12"
+  "@formatjs/intl-locale@5.3.12"
+  "@formatjs/intl-pluralrules@6.3.16"
+  "@formatjs/intl-numberformat@9.4.3"
+  "@formatjs/intl-datetimeformat@7.8.1"
+  "@formatjs/intl-relativetimeformat@13.0.1"
+  "@formatjs/intl-listformat@8.3.15"
+  "@formatjs/intl-segmenter@12.2.15"
+  "@formatjs/intl-displaynames@7.3.15"
+  "@formatjs/intl-supportedvaluesof@2.3.11"
+)
+mkdir -p "$work/intl"
+(cd "$work/intl" && npm init -y > /dev/null && npm install --silent --no-audit --no-fund esbuild@0.24.0 "${formatjs[@]}")
+bundle() { # name, then the modules it imports, in order
+  local name=$1; shift
+  : > "$work/intl/$name.entry.js"
+  for m in "$@"; do echo "import \"$m\";" >> "$work/intl/$name.entry.js"; done
+  (cd "$work/intl" && npx esbuild "$name.entry.js" --bundle --format=iife --minify-whitespace --minify-syntax \
+    --legal-comments=none --log-level=warning --outfile="$name.iife.js")
+  { echo "// $name: FormatJS polyfills (see VERSIONS), bundled by scripts/update-vendor.sh. Generated."
+    echo "(jsw) => {"; cat "$work/intl/$name.iife.js"; echo "};"; } > "$dest/$name.js"
+}
+# Intl.Locale is in the core: the locale matching of the others needs it.
+bundle intl-core @formatjs/intl-getcanonicallocales/polyfill-force.js @formatjs/intl-locale/polyfill-force.js \
+  @formatjs/intl-pluralrules/polyfill-force.js @formatjs/intl-pluralrules/locale-data/en.js \
+  @formatjs/intl-numberformat/polyfill-force.js @formatjs/intl-numberformat/locale-data/en.js \
+  @formatjs/intl-listformat/polyfill-force.js @formatjs/intl-listformat/locale-data/en.js \
+  @formatjs/intl-relativetimeformat/polyfill-force.js @formatjs/intl-relativetimeformat/locale-data/en.js \
+  @formatjs/intl-displaynames/polyfill-force.js @formatjs/intl-displaynames/locale-data/en.js \
+  @formatjs/intl-supportedvaluesof/polyfill-force.js
+bundle intl-datetime @formatjs/intl-datetimeformat/polyfill-force.js \
+  @formatjs/intl-datetimeformat/locale-data/en.js
+# The IANA zones stay packed until a zone is used (globals/intl.js,
+# installTimeZones): unpacked, all of them would be megabytes of every snapshot.
+(cd "$work/intl" && node -e '
+  let data;
+  globalThis.Intl = { DateTimeFormat: { __addTZData: (d) => (data = d) } };
+  require("@formatjs/intl-datetimeformat/add-all-tz.js");
+  process.stdout.write("jsw.installTimeZones(" + JSON.stringify(data) + ");\n");
+') > "$work/intl/tz.js"
+sed -i '$d' "$dest/intl-datetime.js"
+{ cat "$work/intl/tz.js"; echo "};"; } >> "$dest/intl-datetime.js"
+bundle intl-segmenter @formatjs/intl-segmenter/polyfill-force.js
+cp "$work/intl/node_modules/@formatjs/intl-numberformat/LICENSE.md" "$dest/LICENSE-formatjs"
+for spec in "${formatjs[@]}"; do
+  echo "$spec (intl-*.js, bundled with esbuild, licence LICENSE-formatjs)" >> "$work/VERSIONS"
+done
 cp "$work/VERSIONS" "$dest/VERSIONS"
 echo "updated $dest:"
 cat "$dest/VERSIONS"

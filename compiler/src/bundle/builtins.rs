@@ -427,7 +427,19 @@ fn parts_of(
             )
         };
     }
+    macro_rules! global {
+        ($name:literal) => {
+            (
+                concat!("globals/", $name),
+                include_str!(concat!("../../../engine/src/globals/", $name, ".js")),
+            )
+        };
+    }
     match builtin {
+        // Intl (FormatJS polyfills and jsw's Collator), in three parts; see parts().
+        "jsw:intl" => (&[], &[part!("vendor/intl-core"), global!("intl")]),
+        "jsw:intl-datetime" => (&["jsw:intl"], &[part!("vendor/intl-datetime")]),
+        "jsw:intl-segmenter" => (&["jsw:intl"], &[part!("vendor/intl-segmenter")]),
         "node:crypto" => (&[], &[part!("crypto")]),
         "node:zlib" => (&["node:stream"], &[part!("zlib")]),
         "node:fs" | "node:fs/promises" => (&["node:stream"], &[part!("fs")]),
@@ -439,8 +451,9 @@ fn parts_of(
     }
 }
 
-/// The parts a program needs for the built-ins it reaches (and node:stream
-/// when its code mentions `stdin`), each once, every part after those it uses.
+/// The parts a program needs for the built-ins it reaches (node:stream when its
+/// code mentions `stdin`, Intl's when it mentions Intl or a locale method), each
+/// once, every part after those it uses.
 pub(super) fn parts(reached: &BTreeSet<String>, modules: &[BundledModule]) -> Vec<BundledModule> {
     fn visit(builtin: &str, seen: &mut BTreeSet<String>, out: &mut Vec<BundledModule>) {
         if !seen.insert(builtin.to_string()) {
@@ -466,9 +479,30 @@ pub(super) fn parts(reached: &BTreeSet<String>, modules: &[BundledModule]) -> Ve
     for builtin in reached {
         visit(builtin, &mut seen, &mut out);
     }
+    let mentions = |needles: &[&str]| {
+        modules
+            .iter()
+            .any(|m| needles.iter().any(|n| m.code.contains(n)))
+    };
     // process.stdin is a node:stream Readable.
-    if modules.iter().any(|m| m.code.contains("stdin")) {
+    if mentions(&["stdin"]) {
         visit("node:stream", &mut seen, &mut out);
+    }
+    // Intl is big (the locale and time zone data): a program carries the parts
+    // its code names. `toLocaleString` may be a date's, so it brings dates too.
+    if mentions(&["Intl", "toLocale", "localeCompare"]) {
+        visit("jsw:intl", &mut seen, &mut out);
+    }
+    if mentions(&[
+        "DateTimeFormat",
+        "toLocaleString",
+        "toLocaleDateString",
+        "toLocaleTimeString",
+    ]) {
+        visit("jsw:intl-datetime", &mut seen, &mut out);
+    }
+    if mentions(&["Segmenter"]) {
+        visit("jsw:intl-segmenter", &mut seen, &mut out);
     }
     out
 }

@@ -142,13 +142,20 @@ pub fn init(ctx: &Ctx<'_>, entry: &str) -> rquickjs::Result<()> {
         hot.push((name, Persistent::save(ctx, jsw.get::<_, Function>(name)?)));
     }
     HOT.set(hot);
+    collect_start_hooks(ctx, &jsw)?;
+    INTERNALS.set(Some(Persistent::save(ctx, jsw)));
+    Ok(())
+}
+
+/// Keeps the functions parts registered in `jsw.onStart`, to run when the
+/// module starts; again after each part the program brought.
+fn collect_start_hooks<'js>(ctx: &Ctx<'js>, jsw: &Object<'js>) -> rquickjs::Result<()> {
     let hooks: rquickjs::Array = jsw.get("onStart")?;
     let mut start_hooks = Vec::new();
     for hook in hooks.iter::<Function>() {
         start_hooks.push(Persistent::save(ctx, hook?));
     }
     START_HOOKS.set(start_hooks);
-    INTERNALS.set(Some(Persistent::save(ctx, jsw)));
     Ok(())
 }
 
@@ -167,7 +174,8 @@ pub(crate) fn eval_part<'js>(
 /// (a Node built-in the program imports; compiler/src/bundle/builtins.rs).
 pub fn eval_internal_part(ctx: &Ctx<'_>, name: &str, source: &str) -> rquickjs::Result<()> {
     let jsw = internals(ctx).ok_or(rquickjs::Error::Unknown)?;
-    eval_part(ctx, &jsw, name, source)
+    eval_part(ctx, &jsw, name, source)?;
+    collect_start_hooks(ctx, &jsw)
 }
 
 /// Evaluates a JS part compiled without its source text. QuickJS keeps the text

@@ -429,6 +429,36 @@ pub(super) fn builtin_exports(name: &str) -> Option<&'static [&'static str]> {
             "tracingChannel",
             "Channel",
         ],
+        "node:readline" => &[
+            "Interface",
+            "createInterface",
+            "clearLine",
+            "clearScreenDown",
+            "cursorTo",
+            "moveCursor",
+            "emitKeypressEvents",
+            "promises",
+        ],
+        "node:readline/promises" => &["Interface", "createInterface"],
+        "node:http" | "node:https" => &[
+            "METHODS",
+            "STATUS_CODES",
+            "maxHeaderSize",
+            "validateHeaderName",
+            "validateHeaderValue",
+            "createServer",
+            "request",
+            "get",
+            "Server",
+            "Agent",
+            "ClientRequest",
+            "IncomingMessage",
+            "OutgoingMessage",
+            "ServerResponse",
+            "globalAgent",
+        ],
+        "node:perf_hooks" => &["performance", "constants"],
+        "node:tty" => &["isatty"],
         _ => return None,
     })
 }
@@ -467,6 +497,8 @@ fn parts_of(
         "node:zlib" => (&["node:stream"], &[part!("zlib")]),
         "node:fs" | "node:fs/promises" => (&["node:stream"], &[part!("fs")]),
         "node:querystring" => (&[], &[part!("querystring")]),
+        "node:http" | "node:https" => (&[], &[part!("http")]),
+        "node:readline" | "node:readline/promises" => (&[], &[part!("readline")]),
         "node:stream" | "node:stream/promises" => {
             (&[], &[part!("vendor/readable-stream"), part!("stream")])
         }

@@ -33,6 +33,10 @@
       }
     },
   }));
+  jsw.defineBuiltin("node:perf_hooks", () => ({ performance, constants: {} }));
+  jsw.defineBuiltin("node:tty", () => ({
+    isatty: (fd) => Number.isInteger(fd) && fd >= 0 && jsw.isatty(fd),
+  }));
   jsw.defineBuiltin("node:url", () => ({
     URL,
     URLSearchParams,

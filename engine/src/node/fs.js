@@ -34,6 +34,9 @@
     );
   }
   const isFd = (v) => typeof v === "number";
+  // The standard streams by the names Linux gives them, as their descriptors.
+  const STANDARD = { "/dev/stdin": 0, "/dev/stdout": 1, "/dev/stderr": 2 };
+  const standard = (path) => (typeof path === "string" && Object.hasOwn(STANDARD, path) ? STANDARD[path] : path);
   function checkFd(fd) {
     if (!Number.isInteger(fd)) {
       throw nodeError(TypeError, "ERR_INVALID_ARG_TYPE", `The "fd" argument must be of type number. Received ${describeReceived(fd)}`);
@@ -153,6 +156,7 @@
   }
   function readFileSync(path, options) {
     const { encoding, flag } = optionsOf(options, { flag: "r" });
+    path = standard(path);
     if (isFd(path)) {
       const chunks = [];
       const chunk = Buffer.alloc(65536);
@@ -165,6 +169,7 @@
   }
   function writeFileSync(path, data, options) {
     const { encoding, flag } = optionsOf(options, { flag: "w" });
+    path = standard(path);
     const bytes = bytesOf(data, encoding);
     if (isFd(path)) {
       native.write(checkFd(path), bytes, -1);
@@ -271,7 +276,11 @@
     mkdirSync(target, { recursive: true });
     for (const [name] of native.readdir(source)) cpSync(join(source, name), join(target, name), options);
   }
-  const openSync = (path, flags, mode) => (void mode, native.open(toPath(path), flagsOf(flags, "r")));
+  function openSync(path, flags, mode) {
+    void mode;
+    const fd = standard(path);
+    return isFd(fd) ? fd : native.open(toPath(path), flagsOf(flags, "r"));
+  }
   const closeSync = (fd) => native.close(checkFd(fd));
   function readSync(fd, buffer, offset, length, position) {
     if (typeof offset === "object" && offset !== null) ({ offset = 0, length = buffer.byteLength - offset, position = null } = offset);

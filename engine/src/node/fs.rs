@@ -227,6 +227,11 @@ pub fn natives<'js>(ctx: &Ctx<'js>) -> rquickjs::Result<Object<'js>> {
         let buf = unsafe { &mut *raw.as_ptr() };
         let end = offset.saturating_add(length).min(buf.len());
         let buf = &mut buf[offset.min(end)..end];
+        if fd == 0 {
+            at_build(&ctx, "readSync", "/dev/stdin")?;
+            // What the program wrote (a prompt) shows before it waits for input.
+            crate::io::flush();
+        }
         let mut file = borrowed(fd);
         let err = |e| {
             throw(
@@ -255,6 +260,10 @@ pub fn natives<'js>(ctx: &Ctx<'js>) -> rquickjs::Result<Object<'js>> {
                               position: f64|
      -> rquickjs::Result<usize> {
         let bytes = super::bytes(&bytes);
+        if fd == 1 || fd == 2 {
+            // console output is buffered: it goes out first, in program order.
+            crate::io::flush();
+        }
         let mut file = borrowed(fd);
         let err = |e| {
             throw(

@@ -616,6 +616,25 @@ fn bench_reports_json_for_modules_and_the_floor() {
         json.contains("\"median_ns\":") && json.contains("\"fuel\":"),
         "{json}"
     );
+    // jsw modules split their run at the engine's main; every module reports
+    // what a live instance keeps resident.
+    let reports: serde_json::Value = serde_json::from_str(&json).unwrap();
+    for report in reports.as_array().unwrap() {
+        let name = report["name"].as_str().unwrap();
+        let phases = &report["phases"];
+        if name == "(empty module)" {
+            assert!(phases.is_null(), "{json}");
+            continue;
+        }
+        for phase in ["before_main", "main", "exit"] {
+            assert!(
+                phases[phase]["median_ns"].as_u64().is_some(),
+                "{name}: {json}"
+            );
+        }
+        assert!(phases["main"]["median_ns"].as_u64() > Some(0), "{json}");
+        assert!(report["resident"].as_u64() > Some(0), "{json}");
+    }
     let table = jsw()
         .current_dir(dir.path())
         .args(["bench", "-n", "3", "--warmup", "0", "app.wasm"])

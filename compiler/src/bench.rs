@@ -3,6 +3,7 @@
 //! `InstancePre` so that linking is resolved once, copy-on-write memory images, and
 //! a fresh instance (fresh store) for every sample.
 
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result, bail};
@@ -63,7 +64,20 @@ pub struct Report {
     pub fuel: u64,
     /// Page faults taken by one instance (median), where the OS counts them.
     pub faults: Option<u64>,
+    /// A run split where the module tells (jsw modules): `_start` up to the
+    /// engine's `main`, the program, and the exit after it.
+    pub phases: Option<Phases>,
+    /// Memory resident per live instance (bytes): what the OS counts for a batch
+    /// of instances kept alive after their run, divided by their number.
+    pub resident: Option<u64>,
     pub exit_status: i32,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Phases {
+    pub before_main: Summary,
+    pub main: Summary,
+    pub exit: Summary,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -94,6 +108,7 @@ struct Prepared {
     run: Vec<Duration>,
     total: Vec<Duration>,
     faults: Vec<u64>,
+    phases: [Vec<Duration>; 3],
     memory: u64,
     exit_status: i32,
 }
@@ -125,8 +140,27 @@ fn prepare(engine: &Engine, name: &str, wasm: &[u8]) -> Result<InstancePre<WasiP
         .context_wt(format!("linking {name}"))
 }
 
+/// The instant the bench's monotonic clock counts from: what a module reads from
+/// WASI's monotonic clock is comparable with the host's `Instant`s.
+fn base() -> Instant {
+    static BASE: OnceLock<Instant> = OnceLock::new();
+    *BASE.get_or_init(Instant::now)
+}
+
+struct BenchClock;
+
+impl wasmtime_wasi::HostMonotonicClock for BenchClock {
+    fn resolution(&self) -> u64 {
+        1
+    }
+    fn now(&self) -> u64 {
+        base().elapsed().as_nanos() as u64
+    }
+}
+
 fn wasi(stdin: &[u8]) -> WasiP1Ctx {
     WasiCtxBuilder::new()
+        .monotonic_clock(BenchClock)
         .stdin(MemoryInputPipe::new(stdin.to_vec()))
         .stdout(MemoryOutputPipe::new(64 << 20))
         .stderr(MemoryOutputPipe::new(64 << 20))
@@ -148,6 +182,13 @@ pub(crate) fn median(mut counts: Vec<u64>) -> Option<u64> {
     counts.get(counts.len() / 2).copied()
 }
 
+/// Resident memory of this process (Linux; None elsewhere).
+fn resident_bytes() -> Option<u64> {
+    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
+    let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
+    Some(pages * 4096)
+}
+
 /// One run's figures.
 struct Run {
     instantiate: Duration,
@@ -156,10 +197,14 @@ struct Run {
     status: i32,
     fuel: u64,
     faults: Option<u64>,
+    /// Before `main`, `main`, exit, when the module recorded them.
+    phases: Option<[Duration; 3]>,
+    /// The instance, kept when asked (to count what live instances hold).
+    store: Option<Store<WasiP1Ctx>>,
 }
 
 /// Instantiates and runs once.
-fn once(pre: &InstancePre<WasiP1Ctx>, stdin: &[u8], fuel: bool) -> Result<Run> {
+fn once(pre: &InstancePre<WasiP1Ctx>, stdin: &[u8], fuel: bool, keep: bool) -> Result<Run> {
     let mut store = Store::new(pre.module().engine(), wasi(stdin));
     if fuel {
         store.set_fuel(u64::MAX).context_wt("setting fuel")?;
@@ -167,7 +212,7 @@ fn once(pre: &InstancePre<WasiP1Ctx>, stdin: &[u8], fuel: bool) -> Result<Run> {
     let faults_before = minor_faults();
     let t0 = Instant::now();
     let instance = pre.instantiate(&mut store).context_wt("instantiating")?;
-    crate::host::configure(&mut store, &instance)?;
+    crate::host::configure_with(&mut store, &instance, crate::host::RECORD_PHASES)?;
     let t1 = Instant::now();
     let start = instance
         .get_typed_func::<(), ()>(&mut store, "_start")
@@ -192,6 +237,7 @@ fn once(pre: &InstancePre<WasiP1Ctx>, stdin: &[u8], fuel: bool) -> Result<Run> {
     } else {
         0
     };
+    let phases = phases_of(&mut store, &instance, t1, t2);
     Ok(Run {
         instantiate: t1 - t0,
         run: t2 - t1,
@@ -199,8 +245,42 @@ fn once(pre: &InstancePre<WasiP1Ctx>, stdin: &[u8], fuel: bool) -> Result<Run> {
         status,
         fuel: used,
         faults,
+        phases,
+        store: keep.then_some(store),
     })
 }
+
+/// The run split at the times the module noted (`jsw-phases`: when `main`
+/// started, when the program was done), on the clock `base()` anchors.
+fn phases_of(
+    store: &mut Store<WasiP1Ctx>,
+    instance: &wasmtime::Instance,
+    start: Instant,
+    end: Instant,
+) -> Option<[Duration; 3]> {
+    let address = instance
+        .get_typed_func::<(), u32>(&mut *store, "jsw-phases")
+        .ok()?
+        .call(&mut *store, ())
+        .ok()? as usize;
+    let memory = instance.get_memory(&mut *store, "memory")?;
+    let mut raw = [0u8; 16];
+    memory.read(&*store, address, &mut raw).ok()?;
+    let at = |i: usize| u64::from_le_bytes(raw[i * 8..i * 8 + 8].try_into().unwrap_or_default());
+    let (main, done) = (at(0), at(1));
+    let since = |t: Instant| t.duration_since(base()).as_nanos() as u64;
+    if main == 0 || done < main || main < since(start) || since(end) < done {
+        return None;
+    }
+    Some([
+        Duration::from_nanos(main - since(start)),
+        Duration::from_nanos(done - main),
+        Duration::from_nanos(since(end) - done),
+    ])
+}
+
+/// Live instances kept to count their resident memory.
+pub const LIVE_INSTANCES: usize = 32;
 
 /// Measures every module, interleaving them sample by sample so that a noisy
 /// moment of the machine hits all of them alike.
@@ -221,6 +301,7 @@ fn bench_here(modules: &[(String, Vec<u8>)], options: &BenchOptions) -> Result<V
             run: Vec::with_capacity(options.iterations),
             total: Vec::with_capacity(options.iterations),
             faults: Vec::with_capacity(options.iterations),
+            phases: Default::default(),
             memory: 0,
             exit_status: 0,
         });
@@ -233,8 +314,9 @@ fn bench_here(modules: &[(String, Vec<u8>)], options: &BenchOptions) -> Result<V
                 memory,
                 status,
                 faults,
+                phases,
                 ..
-            } = once(&p.pre, &options.stdin, false)
+            } = once(&p.pre, &options.stdin, false, false)
                 .with_context(|| format!("running {}", p.name))?;
             // A failing run measures the failure, not the program.
             if status != 0 {
@@ -249,6 +331,11 @@ fn bench_here(modules: &[(String, Vec<u8>)], options: &BenchOptions) -> Result<V
                 p.run.push(run);
                 p.total.push(inst + run);
                 p.faults.extend(faults);
+                if let Some(split) = phases {
+                    for (list, d) in p.phases.iter_mut().zip(split) {
+                        list.push(d);
+                    }
+                }
             }
             p.memory = p.memory.max(memory);
             p.exit_status = status;
@@ -257,7 +344,24 @@ fn bench_here(modules: &[(String, Vec<u8>)], options: &BenchOptions) -> Result<V
     let mut reports = Vec::new();
     for ((name, wasm), p) in modules.iter().zip(prepared) {
         let counted = prepare(&counting, name, wasm)?;
-        let fuel = once(&counted, &options.stdin, true)?.fuel;
+        let fuel = once(&counted, &options.stdin, true, false)?.fuel;
+        // What live instances hold: a batch kept after their runs, against the
+        // process's resident memory before it.
+        let before = resident_bytes();
+        let mut live = Vec::with_capacity(LIVE_INSTANCES);
+        for _ in 0..LIVE_INSTANCES {
+            live.push(once(&p.pre, &options.stdin, false, true)?.store);
+        }
+        let resident = resident_bytes()
+            .zip(before)
+            .map(|(after, before)| after.saturating_sub(before) / LIVE_INSTANCES as u64);
+        drop(live);
+        let [before_main, main, exit] = p.phases;
+        let phases = (!main.is_empty()).then(|| Phases {
+            before_main: Summary::of(before_main),
+            main: Summary::of(main),
+            exit: Summary::of(exit),
+        });
         reports.push(Report {
             name: p.name,
             size: p.size,
@@ -267,6 +371,8 @@ fn bench_here(modules: &[(String, Vec<u8>)], options: &BenchOptions) -> Result<V
             memory: p.memory,
             fuel,
             faults: median(p.faults),
+            phases,
+            resident,
             exit_status: p.exit_status,
         });
     }

@@ -12,6 +12,9 @@ use crate::WasmtimeResultExt;
 
 /// `jsw-configure`'s flag: `proc_exit` takes 0–255.
 const FULL_EXIT_STATUS: u32 = 1;
+/// `jsw-configure`'s flag: note when `main` starts and when the program is done
+/// (read back through `jsw-phases`; `jsw bench` asks for it).
+pub const RECORD_PHASES: u32 = 2;
 
 /// Replaces WASI's `proc_exit` (which wasmtime limits to 0–125, trapping on the
 /// rest) with one that carries 0–255, as a process exit status does.
@@ -29,13 +32,18 @@ pub fn full_exit_status<T: 'static>(linker: &mut Linker<T>) -> Result<()> {
 }
 
 /// Calls the module's `jsw-configure`, when it has one.
-pub fn configure(mut store: impl AsContextMut, instance: &Instance) -> Result<()> {
+pub fn configure(store: impl AsContextMut, instance: &Instance) -> Result<()> {
+    configure_with(store, instance, 0)
+}
+
+/// `configure` with more of its flags set (RECORD_PHASES).
+pub fn configure_with(mut store: impl AsContextMut, instance: &Instance, flags: u32) -> Result<()> {
     let Ok(configure) = instance.get_typed_func::<(u32, u32), ()>(&mut store, "jsw-configure")
     else {
         return Ok(());
     };
     let stack = u32::try_from(crate::WASM_STACK).unwrap_or(u32::MAX);
     configure
-        .call(&mut store, (stack, FULL_EXIT_STATUS))
+        .call(&mut store, (stack, FULL_EXIT_STATUS | flags))
         .context_wt("configuring the module")
 }

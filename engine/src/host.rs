@@ -13,10 +13,32 @@ const DEFAULT_WASM_STACK: usize = 512 * 1024;
 
 /// Bit of `jsw-configure`'s flags: the host's `proc_exit` carries 0–255.
 const FULL_EXIT_STATUS: u32 = 1;
+/// Bit of `jsw-configure`'s flags: note the monotonic clock when `main` starts
+/// and when the program is done, for `jsw bench`'s split of a run (`jsw-phases`).
+const RECORD_PHASES: u32 = 2;
 
 thread_local! {
     static WASM_STACK: Cell<usize> = const { Cell::new(DEFAULT_WASM_STACK) };
     static FULL_EXIT: Cell<bool> = const { Cell::new(false) };
+    static RECORDING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// When `main` started and when the program was done (WASI monotonic ns), if
+/// the host asked for them; 0 otherwise.
+static mut PHASES: [u64; 2] = [0; 2];
+
+/// Where the phase times are, for the host to read after `_start` returns.
+#[unsafe(export_name = "jsw-phases")]
+pub extern "C" fn phases() -> u32 {
+    core::ptr::addr_of!(PHASES) as u32
+}
+
+/// Notes phase `i` (0: main starts, 1: the program is done) when asked to.
+pub fn mark(i: usize) {
+    if RECORDING.get() {
+        // SAFETY: one thread; the host reads the array only after `_start`.
+        unsafe { (*core::ptr::addr_of_mut!(PHASES))[i] = crate::wasi::monotonic_ns() };
+    }
 }
 
 /// Called by a host before `_start`: `wasm_stack` is the native stack (bytes) it
@@ -25,6 +47,7 @@ thread_local! {
 pub extern "C" fn configure(wasm_stack: u32, flags: u32) {
     WASM_STACK.set(wasm_stack as usize);
     FULL_EXIT.set(flags & FULL_EXIT_STATUS != 0);
+    RECORDING.set(flags & RECORD_PHASES != 0);
 }
 
 /// The native wasm stack the host gives, in bytes.

@@ -81,6 +81,7 @@ pub extern "C" fn wizer_initialize() {
 }
 
 fn main() {
+    host::mark(0);
     let boot = BOOT.take().unwrap_or_else(|| {
         fatal("this module holds no program: build it with `jsw compile app.ts -o app.wasm`")
     });
@@ -89,6 +90,7 @@ fn main() {
         Boot::Deferred(payload) => Engine::boot(&payload),
     };
     let status = engine.run();
+    host::mark(1);
     if status == 0 {
         // Returning from `_start` is a success exit without `proc_exit`, which
         // hosts implement as an error unwinding out of the instance; returning is

@@ -194,6 +194,79 @@ fn print_table(reports: &[Report], run: &str) {
         "(medians of instantiate + {run} of a fresh instance; fuel = wasm instructions of one {run}; \
          faults = page faults of one instance)"
     );
+    print_phases(reports);
+}
+
+/// The split of a run where modules record it, and what live instances hold.
+fn print_phases(reports: &[Report]) {
+    if !reports
+        .iter()
+        .any(|r| r.phases.is_some() || r.resident.is_some())
+    {
+        return;
+    }
+    println!();
+    let header = [
+        "module",
+        "instantiate",
+        "before main",
+        "main",
+        "exit",
+        "resident / instance",
+        "instances / GiB",
+    ];
+    let rows: Vec<[String; 7]> = reports
+        .iter()
+        .map(|r| {
+            let phase = |f: fn(&bench::Phases) -> bench::Summary| {
+                r.phases
+                    .as_ref()
+                    .map_or("–".to_string(), |p| micros(f(p).median))
+            };
+            [
+                r.name.clone(),
+                micros(r.instantiate.median),
+                phase(|p| p.before_main),
+                phase(|p| p.main),
+                phase(|p| p.exit),
+                r.resident.map_or("–".into(), |b| human_size(b as usize)),
+                r.resident
+                    .filter(|&b| b > 0)
+                    .map_or("–".into(), |b| format!("{}", (1u64 << 30) / b)),
+            ]
+        })
+        .collect();
+    let mut widths = header.map(|h| h.chars().count());
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let line = |cells: Vec<String>| {
+        let padded: Vec<String> = cells
+            .iter()
+            .zip(widths)
+            .enumerate()
+            .map(|(i, (c, w))| {
+                let pad = " ".repeat(w - c.chars().count());
+                if i == 0 {
+                    format!("{c}{pad}")
+                } else {
+                    format!("{pad}{c}")
+                }
+            })
+            .collect();
+        println!("{}", padded.join("  ").trim_end());
+    };
+    line(header.map(String::from).to_vec());
+    for row in rows {
+        line(row.to_vec());
+    }
+    println!(
+        "(medians; before main = `_start` up to the engine's main, main = the program, exit = after it; \
+         resident = what {} instances kept alive after their run hold, each)",
+        bench::LIVE_INSTANCES
+    );
 }
 
 fn to_json(reports: &[Report]) -> String {
@@ -209,7 +282,7 @@ fn to_json(reports: &[Report]) -> String {
                 )
             };
             format!(
-                "{{\"name\":{},\"size\":{},\"instantiate\":{},\"run\":{},\"total\":{},\"memory\":{},\"fuel\":{},\"faults\":{},\"exit_status\":{}}}",
+                "{{\"name\":{},\"size\":{},\"instantiate\":{},\"run\":{},\"total\":{},\"memory\":{},\"fuel\":{},\"faults\":{},\"phases\":{},\"resident\":{},\"exit_status\":{}}}",
                 json_string(&r.name),
                 r.size,
                 s(&r.instantiate),
@@ -218,6 +291,13 @@ fn to_json(reports: &[Report]) -> String {
                 r.memory,
                 r.fuel,
                 r.faults.map_or("null".into(), |f| f.to_string()),
+                r.phases.as_ref().map_or("null".into(), |p| format!(
+                    "{{\"before_main\":{},\"main\":{},\"exit\":{}}}",
+                    s(&p.before_main),
+                    s(&p.main),
+                    s(&p.exit)
+                )),
+                r.resident.map_or("null".into(), |b| b.to_string()),
                 r.exit_status
             )
         })

@@ -124,6 +124,10 @@ fn bench_here(components: &[(String, Vec<u8>)], options: &BenchOptions) -> Resul
             memory: p.memory,
             fuel,
             faults: median(p.faults),
+            // A request has no `main` to split at, and its instance goes back
+            // to the pool rather than staying live.
+            phases: None,
+            resident: None,
             exit_status: 0,
         });
     }

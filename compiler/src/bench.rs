@@ -57,6 +57,9 @@ pub struct Report {
     pub size: usize,
     pub instantiate: Summary,
     pub run: Summary,
+    /// Dropping the instance (unmapping, or resetting it for the pool).
+    pub teardown: Summary,
+    /// instantiate + run + teardown of one instance.
     pub total: Summary,
     /// Linear memory size when the run ended, in bytes.
     pub memory: u64,
@@ -106,6 +109,7 @@ struct Prepared {
     pre: InstancePre<WasiP1Ctx>,
     instantiate: Vec<Duration>,
     run: Vec<Duration>,
+    teardown: Vec<Duration>,
     total: Vec<Duration>,
     faults: Vec<u64>,
     phases: [Vec<Duration>; 3],
@@ -122,7 +126,14 @@ fn engine(pooling: bool, fuel: bool) -> Result<Engine> {
     crate::deep_stack(&mut config);
     config.consume_fuel(fuel);
     if pooling {
-        config.allocation_strategy(InstanceAllocationStrategy::pooling());
+        // As `jsw serve` keeps its pool: an instance's memory stays mapped when
+        // it goes back, and its private pages are found with PAGEMAP_SCAN and
+        // copied back from the image, so the next instance takes no faults.
+        let mut pool = wasmtime::PoolingAllocationConfig::default();
+        pool.pagemap_scan(wasmtime::Enabled::Auto)
+            .linear_memory_keep_resident(16 << 20)
+            .table_keep_resident(1 << 20);
+        config.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
     }
     Engine::new(&config).context_wt("creating the wasmtime engine")
 }
@@ -201,6 +212,9 @@ struct Run {
     phases: Option<[Duration; 3]>,
     /// The instance, kept when asked (to count what live instances hold).
     store: Option<Store<WasiP1Ctx>>,
+    /// Dropping the instance: unmapping its memory, or with the pooling
+    /// allocator resetting it for the next one (zero when it is kept).
+    teardown: Duration,
 }
 
 /// Instantiates and runs once.
@@ -238,6 +252,13 @@ fn once(pre: &InstancePre<WasiP1Ctx>, stdin: &[u8], fuel: bool, keep: bool) -> R
         0
     };
     let phases = phases_of(&mut store, &instance, t1, t2);
+    let (store, teardown) = if keep {
+        (Some(store), Duration::ZERO)
+    } else {
+        let t3 = Instant::now();
+        drop(store);
+        (None, t3.elapsed())
+    };
     Ok(Run {
         instantiate: t1 - t0,
         run: t2 - t1,
@@ -246,7 +267,8 @@ fn once(pre: &InstancePre<WasiP1Ctx>, stdin: &[u8], fuel: bool, keep: bool) -> R
         fuel: used,
         faults,
         phases,
-        store: keep.then_some(store),
+        store,
+        teardown,
     })
 }
 
@@ -299,6 +321,7 @@ fn bench_here(modules: &[(String, Vec<u8>)], options: &BenchOptions) -> Result<V
             pre: prepare(&timing, name, wasm)?,
             instantiate: Vec::with_capacity(options.iterations),
             run: Vec::with_capacity(options.iterations),
+            teardown: Vec::with_capacity(options.iterations),
             total: Vec::with_capacity(options.iterations),
             faults: Vec::with_capacity(options.iterations),
             phases: Default::default(),
@@ -315,6 +338,7 @@ fn bench_here(modules: &[(String, Vec<u8>)], options: &BenchOptions) -> Result<V
                 status,
                 faults,
                 phases,
+                teardown,
                 ..
             } = once(&p.pre, &options.stdin, false, false)
                 .with_context(|| format!("running {}", p.name))?;
@@ -329,7 +353,8 @@ fn bench_here(modules: &[(String, Vec<u8>)], options: &BenchOptions) -> Result<V
             if i >= options.warmup {
                 p.instantiate.push(inst);
                 p.run.push(run);
-                p.total.push(inst + run);
+                p.teardown.push(teardown);
+                p.total.push(inst + run + teardown);
                 p.faults.extend(faults);
                 if let Some(split) = phases {
                     for (list, d) in p.phases.iter_mut().zip(split) {
@@ -367,6 +392,7 @@ fn bench_here(modules: &[(String, Vec<u8>)], options: &BenchOptions) -> Result<V
             size: p.size,
             instantiate: Summary::of(p.instantiate),
             run: Summary::of(p.run),
+            teardown: Summary::of(p.teardown),
             total: Summary::of(p.total),
             memory: p.memory,
             fuel,

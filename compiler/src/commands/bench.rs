@@ -191,7 +191,7 @@ fn print_table(reports: &[Report], run: &str) {
         line(row);
     }
     println!(
-        "(medians of instantiate + {run} of a fresh instance; fuel = wasm instructions of one {run}; \
+        "(medians of instantiate + {run} (+ teardown) of a fresh instance; fuel = wasm instructions of one {run}; \
          faults = page faults of one instance)"
     );
     print_phases(reports);
@@ -212,10 +212,11 @@ fn print_phases(reports: &[Report]) {
         "before main",
         "main",
         "exit",
+        "teardown",
         "resident / instance",
         "instances / GiB",
     ];
-    let rows: Vec<[String; 7]> = reports
+    let rows: Vec<[String; 8]> = reports
         .iter()
         .map(|r| {
             let phase = |f: fn(&bench::Phases) -> bench::Summary| {
@@ -229,6 +230,7 @@ fn print_phases(reports: &[Report]) {
                 phase(|p| p.before_main),
                 phase(|p| p.main),
                 phase(|p| p.exit),
+                micros(r.teardown.median),
                 r.resident.map_or("–".into(), |b| human_size(b as usize)),
                 r.resident
                     .filter(|&b| b > 0)
@@ -264,7 +266,7 @@ fn print_phases(reports: &[Report]) {
     }
     println!(
         "(medians; before main = `_start` up to the engine's main, main = the program, exit = after it; \
-         resident = what {} instances kept alive after their run hold, each)",
+         teardown = dropping the instance (in total too); resident = what {} instances kept alive after their run hold, each)",
         bench::LIVE_INSTANCES
     );
 }

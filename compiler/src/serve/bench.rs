@@ -120,6 +120,8 @@ fn bench_here(components: &[(String, Vec<u8>)], options: &BenchOptions) -> Resul
             size: p.size,
             instantiate: Summary::of(p.instantiate),
             run: Summary::of(p.handle),
+            // Returning the instance to the pool is part of `handle` here.
+            teardown: Summary::of(vec![Duration::ZERO]),
             total: Summary::of(p.total),
             memory: p.memory,
             fuel,

@@ -27,7 +27,7 @@ mod url;
 
 use std::cell::RefCell;
 
-use rquickjs::{Ctx, Function, Object, Persistent, Value, prelude::*};
+use rquickjs::{Ctx, Function, Object, Persistent, Value};
 
 thread_local! {
     static ENTRY: RefCell<String> = const { RefCell::new(String::new()) };

@@ -71,49 +71,10 @@ impl wasip2::exports::http::incoming_handler::Guest for Proxy {
 
 wasip2::http::proxy::export!(Proxy);
 
-unsafe extern "C" {
-    static __heap_base: u8;
-}
-
 /// The request header by which `jsw serve` says that it keeps an instance's
 /// memory resident between requests and resets it with PAGEMAP_SCAN (see
 /// [`touch_heap`]). It is taken out of the request before the handler sees it.
 const RESIDENT_HINT: &str = "jsw-resident-pool";
-
-/// Writes one byte (the same value) to every page of the heap, in every request
-/// served by a host that says (with [`RESIDENT_HINT`]) that it keeps memory
-/// resident. Elsewhere (`wasmtime serve`, hosts that map a fresh copy of the
-/// snapshot per instance) every page written is a copy-on-write fault, so there
-/// it is not done.
-///
-/// Why: a request writes to ~50 pages scattered over the snapshot's heap
-/// (reference counts, new objects). `jsw serve` (and any host using wasmtime's
-/// pooling allocator with `linear_memory_keep_resident`) resets an instance's
-/// memory by finding its private pages with the PAGEMAP_SCAN ioctl and copying
-/// them back from the image; wasmtime 48 takes at most 32 runs of such pages
-/// and unmaps everything past the 32nd, so ~40 of those pages were faulted in
-/// again (copy-on-write, then read faults) by every request. With every page
-/// private, the heap is one run: nothing faults, and the reset copies the heap
-/// (1.3 MiB for a hello handler) instead. Measured with `jsw bench` on a hello
-/// handler, including the reset: 340 µs → 266 µs per request, 36 → 0 faults.
-/// Once a pool slot's pages are private this loop only reads and writes
-/// resident memory (~340 pages, a few µs).
-fn touch_heap() {
-    let start = (&raw const __heap_base) as usize;
-    // Up to the last page the snapshot holds data in: pages past it are zero
-    // and cost a fault only the first time a pool slot uses them.
-    let end = crate::heap::used_top();
-    let mut page = start & !4095;
-    while page < end {
-        // SAFETY: every address below memory_size is in bounds; the byte is
-        // written back unchanged.
-        unsafe {
-            let p = page as *mut u8;
-            core::ptr::write_volatile(p, core::ptr::read_volatile(p));
-        }
-        page += 4096;
-    }
-}
 
 /// Installs the natives and the handler side. Called at init, before the program runs.
 pub fn init<'js>(ctx: &Ctx<'js>, jsw: &Object<'js>) -> rquickjs::Result<()> {
@@ -194,7 +155,7 @@ fn dispatch<'js>(ctx: &Ctx<'js>, request: IncomingRequest) -> rquickjs::Result<V
         .map(|(name, value)| vec![name, latin1(&value)])
         .collect();
     if resident {
-        touch_heap();
+        crate::heap::touch_used_heap();
     }
     let has_body = method != "GET" && method != "HEAD";
     if has_body

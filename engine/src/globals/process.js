@@ -119,29 +119,62 @@
     throw new TypeError(`The "chunk" argument must be of type string or Uint8Array. Received ${typeof chunk}`);
   }
 
-  const stream = (fd) => ({
-    fd,
-    // true on a terminal; absent (undefined) otherwise, as in Node.
-    get isTTY() {
-      return jsw.isatty(fd) || undefined;
-    },
-    writable: true,
-    write(chunk, encoding, callback) {
-      if (typeof encoding === "function") callback = encoding;
-      jsw.writeBytes(fd, toBytes(chunk, encoding));
-      if (typeof callback === "function") queueMicrotask(callback);
-      return true;
-    },
-    end(chunk, encoding, callback) {
-      if (chunk !== undefined && chunk !== null && typeof chunk !== "function") this.write(chunk, encoding);
-      const cb = [chunk, encoding, callback].find((f) => typeof f === "function");
-      if (cb) queueMicrotask(cb);
-    },
-    on() { return this; },
-    once() { return this; },
-    off() { return this; },
-    emit() { return false; },
-  });
+  // process.stdout and process.stderr: writes go out at once (buffered by the
+  // engine, flushed in program order). They are event emitters, as Node's are,
+  // so that stream code can pipe into them: `end()` emits 'finish' (which is
+  // what `pipeline(..., process.stdout)` waits for) and they stay writable,
+  // as Node's are on a terminal.
+  const stream = (fd) => {
+    let emitter;
+    const events = () => (emitter ??= new (jsw.requireAbsolute("node:events").EventEmitter)());
+    const out = {
+      fd,
+      // true on a terminal; absent (undefined) otherwise, as in Node.
+      get isTTY() {
+        return jsw.isatty(fd) || undefined;
+      },
+      writable: true,
+      writableEnded: false,
+      writableFinished: false,
+      destroyed: false,
+      writableLength: 0,
+      writableHighWaterMark: 16384,
+      writableNeedDrain: false,
+      write(chunk, encoding, callback) {
+        if (typeof encoding === "function") callback = encoding;
+        jsw.writeBytes(fd, toBytes(chunk, encoding));
+        if (typeof callback === "function") queueMicrotask(callback);
+        return true;
+      },
+      end(chunk, encoding, callback) {
+        if (chunk !== undefined && chunk !== null && typeof chunk !== "function") this.write(chunk, encoding);
+        const cb = [chunk, encoding, callback].find((f) => typeof f === "function");
+        queueMicrotask(() => {
+          if (emitter) emitter.emit("finish");
+          if (cb) cb();
+        });
+        return this;
+      },
+      cork() {},
+      uncork() {},
+      setDefaultEncoding() {
+        return this;
+      },
+      destroy() {
+        return this;
+      },
+      emit: (name, ...args) => (emitter ? emitter.emit(name, ...args) : false),
+      listenerCount: (name) => (emitter ? emitter.listenerCount(name) : 0),
+      listeners: (name) => (emitter ? emitter.listeners(name) : []),
+    };
+    for (const name of ["on", "addListener", "once", "prependListener", "prependOnceListener", "off", "removeListener", "removeAllListeners"]) {
+      out[name] = function (...args) {
+        events()[name](...args);
+        return this;
+      };
+    }
+    return out;
+  };
 
   const startNs = () => BigInt(Math.round(jsw.now() * 1e6));
   function hrtime(previous) {

@@ -857,11 +857,9 @@ fn huge_stdin_is_read_whole() {
     assert_eq!(text(&out.stdout), format!("{} 7\n", 32 << 20));
 }
 
-/// What a compiled module asks of its host. A change here is a change of the
-/// sandbox: update README's list with it.
-#[test]
-fn modules_import_only_these_wasi_functions() {
-    let dir = compiled("export function main() {}\n");
+/// The imports (`module::name`, sorted) of `source` compiled.
+fn imports_of(source: &str) -> Vec<String> {
+    let dir = compiled(source);
     let wasm = std::fs::read(dir.path().join("app.wasm")).unwrap();
     let module = wasmtime::Module::new(&wasmtime::Engine::default(), &wasm).unwrap();
     let mut imports: Vec<String> = module
@@ -869,6 +867,14 @@ fn modules_import_only_these_wasi_functions() {
         .map(|i| format!("{}::{}", i.module(), i.name()))
         .collect();
     imports.sort();
+    imports
+}
+
+/// What a compiled module asks of its host. A change here is a change of the
+/// sandbox: update README's list with it.
+#[test]
+fn modules_import_only_these_wasi_functions() {
+    let imports = imports_of("export function main() {}\n");
     let expected = [
         "args_get",
         "args_sizes_get",
@@ -892,15 +898,8 @@ fn modules_import_only_these_wasi_functions() {
 /// system natives: the same list plus exactly what those need, and no more.
 #[test]
 fn modules_using_node_fs_import_only_these_wasi_functions() {
-    let dir =
-        compiled("import fs from 'node:fs';\nexport function main() { fs.existsSync('/'); }\n");
-    let wasm = std::fs::read(dir.path().join("app.wasm")).unwrap();
-    let module = wasmtime::Module::new(&wasmtime::Engine::default(), &wasm).unwrap();
-    let mut imports: Vec<String> = module
-        .imports()
-        .map(|i| format!("{}::{}", i.module(), i.name()))
-        .collect();
-    imports.sort();
+    let imports =
+        imports_of("import fs from 'node:fs';\nexport function main() { fs.existsSync('/'); }\n");
     let expected = [
         "args_get",
         "args_sizes_get",

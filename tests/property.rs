@@ -197,16 +197,18 @@ fn mutated_sources_never_crash_the_compiler() {
     eprintln!("{n} inputs: {compiled} compiled, {rejected} rejected with an error, 0 crashes");
 }
 
-#[test]
-fn runtime_parsers_keep_their_properties() {
+fn property_program(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../tests/property/{name}"))
+}
+
+/// Compiles `program` with the real jsw and runs it with `args`.
+fn compile_and_run(program: &Path, args: &[&str]) -> std::process::Output {
     let work = tempfile::tempdir().unwrap();
-    let program = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/property/runtime.mjs");
-    let module = work.path().join("runtime.wasm");
+    let module = work.path().join("program.wasm");
     let jsw = env!("CARGO_BIN_EXE_jsw");
     let out = Command::new(jsw)
-        .arg("compile")
-        .arg("-q")
-        .arg(&program)
+        .args(["compile", "-q"])
+        .arg(program)
         .arg("-o")
         .arg(&module)
         .output()
@@ -216,15 +218,22 @@ fn runtime_parsers_keep_their_properties() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let n = iterations(3000);
-    let run = Command::new(jsw)
+    Command::new(jsw)
         .arg("run")
         .arg(&module)
         .arg("--")
-        .arg(seed().to_string())
-        .arg(n.to_string())
+        .args(args)
         .output()
-        .unwrap();
+        .unwrap()
+}
+
+#[test]
+fn runtime_parsers_keep_their_properties() {
+    let n = iterations(3000);
+    let run = compile_and_run(
+        &property_program("runtime.mjs"),
+        &[&seed().to_string(), &n.to_string()],
+    );
     let stdout = String::from_utf8_lossy(&run.stdout);
     assert!(
         run.status.success(),
@@ -267,7 +276,7 @@ fn runtime_parsers_keep_their_properties() {
 /// Needs Node; without it the test says SKIPPED, except under CI.
 #[test]
 fn node_apis_agree_with_node_on_generated_inputs() {
-    let program = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/property/node.mjs");
+    let program = property_program("node.mjs");
     let oracle = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/support/oracle.mjs");
     let (seed, n) = (seed().to_string(), iterations(300).to_string());
     let Ok(node) = Command::new("node")
@@ -288,27 +297,7 @@ fn node_apis_agree_with_node_on_generated_inputs() {
         "{}",
         String::from_utf8_lossy(&node.stderr)
     );
-    let work = tempfile::tempdir().unwrap();
-    let module = work.path().join("node.wasm");
-    let jsw = env!("CARGO_BIN_EXE_jsw");
-    let out = Command::new(jsw)
-        .args(["compile", "-q"])
-        .arg(&program)
-        .arg("-o")
-        .arg(&module)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let run = Command::new(jsw)
-        .arg("run")
-        .arg(&module)
-        .args(["--", &seed, &n])
-        .output()
-        .unwrap();
+    let run = compile_and_run(&program, &[&seed, &n]);
     assert!(
         run.status.success(),
         "{}",

@@ -164,32 +164,7 @@ fn print_table(reports: &[Report], run: &str) {
         "vs first",
         "vs empty",
     ];
-    let mut widths = header.map(|h| h.chars().count());
-    for row in &rows {
-        for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.chars().count());
-        }
-    }
-    let line = |cells: &[String]| {
-        let padded: Vec<String> = cells
-            .iter()
-            .zip(widths)
-            .enumerate()
-            .map(|(i, (c, w))| {
-                let pad = " ".repeat(w - c.chars().count());
-                if i == 0 {
-                    format!("{c}{pad}")
-                } else {
-                    format!("{pad}{c}")
-                }
-            })
-            .collect();
-        println!("{}", padded.join("  ").trim_end());
-    };
-    line(&header.map(String::from));
-    for row in &rows {
-        line(row);
-    }
+    print_aligned(&header, &rows);
     println!(
         "(medians of instantiate + {run} (+ teardown) of a fresh instance; fuel = wasm instructions of one {run}; \
          faults = page faults of one instance)"
@@ -238,13 +213,24 @@ fn print_phases(reports: &[Report]) {
             ]
         })
         .collect();
+    print_aligned(&header, &rows);
+    println!(
+        "(medians; before main = `_start` up to the engine's main, main = the program, exit = after it; \
+         teardown = dropping the instance (in total too); resident = what {} instances kept alive after their run hold, each)",
+        bench::LIVE_INSTANCES
+    );
+}
+
+/// A table with its first column to the left and the others to the right,
+/// each as wide as its widest cell.
+fn print_aligned<const N: usize>(header: &[&str; N], rows: &[[String; N]]) {
     let mut widths = header.map(|h| h.chars().count());
-    for row in &rows {
+    for row in rows {
         for (w, cell) in widths.iter_mut().zip(row) {
             *w = (*w).max(cell.chars().count());
         }
     }
-    let line = |cells: Vec<String>| {
+    let line = |cells: &[String; N]| {
         let padded: Vec<String> = cells
             .iter()
             .zip(widths)
@@ -260,15 +246,10 @@ fn print_phases(reports: &[Report]) {
             .collect();
         println!("{}", padded.join("  ").trim_end());
     };
-    line(header.map(String::from).to_vec());
+    line(&header.map(String::from));
     for row in rows {
-        line(row.to_vec());
+        line(row);
     }
-    println!(
-        "(medians; before main = `_start` up to the engine's main, main = the program, exit = after it; \
-         teardown = dropping the instance (in total too); resident = what {} instances kept alive after their run hold, each)",
-        bench::LIVE_INSTANCES
-    );
 }
 
 fn to_json(reports: &[Report]) -> String {

@@ -518,6 +518,29 @@
   function streamClasses() {
     if (streams) return streams;
     const { Readable, Writable } = jsw.requireAbsolute("node:stream");
+    // Both kinds open their file (unless given an fd) before the first read or
+    // write, and close it when destroyed if they own it.
+    function _construct(callback) {
+      if (this.fd !== null) return callback();
+      try {
+        this.fd = openSync(this.path, this.flags);
+      } catch (e) {
+        return callback(e);
+      }
+      this.pending = false;
+      callback();
+      this.emit("open", this.fd);
+      this.emit("ready");
+    }
+    function _destroy(error, callback) {
+      if (this.fd !== null && this.autoClose) {
+        try {
+          closeSync(this.fd);
+        } catch {}
+        this.fd = null;
+      }
+      callback(error);
+    }
     class ReadStream extends Readable {
       constructor(path, options) {
         const opts = optionsOf(options, {});
@@ -532,18 +555,6 @@
         this.autoClose = opts.autoClose ?? true;
         this.pending = true;
       }
-      _construct(callback) {
-        if (this.fd !== null) return callback();
-        try {
-          this.fd = openSync(this.path, this.flags);
-        } catch (e) {
-          return callback(e);
-        }
-        this.pending = false;
-        callback();
-        this.emit("open", this.fd);
-        this.emit("ready");
-      }
       _read(size) {
         const want = Math.min(size, this.end - (this.pos ?? this.bytesRead) + 1);
         if (want <= 0) return this.push(null);
@@ -557,15 +568,6 @@
         if (this.pos !== undefined) this.pos += n;
         this.bytesRead += n;
         this.push(n > 0 ? buf.subarray(0, n) : null);
-      }
-      _destroy(error, callback) {
-        if (this.fd !== null && this.autoClose) {
-          try {
-            closeSync(this.fd);
-          } catch {}
-          this.fd = null;
-        }
-        callback(error);
       }
       close(callback) {
         if (callback) this.once("close", callback);
@@ -584,18 +586,6 @@
         this.autoClose = opts.autoClose ?? true;
         this.pending = true;
       }
-      _construct(callback) {
-        if (this.fd !== null) return callback();
-        try {
-          this.fd = openSync(this.path, this.flags);
-        } catch (e) {
-          return callback(e);
-        }
-        this.pending = false;
-        callback();
-        this.emit("open", this.fd);
-        this.emit("ready");
-      }
       _write(chunk, encoding, callback) {
         try {
           const n = writeSync(this.fd, chunk, 0, chunk.length, this.pos ?? null);
@@ -606,18 +596,14 @@
         }
         callback();
       }
-      _destroy(error, callback) {
-        if (this.fd !== null && this.autoClose) {
-          try {
-            closeSync(this.fd);
-          } catch {}
-          this.fd = null;
-        }
-        callback(error);
-      }
       close(callback) {
         if (callback) this.once("close", callback);
         this.end();
+      }
+    }
+    for (const Class of [ReadStream, WriteStream]) {
+      for (const method of [_construct, _destroy]) {
+        Object.defineProperty(Class.prototype, method.name, { value: method, writable: true, configurable: true });
       }
     }
     streams = { ReadStream, WriteStream };

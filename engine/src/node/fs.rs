@@ -32,6 +32,24 @@ fn call<'a>(syscall: &'a str, path: &'a str) -> Call<'a> {
     }
 }
 
+/// A call on a descriptor: Node's error names no path.
+fn on_fd(syscall: &str) -> Call<'_> {
+    Call {
+        syscall,
+        path: None,
+        dest: None,
+    }
+}
+
+/// A call from one path to another (rename, copyfile, symlink).
+fn two<'a>(syscall: &'a str, path: &'a str, dest: &'a str) -> Call<'a> {
+    Call {
+        syscall,
+        path: Some(path),
+        dest: Some(dest),
+    }
+}
+
 /// WASI's errno (wasi-libc numbering) as Node on Linux reports it: code, errno
 /// and libuv's description.
 fn describe(wasi_errno: i32) -> (&'static str, i32, &'static str) {
@@ -172,6 +190,33 @@ fn open_options(flags: &str) -> Option<OpenOptions> {
     Some(o)
 }
 
+/// `open_options`, or Node's TypeError for flags it does not know.
+fn options_for(ctx: &Ctx<'_>, flags: &str) -> rquickjs::Result<OpenOptions> {
+    open_options(flags).ok_or_else(|| {
+        Exception::throw_type(
+            ctx,
+            &format!("The value \"{flags}\" is invalid for option \"flags\""),
+        )
+    })
+}
+
+/// Runs `op` at `position` (when it is not negative) and puts the file's own
+/// position back after, as pread/pwrite leave it; at the current position else.
+fn at_position<T>(
+    file: &mut File,
+    position: f64,
+    op: impl FnOnce(&mut File) -> std::io::Result<T>,
+) -> std::io::Result<T> {
+    if position < 0.0 {
+        return op(file);
+    }
+    let back = file.stream_position()?;
+    file.seek(SeekFrom::Start(position as u64))?;
+    let result = op(file);
+    file.seek(SeekFrom::Start(back))?;
+    result
+}
+
 macro_rules! native {
     ($o:ident, $ctx:ident, $name:literal, $f:expr) => {
         $o.set($name, Function::new($ctx.clone(), $f)?)?;
@@ -185,12 +230,7 @@ pub fn natives<'js>(ctx: &Ctx<'js>) -> rquickjs::Result<Object<'js>> {
                              flags: String|
      -> rquickjs::Result<i32> {
         at_build(&ctx, "open", &path)?;
-        let options = open_options(&flags).ok_or_else(|| {
-            Exception::throw_type(
-                &ctx,
-                &format!("The value \"{flags}\" is invalid for option \"flags\""),
-            )
-        })?;
+        let options = options_for(&ctx, &flags)?;
         let file = options
             .open(&path)
             .map_err(|e| throw(&ctx, e, call("open", &path)))?;
@@ -201,17 +241,8 @@ pub fn natives<'js>(ctx: &Ctx<'js>) -> rquickjs::Result<Object<'js>> {
      -> rquickjs::Result<()> {
         // Closing reports nothing in std; a descriptor that was not open is EBADF.
         let file = borrowed(fd);
-        file.metadata().map_err(|e| {
-            throw(
-                &ctx,
-                e,
-                Call {
-                    syscall: "close",
-                    path: None,
-                    dest: None,
-                },
-            )
-        })?;
+        file.metadata()
+            .map_err(|e| throw(&ctx, e, on_fd("close")))?;
         drop(ManuallyDrop::into_inner(file));
         Ok(())
     });
@@ -233,26 +264,8 @@ pub fn natives<'js>(ctx: &Ctx<'js>) -> rquickjs::Result<Object<'js>> {
             crate::io::flush();
         }
         let mut file = borrowed(fd);
-        let err = |e| {
-            throw(
-                &ctx,
-                e,
-                Call {
-                    syscall: "read",
-                    path: None,
-                    dest: None,
-                },
-            )
-        };
-        if position >= 0.0 {
-            let back = file.stream_position().map_err(err)?;
-            file.seek(SeekFrom::Start(position as u64)).map_err(err)?;
-            let n = file.read(buf);
-            file.seek(SeekFrom::Start(back)).map_err(err)?;
-            n.map_err(err)
-        } else {
-            file.read(buf).map_err(err)
-        }
+        let err = |e| throw(&ctx, e, on_fd("read"));
+        at_position(&mut file, position, |f| f.read(buf)).map_err(err)
     });
     native!(o, ctx, "write", |ctx: Ctx<'js>,
                               fd: i32,
@@ -265,59 +278,25 @@ pub fn natives<'js>(ctx: &Ctx<'js>) -> rquickjs::Result<Object<'js>> {
             crate::io::flush();
         }
         let mut file = borrowed(fd);
-        let err = |e| {
-            throw(
-                &ctx,
-                e,
-                Call {
-                    syscall: "write",
-                    path: None,
-                    dest: None,
-                },
-            )
-        };
-        if position >= 0.0 {
-            let back = file.stream_position().map_err(err)?;
-            file.seek(SeekFrom::Start(position as u64)).map_err(err)?;
-            let n = file.write_all(bytes);
-            file.seek(SeekFrom::Start(back)).map_err(err)?;
-            n.map_err(err)?;
-        } else {
-            file.write_all(bytes).map_err(err)?;
-        }
+        let err = |e| throw(&ctx, e, on_fd("write"));
+        at_position(&mut file, position, |f| f.write_all(bytes)).map_err(err)?;
         Ok(bytes.len())
     });
     native!(o, ctx, "fstat", |ctx: Ctx<'js>,
                               fd: i32|
      -> rquickjs::Result<Array<'js>> {
-        let m = borrowed(fd).metadata().map_err(|e| {
-            throw(
-                &ctx,
-                e,
-                Call {
-                    syscall: "fstat",
-                    path: None,
-                    dest: None,
-                },
-            )
-        })?;
+        let m = borrowed(fd)
+            .metadata()
+            .map_err(|e| throw(&ctx, e, on_fd("fstat")))?;
         stat_array(&ctx, &m)
     });
     native!(o, ctx, "ftruncate", |ctx: Ctx<'js>,
                                   fd: i32,
                                   len: f64|
      -> rquickjs::Result<()> {
-        borrowed(fd).set_len(len.max(0.0) as u64).map_err(|e| {
-            throw(
-                &ctx,
-                e,
-                Call {
-                    syscall: "ftruncate",
-                    path: None,
-                    dest: None,
-                },
-            )
-        })
+        borrowed(fd)
+            .set_len(len.max(0.0) as u64)
+            .map_err(|e| throw(&ctx, e, on_fd("ftruncate")))
     });
     native!(o, ctx, "readFile", |ctx: Ctx<'js>,
                                  path: String|
@@ -330,15 +309,7 @@ pub fn natives<'js>(ctx: &Ctx<'js>) -> rquickjs::Result<Object<'js>> {
             // fails at open, so the directory is recognised here.
             if std::fs::metadata(&path).is_ok_and(|m| m.is_dir()) {
                 let e = std::io::Error::from_raw_os_error(31);
-                return throw(
-                    &ctx,
-                    e,
-                    Call {
-                        syscall: "read",
-                        path: None,
-                        dest: None,
-                    },
-                );
+                return throw(&ctx, e, on_fd("read"));
             }
             throw(&ctx, e, call("open", &path))
         })?;
@@ -350,26 +321,12 @@ pub fn natives<'js>(ctx: &Ctx<'js>) -> rquickjs::Result<Object<'js>> {
                                   flags: String|
      -> rquickjs::Result<()> {
         at_build(&ctx, "writeFile", &path)?;
-        let options = open_options(&flags).ok_or_else(|| {
-            Exception::throw_type(
-                &ctx,
-                &format!("The value \"{flags}\" is invalid for option \"flags\""),
-            )
-        })?;
+        let options = options_for(&ctx, &flags)?;
         let mut file = options
             .open(&path)
             .map_err(|e| throw(&ctx, e, call("open", &path)))?;
-        file.write_all(super::bytes(&bytes)).map_err(|e| {
-            throw(
-                &ctx,
-                e,
-                Call {
-                    syscall: "write",
-                    path: None,
-                    dest: None,
-                },
-            )
-        })
+        file.write_all(super::bytes(&bytes))
+            .map_err(|e| throw(&ctx, e, on_fd("write")))
     });
     native!(
         o,
@@ -436,17 +393,7 @@ pub fn natives<'js>(ctx: &Ctx<'js>) -> rquickjs::Result<Object<'js>> {
                                to: String|
      -> rquickjs::Result<()> {
         at_build(&ctx, "rename", &from)?;
-        std::fs::rename(&from, &to).map_err(|e| {
-            throw(
-                &ctx,
-                e,
-                Call {
-                    syscall: "rename",
-                    path: Some(&from),
-                    dest: Some(&to),
-                },
-            )
-        })
+        std::fs::rename(&from, &to).map_err(|e| throw(&ctx, e, two("rename", &from, &to)))
     });
     native!(o, ctx, "copyFile", |ctx: Ctx<'js>,
                                  from: String,
@@ -454,17 +401,7 @@ pub fn natives<'js>(ctx: &Ctx<'js>) -> rquickjs::Result<Object<'js>> {
                                  exclusive: bool|
      -> rquickjs::Result<()> {
         at_build(&ctx, "copyfile", &from)?;
-        let err = |e| {
-            throw(
-                &ctx,
-                e,
-                Call {
-                    syscall: "copyfile",
-                    path: Some(&from),
-                    dest: Some(&to),
-                },
-            )
-        };
+        let err = |e| throw(&ctx, e, two("copyfile", &from, &to));
         let mut source = File::open(&from).map_err(err)?;
         let mut options = OpenOptions::new();
         options.write(true);
@@ -502,15 +439,7 @@ pub fn natives<'js>(ctx: &Ctx<'js>) -> rquickjs::Result<Object<'js>> {
         // SAFETY: two NUL-terminated strings that outlive the call.
         if unsafe { symlink(t.as_ptr(), p.as_ptr()) } != 0 {
             let e = std::io::Error::last_os_error();
-            return Err(throw(
-                &ctx,
-                e,
-                Call {
-                    syscall: "symlink",
-                    path: Some(&target),
-                    dest: Some(&path),
-                },
-            ));
+            return Err(throw(&ctx, e, two("symlink", &target, &path)));
         }
         Ok(())
     });
@@ -523,17 +452,8 @@ pub fn natives<'js>(ctx: &Ctx<'js>) -> rquickjs::Result<Object<'js>> {
             .write(true)
             .open(&path)
             .map_err(|e| throw(&ctx, e, call("open", &path)))?;
-        file.set_len(len.max(0.0) as u64).map_err(|e| {
-            throw(
-                &ctx,
-                e,
-                Call {
-                    syscall: "ftruncate",
-                    path: None,
-                    dest: None,
-                },
-            )
-        })
+        file.set_len(len.max(0.0) as u64)
+            .map_err(|e| throw(&ctx, e, on_fd("ftruncate")))
     });
     Ok(o)
 }

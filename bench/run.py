@@ -22,6 +22,8 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+import native_qjs  # noqa: E402
 ORACLE = os.path.join(ROOT, "tests", "support", "oracle.mjs")
 
 
@@ -51,6 +53,16 @@ def install_marked(work):
     out = subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error"],
                          cwd=work, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     return out.returncode == 0
+
+
+def qjs_driver(work, name):
+    """A module that runs the program as jsw does (top level, then main) under qjs."""
+    path = os.path.join(work, f"{name}.qjs.mjs")
+    with open(path, "w") as f:
+        f.write(f'import * as m from "./{name}.mjs";\n'
+                'const f = typeof m.main === "function" ? m.main : m.default;\n'
+                'if (typeof f === "function") await f();\n')
+    return path
 
 
 def ms(seconds):
@@ -105,31 +117,44 @@ def main():
         row["in_snap"] = report[row["snap"]]["total"]["median_ns"] / 1e9
         row["in_lazy"] = report[row["lazy"]]["total"]["median_ns"] / 1e9
 
-    # Whole processes, alternating jsw and node so that both see the same machine.
+    # Whole processes, alternating jsw, native qjs and node so that all see the
+    # same machine. qjs runs the programs that need no npm package.
+    qjs = native_qjs.build(work)
     subprocess.run([jsw, "run", rows[0]["snap"]], stdout=subprocess.DEVNULL)  # fill the code cache
     have_node = shutil.which("node") is not None
     for row in rows:
         subprocess.run([jsw, "run", row["snap"]], stdout=subprocess.DEVNULL)
-        jsw_times, node_times = [], []
+        driver = qjs_driver(work, row["name"]) if qjs and row["name"] != "markdown" else None
+        jsw_times, node_times, qjs_times = [], [], []
         for _ in range(args.processes):
             jsw_times.append(timed([jsw, "run", row["snap"]])[0])
+            if driver:
+                qjs_times.append(timed([qjs, driver], cwd=work)[0])
             if have_node:
                 node_times.append(timed(["node", ORACLE, row["src"]])[0])
         row["proc_jsw"] = statistics.median(jsw_times)
         row["proc_node"] = statistics.median(node_times) if node_times else None
+        row["proc_qjs"] = statistics.median(qjs_times) if qjs_times else None
 
     hello = rows[0]
     print(f"jsw bench, {args.n} instances per module; {args.processes} whole processes per program; empty-module floor {ms(floor)}\n")
-    print("| program | JS | compile cold / warm | module | instantiate+run (snapshot) | no snapshot | snapshot speed-up | vs floor | `jsw run` process | `node` process | node / jsw |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    print("| program | JS | compile cold / warm | module | instantiate+run (snapshot) | no snapshot | snapshot speed-up | vs floor | `jsw run` process | `node` process | node / jsw | native `qjs` process | jsw / qjs |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for r in rows:
         node = ms(r["proc_node"]) if r["proc_node"] else "n/a"
         ratio = f"{r['proc_node'] / r['proc_jsw']:.1f}×" if r["proc_node"] else "n/a"
+        native = ms(r["proc_qjs"]) if r["proc_qjs"] else "n/a"
+        vs_native = f"{r['proc_jsw'] / r['proc_qjs']:.2f}×" if r["proc_qjs"] else "n/a"
         print(f"| {r['name']} | {r['js'] / 1024:.0f} KiB | {ms(r['cold'])} / {ms(r['warm'])} | {r['size'] / 1048576:.2f} MiB "
               f"| {ms(r['in_snap'])} | {ms(r['in_lazy'])} | {r['in_lazy'] / r['in_snap']:.0f}× | {r['in_snap'] / floor:.0f}× "
-              f"| {ms(r['proc_jsw'])} | {node} | {ratio} |")
+              f"| {ms(r['proc_jsw'])} | {node} | {ratio} | {native} | {vs_native} |")
     big = next((r for r in rows if r["name"] == "big"), None)
+    compute = next((r for r in rows if r["name"] == "compute"), None)
     print("\nTargets:")
+    if hello["proc_qjs"]:
+        print(f"- hello `jsw run` process vs native qjs: {hello['proc_jsw'] / hello['proc_qjs']:.2f}× (target ≤ 2×)")
+    if compute and compute["proc_qjs"]:
+        print(f"- compute `jsw run` process vs native qjs: {compute['proc_jsw'] / compute['proc_qjs']:.2f}× (target ≤ 1.25×)")
     print(f"- hello in-process vs floor: {hello['in_snap'] / floor:.1f}× (target ≤ 3×)")
     if hello["proc_node"]:
         print(f"- hello `jsw run` process vs `node`: {hello['proc_jsw'] / hello['proc_node']:.3f}× (target ≤ 0.1×)")

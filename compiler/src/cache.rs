@@ -48,6 +48,57 @@ fn key(engine: &Engine, wasm: &[u8]) -> String {
     h.0.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Cranelift's cache of compiled functions (wasmtime's incremental compilation),
+/// kept next to the code cache. Every module jsw compiles from the same engine
+/// has that engine's functions, byte for byte: snapshots differ in their data,
+/// not their code. A new module's functions are then found here instead of being
+/// compiled again, which is most of the cost of running a program for the first
+/// time (`jsw run app.js` after an edit, a new module under `jsw serve`).
+#[derive(Debug)]
+struct FunctionStore {
+    dir: PathBuf,
+}
+
+impl FunctionStore {
+    fn path(&self, key: &[u8]) -> PathBuf {
+        let hex: String = Sha256::digest(key)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        self.dir.join(&hex[..2]).join(&hex[2..])
+    }
+}
+
+impl wasmtime::CacheStore for FunctionStore {
+    fn get(&self, key: &[u8]) -> Option<std::borrow::Cow<'_, [u8]>> {
+        std::fs::read(self.path(key))
+            .ok()
+            .map(std::borrow::Cow::Owned)
+    }
+
+    fn insert(&self, key: &[u8], value: Vec<u8>) -> bool {
+        let path = self.path(key);
+        // A cache that cannot be written is only slower, never an error.
+        path.parent()
+            .is_some_and(|d| std::fs::create_dir_all(d).is_ok())
+            && crate::output::write_atomic(&path, &value).is_ok()
+    }
+}
+
+/// Lets `config` compile from and into the function cache (when there is a cache
+/// directory and `use_cache`).
+pub fn share_functions(config: &mut wasmtime::Config, use_cache: bool) {
+    let Some(dir) = dir().filter(|_| use_cache) else {
+        return;
+    };
+    // Entries are keyed by Cranelift itself (function body, settings, compiler
+    // version); the jsw version keeps a new build from reading an old one's.
+    let store = FunctionStore {
+        dir: dir.join("functions").join(env!("CARGO_PKG_VERSION")),
+    };
+    let _ = config.enable_incremental_compilation(std::sync::Arc::new(store));
+}
+
 /// What the code cache holds: core modules and components, compiled by wasmtime.
 trait Artifact: Sized {
     /// For messages: "module" or "component".

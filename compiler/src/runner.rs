@@ -64,6 +64,7 @@ fn config(options: &RunOptions) -> Config {
     crate::deep_stack(&mut config);
     config.epoch_interruption(options.timeout.is_some());
     config.consume_fuel(options.fuel.is_some());
+    crate::cache::share_functions(&mut config, options.cache);
     config
 }
 

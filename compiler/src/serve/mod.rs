@@ -155,6 +155,7 @@ fn engine(options: &Options) -> Result<Engine> {
         config.consume_fuel(true);
     }
     crate::deep_stack(&mut config);
+    crate::cache::share_functions(&mut config, options.compile.cache);
     let slots = options.concurrency.max(1) as u32;
     let mut pool = PoolingAllocationConfig::default();
     // One request is one component instance: the program's module, the

@@ -11,6 +11,7 @@
 //! - `compile.args`: extra flags for `jsw compile`, one per line
 //! - `oracle`: Node.js produced the expected output; the test runs the program
 //!   under Node again (tests/support/oracle.mjs) and checks it still agrees
+//!   (`node script`: Node runs the entry as a classic script, vm.runInThisContext)
 //!
 //! One named test per folder; a mismatch prints a line diff.
 
@@ -167,11 +168,12 @@ fn finish(problems: Vec<String>) -> Result<(), Failed> {
 fn check_oracle(problems: &mut Vec<String>, dir: &Path, entry: &str, stdin: &[u8]) {
     let oracle = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/support/oracle.mjs");
     let mut node = Command::new("node");
-    node.current_dir(dir)
-        .arg("--no-warnings")
-        .arg(&oracle)
-        .arg(entry)
-        .args(lines(dir, "args"));
+    node.current_dir(dir).arg("--no-warnings").arg(&oracle);
+    // `oracle` saying "script": Node runs the entry as a classic script.
+    if read_opt(dir, "oracle").is_some_and(|o| o.split_whitespace().any(|w| w == "script")) {
+        node.arg("--script");
+    }
+    node.arg(entry).args(lines(dir, "args"));
     for pair in lines(dir, "env") {
         if let Some((k, v)) = pair.split_once('=') {
             node.env(k, v);

@@ -99,12 +99,24 @@ pub fn encode_payload(bundle: &Bundle, mode: Mode, http: bool) -> Vec<u8> {
             crate::bundle::ModuleKind::Esm => 0,
             crate::bundle::ModuleKind::CommonJs => 1,
             crate::bundle::ModuleKind::Part => 2,
+            crate::bundle::ModuleKind::Script => 3,
         });
         put(&mut out, &module.name);
         put(&mut out, &module.code);
         let packed = crate::bundle::pack_positions(&module.positions);
         out.extend_from_slice(&(packed.len() as u32).to_le_bytes());
         out.extend_from_slice(&packed);
+        let mut imports = String::new();
+        for (specifier, name) in &module.imports {
+            imports.push_str(specifier);
+            imports.push('\0');
+            imports.push_str(name);
+            imports.push('\0');
+        }
+        put(&mut out, &imports);
+        // 0: a generated table; 1 + n: the code is the file as written after n
+        // header lines.
+        out.push(module.verbatim.map_or(0, |n| n as u8 + 1));
     }
     out
 }

@@ -128,8 +128,14 @@ impl Engine {
                 globals::commonjs::load_buffer(ctx.clone()).map_err(|e| report(&ctx, e))?;
             }
             for module in payload.modules.iter().filter(|m| !m.part) {
-                globals::error::register(&module.name, &module.positions);
-                modules::register(&module.name, &module.source, module.commonjs);
+                globals::error::register(&module.name, &module.positions, module.verbatim);
+                modules::register_imports(&module.name, &module.imports);
+                if module.script {
+                    modules::register_script(&ctx, &module.name, &module.source)
+                        .map_err(|e| report(&ctx, e))?;
+                } else {
+                    modules::register(&module.name, &module.source, module.commonjs);
+                }
             }
             // Compiling the entry compiles everything it imports, transitively.
             if let Some(entry) = payload.modules.iter().find(|m| m.name == payload.entry) {

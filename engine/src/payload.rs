@@ -28,8 +28,15 @@ pub struct Module {
     pub part: bool,
     pub name: String,
     pub source: String,
+    /// A classic script (global code), run when first required.
+    pub script: bool,
     /// Packed position table (see compiler/src/bundle/transform.rs `pack_positions`).
     pub positions: Vec<u8>,
+    /// For an ES module kept as written: `specifier \0 module name \0` pairs.
+    pub imports: String,
+    /// Kept as written after this many header lines: positions are the source's,
+    /// and the table holds only the exceptions.
+    pub verbatim: Option<u32>,
 }
 
 pub struct Payload {
@@ -67,17 +74,25 @@ impl Payload {
         let mut modules = Vec::with_capacity(count as usize);
         for _ in 0..count {
             let kind = r.take(1)?[0];
-            let (commonjs, part) = (kind == 1, kind == 2);
+            let (commonjs, part, script) = (kind == 1, kind == 2, kind == 3);
             let name = r.string()?;
             let source = r.string()?;
             let len = r.u32()? as usize;
             let positions = r.take(len)?.to_vec();
+            let imports = r.string()?;
+            let verbatim = match r.take(1)?[0] {
+                0 => None,
+                n => Some(n as u32 - 1),
+            };
             modules.push(Module {
                 commonjs,
                 part,
+                script,
                 name,
                 source,
                 positions,
+                imports,
+                verbatim,
             });
         }
         Ok(Payload {

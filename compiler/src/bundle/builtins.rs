@@ -491,7 +491,10 @@ fn parts_of(
     match builtin {
         // Intl (FormatJS polyfills and jsw's Collator), in three parts; see parts().
         "jsw:intl" => (&[], &[part!("vendor/intl-core"), global!("intl")]),
-        "jsw:intl-datetime" => (&["jsw:intl"], &[part!("vendor/intl-datetime")]),
+        "jsw:intl-datetime" => (
+            &["jsw:intl"],
+            &[part!("vendor/intl-datetime"), global!("intl-date")],
+        ),
         "jsw:intl-segmenter" => (&["jsw:intl"], &[part!("vendor/intl-segmenter")]),
         "node:crypto" => (&[], &[part!("crypto")]),
         "node:zlib" => (&["node:stream"], &[part!("zlib")]),
@@ -525,6 +528,8 @@ pub(super) fn parts(reached: &BTreeSet<String>, modules: &[BundledModule]) -> Ve
                     kind: ModuleKind::Part,
                     code: source.to_string(),
                     positions: Vec::new(),
+                    verbatim: None,
+                    imports: Vec::new(),
                 });
             }
         }

@@ -15,6 +15,7 @@ mod entry;
 mod resolve;
 mod transform;
 pub mod tsconfig;
+mod verbatim;
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -44,6 +45,9 @@ pub enum ModuleKind {
     /// One of the engine's own JS parts implementing a Node built-in the program
     /// imports (builtins.rs), evaluated before the program with jsw's internals.
     Part,
+    /// A classic script: global code, compiled at build time and run when the
+    /// entry starts or when first imported or required.
+    Script,
 }
 
 /// One module as the engine registers it.
@@ -57,6 +61,11 @@ pub struct BundledModule {
     /// flattened `[generated line, generated column, source line, source column]`
     /// quadruples (0-based), sorted by generated position.
     pub positions: Vec<u32>,
+    /// The code is the file as written after this many header lines; `positions`
+    /// then holds only the exceptions (verbatim.rs).
+    pub verbatim: Option<u32>,
+    /// For an ES module kept as written: what its specifiers name.
+    pub imports: Vec<(String, String)>,
 }
 
 /// The whole program, ready for the engine.
@@ -111,6 +120,8 @@ enum Format {
     Esm,
     Cjs,
     Json,
+    /// A classic script: neither module syntax nor CommonJS.
+    Script,
 }
 
 struct Node {
@@ -136,6 +147,9 @@ struct Node {
     named_imports: Vec<(String, String, Span)>,
     /// What free variables are tagged with (for tree-shaking).
     unresolved: Option<swc_core::common::Mark>,
+    /// Plain JavaScript that no transform changed: it may reach the engine as
+    /// written (verbatim.rs).
+    plain: bool,
 }
 
 /// Bundles the program whose entry file is `entry`.
@@ -224,6 +238,7 @@ impl Graph<'_> {
                 specifiers: HashMap::new(),
                 named_imports: Vec::new(),
                 unresolved: None,
+                plain: false,
             });
             return Ok(index);
         }
@@ -232,17 +247,21 @@ impl Graph<'_> {
         let settings =
             transform::Settings::for_file(path, if in_node_modules { None } else { self.tsconfig });
         let parsed = transform::parse(&file, path, &settings)?;
+        // The kind of a file, by the rules in the README ("What kind of file is
+        // what"), the same for the entry and for every file it reaches.
         let format = match (ext, parsed.is_module) {
             ("cjs" | "cts", _) => Format::Cjs,
             ("mjs" | "mts", _) => Format::Esm,
             (_, true) => Format::Esm,
-            ("js" | "jsx", false)
-                if !resolve::package_type_is_module(path) && parsed.uses_commonjs =>
-            {
-                Format::Cjs
-            }
-            _ => Format::Esm,
+            _ if resolve::package_type_is_module(path) => Format::Esm,
+            _ if parsed.uses_commonjs => Format::Cjs,
+            // Reached by an import or require, a file without module syntax runs as
+            // Node runs it: in a module function of its own.
+            _ if importer.is_some() => Format::Cjs,
+            _ => Format::Script,
         };
+        let plain =
+            !settings.typescript && !settings.jsx && !parsed.decorators && !self.options.minify;
         let exports = (format == Format::Esm).then(|| entry::Exports::of(&parsed.module));
         let named_imports = if format == Format::Esm {
             entry::named_imports(&parsed.module)
@@ -272,6 +291,7 @@ impl Graph<'_> {
             specifiers: HashMap::new(),
             named_imports,
             unresolved: Some(unresolved),
+            plain,
         };
         // Reserve the slot: imports below may refer back to this module (cycles).
         self.nodes.push(node_placeholder(&node));
@@ -293,6 +313,7 @@ impl Graph<'_> {
                     node.imports.push(target);
                 }
             }
+            Format::Script => {}
             Format::Cjs => {
                 let mut found = Requires::default();
                 module.visit_with(&mut found);
@@ -410,10 +431,13 @@ impl Graph<'_> {
                                 .extend(names.unwrap_or_default());
                         }
                     }
+                    let mut written = Sources::default();
+                    module.visit_with(&mut written);
                     module.visit_mut_with(&mut Rewrite {
                         targets: &targets,
                         next: 0,
                     });
+                    let pristine = node.plain.then(|| module.clone());
                     // Tree-shaking: exports no importer asks for stop being exports,
                     // and top-level code nothing uses (and that has no effects) goes.
                     if let (Some(used), Some(unresolved)) = (&used[i], node.unresolved) {
@@ -427,12 +451,31 @@ impl Graph<'_> {
                         names[i].clone(),
                         sources.list.into_iter().map(|(s, _, _)| s).collect(),
                     );
+                    if pristine.is_some_and(|p| p == module) {
+                        let imports = written
+                            .list
+                            .into_iter()
+                            .map(|(s, _, _)| s)
+                            .zip(targets)
+                            .collect();
+                        modules.push(BundledModule {
+                            name: names[i].clone(),
+                            kind: ModuleKind::Esm,
+                            code: node.file.src.to_string(),
+                            positions: verbatim::positions(&self.cm, &module, 0),
+                            verbatim: Some(0),
+                            imports,
+                        });
+                        continue;
+                    }
                     let (code, positions) = self.generate(&module, &node.file, false)?;
                     modules.push(BundledModule {
                         name: names[i].clone(),
                         kind: ModuleKind::Esm,
                         code,
                         positions,
+                        verbatim: None,
+                        imports: Vec::new(),
                     });
                 }
                 Format::Cjs => {
@@ -455,18 +498,43 @@ impl Graph<'_> {
                             .collect(),
                     );
                     let module = node.ast.clone().unwrap_or_else(empty_module);
-                    let (body, positions) = self.generate(&module, &node.file, true)?;
+                    let (body, positions, verbatim) = if node.plain {
+                        let body = verbatim::function_body(&node.file.src);
+                        (body, verbatim::positions(&self.cm, &module, 1), Some(1))
+                    } else {
+                        let (body, positions) = self.generate(&module, &node.file, true)?;
+                        (body, shift_lines(positions, 1), None)
+                    };
                     // One header line, so source lines shift by exactly one.
                     let code = format!(
                         "[{}, function (exports, require, module, __filename, __dirname) {{\n{body}\n}}]",
                         serde_json::Value::Object(map)
                     );
-                    let positions = shift_lines(positions, 1);
                     modules.push(BundledModule {
                         name: names[i].clone(),
                         kind: ModuleKind::CommonJs,
                         code,
                         positions,
+                        verbatim,
+                        imports: Vec::new(),
+                    });
+                }
+                Format::Script => {
+                    let module = node.ast.clone().unwrap_or_else(empty_module);
+                    let (code, positions, verbatim) = if node.plain {
+                        let positions = verbatim::positions(&self.cm, &module, 0);
+                        (node.file.src.to_string(), positions, Some(0))
+                    } else {
+                        let (code, positions) = self.generate(&module, &node.file, true)?;
+                        (code, positions, None)
+                    };
+                    modules.push(BundledModule {
+                        name: names[i].clone(),
+                        kind: ModuleKind::Script,
+                        code,
+                        positions,
+                        verbatim,
+                        imports: Vec::new(),
                     });
                 }
                 Format::Json => {
@@ -479,6 +547,8 @@ impl Graph<'_> {
                         kind: ModuleKind::CommonJs,
                         code,
                         positions: Vec::new(),
+                        verbatim: None,
+                        imports: Vec::new(),
                     });
                 }
             }
@@ -499,6 +569,8 @@ impl Graph<'_> {
                 kind: ModuleKind::Esm,
                 code: facade_code(&target, &wanted),
                 positions: Vec::new(),
+                verbatim: None,
+                imports: Vec::new(),
             });
         }
 
@@ -516,6 +588,8 @@ impl Graph<'_> {
                         serde_json::Value::String(names[0].clone())
                     ),
                     positions: Vec::new(),
+                    verbatim: None,
+                    imports: Vec::new(),
                 });
                 (name, None)
             }
@@ -607,6 +681,7 @@ fn node_placeholder(node: &Node) -> Node {
         specifiers: HashMap::new(),
         named_imports: Vec::new(),
         unresolved: None,
+        plain: node.plain,
     }
 }
 
@@ -620,7 +695,7 @@ impl entry::Graph for Graph<'_> {
         match node.format {
             Format::Esm => None,
             Format::Cjs => Some((node.cjs_default_fn, &node.cjs_exports)),
-            Format::Json => Some((false, &node.cjs_exports)),
+            Format::Json | Format::Script => Some((false, &node.cjs_exports)),
         }
     }
 

@@ -25,8 +25,8 @@ use crate::diagnostic::Diagnostic;
 
 /// How one file is compiled.
 pub struct Settings {
-    typescript: bool,
-    jsx: bool,
+    pub typescript: bool,
+    pub jsx: bool,
     legacy_decorators: bool,
     use_define_for_class_fields: bool,
     jsx_runtime: Runtime,
@@ -66,8 +66,10 @@ pub struct Parsed {
     pub module: Module,
     /// The file has `import`/`export` syntax.
     pub is_module: bool,
-    /// The file mentions `require`, `module` or `exports`.
+    /// The file refers to a `require`, `module` or `exports` it does not declare.
     pub uses_commonjs: bool,
+    /// The file has decorators (which are transformed).
+    pub decorators: bool,
     /// A `@jsx` pragma without `@jsxRuntime`: the classic runtime, as users of
     /// `/** @jsx h */` mean.
     classic_pragma: bool,
@@ -133,30 +135,61 @@ pub fn parse(file: &SourceFile, path: &Path, s: &Settings) -> Result<Parsed> {
     let src: &str = &file.src;
     let classic_pragma =
         src.contains("@jsx ") && !src.contains("@jsxRuntime") && !src.contains("@jsxImportSource");
+    let uses_commonjs = !is_module && free.commonjs && refers_to_commonjs(&module, s.typescript);
     Ok(Parsed {
         module,
         is_module,
-        uses_commonjs: free.commonjs,
+        uses_commonjs,
+        decorators: free.decorators,
         classic_pragma,
         comments,
     })
 }
 
+/// Whether a file mentions CommonJS's names at all, and has decorators.
 #[derive(Default)]
 struct FreeNames {
     commonjs: bool,
     decorators: bool,
 }
 
+const COMMONJS_NAMES: [&str; 3] = ["require", "module", "exports"];
+
 impl Visit for FreeNames {
     fn visit_ident(&mut self, id: &Ident) {
-        if matches!(&*id.sym, "require" | "module" | "exports") {
+        if COMMONJS_NAMES.contains(&&*id.sym) {
             self.commonjs = true;
         }
     }
     fn visit_decorator(&mut self, _: &swc_core::ecma::ast::Decorator) {
         self.decorators = true;
     }
+}
+
+/// Whether a file refers to a `require`, `module` or `exports` it does not declare
+/// itself (a script with its own `var module`, or a function parameter named
+/// `exports`, is not CommonJS by that alone).
+fn refers_to_commonjs(module: &Module, typescript: bool) -> bool {
+    struct Free {
+        unresolved: swc_core::common::SyntaxContext,
+        found: bool,
+    }
+    impl Visit for Free {
+        fn visit_ident(&mut self, id: &Ident) {
+            if id.ctxt == self.unresolved && COMMONJS_NAMES.contains(&&*id.sym) {
+                self.found = true;
+            }
+        }
+    }
+    let unresolved = Mark::new();
+    let mut program = Program::Module(module.clone());
+    program.mutate(resolver(unresolved, Mark::new(), typescript));
+    let mut free = Free {
+        unresolved: swc_core::common::SyntaxContext::empty().apply_mark(unresolved),
+        found: false,
+    };
+    program.visit_with(&mut free);
+    free.found
 }
 
 /// How to minify.
@@ -314,8 +347,9 @@ pub fn shake(module: Module, unresolved: Mark) -> Module {
 /// position table maps such a callee to its `new`. (An error in evaluating `X`
 /// itself, rare for a constructor, then points at `new` too.)
 #[derive(Default)]
-struct Constructions {
-    at_new: std::collections::HashMap<swc_core::common::BytePos, swc_core::common::BytePos>,
+pub(super) struct Constructions {
+    pub(super) at_new:
+        std::collections::HashMap<swc_core::common::BytePos, swc_core::common::BytePos>,
 }
 
 impl Visit for Constructions {

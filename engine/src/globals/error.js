@@ -12,7 +12,9 @@
     }
   };
   const frame = (site) => {
-    const fn = site.getFunctionName();
+    // A classic script's top level is QuickJS's "<eval>"; V8 names it no more
+    // than a module's top level.
+    const fn = site.getFunctionName() === "<eval>" ? "" : site.getFunctionName();
     if (site.isNative()) return `${fn || "<anonymous>"} (native)`;
     const file = site.getFileName() || "<anonymous>";
     let line = site.getLineNumber();
@@ -62,21 +64,25 @@
   // `err.stack = anything` works as in V8 (QuickJS's setter takes only strings).
   const stack = Object.getOwnPropertyDescriptor(Error.prototype, "stack");
   if (stack !== undefined && typeof stack.set === "function") {
-    Object.defineProperty(Error.prototype, "stack", {
-      // V8 formats the header when the stack is first read, so a name set in
-      // the constructor (`this.name = "NotFound"`) shows; here it is redone at
-      // every read.
-      get() {
-        const value = stack.get.call(this);
-        return typeof value === "string" ? jsw.currentStack(this, value) : value;
+    // Accessors from an object literal, so that they are named `get stack` and
+    // `set stack` like the engine's own.
+    const accessors = Object.getOwnPropertyDescriptor(
+      {
+        // V8 formats the header when the stack is first read, so a name set in
+        // the constructor (`this.name = "NotFound"`) shows; here it is redone at
+        // every read.
+        get stack() {
+          const value = stack.get.call(this);
+          return typeof value === "string" ? jsw.currentStack(this, value) : value;
+        },
+        set stack(value) {
+          if (typeof value === "string") stack.set.call(this, value);
+          else Object.defineProperty(this, "stack", { value, writable: true, configurable: true, enumerable: false });
+        },
       },
-      set(value) {
-        if (typeof value === "string") stack.set.call(this, value);
-        else Object.defineProperty(this, "stack", { value, writable: true, configurable: true, enumerable: false });
-      },
-      configurable: true,
-      enumerable: false,
-    });
+      "stack",
+    );
+    Object.defineProperty(Error.prototype, "stack", { get: accessors.get, set: accessors.set, configurable: true, enumerable: false });
   }
   // The stack with the header the error has now (e.g. after `this.name = ...`).
   jsw.currentStack = (err, stack) => {

@@ -15,15 +15,27 @@ enum Table {
     Unpacked(Vec<[u32; 4]>),
 }
 
-thread_local! {
-    static POSITIONS: RefCell<HashMap<String, Table>> = RefCell::new(HashMap::new());
+/// How a module's positions relate to its source.
+struct Positions {
+    table: Table,
+    /// For a module kept as written (after `n` header lines): every position is
+    /// its own source position, `n` lines down, except the table's exact entries.
+    verbatim: Option<u32>,
 }
 
-pub fn register(module: &str, packed: &[u8]) {
-    if packed.is_empty() {
+thread_local! {
+    static POSITIONS: RefCell<HashMap<String, Positions>> = RefCell::new(HashMap::new());
+}
+
+pub fn register(module: &str, packed: &[u8], verbatim: Option<u32>) {
+    if packed.is_empty() && verbatim.unwrap_or(0) == 0 {
         return;
     }
-    POSITIONS.with_borrow_mut(|p| p.insert(module.to_string(), Table::Packed(packed.to_vec())));
+    let positions = Positions {
+        table: Table::Packed(packed.to_vec()),
+        verbatim,
+    };
+    POSITIONS.with_borrow_mut(|p| p.insert(module.to_string(), positions));
 }
 
 /// Inverse of the compiler's `pack_positions`: sorted
@@ -64,7 +76,8 @@ fn unpack(bytes: &[u8]) -> Vec<[u32; 4]> {
 /// nearest mapping at or before it on the same line, else the line's first.
 fn map(module: &str, line: u32, column: u32) -> Option<(u32, u32)> {
     POSITIONS.with_borrow_mut(|p| {
-        let table = p.get_mut(module)?;
+        let positions = p.get_mut(module)?;
+        let table = &mut positions.table;
         if let Table::Packed(bytes) = table {
             *table = Table::Unpacked(unpack(bytes));
         }
@@ -72,6 +85,13 @@ fn map(module: &str, line: u32, column: u32) -> Option<(u32, u32)> {
             return None;
         };
         let (gl, gc) = (line.checked_sub(1)?, column.saturating_sub(1));
+        if let Some(shift) = positions.verbatim {
+            let exact = quads.binary_search_by(|q| (q[0], q[1]).cmp(&(gl, gc)));
+            return Some(match exact {
+                Ok(i) => (quads[i][2] + 1, quads[i][3] + 1),
+                Err(_) => (line.checked_sub(shift).filter(|&l| l > 0)?, column),
+            });
+        }
         let after = quads.partition_point(|q| (q[0], q[1]) <= (gl, gc));
         let best = match after.checked_sub(1).map(|i| quads[i]) {
             Some(q) if q[0] == gl => q,

@@ -100,13 +100,32 @@
   Object.defineProperty(Collator.prototype, Symbol.toStringTag, { value: "Intl.Collator", configurable: true });
   Object.defineProperty(Intl, "Collator", { value: Collator, writable: true, configurable: true, enumerable: false });
 
+  // FormatJS installs Number's toLocaleString as a plain function (a
+  // constructor, named "value", of length 2) that formats any `this`; the
+  // built-in is a method of length 0 that only takes numbers.
+  const formatNumber = Number.prototype.toLocaleString;
+  const thisNumber = Number.prototype.valueOf;
+  Object.defineProperty(Number.prototype, "toLocaleString", {
+    value: {
+      toLocaleString(locales = undefined, options = undefined) {
+        return formatNumber.call(thisNumber.call(this), locales, options);
+      },
+    }.toLocaleString,
+    writable: true,
+    configurable: true,
+    enumerable: false,
+  });
+
   let defaultCollator;
   Object.defineProperty(String.prototype, "localeCompare", {
-    value: function localeCompare(that, locales, options) {
-      if (this === null || this === undefined) throw new TypeError("String.prototype.localeCompare called on null or undefined");
-      const collator = locales === undefined && options === undefined ? (defaultCollator ??= new Collator()) : new Collator(locales, options);
-      return collator.compare(String(this), String(that));
-    },
+    // A method, like the built-in it replaces: not a constructor, length 1.
+    value: {
+      localeCompare(that, locales = undefined, options = undefined) {
+        if (this === null || this === undefined) throw new TypeError("String.prototype.localeCompare called on null or undefined");
+        const collator = locales === undefined && options === undefined ? (defaultCollator ??= new Collator()) : new Collator(locales, options);
+        return collator.compare(String(this), String(that));
+      },
+    }.localeCompare,
     writable: true,
     configurable: true,
     enumerable: false,

@@ -2,9 +2,12 @@
 (jsw) => {
   "use strict";
   Object.defineProperty(Math, "random", {
-    value: function random() {
-      return jsw.random();
-    },
+    // A method, like the built-in it replaces: not a constructor, no `prototype`.
+    value: {
+      random() {
+        return jsw.random();
+      },
+    }.random,
     writable: true,
     configurable: true,
     enumerable: false,

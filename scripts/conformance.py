@@ -22,6 +22,7 @@ import argparse
 import concurrent.futures as cf
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -79,9 +80,18 @@ def read_known():
     return known
 
 
+def default_sample():
+    """`shared/test262` next to the clone or next to one of its parent folders."""
+    for parent in [os.path.dirname(ROOT)] + [os.path.dirname(p) for p in [os.path.dirname(ROOT)]]:
+        candidate = os.path.join(parent, "shared", "test262")
+        if os.path.isdir(candidate):
+            return candidate
+    return os.path.join(os.path.dirname(ROOT), "shared", "test262")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--t262", default=os.environ.get("JSW_TEST262", os.path.join(ROOT, "..", "shared", "test262")))
+    ap.add_argument("--t262", default=os.environ.get("JSW_TEST262") or default_sample())
     ap.add_argument("--list", help="tests to run (default: DIR/tests.txt)")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--jsw", default=os.path.join(os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target")),
@@ -106,8 +116,9 @@ def main():
                for n in os.listdir(os.path.join(t262, "harness")) if n.endswith(".js")}
     work = tempfile.mkdtemp(prefix="jsw-conformance-")
     # A cache of its own: thousands of one-off modules should not fill the user's.
-    env_cache = os.path.join(work, "cache")
-    os.environ["JSW_CACHE_DIR"] = env_cache
+    os.environ["JSW_CACHE_DIR"] = os.path.join(work, "cache")
+    # Each test is a new module (4 MiB of machine code): keep only the latest.
+    os.environ["JSW_CACHE_MAX_MB"] = "256"
 
     def one(item):
         i, path = item
@@ -123,9 +134,12 @@ def main():
 
     started = time.time()
     results = []
-    with cf.ThreadPoolExecutor(a.jobs) as ex:
-        for r in ex.map(one, enumerate(paths)):
-            results.append(r)
+    try:
+        with cf.ThreadPoolExecutor(a.jobs) as ex:
+            for r in ex.map(one, enumerate(paths)):
+                results.append(r)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
     known = read_known()
     native_pass = sum(1 for _, n, _, _ in results if n)
     jsw_pass = sum(1 for _, _, j, _ in results if j)

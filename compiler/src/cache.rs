@@ -77,6 +77,19 @@ impl wasmtime::CacheStore for FunctionStore {
     }
 
     fn insert(&self, key: &[u8], value: Vec<u8>) -> bool {
+        // Entries of other jsw versions are never read again: the first time
+        // this process adds one, they go.
+        static CLEARED: std::sync::Once = std::sync::Once::new();
+        CLEARED.call_once(|| {
+            let (Some(parent), Some(own)) = (self.dir.parent(), self.dir.file_name()) else {
+                return;
+            };
+            for entry in std::fs::read_dir(parent).into_iter().flatten().flatten() {
+                if entry.file_name() != own {
+                    let _ = std::fs::remove_dir_all(entry.path());
+                }
+            }
+        });
         let path = self.path(key);
         // A cache that cannot be written is only slower, never an error.
         path.parent()

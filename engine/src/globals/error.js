@@ -76,6 +76,10 @@
           return typeof value === "string" ? jsw.currentStack(this, value) : value;
         },
         set stack(value) {
+          // Called without a value (only possible by taking the setter out and
+          // calling it, never by assignment), it is the engine's own setter,
+          // which throws as the spec says.
+          if (arguments.length === 0) return stack.set.call(this);
           if (typeof value === "string") stack.set.call(this, value);
           else Object.defineProperty(this, "stack", { value, writable: true, configurable: true, enumerable: false });
         },

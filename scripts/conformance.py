@@ -6,6 +6,9 @@ against native QuickJS-NG built from the same engine source.
     python3 scripts/conformance.py --t262 DIR      # another sample laid out the same way
     python3 scripts/conformance.py --list FILE     # only these tests (paths under DIR/test)
 
+Without a tests.txt (or --list), every test under test/built-ins and test/language
+that is a strict-mode script needing only features QuickJS-NG ships is run.
+
 Each test is one classic script, composed as test262's runners do for strict mode:
 `"use strict";`, harness/assert.js, harness/sta.js, the harness files its
 `includes:` names, then the test. It passes when the process exits 0 and prints no
@@ -81,12 +84,39 @@ def read_known():
 
 
 def default_sample():
-    """`shared/test262` next to the clone or next to one of its parent folders."""
-    for parent in [os.path.dirname(ROOT)] + [os.path.dirname(p) for p in [os.path.dirname(ROOT)]]:
-        candidate = os.path.join(parent, "shared", "test262")
+    """`shared/test262` next to the clone, or next to the folder holding it."""
+    parent = os.path.dirname(ROOT)
+    for folder in (parent, os.path.dirname(parent)):
+        candidate = os.path.join(folder, "shared", "test262")
         if os.path.isdir(candidate):
             return candidate
-    return os.path.join(os.path.dirname(ROOT), "shared", "test262")
+    return os.path.join(parent, "shared", "test262")
+
+
+# What a sample without a tests.txt is reduced to: strict-mode scripts the engine
+# ships the features of, as the sample's own selection was made.
+SKIP_FLAGS = {"module", "noStrict", "raw", "async", "CanBlockIsTrue", "CanBlockIsFalse"}
+SKIP_FEATURES = {"Temporal", "ShadowRealm", "Atomics.waitAsync", "SharedArrayBuffer", "Atomics",
+                 "cross-realm", "IsHTMLDDA", "host-gc-required", "tail-call-optimization", "FinalizationRegistry",
+                 "WeakRef", "source-phase-imports", "import-defer", "decorators", "explicit-resource-management",
+                 "uint8array-base64", "canonical-tz", "Intl.Locale-info", "regexp-modifiers", "json-parse-with-source"}
+
+
+def eligible(t262, path):
+    src = open(os.path.join(t262, "test", path), encoding="utf-8").read()
+    md = meta(src)
+    return not (set(field_list(md, "flags")) & SKIP_FLAGS or re.search(r"^negative:", md, re.M)
+                or set(field_list(md, "features")) & SKIP_FEATURES or "$262" in src or "print(" in src)
+
+
+def all_tests(t262):
+    paths = []
+    for top in ("built-ins", "language"):
+        for folder, _, files in os.walk(os.path.join(t262, "test", top)):
+            for f in files:
+                if f.endswith(".js") and "_FIXTURE" not in f:
+                    paths.append(os.path.relpath(os.path.join(folder, f), os.path.join(t262, "test")))
+    return sorted(p for p in paths if eligible(t262, p))
 
 
 def main():
@@ -100,9 +130,9 @@ def main():
     a = ap.parse_args()
     t262 = os.path.abspath(a.t262)
     listing = a.list or os.path.join(t262, "tests.txt")
-    if not os.path.isdir(os.path.join(t262, "test")) or not os.path.exists(listing):
-        print(f"conformance: skipped, no test262 sample at {t262} (a folder with test/, harness/ and tests.txt; "
-              "set JSW_TEST262 or --t262)")
+    if not os.path.isdir(os.path.join(t262, "test")) or not os.path.isdir(os.path.join(t262, "harness")):
+        print(f"conformance: skipped, no test262 sample at {t262} (a folder with test/ and harness/, and "
+              "optionally tests.txt; set JSW_TEST262 or --t262)")
         return 0
     if not os.path.exists(a.jsw):
         raise SystemExit(f"conformance: {a.jsw} not found; build first (./x build)")
@@ -111,7 +141,11 @@ def main():
     if qjs is None:
         raise SystemExit("conformance: native qjs could not be built (see above); it is the reference")
 
-    paths = [line.strip() for line in open(listing, encoding="utf-8") if line.strip()]
+    if os.path.exists(listing):
+        paths = [line.strip() for line in open(listing, encoding="utf-8") if line.strip()]
+    else:
+        # No list: every strict-mode script test under test/built-ins and test/language.
+        paths = all_tests(t262)
     harness = {n: open(os.path.join(t262, "harness", n), encoding="utf-8").read()
                for n in os.listdir(os.path.join(t262, "harness")) if n.endswith(".js")}
     work = tempfile.mkdtemp(prefix="jsw-conformance-")

@@ -18,6 +18,7 @@ pub enum Command {
     Run(commands::run::RunCommand),
     Bench(commands::bench::BenchCommand),
     Serve(commands::serve::ServeCommand),
+    Types(commands::types::TypesCommand),
 }
 
 impl Cli {
@@ -27,6 +28,7 @@ impl Cli {
             Command::Run(c) => c.execute(),
             Command::Bench(c) => c.execute(),
             Command::Serve(c) => c.execute(),
+            Command::Types(c) => c.execute(),
         }
     }
 }

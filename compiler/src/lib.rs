@@ -15,6 +15,7 @@ pub mod output;
 pub mod runner;
 pub mod serve;
 pub mod snapshot;
+pub mod wit;
 
 use std::path::Path;
 

@@ -2,6 +2,7 @@ pub mod bench;
 pub mod compile;
 pub mod run;
 pub mod serve;
+pub mod types;
 
 /// A JSON string literal (for the commands' machine-readable output).
 pub fn json_string(s: &str) -> String {

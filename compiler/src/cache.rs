@@ -78,7 +78,9 @@ impl wasmtime::CacheStore for FunctionStore {
 
     fn insert(&self, key: &[u8], value: Vec<u8>) -> bool {
         // Entries of other jsw versions are never read again: the first time
-        // this process adds one, they go.
+        // this process adds one, they go. And the store is kept within the
+        // cache's budget: past it, it starts over (it refills with what is
+        // compiled next; a module's functions are ~12 MiB).
         static CLEARED: std::sync::Once = std::sync::Once::new();
         CLEARED.call_once(|| {
             let (Some(parent), Some(own)) = (self.dir.parent(), self.dir.file_name()) else {
@@ -89,6 +91,9 @@ impl wasmtime::CacheStore for FunctionStore {
                     let _ = std::fs::remove_dir_all(entry.path());
                 }
             }
+            if tree_size(&self.dir) > budget() {
+                let _ = std::fs::remove_dir_all(&self.dir);
+            }
         });
         let path = self.path(key);
         // A cache that cannot be written is only slower, never an error.
@@ -96,6 +101,19 @@ impl wasmtime::CacheStore for FunctionStore {
             .is_some_and(|d| std::fs::create_dir_all(d).is_ok())
             && crate::output::write_atomic(&path, &value).is_ok()
     }
+}
+
+/// Bytes in the files under `dir`.
+fn tree_size(dir: &Path) -> u64 {
+    std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| match e.file_type() {
+            Ok(t) if t.is_dir() => tree_size(&e.path()),
+            _ => e.metadata().map(|m| m.len()).unwrap_or(0),
+        })
+        .sum()
 }
 
 /// Lets `config` compile from and into the function cache (when there is a cache

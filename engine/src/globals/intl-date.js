@@ -18,4 +18,6 @@
     }[name];
     Object.defineProperty(Date.prototype, name, { value: method, writable: true, configurable: true, enumerable: false });
   }
+  // DateTimeFormat's tables arrived with this part (see intl.js).
+  jsw.hideIntlTables();
 };

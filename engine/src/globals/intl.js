@@ -100,6 +100,29 @@
   Object.defineProperty(Collator.prototype, Symbol.toStringTag, { value: "Intl.Collator", configurable: true });
   Object.defineProperty(Intl, "Collator", { value: Collator, writable: true, configurable: true, enumerable: false });
 
+  // FormatJS keeps its locale and zone tables as static properties of the
+  // constructors (`Intl.DateTimeFormat.tzData`: ~90,000 objects). Code that
+  // walks the built-ins (test262's intrinsics walk, inspectors) would visit all
+  // of them; behind an accessor they stay reachable for FormatJS only by name.
+  jsw.hideIntlTables = () => {
+    for (const name of Reflect.ownKeys(Intl)) {
+      const ctor = Intl[name];
+      if (typeof ctor !== "function") continue;
+      for (const key of Reflect.ownKeys(ctor)) {
+        const d = Object.getOwnPropertyDescriptor(ctor, key);
+        if (key === "prototype" || !("value" in d) || d.value === null || typeof d.value !== "object") continue;
+        let table = d.value;
+        Object.defineProperty(ctor, key, {
+          get: { get [key]() { return table; } }.__lookupGetter__(key),
+          set: { set [key](value) { table = value; } }.__lookupSetter__(key),
+          configurable: true,
+          enumerable: d.enumerable,
+        });
+      }
+    }
+  };
+  jsw.hideIntlTables();
+
   // FormatJS installs Number's toLocaleString as a plain function (a
   // constructor, named "value", of length 2) that formats any `this`; the
   // built-in is a method of length 0 that only takes numbers.
@@ -115,6 +138,22 @@
     configurable: true,
     enumerable: false,
   });
+
+  // The same for BigInt's.
+  if (typeof BigInt === "function") {
+    const formatBigInt = BigInt.prototype.toLocaleString;
+    const thisBigInt = BigInt.prototype.valueOf;
+    Object.defineProperty(BigInt.prototype, "toLocaleString", {
+      value: {
+        toLocaleString(locales = undefined, options = undefined) {
+          return formatBigInt.call(thisBigInt.call(this), locales, options);
+        },
+      }.toLocaleString,
+      writable: true,
+      configurable: true,
+      enumerable: false,
+    });
+  }
 
   let defaultCollator;
   Object.defineProperty(String.prototype, "localeCompare", {

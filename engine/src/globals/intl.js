@@ -123,37 +123,24 @@
   };
   jsw.hideIntlTables();
 
-  // FormatJS installs Number's toLocaleString as a plain function (a
-  // constructor, named "value", of length 2) that formats any `this`; the
-  // built-in is a method of length 0 that only takes numbers.
-  const formatNumber = Number.prototype.toLocaleString;
-  const thisNumber = Number.prototype.valueOf;
-  Object.defineProperty(Number.prototype, "toLocaleString", {
-    value: {
-      toLocaleString(locales = undefined, options = undefined) {
-        return formatNumber.call(thisNumber.call(this), locales, options);
-      },
-    }.toLocaleString,
-    writable: true,
-    configurable: true,
-    enumerable: false,
-  });
-
-  // The same for BigInt's.
-  if (typeof BigInt === "function") {
-    const formatBigInt = BigInt.prototype.toLocaleString;
-    const thisBigInt = BigInt.prototype.valueOf;
-    Object.defineProperty(BigInt.prototype, "toLocaleString", {
+  // FormatJS installs Number's and BigInt's toLocaleString as plain functions
+  // (constructors, named "value", of length 2) that format any `this`; the
+  // built-ins are methods of length 0 that only take their own type.
+  const localeMethod = (proto, thisValue) => {
+    const format = proto.toLocaleString;
+    Object.defineProperty(proto, "toLocaleString", {
       value: {
         toLocaleString(locales = undefined, options = undefined) {
-          return formatBigInt.call(thisBigInt.call(this), locales, options);
+          return format.call(thisValue.call(this), locales, options);
         },
       }.toLocaleString,
       writable: true,
       configurable: true,
       enumerable: false,
     });
-  }
+  };
+  localeMethod(Number.prototype, Number.prototype.valueOf);
+  if (typeof BigInt === "function") localeMethod(BigInt.prototype, BigInt.prototype.valueOf);
 
   let defaultCollator;
   Object.defineProperty(String.prototype, "localeCompare", {

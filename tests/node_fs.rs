@@ -11,12 +11,8 @@ use support::{jsw, text};
 
 fn node_available() -> bool {
     let found = Command::new("node").arg("--version").output().is_ok();
-    assert!(
-        found || std::env::var_os("CI").is_none(),
-        "the node:fs test needs Node under CI"
-    );
     if !found {
-        eprintln!("SKIPPED: node is not installed");
+        support::skip("node is not installed");
     }
     found
 }

@@ -6,64 +6,12 @@
 //! unavailable the test says SKIPPED and checks nothing, except under CI (`CI`
 //! set), where an unchecked test would pass for the wrong reason: it fails.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+mod support;
 
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use std::path::Path;
+use std::process::Command;
 
-fn here() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/npm-packages")
-}
-
-/// Installs the pinned packages; None when npm or the registry is unavailable.
-fn install() -> Option<PathBuf> {
-    let manifest = std::fs::read_to_string(here().join("package.json")).unwrap();
-    let lock = std::fs::read_to_string(here().join("package-lock.json")).unwrap();
-    // A folder keyed by the pins, so a changed pin installs afresh.
-    let key = manifest
-        .bytes()
-        .chain(lock.bytes())
-        .fold(0xcbf29ce484222325u64, |h, b| {
-            (h ^ b as u64).wrapping_mul(0x100000001b3)
-        });
-    let dir = std::env::temp_dir().join(format!("jsw-npm-packages-{key:016x}"));
-    if dir.join("node_modules/.jsw-installed").exists() {
-        return Some(dir);
-    }
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("package.json"), &manifest).unwrap();
-    std::fs::write(dir.join("package-lock.json"), &lock).unwrap();
-    let out = Command::new("npm")
-        .current_dir(&dir)
-        .args([
-            "ci",
-            "--no-audit",
-            "--no-fund",
-            "--ignore-scripts",
-            "--loglevel=error",
-        ])
-        .stdin(Stdio::null())
-        .output();
-    let why = match out {
-        Ok(o) if o.status.success() => {
-            std::fs::write(dir.join("node_modules/.jsw-installed"), "").unwrap();
-            return Some(dir);
-        }
-        Ok(o) => format!(
-            "npm ci failed (is the npm registry reachable?):\n{}",
-            text(&o.stderr)
-        ),
-        Err(e) => format!("npm is not available: {e}"),
-    };
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "the real-package test cannot run under CI: {why}"
-    );
-    eprintln!("SKIPPED: {why}");
-    None
-}
+use support::{npm_packages as install, npm_packages_dir as here, text};
 
 #[test]
 fn real_packages_match_node() {

@@ -1,7 +1,7 @@
 //! `jsw types`: TypeScript declarations for a WIT world. The output for
 //! tests/wit/transformer/plugin.wit (every kind of WIT type, a resource, a `use`,
-//! docs) is compared with expected.d.ts, and TypeScript itself (5.7.2, installed
-//! from npm into a temp dir) must accept the plugin written against it and
+//! docs) is compared with expected.d.ts, and TypeScript itself (5.7.2, the pinned
+//! copy of tests/npm-packages) must accept the plugin written against it and
 //! reject one whose export has the wrong type or is missing, naming it.
 
 mod support;
@@ -78,36 +78,16 @@ fn bad_worlds_are_clear_errors() {
     );
 }
 
-/// tsc from npm, in a temp dir; None (a skip) when npm cannot get it, except
-/// under CI.
-fn tsc(dir: &Path) -> Option<PathBuf> {
-    let ok = Command::new("npm")
-        .current_dir(dir)
-        .args([
-            "install",
-            "--no-audit",
-            "--no-fund",
-            "--loglevel=error",
-            "typescript@5.7.2",
-        ])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    let bin = dir.join("node_modules/.bin/tsc");
-    if ok && bin.exists() {
-        return Some(bin);
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "npm could not install typescript"
-    );
-    eprintln!("note: npm could not install typescript; the tsc checks are skipped");
-    None
+/// tsc from the pinned real packages (tests/npm-packages: TypeScript 5.7.2);
+/// None (a skip) when npm cannot install them.
+fn tsc() -> Option<PathBuf> {
+    Some(support::npm_packages()?.join("node_modules/.bin/tsc"))
 }
 
 #[test]
 fn typescript_checks_a_plugin_against_the_world() {
+    let Some(tsc) = tsc() else { return };
     let dir = tempfile::tempdir().unwrap();
-    let Some(tsc) = tsc(dir.path()) else { return };
     let project = dir.path().join("plugin");
     std::fs::create_dir(&project).unwrap();
     let out = jsw()

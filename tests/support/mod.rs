@@ -64,6 +64,68 @@ pub fn run_in(dir: &Path, extra: &[&str]) -> Output {
         .unwrap()
 }
 
+/// A test that cannot reach what it needs says SKIPPED and checks nothing,
+/// except under CI (`CI` set, as .ci/run does), where an unchecked test would
+/// pass for the wrong reason: there it fails.
+pub fn skip(why: &str) {
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "this test cannot run under CI: {why}"
+    );
+    eprintln!("SKIPPED: {why}");
+}
+
+/// tests/npm-packages: the pinned real packages and the programs using them.
+pub fn npm_packages_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/npm-packages")
+}
+
+/// Installs the pinned packages of tests/npm-packages (once, into a temp folder
+/// keyed by the pins, with `npm ci`); None when npm or the registry is
+/// unavailable (see `skip`).
+pub fn npm_packages() -> Option<PathBuf> {
+    let manifest = std::fs::read_to_string(npm_packages_dir().join("package.json")).unwrap();
+    let lock = std::fs::read_to_string(npm_packages_dir().join("package-lock.json")).unwrap();
+    // A folder keyed by the pins, so a changed pin installs afresh.
+    let key = manifest
+        .bytes()
+        .chain(lock.bytes())
+        .fold(0xcbf29ce484222325u64, |h, b| {
+            (h ^ b as u64).wrapping_mul(0x100000001b3)
+        });
+    let dir = std::env::temp_dir().join(format!("jsw-npm-packages-{key:016x}"));
+    if dir.join("node_modules/.jsw-installed").exists() {
+        return Some(dir);
+    }
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("package.json"), &manifest).unwrap();
+    std::fs::write(dir.join("package-lock.json"), &lock).unwrap();
+    let out = Command::new("npm")
+        .current_dir(&dir)
+        .args([
+            "ci",
+            "--no-audit",
+            "--no-fund",
+            "--ignore-scripts",
+            "--loglevel=error",
+        ])
+        .stdin(Stdio::null())
+        .output();
+    let why = match out {
+        Ok(o) if o.status.success() => {
+            std::fs::write(dir.join("node_modules/.jsw-installed"), "").unwrap();
+            return Some(dir);
+        }
+        Ok(o) => format!(
+            "npm ci failed (is the npm registry reachable?):\n{}",
+            text(&o.stderr)
+        ),
+        Err(e) => format!("npm is not available: {e}"),
+    };
+    skip(&why);
+    None
+}
+
 /// The wasmtime CLI, when present: `$JSW_WASMTIME`, else `wasmtime` on PATH.
 /// Under CI (`CI` set) it must be there: scripts/setup.sh installs it.
 pub fn wasmtime_cli() -> Option<PathBuf> {
@@ -77,11 +139,7 @@ pub fn wasmtime_cli() -> Option<PathBuf> {
     if found {
         return Some(candidate);
     }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "the wasmtime CLI is not installed (scripts/setup.sh installs it)"
-    );
-    eprintln!("note: the wasmtime CLI is not installed; its checks are skipped");
+    skip("the wasmtime CLI is not installed (scripts/setup.sh installs it)");
     None
 }
 

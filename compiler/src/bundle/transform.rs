@@ -135,7 +135,11 @@ pub fn parse(file: &SourceFile, path: &Path, s: &Settings) -> Result<Parsed> {
     let src: &str = &file.src;
     let classic_pragma =
         src.contains("@jsx ") && !src.contains("@jsxRuntime") && !src.contains("@jsxImportSource");
-    let uses_commonjs = !is_module && free.commonjs && refers_to_commonjs(&module, s.typescript);
+    // A file that declares none of the three names uses them free wherever it
+    // mentions them; otherwise the resolver tells which mentions are its own.
+    let uses_commonjs = !is_module
+        && free.commonjs
+        && (!free.declares_commonjs || refers_to_commonjs(&module, s.typescript));
     Ok(Parsed {
         module,
         is_module,
@@ -146,20 +150,55 @@ pub fn parse(file: &SourceFile, path: &Path, s: &Settings) -> Result<Parsed> {
     })
 }
 
-/// Whether a file mentions CommonJS's names at all, and has decorators.
+/// Whether a file mentions CommonJS's names at all, whether it declares any of
+/// them anywhere (only then does telling its own from the free ones take a
+/// scope analysis), and whether it has decorators.
 #[derive(Default)]
 struct FreeNames {
     commonjs: bool,
+    declares_commonjs: bool,
     decorators: bool,
 }
 
 const COMMONJS_NAMES: [&str; 3] = ["require", "module", "exports"];
+
+impl FreeNames {
+    fn declared(&mut self, id: &Ident) {
+        if COMMONJS_NAMES.contains(&&*id.sym) {
+            self.declares_commonjs = true;
+        }
+    }
+}
 
 impl Visit for FreeNames {
     fn visit_ident(&mut self, id: &Ident) {
         if COMMONJS_NAMES.contains(&&*id.sym) {
             self.commonjs = true;
         }
+    }
+    fn visit_binding_ident(&mut self, id: &swc_core::ecma::ast::BindingIdent) {
+        self.declared(&id.id);
+        id.visit_children_with(self);
+    }
+    fn visit_fn_decl(&mut self, f: &swc_core::ecma::ast::FnDecl) {
+        self.declared(&f.ident);
+        f.visit_children_with(self);
+    }
+    fn visit_fn_expr(&mut self, f: &swc_core::ecma::ast::FnExpr) {
+        if let Some(id) = &f.ident {
+            self.declared(id);
+        }
+        f.visit_children_with(self);
+    }
+    fn visit_class_decl(&mut self, c: &swc_core::ecma::ast::ClassDecl) {
+        self.declared(&c.ident);
+        c.visit_children_with(self);
+    }
+    fn visit_class_expr(&mut self, c: &swc_core::ecma::ast::ClassExpr) {
+        if let Some(id) = &c.ident {
+            self.declared(id);
+        }
+        c.visit_children_with(self);
     }
     fn visit_decorator(&mut self, _: &swc_core::ecma::ast::Decorator) {
         self.decorators = true;
@@ -236,15 +275,14 @@ fn transform_inner(
         module,
         comments,
         classic_pragma,
+        decorators: has_decorators,
         ..
     } = parsed;
-    let mut found = FreeNames::default();
-    module.visit_with(&mut found);
     let unresolved = Mark::new();
     let top_level = Mark::new();
     let mut program = Program::Module(module);
     program.mutate(resolver(unresolved, top_level, s.typescript));
-    if found.decorators {
+    if has_decorators {
         if s.legacy_decorators {
             program.mutate(decorators(decorators::Config {
                 legacy: true,

@@ -76,6 +76,8 @@ const ENGINES: &[(&str, &str)] = &[
     ("engine-node.wasm", "node"),
     ("engine-http.wasm", "http"),
     ("engine-http-node.wasm", "http,node"),
+    ("engine-wit.wasm", "wit"),
+    ("engine-wit-node.wasm", "wit,node"),
 ];
 
 fn build_engine(root: &Path, target_root: &Path, sysroot: &Path, extra: &[&str], dest: &Path) {

@@ -37,6 +37,12 @@ pub const ENGINE_NODE_WASM: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/en
 pub const ENGINE_HTTP_NODE_WASM: &[u8] =
     include_bytes!(concat!(env!("OUT_DIR"), "/engine-http-node.wasm"));
 
+/// The engine as the core of a plugin component for a WIT world (feature
+/// `wit`), without and with the node natives.
+pub const ENGINE_WIT_WASM: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/engine-wit.wasm"));
+pub const ENGINE_WIT_NODE_WASM: &[u8] =
+    include_bytes!(concat!(env!("OUT_DIR"), "/engine-wit-node.wasm"));
+
 /// The engine a program is snapshotted with.
 pub fn engine_for(http: bool, node: bool) -> &'static [u8] {
     match (http, node) {
@@ -64,6 +70,17 @@ pub enum Target {
 pub enum Kind {
     Command,
     Http,
+    /// A component of a WIT world (`--wit`).
+    Plugin,
+}
+
+/// Build a plugin: a component of this WIT world.
+#[derive(Debug, Clone)]
+pub struct PluginOptions {
+    /// The WIT package (a folder of .wit files, or one file).
+    pub wit: std::path::PathBuf,
+    /// The world in it [default: the package's only world].
+    pub world: Option<String>,
 }
 
 /// A compiled program.
@@ -87,6 +104,8 @@ pub struct Options {
     /// Another engine.wasm than the embedded one (for measuring engine builds).
     pub engine: Option<Vec<u8>>,
     pub target: Target,
+    /// Build a component of a WIT world instead (`target` is then ignored).
+    pub plugin: Option<PluginOptions>,
 }
 
 impl Default for Options {
@@ -98,12 +117,16 @@ impl Default for Options {
             limits: Default::default(),
             engine: None,
             target: Target::Auto,
+            plugin: None,
         }
     }
 }
 
 /// Compiles the program whose entry file is `input`.
 pub fn compile(input: &Path, options: &Options) -> Result<Compiled> {
+    if let Some(plugin) = &options.plugin {
+        return compile_plugin(input, options, plugin);
+    }
     let bundle = bundle::bundle(input, &options.bundle)?;
     let http = match options.target {
         Target::Command => false,
@@ -164,6 +187,71 @@ pub fn compile(input: &Path, options: &Options) -> Result<Compiled> {
     Ok(Compiled {
         wasm: snap.wasm,
         kind: Kind::Command,
+        bundle,
+        output: snap.output,
+    })
+}
+
+/// A component of a WIT world: the world's imports become modules the program
+/// imports, its top level runs at build time, and the functions the world
+/// exports are checked to be there before the snapshot is wrapped.
+fn compile_plugin(input: &Path, options: &Options, plugin: &PluginOptions) -> Result<Compiled> {
+    if options.mode == Mode::NoSnapshot {
+        anyhow::bail!("--no-snapshot builds commands only; plugins are always snapshotted");
+    }
+    let world = wit::load(&plugin.wit, plugin.world.as_deref())?;
+    let mut bundle_options = options.bundle.clone();
+    bundle_options.wit_imports = wit::plan::import_names(&world);
+    let mut bundle = bundle::bundle(input, &bundle_options)?;
+    let plan = wit::plan::plan(&world, &bundle.wit_used)?;
+    for (name, code) in &plan.modules {
+        bundle.modules.push(bundle::BundledModule {
+            name: name.clone(),
+            kind: bundle::ModuleKind::Esm,
+            code: code.clone(),
+            positions: Vec::new(),
+            verbatim: None,
+            imports: Vec::new(),
+        });
+    }
+    let payload = snapshot::encode_plugin_payload(&bundle, &plan.table);
+    let engine = options.engine.as_deref().unwrap_or(if bundle.node_natives {
+        ENGINE_WIT_NODE_WASM
+    } else {
+        ENGINE_WIT_WASM
+    });
+    let snap = match snapshot::snapshot(
+        engine,
+        payload,
+        &bundle.entry,
+        options.cache,
+        options.limits,
+    ) {
+        Ok(snap) => snap,
+        Err(e) => {
+            if let Some(failed) = e.downcast_ref::<BuildFailed>()
+                && failed.is_world_mismatch()
+            {
+                anyhow::bail!(
+                    "{} does not match the world {}:\n{}",
+                    bundle.entry,
+                    wit::world_name(&world),
+                    String::from_utf8_lossy(&failed.output.stderr).trim_end()
+                );
+            }
+            return Err(e);
+        }
+    };
+    let wasm = component::plugin::plugin(&snap.wasm, &world, &plan).with_context(|| {
+        format!(
+            "making a component of {} for the world {}",
+            bundle.entry,
+            wit::world_name(&world)
+        )
+    })?;
+    Ok(Compiled {
+        wasm,
+        kind: Kind::Plugin,
         bundle,
         output: snap.output,
     })

@@ -65,7 +65,17 @@ impl std::error::Error for BuildFailed {}
 const NO_HANDLER: i32 = 78;
 const NO_HANDLER_LINE: &[u8] = b"jsw: the program has no fetch handler\n";
 
+/// The plugin engine's build-time exit status for "the program does not
+/// satisfy the world" (engine/src/wit/mod.rs `MISMATCH`).
+const WORLD_MISMATCH: i32 = 79;
+
 impl BuildFailed {
+    /// The top level ran, but the world's exports are missing or mistyped
+    /// (stderr says which).
+    pub fn is_world_mismatch(&self) -> bool {
+        self.status == Some(WORLD_MISMATCH)
+    }
+
     /// The top level ran, but left no fetch handler behind.
     pub fn is_no_handler(&self) -> bool {
         self.status == Some(NO_HANDLER) && self.output.stderr.ends_with(NO_HANDLER_LINE)
@@ -118,6 +128,15 @@ pub fn encode_payload(bundle: &Bundle, mode: Mode, http: bool) -> Vec<u8> {
         // header lines.
         out.push(module.verbatim.map_or(0, |n| n as u8 + 1));
     }
+    out
+}
+
+/// A plugin's payload: the program in mode 4, then the world's table.
+pub fn encode_plugin_payload(bundle: &Bundle, table: &[u8]) -> Vec<u8> {
+    let mut out = encode_payload(bundle, Mode::Snapshot, false);
+    out[4] = 4;
+    out.extend_from_slice(&(table.len() as u32).to_le_bytes());
+    out.extend_from_slice(table);
     out
 }
 

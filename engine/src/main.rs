@@ -22,6 +22,8 @@ mod phase;
 mod stack;
 mod text;
 mod wasi;
+#[cfg(feature = "wit")]
+mod wit;
 
 use std::cell::RefCell;
 
@@ -39,6 +41,9 @@ enum Start {
     /// An HTTP handler (found at build time): each request is a run.
     #[cfg_attr(not(feature = "http"), allow(dead_code))]
     Handler,
+    /// A plugin (found at build time): the host calls the world's exports.
+    #[cfg_attr(not(feature = "wit"), allow(dead_code))]
+    Plugin,
 }
 
 /// Build-time exit status meaning "HTTP mode, but the program has no fetch handler";
@@ -66,7 +71,7 @@ pub extern "C" fn wizer_initialize() {
     let payload = Payload::read_stdin().unwrap_or_else(|e| fatal(&e));
     let boot = match payload.mode {
         Mode::Deferred => Boot::Deferred(payload),
-        Mode::Snapshot | Mode::Script | Mode::Http => {
+        Mode::Snapshot | Mode::Script | Mode::Http | Mode::Wit => {
             let engine = Engine::boot(&payload);
             // Garbage and half-filled buffers would otherwise be frozen into every run.
             engine.rt.run_gc();
@@ -153,6 +158,11 @@ impl Engine {
                     Err(e) => Err(report(&ctx, e)),
                 };
             }
+            if payload.mode == Mode::Wit {
+                let namespace = settle(&ctx, import(&ctx, &payload.entry))?;
+                return plugin(&ctx, &payload.entry, namespace, &payload.wit)
+                    .map(|()| Start::Plugin);
+            }
             if payload.mode == Mode::Script || payload.entry_export.is_empty() {
                 return Ok(Start::Import(payload.entry.clone()));
             }
@@ -199,6 +209,9 @@ impl Engine {
             Start::Import(entry) => Start::Import(entry.clone()),
             // Commands built from handlers do not exist: the compiler never makes one.
             Start::Handler => fatal("this module is an HTTP handler: serve it with `jsw serve`"),
+            Start::Plugin => {
+                fatal("this module is a plugin: its host calls the functions it exports")
+            }
         };
         // The run's stack starts where `_start` is, not where the build's was.
         // SAFETY: the runtime lives as long as the process.
@@ -216,7 +229,7 @@ impl Engine {
                     Err(e) => uncaught(&ctx, e),
                 },
                 Start::Import(entry) => settle(&ctx, import(&ctx, &entry)).map(drop),
-                Start::Handler => Ok(()),
+                Start::Handler | Start::Plugin => Ok(()),
             };
             // Like Node, the program lives on while timers are pending.
             let failed = outcome.and_then(|()| run_loop(&ctx)).err();
@@ -227,6 +240,34 @@ impl Engine {
             }
         })
     }
+}
+
+#[cfg(feature = "wit")]
+fn plugin<'js>(
+    ctx: &Ctx<'js>,
+    entry: &str,
+    namespace: Value<'js>,
+    table: &[u8],
+) -> Result<(), i32> {
+    wit::resolve(ctx, entry, namespace, table)
+}
+
+#[cfg(not(feature = "wit"))]
+fn plugin<'js>(_: &Ctx<'js>, _: &str, _: Value<'js>, _: &[u8]) -> Result<(), i32> {
+    io::write(
+        2,
+        b"jsw: this engine was built without plugin support (feature `wit`)\n",
+    );
+    Err(70)
+}
+
+/// The engine's context, once booted (plugin calls arrive after the snapshot).
+#[cfg(feature = "wit")]
+fn context() -> Option<Context> {
+    BOOT.with_borrow(|boot| match boot {
+        Some(Boot::Ready(engine)) => Some(engine.ctx.clone()),
+        _ => None,
+    })
 }
 
 #[cfg(feature = "http")]

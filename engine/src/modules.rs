@@ -169,6 +169,10 @@ impl Loader for ProgramLoader {
                 name,
             );
         }
+        #[cfg(feature = "wit")]
+        if name == "jsw:wit" {
+            return Module::declare_def::<crate::wit::WitModule, _>(ctx.clone(), name);
+        }
         let source = SOURCES.with_borrow_mut(|s| s.remove(name));
         match source {
             Some(source) => declare(ctx, name, &source),

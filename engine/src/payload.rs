@@ -15,6 +15,9 @@ pub enum Mode {
     /// Top level evaluated at build time, then its fetch handler is found; each
     /// HTTP request is a run (engine built with the `http` feature).
     Http,
+    /// Top level evaluated at build time, then the functions a WIT world
+    /// exports are found in the entry; the host calls them (feature `wit`).
+    Wit,
     /// Nothing but the payload itself is kept: engine, globals and program all start
     /// at run time. Exists to measure what the snapshot saves.
     Deferred,
@@ -45,6 +48,8 @@ pub struct Payload {
     /// Name of the exported function to call at start ("" when there is none).
     pub entry_export: String,
     pub modules: Vec<Module>,
+    /// In `Wit` mode: the world's functions and types (compiler/src/wit/table.rs).
+    pub wit: Vec<u8>,
 }
 
 impl Payload {
@@ -66,6 +71,7 @@ impl Payload {
             1 => Mode::Script,
             2 => Mode::Deferred,
             3 => Mode::Http,
+            4 => Mode::Wit,
             m => return Err(format!("unknown mode {m}")),
         };
         let entry = r.string()?;
@@ -95,11 +101,18 @@ impl Payload {
                 verbatim,
             });
         }
+        let wit = if mode == Mode::Wit {
+            let len = r.u32()? as usize;
+            r.take(len)?.to_vec()
+        } else {
+            Vec::new()
+        };
         Ok(Payload {
             mode,
             entry,
             entry_export,
             modules,
+            wit,
         })
     }
 }

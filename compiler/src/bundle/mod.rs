@@ -85,6 +85,8 @@ pub struct Bundle {
     pub files: Vec<PathBuf>,
     /// The program needs the engine with node:crypto/zlib/fs natives (builtins.rs).
     pub node_natives: bool,
+    /// The WIT interfaces the program imports (plugins).
+    pub wit_used: BTreeSet<String>,
 }
 
 impl Bundle {
@@ -103,6 +105,9 @@ pub struct Options {
     pub mangle_names: bool,
     /// Leave out the tables that map stack frames back to original sources.
     pub no_source_positions: bool,
+    /// Plugins: the WIT interfaces the program may import, by specifier, with
+    /// the names each provides (the engine supplies their modules).
+    pub wit_imports: std::collections::BTreeMap<String, BTreeSet<String>>,
 }
 
 /// What an import or require refers to.
@@ -172,12 +177,16 @@ pub fn bundle(entry: &Path, options: &Options) -> Result<Bundle> {
             index: HashMap::new(),
             resolver: Resolver {
                 tsconfig: tsconfig.as_ref(),
+                wit: &options.wit_imports,
             },
             tsconfig: tsconfig.as_ref(),
             options,
         };
         graph.add(&entry, None)?;
-        graph.emit()
+        let wit_used = graph.wit_used();
+        let mut bundle = graph.emit()?;
+        bundle.wit_used = wit_used;
+        Ok(bundle)
     })
 }
 
@@ -350,9 +359,36 @@ impl Graph<'_> {
 
     /// An import of a name the target module certainly does not export fails to
     /// link when the program starts; say so now, at the import.
+    /// The WIT interfaces any module imports.
+    fn wit_used(&self) -> BTreeSet<String> {
+        let wit = &self.options.wit_imports;
+        self.nodes
+            .iter()
+            .flat_map(|n| n.imports.iter().chain(n.requires.iter().map(|r| &r.1)))
+            .filter_map(|t| match t {
+                Target::Builtin(b) if wit.contains_key(b) => Some(b.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
     fn check_imports(&self) -> Result<()> {
         for node in &self.nodes {
             for (specifier, name, span) in &node.named_imports {
+                if let Some(Target::Builtin(b)) = node.specifiers.get(specifier)
+                    && let Some(names) = self.options.wit_imports.get(b)
+                    && !names.contains(name)
+                {
+                    return Err(Diagnostic::at(
+                        &node.file,
+                        *span,
+                        format!(
+                            "the WIT interface '{specifier}' has no function '{name}' (it has: {})",
+                            names.iter().cloned().collect::<Vec<_>>().join(", ")
+                        ),
+                    )
+                    .into());
+                }
                 if let Some(Target::Node(j)) = node.specifiers.get(specifier)
                     && entry::exists(self, *j, name) == Some(false)
                 {
@@ -615,6 +651,7 @@ impl Graph<'_> {
             handler_candidate,
             files: self.nodes.iter().map(|n| n.path.clone()).collect(),
             node_natives,
+            wit_used: BTreeSet::new(),
         })
     }
 

@@ -101,6 +101,8 @@ pub enum Resolved {
 
 pub struct Resolver<'a> {
     pub tsconfig: Option<&'a TsConfig>,
+    /// Plugins: the world's importable interfaces (see bundle::Options).
+    pub wit: &'a std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
 }
 
 impl Resolver<'_> {
@@ -112,6 +114,15 @@ impl Resolver<'_> {
     ) -> Result<Resolved, String> {
         if let Some(name) = builtin(specifier) {
             return Ok(Resolved::Builtin(name));
+        }
+        if self.wit.contains_key(specifier) {
+            return Ok(Resolved::Builtin(specifier.to_string()));
+        }
+        if !self.wit.is_empty() && is_wit_path(specifier) {
+            return Err(format!(
+                "the world does not import \"{specifier}\" (it imports: {})",
+                self.wit.keys().cloned().collect::<Vec<_>>().join(", ")
+            ));
         }
         if specifier.starts_with("jsw:") {
             return Err(format!(
@@ -154,6 +165,20 @@ fn is_relative(s: &str) -> bool {
 }
 
 /// The canonical `node:` name of a Node built-in, if `specifier` names one.
+/// `namespace:package/interface`, as WIT names interfaces.
+fn is_wit_path(specifier: &str) -> bool {
+    match specifier.split_once(':') {
+        Some((ns, rest)) => {
+            !ns.is_empty()
+                && ns
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                && rest.contains('/')
+        }
+        None => false,
+    }
+}
+
 pub fn builtin(specifier: &str) -> Option<String> {
     if JSW_BUILTINS.contains(&specifier) {
         return Some(specifier.to_string());

@@ -19,6 +19,11 @@ use super::json_string;
 /// `addEventListener("fetch", ...)`) becomes a `wasi:http/proxy` component
 /// instead, for `jsw serve`, `wasmtime serve` and other wasi:http hosts.
 ///
+/// With --wit, the program is a plugin: a component of a WIT world whose
+/// exports are the entry's exported functions and whose imports the program
+/// imports as modules named by their WIT path (`import { log } from
+/// "acme:plugin/host"`). `jsw types` writes the world's TypeScript declarations.
+///
 /// TypeScript types are stripped, not checked: run `npx tsc --noEmit` (or your
 /// editor) to check them.
 #[derive(Args, Debug)]
@@ -35,6 +40,15 @@ pub struct CompileCommand {
     /// when the program has a fetch handler, else command].
     #[arg(long, value_name = "KIND", value_parser = ["http", "command"])]
     pub target: Option<String>,
+
+    /// Build a plugin: a component of a world in this WIT package (a folder of
+    /// .wit files, dependencies in deps/, or one .wit file).
+    #[arg(long, value_name = "DIR", conflicts_with = "target")]
+    pub wit: Option<PathBuf>,
+
+    /// The world the plugin implements [default: the package's only world].
+    #[arg(long, value_name = "NAME", requires = "wit")]
+    pub world: Option<String>,
 
     /// Evaluate nothing at build time: engine, globals and program all start at run
     /// time. Slower to start; for measuring what the snapshot saves.
@@ -130,6 +144,7 @@ impl CompileCommand {
                 minify: self.minify,
                 mangle_names: self.mangle_names,
                 no_source_positions: self.no_source_positions,
+                ..Default::default()
             },
             cache: !self.no_cache,
             engine: match &self.engine {
@@ -147,6 +162,10 @@ impl CompileCommand {
                 Some("command") => jsw::Target::Command,
                 _ => jsw::Target::Auto,
             },
+            plugin: self.wit.as_ref().map(|wit| jsw::PluginOptions {
+                wit: wit.clone(),
+                world: self.world.clone(),
+            }),
         };
         let compiled = match jsw::compile(&self.input, &options) {
             Ok(c) => c,
@@ -170,6 +189,9 @@ impl CompileCommand {
                 _ if compiled.kind == jsw::Kind::Http => {
                     "wasi:http component, top level evaluated, the fetch handler runs per request"
                         .to_string()
+                }
+                _ if compiled.kind == jsw::Kind::Plugin => {
+                    "component, top level evaluated, the host calls the world's exports".to_string()
                 }
                 (Mode::NoSnapshot, _) => "no snapshot".to_string(),
                 (Mode::Snapshot, Some(f)) => format!("top level evaluated, `{f}` runs at start"),

@@ -9,6 +9,8 @@
 //! path for commands and components, and the component holds nothing but the
 //! snapshot, the adapter and the glue between them.
 
+pub mod plugin;
+
 use anyhow::{Context, Result};
 use wasi_preview1_component_adapter_provider::{
     WASI_SNAPSHOT_PREVIEW1_ADAPTER_NAME, WASI_SNAPSHOT_PREVIEW1_PROXY_ADAPTER,

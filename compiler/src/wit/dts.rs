@@ -75,7 +75,7 @@ pub fn declarations(world: &World) -> Result<String> {
     Ok(out)
 }
 
-fn world_module_name(resolve: &Resolve, world: &World) -> String {
+pub(super) fn world_module_name(resolve: &Resolve, world: &World) -> String {
     let w = &resolve.worlds[world.world];
     match w.package {
         Some(p) => {

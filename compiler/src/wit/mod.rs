@@ -4,6 +4,7 @@
 //! ComponentizeJS reads the same.
 
 mod dts;
+pub mod plan;
 
 use std::path::Path;
 
@@ -55,6 +56,12 @@ pub fn load(path: &Path, world: Option<&str>) -> Result<World> {
         )
     })?;
     Ok(World { resolve, world })
+}
+
+/// `ns:pkg/world@version`, as the world is named in messages and in the
+/// declarations' world module.
+pub fn world_name(world: &World) -> String {
+    dts::world_module_name(&world.resolve, world)
 }
 
 /// The package's own parse error, rendered by wit-parser with file:line:col and

@@ -1,0 +1,687 @@
+//! Plugin mode (cargo feature `wit`): the engine as the core of a component
+//! that exports and imports the functions of a WIT world.
+//!
+//! The compiler sends the world's functions and types (derived from the WIT
+//! with wit-parser) in the payload. At build time the top level runs and every
+//! export the world asks for is looked up in the entry module, so a missing or
+//! mistyped one fails the build. After the snapshot the compiler adds, for each
+//! world export, a core function with the export's canonical-ABI signature that
+//! parks its flat arguments in `ARGS` and calls `jsw-wit-call`; and it replaces
+//! the `jsw` `wit-import` import with a dispatcher that calls the world's real
+//! imports with the flat values `call_import` leaves in `IMPORT_SLOTS`. Lifting
+//! and lowering happen here (abi.rs), against the ABI's rules.
+//!
+//! Unlike an HTTP handler's instance, a plugin's instance serves many calls:
+//! state the program keeps between calls stays, as in any component.
+
+mod abi;
+pub mod memory;
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use rquickjs::function::Rest;
+use rquickjs::module::{Declarations, Exports, ModuleDef};
+use rquickjs::{Ctx, Exception, Function, Object, Persistent, Value};
+
+use abi::{Allocs, Fail, FlatReader, Kind, Types};
+
+/// The canonical ABI passes at most this many flat parameters; more go through memory.
+const MAX_FLAT_PARAMS: usize = 16;
+
+/// Build-time exit status: the program does not satisfy the world (the
+/// compiler turns the lines on stderr into its error).
+pub const MISMATCH: i32 = 79;
+
+struct Func {
+    /// "" for a function of the world itself, else the camelCase name of the
+    /// exported interface (the entry's namespace export holding it).
+    interface: String,
+    /// The JS (camelCase) name.
+    js: String,
+    /// The WIT name, with its interface, for messages.
+    wit: String,
+    /// Where the WIT declares it (file:line), for messages.
+    at: String,
+    params: Vec<(String, u32)>,
+    result: Option<u32>,
+    /// The result is `result<T, E>`: JS returns `T` and throws the error.
+    throws: bool,
+}
+
+impl Func {
+    fn flat_params(&self, types: &Types) -> usize {
+        self.params.iter().map(|p| types.get(p.1).flat.len()).sum()
+    }
+
+    fn flat_results(&self, types: &Types) -> usize {
+        self.result.map_or(0, |r| types.get(r).flat.len())
+    }
+
+    /// Memory for the parameters as one tuple: (size, align, offsets).
+    fn param_layout(&self, types: &Types) -> (u32, u32, Vec<u32>) {
+        let (mut size, mut align, mut offsets) = (0u32, 1u32, Vec::new());
+        for p in &self.params {
+            let t = types.get(p.1);
+            size = size.div_ceil(t.align) * t.align;
+            offsets.push(size);
+            size += t.size;
+            align = align.max(t.align);
+        }
+        (size.div_ceil(align) * align, align, offsets)
+    }
+}
+
+struct Table {
+    types: Types,
+    exports: Vec<Func>,
+    imports: Vec<Func>,
+    /// The exports' functions, found at build time.
+    found: Vec<Persistent<Function<'static>>>,
+}
+
+thread_local! {
+    static TABLE: RefCell<Option<Rc<Table>>> = const { RefCell::new(None) };
+    /// Memory behind the last export's result, freed by its post-return.
+    static RETURNED: RefCell<Allocs> = RefCell::new(Allocs::default());
+    static STARTED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Flat arguments of an export call (a pointer to them when there are more
+/// than 16), written by the compiler's glue.
+static mut ARGS: [u64; MAX_FLAT_PARAMS] = [0; MAX_FLAT_PARAMS];
+/// An export's flat result (or the address of its results in memory).
+static mut RESULT: [u64; 1] = [0];
+/// An import call's flat arguments, then (in slot 0) its flat result.
+static mut IMPORT_SLOTS: [u64; MAX_FLAT_PARAMS + 1] = [0; MAX_FLAT_PARAMS + 1];
+
+#[link(wasm_import_module = "jsw")]
+unsafe extern "C" {
+    /// Replaced by the compiler with a dispatcher over the world's imports.
+    #[link_name = "wit-import"]
+    fn wit_import(index: u32, slots: *mut u64);
+}
+
+#[unsafe(export_name = "jsw-wit-args")]
+pub extern "C" fn args_address() -> *mut u64 {
+    (&raw mut ARGS).cast()
+}
+
+#[unsafe(export_name = "cabi_realloc")]
+pub extern "C" fn cabi_realloc(
+    old: *mut u8,
+    old_size: usize,
+    align: usize,
+    new_size: usize,
+) -> *mut u8 {
+    memory::realloc(old, old_size, align, new_size)
+}
+
+/// Reads the table the compiler wrote (see compiler/src/wit/table.rs).
+fn parse(bytes: &[u8]) -> Result<(Types, Vec<Func>, Vec<Func>), String> {
+    let mut r = Reader { bytes, pos: 0 };
+    let mut types = Types::default();
+    for _ in 0..r.u32()? {
+        let kind = match r.u8()? {
+            0 => Kind::Bool,
+            1 => Kind::U8,
+            2 => Kind::S8,
+            3 => Kind::U16,
+            4 => Kind::S16,
+            5 => Kind::U32,
+            6 => Kind::S32,
+            7 => Kind::U64,
+            8 => Kind::S64,
+            9 => Kind::F32,
+            10 => Kind::F64,
+            11 => Kind::Char,
+            12 => Kind::String,
+            13 => Kind::List(r.ty(&types)?),
+            14 => {
+                let mut fields = Vec::new();
+                for _ in 0..r.u32()? {
+                    fields.push((r.string()?, r.ty(&types)?));
+                }
+                Kind::Record(fields)
+            }
+            15 => {
+                let mut items = Vec::new();
+                for _ in 0..r.u32()? {
+                    items.push(r.ty(&types)?);
+                }
+                Kind::Tuple(items)
+            }
+            16 => {
+                let mut cases = Vec::new();
+                for _ in 0..r.u32()? {
+                    let name = r.string()?;
+                    cases.push((name, r.maybe_ty(&types)?));
+                }
+                Kind::Variant(cases)
+            }
+            17 | 18 => {
+                let enumeration = r.bytes[r.pos - 1] == 17;
+                let mut names = Vec::new();
+                for _ in 0..r.u32()? {
+                    names.push(r.string()?);
+                }
+                if enumeration {
+                    Kind::Enum(names)
+                } else {
+                    Kind::Flags(names)
+                }
+            }
+            19 => Kind::Option(r.ty(&types)?),
+            20 => {
+                let ok = r.maybe_ty(&types)?;
+                Kind::Result(ok, r.maybe_ty(&types)?)
+            }
+            k => return Err(format!("unknown WIT type kind {k}")),
+        };
+        types.push(kind);
+    }
+    let funcs = |r: &mut Reader| -> Result<Vec<Func>, String> {
+        let mut out = Vec::new();
+        for _ in 0..r.u32()? {
+            let interface = r.string()?;
+            let js = r.string()?;
+            let wit = r.string()?;
+            let at = r.string()?;
+            let mut params = Vec::new();
+            for _ in 0..r.u32()? {
+                params.push((r.string()?, r.ty(&types)?));
+            }
+            let result = r.maybe_ty(&types)?;
+            let throws = r.u8()? == 1;
+            out.push(Func {
+                interface,
+                js,
+                wit,
+                at,
+                params,
+                result,
+                throws,
+            });
+        }
+        Ok(out)
+    };
+    let exports = funcs(&mut r)?;
+    let imports = funcs(&mut r)?;
+    Ok((types, exports, imports))
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl Reader<'_> {
+    fn take(&mut self, n: usize) -> Result<&[u8], String> {
+        let end = self.pos + n;
+        let out = self.bytes.get(self.pos..end).ok_or("truncated WIT table")?;
+        self.pos = end;
+        Ok(out)
+    }
+    fn u8(&mut self) -> Result<u8, String> {
+        Ok(self.take(1)?[0])
+    }
+    fn u32(&mut self) -> Result<u32, String> {
+        let b = self.take(4)?;
+        Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    }
+    fn string(&mut self) -> Result<String, String> {
+        let n = self.u32()? as usize;
+        String::from_utf8(self.take(n)?.to_vec()).map_err(|_| "WIT table is not UTF-8".into())
+    }
+    fn ty(&mut self, types: &Types) -> Result<u32, String> {
+        let t = self.u32()?;
+        if t >= types.len() {
+            return Err(format!("WIT type {t} is used before it is defined"));
+        }
+        Ok(t)
+    }
+    fn maybe_ty(&mut self, types: &Types) -> Result<Option<u32>, String> {
+        match self.u8()? {
+            0 => Ok(None),
+            _ => self.ty(types).map(Some),
+        }
+    }
+}
+
+/// At build time, after the top level ran: finds every function the world
+/// exports in the entry's namespace. Prints what is missing or mistyped and
+/// returns `MISMATCH` when the program does not satisfy the world.
+pub fn resolve<'js>(
+    ctx: &Ctx<'js>,
+    entry: &str,
+    namespace: Value<'js>,
+    table: &[u8],
+) -> Result<(), i32> {
+    let (types, exports, imports) = parse(table).map_err(|e| {
+        crate::io::write(2, format!("jsw: {e}\n").as_bytes());
+        70
+    })?;
+    let mut found = Vec::new();
+    let mut problems = String::new();
+    let namespace = namespace.into_object();
+    for f in &exports {
+        let holder: Option<Object> = match (&namespace, f.interface.as_str()) {
+            (Some(ns), "") => Some(ns.clone()),
+            (Some(ns), name) => ns.get::<_, Value>(name).ok().and_then(|v| v.into_object()),
+            (None, _) => None,
+        };
+        let path = if f.interface.is_empty() {
+            format!("`{}`", f.js)
+        } else {
+            format!("`{}.{}`", f.interface, f.js)
+        };
+        let value: Option<Value> = holder.and_then(|h| h.get(f.js.as_str()).ok());
+        match value.as_ref().and_then(|v| v.as_function()) {
+            Some(function) => {
+                let length: usize = function.get("length").unwrap_or(0);
+                if length > f.params.len() {
+                    problems.push_str(&format!(
+                        "{entry} exports {path} taking {length} parameters, but the world's `{}` ({}) passes {}\n",
+                        f.wit,
+                        f.at,
+                        f.params.len()
+                    ));
+                }
+                found.push(Persistent::save(ctx, function.clone()));
+            }
+            None => {
+                let what = match value {
+                    Some(v) if !v.is_undefined() => {
+                        format!("exports {path} as {}, not a function", abi::describe(&v))
+                    }
+                    _ => format!("does not export {path}"),
+                };
+                problems.push_str(&format!(
+                    "{entry} {what}: the world exports `{}` ({}){}\n",
+                    f.wit,
+                    f.at,
+                    if f.interface.is_empty() {
+                        format!("; add `export function {}(...)`", f.js)
+                    } else {
+                        format!(
+                            "; export an object `{}` with a function `{}`",
+                            f.interface, f.js
+                        )
+                    }
+                ));
+            }
+        }
+    }
+    if !problems.is_empty() {
+        crate::io::write(2, problems.as_bytes());
+        return Err(MISMATCH);
+    }
+    TABLE.set(Some(Rc::new(Table {
+        types,
+        exports,
+        imports,
+        found,
+    })));
+    Ok(())
+}
+
+fn table() -> Rc<Table> {
+    TABLE
+        .with_borrow(|t| t.clone())
+        .unwrap_or_else(|| trap("this component holds no plugin"))
+}
+
+/// Ends the call with a trap after saying why: the host sees the call fail,
+/// and the instance is not used again.
+fn trap(message: &str) -> ! {
+    crate::io::write(2, format!("jsw: {message}\n").as_bytes());
+    crate::io::flush();
+    core::arch::wasm32::unreachable()
+}
+
+/// Runs export `index` with the arguments in `ARGS`; returns where its flat
+/// result is.
+#[unsafe(export_name = "jsw-wit-call")]
+pub extern "C" fn call(index: u32) -> *mut u64 {
+    RETURNED.with_borrow_mut(Allocs::free_all);
+    let table = table();
+    let Some(ctx) = crate::context() else {
+        trap("this component holds no program")
+    };
+    let f = table
+        .exports
+        .get(index as usize)
+        .unwrap_or_else(|| trap(&format!("no export number {index}")));
+    // The call's stack starts here, not where the build's was.
+    // SAFETY: the runtime lives as long as the instance.
+    unsafe { crate::stack::refresh(ctx.get_runtime_ptr()) };
+    ctx.with(|ctx| {
+        if !STARTED.replace(true)
+            && let Err(e) = crate::globals::start(&ctx)
+        {
+            crate::report(&ctx, e);
+            trap("the engine could not start");
+        }
+        let args = lift_args(&ctx, &table, f).unwrap_or_else(|e| {
+            trap(&failure(
+                &ctx,
+                e,
+                &format!("the host's arguments to `{}`", f.wit),
+            ))
+        });
+        let function = table.found[index as usize]
+            .clone()
+            .restore(&ctx)
+            .unwrap_or_else(|_| trap("the export's function is gone"));
+        let outcome = match function.call::<_, Value>((Rest(args),)) {
+            Ok(v) => settle(&ctx, v),
+            Err(rquickjs::Error::Exception) => Err(ctx.catch()),
+            Err(e) => trap(&format!("`{}` failed: {e}", f.wit)),
+        };
+        let value = match (outcome, f.throws) {
+            (Ok(v), false) => v,
+            (Ok(v), true) => tagged(&ctx, "ok", v),
+            (Err(thrown), true) => {
+                let payload = error_payload(&ctx, &table, f, thrown);
+                tagged(&ctx, "err", payload)
+            }
+            (Err(thrown), false) => {
+                crate::globals::report_uncaught(&ctx, thrown);
+                trap(&format!(
+                    "`{}` threw (see above); the world gives it no error to return",
+                    f.wit
+                ))
+            }
+        };
+        if let Some(r) = f.result {
+            RETURNED.with_borrow_mut(|allocs| {
+                let lowered = if table.types.get(r).flat.len() <= 1 {
+                    let mut out = Vec::with_capacity(1);
+                    table
+                        .types
+                        .lower(&ctx, r, &value, &mut out, allocs)
+                        .map(|()| out.first().copied().unwrap_or(0))
+                } else {
+                    let ty = table.types.get(r);
+                    let area = allocs.alloc(ty.size, ty.align);
+                    table
+                        .types
+                        .store(&ctx, r, &value, area, allocs)
+                        .map(|()| area as u64)
+                };
+                match lowered {
+                    // SAFETY: single-threaded; read by the compiler's glue right after.
+                    Ok(raw) => unsafe { RESULT[0] = raw },
+                    Err(e) => trap(&failure(
+                        &ctx,
+                        e,
+                        &format!("the value `{}` returned, result", f.wit),
+                    )),
+                }
+            });
+        }
+        let _ = crate::globals::drain_jobs(&ctx);
+    });
+    crate::io::flush();
+    (&raw mut RESULT).cast()
+}
+
+/// Frees what the last export's result held, once the host has read it.
+#[unsafe(export_name = "jsw-wit-post")]
+pub extern "C" fn post_return(_index: u32) {
+    RETURNED.with_borrow_mut(Allocs::free_all);
+}
+
+fn lift_args<'js>(ctx: &Ctx<'js>, table: &Table, f: &Func) -> Result<Vec<Value<'js>>, Fail> {
+    let types = &table.types;
+    let mut values = Vec::with_capacity(f.params.len());
+    // SAFETY: single-threaded; written by the glue just before this call.
+    let slots: [u64; MAX_FLAT_PARAMS] = unsafe { ARGS };
+    if f.flat_params(types) > MAX_FLAT_PARAMS {
+        let area = slots[0] as u32;
+        let (_, _, offsets) = f.param_layout(types);
+        for (p, offset) in f.params.iter().zip(offsets) {
+            values.push(
+                types
+                    .load(ctx, p.1, area + offset, true)
+                    .map_err(|e| e.at_param(&p.0))?,
+            );
+        }
+        memory::free(area);
+    } else {
+        let mut reader = FlatReader {
+            values: &slots,
+            pos: 0,
+        };
+        for p in &f.params {
+            values.push(
+                types
+                    .lift(ctx, p.1, &mut reader, true)
+                    .map_err(|e| e.at_param(&p.0))?,
+            );
+        }
+    }
+    Ok(values)
+}
+
+/// The message for a value that does not fit its type (or a JS exception
+/// raised while reading it).
+fn failure(ctx: &Ctx<'_>, e: Fail, what: &str) -> String {
+    match e.describe(what) {
+        Some(message) => message,
+        None => {
+            let thrown = ctx.catch();
+            crate::globals::report_uncaught(ctx, thrown);
+            format!("reading {what} threw (see above)")
+        }
+    }
+}
+
+/// Runs jobs and timers until a returned promise settles.
+fn settle<'js>(ctx: &Ctx<'js>, value: Value<'js>) -> Result<Value<'js>, Value<'js>> {
+    let Some(promise) = value.as_promise().cloned() else {
+        return Ok(value);
+    };
+    loop {
+        let _ = crate::globals::drain_jobs(ctx);
+        match promise.state() {
+            rquickjs::promise::PromiseState::Resolved => {
+                return promise
+                    .result::<Value>()
+                    .unwrap_or(Ok(value))
+                    .map_err(|_| ctx.catch());
+            }
+            rquickjs::promise::PromiseState::Rejected => {
+                return match promise.result::<Value>() {
+                    Some(Err(rquickjs::Error::Exception)) => Err(ctx.catch()),
+                    _ => Err(Value::new_undefined(ctx.clone())),
+                };
+            }
+            rquickjs::promise::PromiseState::Pending => match crate::globals::run_timer(ctx) {
+                Ok(true) => {}
+                _ => trap(
+                    "the export returned a promise that can never settle (nothing is left to run)",
+                ),
+            },
+        }
+    }
+}
+
+fn tagged<'js>(ctx: &Ctx<'js>, tag: &str, val: Value<'js>) -> Value<'js> {
+    let object = Object::new(ctx.clone()).unwrap_or_else(|_| trap("out of memory"));
+    let _ = object.set("tag", tag);
+    let _ = object.set("val", val);
+    object.into_value()
+}
+
+/// What a thrown value becomes as a result's `err`, as jco does it: its
+/// `payload` when it has one (a `ComponentError`), else the value itself; an
+/// `Error` for a `string` error type becomes its message.
+fn error_payload<'js>(ctx: &Ctx<'js>, table: &Table, f: &Func, thrown: Value<'js>) -> Value<'js> {
+    if let Some(object) = thrown.as_object()
+        && object.contains_key("payload").unwrap_or(false)
+    {
+        return object.get("payload").unwrap_or(thrown);
+    }
+    let err = f.result.and_then(|r| match table.types.get(r).kind {
+        Kind::Result(_, err) => err,
+        _ => None,
+    });
+    match err.map(|e| &table.types.get(e).kind) {
+        Some(Kind::String) if !thrown.is_string() => {
+            let message: Option<String> = thrown
+                .as_object()
+                .and_then(|o| o.get::<_, Value>("message").ok())
+                .and_then(|m| m.as_string().and_then(|s| s.to_string().ok()));
+            let text = message.unwrap_or_else(|| {
+                ctx.globals()
+                    .get::<_, Function>("String")
+                    .and_then(|s| s.call::<_, String>((thrown.clone(),)))
+                    .unwrap_or_default()
+            });
+            rquickjs::String::from_str(ctx.clone(), &text)
+                .map(|s| s.into_value())
+                .unwrap_or(thrown)
+        }
+        _ => thrown,
+    }
+}
+
+/// `call(index, ...args)` of the `jsw:wit` module: calls import `index` of the
+/// world. For a function returning `result`, returns `{ tag, val }` and the
+/// generated module throws the error.
+fn call_import<'js>(
+    ctx: Ctx<'js>,
+    index: u32,
+    args: Rest<Value<'js>>,
+) -> rquickjs::Result<Value<'js>> {
+    let table = table_or_throw(&ctx)?;
+    let f = table
+        .imports
+        .get(index as usize)
+        .ok_or_else(|| Exception::throw_range(&ctx, "no such import"))?;
+    if crate::phase::is_build() {
+        return Err(Exception::throw_message(
+            &ctx,
+            &format!(
+                "{} is the host's, and cannot be called at build time (the top level runs while jsw compiles): call it from an exported function",
+                f.wit
+            ),
+        ));
+    }
+    if args.0.len() < f.params.len() {
+        return Err(Exception::throw_type(
+            &ctx,
+            &format!(
+                "{} takes {} arguments, got {}",
+                f.wit,
+                f.params.len(),
+                args.0.len()
+            ),
+        ));
+    }
+    let types = &table.types;
+    let mut allocs = Allocs::default();
+    let mut flat = Vec::with_capacity(MAX_FLAT_PARAMS + 1);
+    let lowered = (|| -> Result<(), Fail> {
+        if f.flat_params(types) > MAX_FLAT_PARAMS {
+            let (size, align, offsets) = f.param_layout(types);
+            let area = allocs.alloc(size, align);
+            for ((p, offset), v) in f.params.iter().zip(offsets).zip(&args.0) {
+                types
+                    .store(&ctx, p.1, v, area + offset, &mut allocs)
+                    .map_err(|e| e.at_param(&p.0))?;
+            }
+            flat.push(area as u64);
+        } else {
+            for (p, v) in f.params.iter().zip(&args.0) {
+                types
+                    .lower(&ctx, p.1, v, &mut flat, &mut allocs)
+                    .map_err(|e| e.at_param(&p.0))?;
+            }
+        }
+        Ok(())
+    })();
+    if let Err(e) = lowered {
+        allocs.free_all();
+        return Err(match e.describe(&format!("{} argument", f.wit)) {
+            Some(message) => Exception::throw_type(&ctx, &message),
+            None => rquickjs::Error::Exception,
+        });
+    }
+    let retptr = match f.result {
+        Some(r) if f.flat_results(types) > 1 => {
+            let ty = types.get(r);
+            let area = allocs.alloc(ty.size, ty.align);
+            flat.push(area as u64);
+            Some(area)
+        }
+        _ => None,
+    };
+    // SAFETY: single-threaded; the dispatcher reads the slots and writes slot 0.
+    let result = unsafe {
+        let slots = (&raw mut IMPORT_SLOTS).cast::<u64>();
+        std::ptr::copy_nonoverlapping(flat.as_ptr(), slots, flat.len());
+        wit_import(index, slots);
+        *slots
+    };
+    let value = match (f.result, retptr) {
+        (None, _) => Ok(Value::new_undefined(ctx.clone())),
+        (Some(r), Some(area)) => types.load(&ctx, r, area, true),
+        (Some(r), None) => types.lift(
+            &ctx,
+            r,
+            &mut FlatReader {
+                values: &[result],
+                pos: 0,
+            },
+            true,
+        ),
+    };
+    allocs.free_all();
+    value.map_err(
+        |e| match e.describe(&format!("the value {} returned", f.wit)) {
+            Some(message) => Exception::throw_type(&ctx, &message),
+            None => rquickjs::Error::Exception,
+        },
+    )
+}
+
+fn table_or_throw(ctx: &Ctx<'_>) -> rquickjs::Result<Rc<Table>> {
+    TABLE.with_borrow(|t| t.clone()).ok_or_else(|| {
+        Exception::throw_message(
+            ctx,
+            "the world's imports are not ready yet (they are once the top level has run)",
+        )
+    })
+}
+
+/// The `jsw:wit` module the generated import modules use.
+pub struct WitModule;
+
+impl ModuleDef for WitModule {
+    fn declare(decl: &Declarations) -> rquickjs::Result<()> {
+        decl.declare("call")?;
+        decl.declare("ComponentError")?;
+        Ok(())
+    }
+
+    fn evaluate<'js>(ctx: &Ctx<'js>, exports: &Exports<'js>) -> rquickjs::Result<()> {
+        exports.export(
+            "call",
+            Function::new(ctx.clone(), call_import)?.with_name("call")?,
+        )?;
+        // jco's error for a host function's `err`: the value is its `payload`.
+        let class: Value = ctx.eval(
+            r#"(class ComponentError extends Error {
+                constructor(payload) {
+                    super(typeof payload === "string" ? payload : `${String(payload)} (see error.payload)`);
+                    Object.defineProperty(this, "name", { value: "ComponentError", configurable: true, writable: true });
+                    Object.defineProperty(this, "payload", { value: payload, enumerable: typeof payload !== "string" });
+                }
+            })"#,
+        )?;
+        exports.export("ComponentError", class)?;
+        Ok(())
+    }
+}

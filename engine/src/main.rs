@@ -159,9 +159,9 @@ impl Engine {
                 };
             }
             if payload.mode == Mode::Wit {
+                plugin_table(&payload.wit)?;
                 let namespace = settle(&ctx, import(&ctx, &payload.entry))?;
-                return plugin(&ctx, &payload.entry, namespace, &payload.wit)
-                    .map(|()| Start::Plugin);
+                return plugin(&ctx, &payload.entry, namespace).map(|()| Start::Plugin);
             }
             if payload.mode == Mode::Script || payload.entry_export.is_empty() {
                 return Ok(Start::Import(payload.entry.clone()));
@@ -243,21 +243,26 @@ impl Engine {
 }
 
 #[cfg(feature = "wit")]
-fn plugin<'js>(
-    ctx: &Ctx<'js>,
-    entry: &str,
-    namespace: Value<'js>,
-    table: &[u8],
-) -> Result<(), i32> {
-    wit::resolve(ctx, entry, namespace, table)
+fn plugin_table(table: &[u8]) -> Result<(), i32> {
+    wit::prepare(table)
+}
+
+#[cfg(feature = "wit")]
+fn plugin<'js>(ctx: &Ctx<'js>, entry: &str, namespace: Value<'js>) -> Result<(), i32> {
+    wit::resolve(ctx, entry, namespace)
 }
 
 #[cfg(not(feature = "wit"))]
-fn plugin<'js>(_: &Ctx<'js>, _: &str, _: Value<'js>, _: &[u8]) -> Result<(), i32> {
+fn plugin_table(_: &[u8]) -> Result<(), i32> {
     io::write(
         2,
         b"jsw: this engine was built without plugin support (feature `wit`)\n",
     );
+    Err(70)
+}
+
+#[cfg(not(feature = "wit"))]
+fn plugin<'js>(_: &Ctx<'js>, _: &str, _: Value<'js>) -> Result<(), i32> {
     Err(70)
 }
 

@@ -395,8 +395,9 @@ impl Types {
             Kind::S32 => Value::new_int(ctx, raw as u32 as i32),
             Kind::U64 => BigInt::from_u64(ctx, raw)?.into_value(),
             Kind::S64 => BigInt::from_i64(ctx, raw as i64)?.into_value(),
-            Kind::F32 => Value::new_number(ctx, f32::from_bits(raw as u32) as f64),
-            Kind::F64 => Value::new_number(ctx, f64::from_bits(raw)),
+            // new_float, not new_number, which would turn -0 into 0.
+            Kind::F32 => Value::new_float(ctx, f32::from_bits(raw as u32) as f64),
+            Kind::F64 => Value::new_float(ctx, f64::from_bits(raw)),
             Kind::Char => {
                 let c = char::from_u32(raw as u32).ok_or_else(|| {
                     Fail::shape(format!("{:#x} is not a Unicode scalar value", raw as u32))

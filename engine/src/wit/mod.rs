@@ -76,12 +76,12 @@ struct Table {
     types: Types,
     exports: Vec<Func>,
     imports: Vec<Func>,
-    /// The exports' functions, found at build time.
-    found: Vec<Persistent<Function<'static>>>,
 }
 
 thread_local! {
     static TABLE: RefCell<Option<Rc<Table>>> = const { RefCell::new(None) };
+    /// The exports' functions, found at build time.
+    static FOUND: RefCell<Vec<Persistent<Function<'static>>>> = const { RefCell::new(Vec::new()) };
     /// Memory behind the last export's result, freed by its post-return.
     static RETURNED: RefCell<Allocs> = RefCell::new(Allocs::default());
     static STARTED: Cell<bool> = const { Cell::new(false) };
@@ -248,23 +248,30 @@ impl Reader<'_> {
     }
 }
 
-/// At build time, after the top level ran: finds every function the world
-/// exports in the entry's namespace. Prints what is missing or mistyped and
-/// returns `MISMATCH` when the program does not satisfy the world.
-pub fn resolve<'js>(
-    ctx: &Ctx<'js>,
-    entry: &str,
-    namespace: Value<'js>,
-    table: &[u8],
-) -> Result<(), i32> {
+/// At build time, before the top level runs: reads the world's table.
+pub fn prepare(table: &[u8]) -> Result<(), i32> {
     let (types, exports, imports) = parse(table).map_err(|e| {
         crate::io::write(2, format!("jsw: {e}\n").as_bytes());
         70
     })?;
+    TABLE.set(Some(Rc::new(Table {
+        types,
+        exports,
+        imports,
+    })));
+    Ok(())
+}
+
+/// At build time, after the top level ran: finds every function the world
+/// exports in the entry's namespace. Prints what is missing or mistyped and
+/// returns `MISMATCH` when the program does not satisfy the world.
+pub fn resolve<'js>(ctx: &Ctx<'js>, entry: &str, namespace: Value<'js>) -> Result<(), i32> {
+    let table = table();
+    let exports = &table.exports;
     let mut found = Vec::new();
     let mut problems = String::new();
     let namespace = namespace.into_object();
-    for f in &exports {
+    for f in exports {
         let holder: Option<Object> = match (&namespace, f.interface.as_str()) {
             (Some(ns), "") => Some(ns.clone()),
             (Some(ns), name) => ns.get::<_, Value>(name).ok().and_then(|v| v.into_object()),
@@ -316,12 +323,7 @@ pub fn resolve<'js>(
         crate::io::write(2, problems.as_bytes());
         return Err(MISMATCH);
     }
-    TABLE.set(Some(Rc::new(Table {
-        types,
-        exports,
-        imports,
-        found,
-    })));
+    FOUND.set(found);
     Ok(())
 }
 
@@ -369,8 +371,9 @@ pub extern "C" fn call(index: u32) -> *mut u64 {
                 &format!("the host's arguments to `{}`", f.wit),
             ))
         });
-        let function = table.found[index as usize]
-            .clone()
+        let function = FOUND
+            .with_borrow(|found| found.get(index as usize).cloned())
+            .unwrap_or_else(|| trap("the export's function is gone"))
             .restore(&ctx)
             .unwrap_or_else(|_| trap("the export's function is gone"));
         let outcome = match function.call::<_, Value>((Rest(args),)) {
@@ -555,7 +558,9 @@ fn call_import<'js>(
     index: u32,
     args: Rest<Value<'js>>,
 ) -> rquickjs::Result<Value<'js>> {
-    let table = table_or_throw(&ctx)?;
+    let table = TABLE
+        .with_borrow(|t| t.clone())
+        .ok_or_else(|| Exception::throw_message(&ctx, "this program has no WIT world"))?;
     let f = table
         .imports
         .get(index as usize)
@@ -645,15 +650,6 @@ fn call_import<'js>(
             None => rquickjs::Error::Exception,
         },
     )
-}
-
-fn table_or_throw(ctx: &Ctx<'_>) -> rquickjs::Result<Rc<Table>> {
-    TABLE.with_borrow(|t| t.clone()).ok_or_else(|| {
-        Exception::throw_message(
-            ctx,
-            "the world's imports are not ready yet (they are once the top level has run)",
-        )
-    })
 }
 
 /// The `jsw:wit` module the generated import modules use.

@@ -126,16 +126,21 @@ fn engine(pooling: bool, fuel: bool) -> Result<Engine> {
     crate::deep_stack(&mut config);
     config.consume_fuel(fuel);
     if pooling {
-        // As `jsw serve` keeps its pool: an instance's memory stays mapped when
-        // it goes back, and its private pages are found with PAGEMAP_SCAN and
-        // copied back from the image, so the next instance takes no faults.
-        let mut pool = wasmtime::PoolingAllocationConfig::default();
-        pool.pagemap_scan(wasmtime::Enabled::Auto)
-            .linear_memory_keep_resident(16 << 20)
-            .table_keep_resident(1 << 20);
-        config.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
+        config.allocation_strategy(InstanceAllocationStrategy::Pooling(pool()));
     }
     Engine::new(&config).context_wt("creating the wasmtime engine")
+}
+
+/// The pool `--pooling` measures with, kept as `jsw serve` keeps its own: an
+/// instance's memory stays mapped when it goes back, and its private pages are
+/// found with PAGEMAP_SCAN and copied back from the image, so the next
+/// instance takes no faults.
+pub(crate) fn pool() -> wasmtime::PoolingAllocationConfig {
+    let mut pool = wasmtime::PoolingAllocationConfig::default();
+    pool.pagemap_scan(wasmtime::Enabled::Auto)
+        .linear_memory_keep_resident(16 << 20)
+        .table_keep_resident(1 << 20);
+    pool
 }
 
 fn prepare(engine: &Engine, name: &str, wasm: &[u8]) -> Result<InstancePre<WasiP1Ctx>> {

@@ -17,6 +17,8 @@ use super::json_string;
 /// even on a noisy machine. The empty WASI module is always measured as the floor.
 /// HTTP components are measured per request as `jsw serve` runs them (pooling,
 /// a fresh instance, `GET /`, the whole body read), against an empty handler.
+/// Plugin components (`jsw compile --wit`) are measured with --invoke: a fresh
+/// instance and its first call, then calls per second in one instance.
 #[derive(Args, Debug)]
 pub struct BenchCommand {
     /// Modules (.wasm) or program sources to measure.
@@ -43,6 +45,13 @@ pub struct BenchCommand {
     #[arg(long, value_name = "FILE")]
     pub stdin: Option<PathBuf>,
 
+    /// For components of a WIT world: the call to measure, in WAVE as for
+    /// `wasmtime run --invoke` (e.g. 'transform([{id: 1, name: "a"}])'), or
+    /// @FILE to read it from a file. Host functions the components import
+    /// (other than WASI's) return default values.
+    #[arg(long, value_name = "CALL")]
+    pub invoke: Option<String>,
+
     /// Print the figures as JSON instead of a table.
     #[arg(long)]
     pub json: bool,
@@ -50,6 +59,9 @@ pub struct BenchCommand {
 
 impl BenchCommand {
     pub fn execute(self) -> Result<i32> {
+        if let Some(call) = &self.invoke {
+            return self.invoke(call);
+        }
         let mut modules = Vec::new();
         for input in &self.inputs {
             let name = input.display().to_string();
@@ -114,6 +126,94 @@ impl BenchCommand {
             println!("{}", to_json(&reports));
         } else {
             print_table(&reports, "run");
+        }
+        Ok(0)
+    }
+}
+
+impl BenchCommand {
+    /// `--invoke`: plugin components, called as their hosts call them.
+    fn invoke(&self, call: &str) -> Result<i32> {
+        let call = match call.strip_prefix('@') {
+            Some(path) => {
+                std::fs::read_to_string(path).with_context(|| format!("cannot read {path}"))?
+            }
+            None => call.to_string(),
+        };
+        let mut components = Vec::new();
+        for input in &self.inputs {
+            let name = input.display().to_string();
+            let bytes = std::fs::read(input).with_context(|| format!("cannot read {name}"))?;
+            if !jsw::component::is_component(&bytes) {
+                bail!(
+                    "{name} is not a component: with --invoke, give components built with `jsw compile --wit`"
+                );
+            }
+            components.push((name, bytes));
+        }
+        let options = BenchOptions {
+            iterations: self.iterations,
+            warmup: self.warmup,
+            pooling: self.pooling,
+            stdin: Vec::new(),
+        };
+        let reports = jsw::component::invoke::bench(&components, call.trim(), &options)?;
+        if self.json {
+            let items: Vec<String> = reports
+                .iter()
+                .map(|r| {
+                    format!(
+                        "{{\"name\":{},\"size\":{},\"instantiate_us\":{:.1},\"first_call_us\":{:.1},\"total_us\":{:.1},\"calls_per_second\":{:.1}}}",
+                        json_string(&r.name),
+                        r.size,
+                        r.instantiate.median.as_secs_f64() * 1e6,
+                        r.first_call.median.as_secs_f64() * 1e6,
+                        r.total.median.as_secs_f64() * 1e6,
+                        r.calls_per_second
+                    )
+                })
+                .collect();
+            println!("[{}]", items.join(","));
+            return Ok(0);
+        }
+        let first = reports[0].total.median.as_secs_f64();
+        let rows: Vec<[String; 7]> = reports
+            .iter()
+            .map(|r| {
+                [
+                    r.name.clone(),
+                    human_size(r.size),
+                    micros(r.instantiate.median),
+                    micros(r.first_call.median),
+                    micros(r.total.median),
+                    format!("{:.0}", r.calls_per_second),
+                    format!("{:.2}×", r.total.median.as_secs_f64() / first),
+                ]
+            })
+            .collect();
+        print_aligned(
+            &[
+                "component",
+                "size",
+                "instantiate",
+                "first call",
+                "total",
+                "calls/s",
+                "vs first",
+            ],
+            &rows,
+        );
+        println!(
+            "(medians of a fresh instance and its first call; calls/s: calls one after another in one instance)"
+        );
+        for r in &reports {
+            let shown: String = r.results.chars().take(120).collect();
+            let more = if r.results.chars().count() > 120 {
+                "…"
+            } else {
+                ""
+            };
+            println!("{}: {shown}{more}", r.name);
         }
         Ok(0)
     }

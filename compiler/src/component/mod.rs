@@ -9,6 +9,7 @@
 //! path for commands and components, and the component holds nothing but the
 //! snapshot, the adapter and the glue between them.
 
+pub mod invoke;
 pub mod plugin;
 
 use anyhow::{Context, Result};

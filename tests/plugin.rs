@@ -11,6 +11,8 @@ mod support;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
+use wasmtime::component::Resource;
+
 use support::*;
 use wasmtime::component::{Component, HasSelf, Linker, ResourceTable};
 use wasmtime::{Config, Engine, Store};
@@ -33,6 +35,11 @@ struct State {
     wasi: WasiCtx,
     table: ResourceTable,
     log: Arc<Mutex<Vec<String>>>,
+    /// Blobs by handle number; how many are alive, and dropped by the plugin.
+    blob_data: std::collections::HashMap<u32, Vec<u8>>,
+    next_blob: u32,
+    blobs: u32,
+    dropped: u32,
 }
 
 impl WasiView for State {
@@ -112,6 +119,46 @@ impl host::Host for State {
             .map(|&v| v as u64)
             .sum::<u64>()
             * 1000
+    }
+    fn live_blobs(&mut self) -> u32 {
+        self.blobs
+    }
+}
+
+impl State {
+    /// A new blob: its bytes under a fresh handle number.
+    fn blob(&mut self, data: Vec<u8>) -> Resource<Blob> {
+        self.next_blob += 1;
+        self.blob_data.insert(self.next_blob, data);
+        self.blobs += 1;
+        Resource::new_own(self.next_blob)
+    }
+}
+
+impl host::HostBlob for State {
+    fn new(&mut self, init: Vec<u8>) -> Resource<Blob> {
+        self.blob(init)
+    }
+    fn write(&mut self, blob: Resource<Blob>, bytes: Vec<u8>) {
+        self.blob_data.get_mut(&blob.rep()).unwrap().extend(bytes);
+    }
+    fn read(&mut self, blob: Resource<Blob>, n: u32) -> Vec<u8> {
+        let data = &self.blob_data[&blob.rep()];
+        data[..data.len().min(n as usize)].to_vec()
+    }
+    fn size(&mut self, blob: Resource<Blob>) -> u32 {
+        self.blob_data[&blob.rep()].len() as u32
+    }
+    fn merge(&mut self, lhs: Resource<Blob>, rhs: Resource<Blob>) -> Resource<Blob> {
+        let mut data = self.blob_data[&lhs.rep()].clone();
+        data.extend(&self.blob_data[&rhs.rep()]);
+        self.blob(data)
+    }
+    fn drop(&mut self, blob: Resource<Blob>) -> wasmtime::Result<()> {
+        self.blob_data.remove(&blob.rep());
+        self.blobs -= 1;
+        self.dropped += 1;
+        Ok(())
     }
 }
 
@@ -276,6 +323,10 @@ fn instantiate() -> Plugin {
         wasi: WasiCtx::builder().stderr(stderr.clone()).build(),
         table: ResourceTable::new(),
         log: log.clone(),
+        blob_data: Default::default(),
+        next_blob: 0,
+        blobs: 0,
+        dropped: 0,
     };
     let mut store = Store::new(engine, state);
     let world = Everything::instantiate(&mut store, component, &linker).unwrap();
@@ -592,6 +643,45 @@ fn a_wrong_value_from_js_is_a_clear_error_not_a_crash() {
     // The host is still fine: a new instance works.
     let mut r = instantiate();
     assert_eq!(r.world.call_counter(&mut r.store).unwrap(), 1);
+}
+
+#[test]
+fn resources_are_classes_whose_handles_cross_both_ways() {
+    let mut p = instantiate();
+    let got = p.world.call_blobs(&mut p.store).unwrap();
+    let value: serde_json::Value = serde_json::from_str(&got).unwrap();
+    assert_eq!(
+        value,
+        serde_json::json!({
+            "live": 3,
+            "sizes": [3, 1, 4],
+            "read": [1, 2, 3, 9],
+            "after": 0,
+            "afterDispose": "TypeError: this Blob was dropped or given away",
+            "isBlob": true,
+            "noConstructor": "this Blob was dropped or given away",
+        })
+    );
+    assert_eq!(p.store.data().dropped, 3);
+    // A handle the host lends (borrow) and one it gives away (own).
+    let lent = p.store.data_mut().blob(vec![1, 2, 3, 4, 5]);
+    let borrowed = Resource::<Blob>::new_borrow(lent.rep());
+    assert_eq!(p.world.call_blob_size(&mut p.store, borrowed).unwrap(), 5);
+    assert_eq!(
+        p.store.data().dropped,
+        3,
+        "a borrowed handle is not dropped"
+    );
+    let given = p.store.data_mut().blob(vec![7; 6]);
+    assert_eq!(p.world.call_take_blob(&mut p.store, given).unwrap(), 6);
+    assert_eq!(
+        p.store.data().dropped,
+        4,
+        "the plugin disposed of the blob it was given"
+    );
+    // A blob the plugin makes and gives to the host.
+    let made = p.world.call_give_blob(&mut p.store).unwrap();
+    assert_eq!(p.store.data().blob_data[&made.rep()], vec![4, 5, 6]);
 }
 
 #[test]

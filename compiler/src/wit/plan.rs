@@ -9,8 +9,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use anyhow::{Result, bail};
 use wit_parser::abi::{AbiVariant, WasmType};
 use wit_parser::{
-    Function, FunctionKind, InterfaceId, LiftLowerAbi, ManglingAndAbi, Resolve, Type, TypeDefKind,
-    WasmExport, WasmExportKind, WasmImport, WorldItem, WorldKey,
+    Function, FunctionKind, Handle, InterfaceId, LiftLowerAbi, ManglingAndAbi, Resolve,
+    ResourceIntrinsic, Type, TypeDefKind, TypeId, TypeOwner, WasmExport, WasmExportKind,
+    WasmImport, WorldItem, WorldKey,
 };
 
 use super::{World, camel};
@@ -49,18 +50,25 @@ pub struct Plan {
 }
 
 /// The specifiers a program may import from (each imported interface, by its
-/// WIT path with and without version), and the names each provides.
+/// WIT path with and without version), and the names each provides (its
+/// functions, and a class per resource).
 pub fn import_names(world: &World) -> BTreeMap<String, BTreeSet<String>> {
     let resolve = &world.resolve;
     let mut out = BTreeMap::new();
     for (key, item) in &resolve.worlds[world.world].imports {
         if let WorldItem::Interface { id, .. } = item {
-            let names: BTreeSet<String> = resolve.interfaces[*id]
+            let iface = &resolve.interfaces[*id];
+            let functions = iface
                 .functions
                 .values()
                 .filter(|f| matches!(f.kind, FunctionKind::Freestanding))
-                .map(|f| camel(&f.name))
-                .collect();
+                .map(|f| camel(&f.name));
+            let classes = iface
+                .types
+                .iter()
+                .filter(|(_, t)| matches!(resolve.types[**t].kind, TypeDefKind::Resource))
+                .map(|(name, _)| super::pascal(name));
+            let names: BTreeSet<String> = functions.chain(classes).collect();
             for specifier in specifiers(resolve, key, *id) {
                 out.insert(specifier, names.clone());
             }
@@ -90,8 +98,17 @@ pub fn plan(world: &World, used: &BTreeSet<String>) -> Result<Plan> {
         out: Vec::new(),
         count: 0,
         seen: HashMap::new(),
+        resources: HashMap::new(),
+        exported: w
+            .exports
+            .values()
+            .filter_map(|item| match item {
+                WorldItem::Interface { id, .. } => Some(*id),
+                _ => None,
+            })
+            .collect(),
     };
-    let mut funcs = Vec::new();
+    let mut export_funcs = Vec::new();
     let mut plan = Plan {
         table: Vec::new(),
         modules: Vec::new(),
@@ -101,7 +118,7 @@ pub fn plan(world: &World, used: &BTreeSet<String>) -> Result<Plan> {
     for (key, item) in &w.exports {
         match item {
             WorldItem::Function(f) => {
-                funcs.push(("".to_string(), None, f));
+                export_funcs.push(("".to_string(), None, f));
             }
             WorldItem::Interface { id, .. } => {
                 let local = match key {
@@ -112,16 +129,16 @@ pub fn plan(world: &World, used: &BTreeSet<String>) -> Result<Plan> {
                 };
                 for f in resolve.interfaces[*id].functions.values() {
                     supported(resolve, f, &local)?;
-                    funcs.push((camel(&local), Some(key), f));
+                    export_funcs.push((camel(&local), Some(key), f));
                 }
             }
             WorldItem::Type { .. } => {}
         }
     }
     let mut exports = Vec::new();
-    for (interface, key, f) in funcs {
-        supported(resolve, f, &interface)?;
-        let entry = table.func(&interface, f, key)?;
+    for &(ref interface, key, f) in &export_funcs {
+        supported(resolve, f, interface)?;
+        let entry = table.func(interface, f, key)?;
         let sig = resolve.wasm_signature(AbiVariant::GuestExport, f);
         let name = resolve.wasm_export_name(
             MANGLING,
@@ -150,7 +167,16 @@ pub fn plan(world: &World, used: &BTreeSet<String>) -> Result<Plan> {
             post_return,
         });
     }
+    // Interfaces whose resources the exports pass: their classes must exist
+    // even when the program does not import them.
+    let mut owners = BTreeSet::new();
+    for (_, _, f) in &export_funcs {
+        for t in f.params.iter().map(|p| &p.ty).chain(f.result.iter()) {
+            resource_owners(resolve, t, &mut owners);
+        }
+    }
     let mut imports = Vec::new();
+    let mut preload = Vec::new();
     for (key, item) in &w.imports {
         let WorldItem::Interface { id, .. } = item else {
             if let WorldItem::Function(f) = item {
@@ -164,52 +190,23 @@ pub fn plan(world: &World, used: &BTreeSet<String>) -> Result<Plan> {
             continue;
         };
         let names = specifiers(resolve, key, *id);
-        if !names.iter().any(|n| used.contains(n)) {
+        let imported = names.iter().any(|n| used.contains(n));
+        if !imported && !owners.contains(id) {
             continue;
         }
-        let mut source = String::from(
-            "// The world's imports, called through the engine (jsw:wit).\nimport { call, ComponentError } from \"jsw:wit\";\n",
-        );
-        for f in resolve.interfaces[*id].functions.values() {
-            if !matches!(f.kind, FunctionKind::Freestanding) {
-                continue;
+        let glue = Glue {
+            resolve,
+            key,
+            specifier: &names[0],
+        };
+        let source = glue.module(*id, &mut table, &mut imports, &mut plan.imports)?;
+        if imported {
+            for name in names.into_iter().filter(|n| used.contains(n)) {
+                plan.modules.push((name, source.clone()));
             }
-            supported(resolve, f, &names[0])?;
-            let index = plan.imports.len();
-            let entry = table.func(&names[0], f, Some(key))?;
-            let throws = entry.throws;
-            imports.push(entry);
-            let sig = resolve.wasm_signature(AbiVariant::GuestImport, f);
-            let (module, name) = resolve.wasm_import_name(
-                MANGLING,
-                WasmImport::Func {
-                    interface: Some(key),
-                    func: f,
-                },
-            );
-            plan.imports.push(CoreFunc {
-                module,
-                name,
-                params: flats(&sig.params),
-                results: flats(&sig.results),
-                post_return: None,
-            });
-            let params: Vec<String> = f.params.iter().map(|p| camel(&p.name)).collect();
-            let list = params.join(", ");
-            let js = camel(&f.name);
-            let sep = if list.is_empty() { "" } else { ", " };
-            if throws {
-                source.push_str(&format!(
-                    "export function {js}({list}) {{\n  const r = call({index}{sep}{list});\n  if (r.tag === \"err\") throw new ComponentError(r.val);\n  return r.val;\n}}\n"
-                ));
-            } else {
-                source.push_str(&format!(
-                    "export function {js}({list}) {{\n  return call({index}{sep}{list});\n}}\n"
-                ));
-            }
-        }
-        for name in names.into_iter().filter(|n| used.contains(n)) {
-            plan.modules.push((name, source.clone()));
+        } else {
+            preload.push(names[0].clone());
+            plan.modules.push((names[0].clone(), source));
         }
     }
     let mut out = Vec::new();
@@ -221,8 +218,216 @@ pub fn plan(world: &World, used: &BTreeSet<String>) -> Result<Plan> {
             out.extend_from_slice(&e.bytes);
         }
     }
+    put_u32(&mut out, preload.len() as u32);
+    for p in &preload {
+        put_str(&mut out, p);
+    }
     plan.table = out;
     Ok(plan)
+}
+
+/// The JS module of one imported interface: a function per function, and a
+/// class per resource (constructor, methods, statics, `Symbol.dispose`;
+/// handles the program lets go of are dropped when collected), each calling
+/// the engine's `call` with the import's number.
+struct Glue<'a> {
+    resolve: &'a Resolve,
+    key: &'a WorldKey,
+    specifier: &'a str,
+}
+
+impl Glue<'_> {
+    fn module(
+        &self,
+        id: InterfaceId,
+        table: &mut Table,
+        entries: &mut Vec<Entry>,
+        core: &mut Vec<CoreFunc>,
+    ) -> Result<String> {
+        let resolve = self.resolve;
+        let iface = &resolve.interfaces[id];
+        let mut source = String::from(
+            "// The world's imports, called through the engine (jsw:wit).\n\
+             import { call, ComponentError, register } from \"jsw:wit\";\n",
+        );
+        let mut classes: Vec<(TypeId, String)> = Vec::new();
+        for (_, &ty) in &iface.types {
+            if matches!(resolve.types[ty].kind, TypeDefKind::Resource) {
+                classes.push((ty, String::new()));
+            }
+        }
+        for f in iface.functions.values() {
+            let owner = match f.kind {
+                FunctionKind::Freestanding => None,
+                FunctionKind::Constructor(r)
+                | FunctionKind::Method(r)
+                | FunctionKind::Static(r) => Some(r),
+                _ => {
+                    supported(resolve, f, self.specifier)?;
+                    continue;
+                }
+            };
+            let index = core.len();
+            let entry = table.func(self.specifier, f, Some(self.key))?;
+            let throws = entry.throws;
+            entries.push(entry);
+            let sig = resolve.wasm_signature(AbiVariant::GuestImport, f);
+            let (module, name) = resolve.wasm_import_name(
+                MANGLING,
+                WasmImport::Func {
+                    interface: Some(self.key),
+                    func: f,
+                },
+            );
+            core.push(CoreFunc {
+                module,
+                name,
+                params: flats(&sig.params),
+                results: flats(&sig.results),
+                post_return: None,
+            });
+            let method = matches!(f.kind, FunctionKind::Method(_));
+            let params: Vec<String> = f
+                .params
+                .iter()
+                .skip(method as usize)
+                .map(|p| camel(&p.name))
+                .collect();
+            let list = params.join(", ");
+            let mut args = Vec::new();
+            if method {
+                args.push("this".to_string());
+            }
+            args.extend(params.iter().cloned());
+            let args = std::iter::once(index.to_string())
+                .chain(args)
+                .collect::<Vec<_>>()
+                .join(", ");
+            let body = if throws {
+                format!(
+                    "{{\n    const r = call({args});\n    if (r.tag === \"err\") throw new ComponentError(r.val);\n    return r.val;\n  }}"
+                )
+            } else {
+                format!("{{\n    return call({args});\n  }}")
+            };
+            let js = camel(f.item_name());
+            match (owner, &f.kind) {
+                (None, _) => source.push_str(&format!(
+                    "export function {js}({list}) {}\n",
+                    body.replace("\n  ", "\n")
+                )),
+                (Some(r), kind) => {
+                    let member = match kind {
+                        // The object the import returns (wrapped by `register`'s
+                        // function) is what `new` gives.
+                        FunctionKind::Constructor(_) => format!("  constructor({list}) {body}\n"),
+                        FunctionKind::Static(_) => format!("  static {js}({list}) {body}\n"),
+                        _ => format!("  {js}({list}) {body}\n"),
+                    };
+                    if let Some(class) = classes.iter_mut().find(|c| c.0 == r) {
+                        class.1.push_str(&member);
+                    }
+                }
+            }
+        }
+        if !classes.is_empty() {
+            source.push_str(
+                "const handle = Symbol(\"handle\");\n\
+                 const dispose = Symbol.dispose ?? Symbol.for(\"nodejs.dispose\");\n",
+            );
+        }
+        let u32_type = table.ty(&Type::U32)?;
+        for (ty, members) in classes {
+            let rname = resolve.types[ty].name.clone().unwrap_or_default();
+            let class = super::pascal(&rname);
+            let resource = table.resource(ty);
+            // The drop intrinsic takes the handle as a plain number.
+            let drop = core.len();
+            let (module, name) = resolve.wasm_import_name(
+                MANGLING,
+                WasmImport::ResourceIntrinsic {
+                    interface: Some(self.key),
+                    resource: ty,
+                    intrinsic: ResourceIntrinsic::ImportedDrop,
+                },
+            );
+            core.push(CoreFunc {
+                module,
+                name,
+                params: vec![Flat::I32],
+                results: vec![],
+                post_return: None,
+            });
+            let mut bytes = Vec::new();
+            put_str(&mut bytes, self.specifier);
+            put_str(&mut bytes, "drop");
+            put_str(
+                &mut bytes,
+                &format!("{}#[resource-drop]{rname}", self.specifier),
+            );
+            put_str(&mut bytes, &resolve.render_location(resolve.types[ty].span));
+            put_u32(&mut bytes, 1);
+            put_str(&mut bytes, "handle");
+            put_u32(&mut bytes, u32_type);
+            bytes.push(0);
+            bytes.push(0);
+            entries.push(Entry {
+                bytes,
+                throws: false,
+            });
+            let constructor = if members.contains("  constructor(") {
+                String::new()
+            } else {
+                format!(
+                    "  constructor() {{\n    throw new TypeError(\"{class} has no constructor: the host makes them\");\n  }}\n"
+                )
+            };
+            source.push_str(&format!(
+                "const {class}Drops = new FinalizationRegistry((h) => call({drop}, h));\n\
+                 export class {class} {{\n{constructor}{members}  [dispose]() {{\n    const h = this[handle];\n    if (h !== undefined) {{\n      this[handle] = undefined;\n      {class}Drops.unregister(this);\n      call({drop}, h);\n    }}\n  }}\n}}\n\
+                 register({resource}, (h, borrowed) => {{\n  const o = Object.create({class}.prototype);\n  o[handle] = h;\n  if (!borrowed) {class}Drops.register(o, h, o);\n  return o;\n}}, (o, own) => {{\n  const h = o instanceof {class} ? o[handle] : undefined;\n  if (h === undefined) throw new TypeError(o instanceof {class} ? \"this {class} was dropped or given away\" : \"expected a {class}\");\n  if (own) {{\n    o[handle] = undefined;\n    {class}Drops.unregister(o);\n  }}\n  return h;\n}}, (o) => {{\n  const h = o[handle];\n  if (h !== undefined) {{\n    o[handle] = undefined;\n    call({drop}, h);\n  }}\n}});\n"
+            ));
+        }
+        Ok(source)
+    }
+}
+
+/// The interfaces that own the resources `t` mentions.
+fn resource_owners(resolve: &Resolve, t: &Type, out: &mut BTreeSet<InterfaceId>) {
+    let Type::Id(id) = t else { return };
+    match &resolve.types[*id].kind {
+        TypeDefKind::Handle(Handle::Own(r) | Handle::Borrow(r)) => {
+            let mut r = *r;
+            while let TypeDefKind::Type(Type::Id(next)) = resolve.types[r].kind {
+                r = next;
+            }
+            if let TypeOwner::Interface(i) = resolve.types[r].owner {
+                out.insert(i);
+            }
+        }
+        TypeDefKind::Type(t) | TypeDefKind::Option(t) | TypeDefKind::List(t) => {
+            resource_owners(resolve, t, out)
+        }
+        TypeDefKind::Record(r) => r
+            .fields
+            .iter()
+            .for_each(|f| resource_owners(resolve, &f.ty, out)),
+        TypeDefKind::Tuple(t) => t
+            .types
+            .iter()
+            .for_each(|t| resource_owners(resolve, t, out)),
+        TypeDefKind::Variant(v) => v
+            .cases
+            .iter()
+            .flat_map(|c| c.ty.iter())
+            .for_each(|t| resource_owners(resolve, t, out)),
+        TypeDefKind::Result(r) => {
+            r.ok.iter()
+                .chain(r.err.iter())
+                .for_each(|t| resource_owners(resolve, t, out))
+        }
+        _ => {}
+    }
 }
 
 /// What jsw cannot carry yet, named with the function and where the WIT says it.
@@ -292,9 +497,30 @@ struct Table<'a> {
     out: Vec<u8>,
     count: u32,
     seen: HashMap<Type, u32>,
+    /// Resources by the number the engine knows them by.
+    resources: HashMap<TypeId, u32>,
+    /// Interfaces the world exports (their resources are the plugin's own).
+    exported: BTreeSet<InterfaceId>,
 }
 
 impl Table<'_> {
+    /// Whether resource `r` belongs to an interface the world exports.
+    fn exported(&self, mut r: TypeId) -> bool {
+        while let TypeDefKind::Type(Type::Id(next)) = self.resolve.types[r].kind {
+            r = next;
+        }
+        matches!(self.resolve.types[r].owner, TypeOwner::Interface(i) if self.exported.contains(&i))
+    }
+
+    /// The number of a resource (aliases resolved to the resource itself).
+    fn resource(&mut self, mut id: TypeId) -> u32 {
+        while let TypeDefKind::Type(Type::Id(next)) = self.resolve.types[id].kind {
+            id = next;
+        }
+        let next = self.resources.len() as u32;
+        *self.resources.entry(id).or_insert(next)
+    }
+
     fn func(&mut self, interface: &str, f: &Function, key: Option<&WorldKey>) -> Result<Entry> {
         let resolve = self.resolve;
         let wit = match key {
@@ -439,8 +665,20 @@ impl Table<'_> {
                         put_maybe(&mut out, ok);
                         put_maybe(&mut out, err);
                     }
-                    TypeDefKind::Handle(_) | TypeDefKind::Resource => {
-                        bail!("jsw plugins do not support resources yet")
+                    TypeDefKind::Handle(h) => {
+                        let (kind, r) = match h {
+                            Handle::Own(r) => (21, *r),
+                            Handle::Borrow(r) => (22, *r),
+                        };
+                        if self.exported(r) {
+                            bail!("jsw plugins do not support exported resources yet")
+                        }
+                        let r = self.resource(r);
+                        out.push(kind);
+                        put_u32(&mut out, r);
+                    }
+                    TypeDefKind::Resource => {
+                        bail!("a resource is passed by handle (own or borrow)")
                     }
                     other => bail!("a {} type is not supported by jsw yet", other.as_str()),
                 }

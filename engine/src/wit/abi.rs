@@ -10,7 +10,7 @@
 
 use std::fmt::Write as _;
 
-use rquickjs::{Array, BigInt, Ctx, Object, TypedArray, Value, qjs};
+use rquickjs::{Array, BigInt, Ctx, Function, Object, Persistent, TypedArray, Value, qjs};
 
 use super::memory;
 
@@ -55,6 +55,10 @@ pub enum Kind {
     Flags(Vec<String>),
     Option(u32),
     Result(Option<u32>, Option<u32>),
+    /// A handle to a resource (by its index in the program's resources),
+    /// owned or borrowed.
+    Own(u32),
+    Borrow(u32),
 }
 
 pub struct Ty {
@@ -171,7 +175,9 @@ impl Types {
         let (size, align, flat, payload) = match &kind {
             Kind::Bool | Kind::U8 | Kind::S8 => leaf(1, Flat::I32),
             Kind::U16 | Kind::S16 => leaf(2, Flat::I32),
-            Kind::U32 | Kind::S32 | Kind::Char => leaf(4, Flat::I32),
+            Kind::U32 | Kind::S32 | Kind::Char | Kind::Own(_) | Kind::Borrow(_) => {
+                leaf(4, Flat::I32)
+            }
             Kind::U64 | Kind::S64 => leaf(8, Flat::I64),
             Kind::F32 => leaf(4, Flat::F32),
             Kind::F64 => leaf(8, Flat::F64),
@@ -283,6 +289,10 @@ impl Types {
                 }
                 self.make_flags(ctx, names, &words)
             }
+            Kind::Own(r) | Kind::Borrow(r) => {
+                let borrowed = matches!(ty.kind, Kind::Borrow(_));
+                wrap(ctx, *r, flat.next() as u32, borrowed)
+            }
             _ => self.scalar(ctx, &ty.kind, flat.next()),
         }
     }
@@ -335,6 +345,10 @@ impl Types {
                     n => (0..n / 4).map(|i| memory::read_u32(addr + 4 * i)).collect(),
                 };
                 self.make_flags(ctx, names, &words)
+            }
+            Kind::Own(r) | Kind::Borrow(r) => {
+                let borrowed = matches!(ty.kind, Kind::Borrow(_));
+                wrap(ctx, *r, memory::read_u32(addr), borrowed)
             }
             kind => {
                 let raw = match ty.size {
@@ -598,6 +612,8 @@ impl Types {
                 let words = self.flag_words(names, v)?;
                 out.extend(words.iter().take(ty.flat.len()).map(|w| *w as u64));
             }
+            Kind::Own(r) => out.push(unwrap(ctx, *r, v, true)? as u64),
+            Kind::Borrow(r) => out.push(unwrap(ctx, *r, v, false)? as u64),
             kind => out.push(self.number(kind, v)?),
         }
         Ok(())
@@ -653,6 +669,11 @@ impl Types {
                         }
                     }
                 }
+            }
+            Kind::Own(r) | Kind::Borrow(r) => {
+                let own = matches!(ty.kind, Kind::Own(_));
+                let handle = unwrap(ctx, *r, v, own)?;
+                memory::write(addr, &handle.to_le_bytes());
             }
             kind => {
                 let raw = self.number(kind, v)?;
@@ -918,6 +939,68 @@ impl Types {
             _ => unreachable!("not a buffer"),
         }
     }
+}
+
+/// A resource's JS functions: wrap a handle in an object of its class, and
+/// take the handle back out (registered by the generated module of the
+/// interface that defines it).
+/// The third drops a borrowed handle when the call that lent it ends.
+type Class = [Persistent<Function<'static>>; 3];
+
+thread_local! {
+    static RESOURCES: std::cell::RefCell<Vec<Option<Class>>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// Objects made for handles lent to the current export call.
+    static LENT: std::cell::RefCell<Vec<(u32, Persistent<Value<'static>>)>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// `register(index, wrap, unwrap, release)` of the `jsw:wit` module.
+pub fn register<'js>(ctx: &Ctx<'js>, index: u32, functions: [Function<'js>; 3]) {
+    RESOURCES.with_borrow_mut(|list| {
+        if list.len() <= index as usize {
+            list.resize_with(index as usize + 1, || None);
+        }
+        list[index as usize] = Some(functions.map(|f| Persistent::save(ctx, f)));
+    });
+}
+
+/// The canonical ABI wants handles lent to an export dropped before it
+/// returns: their objects stop working, and the handles go back.
+pub fn release_lent(ctx: &Ctx<'_>) -> rquickjs::Result<()> {
+    for (index, object) in LENT.with_borrow_mut(std::mem::take) {
+        if let Ok(release) = resource(ctx, index, 2) {
+            release.call::<_, ()>((object.restore(ctx)?,))?;
+        }
+    }
+    Ok(())
+}
+
+fn resource<'js>(ctx: &Ctx<'js>, index: u32, which: usize) -> Lowered<Function<'js>> {
+    let found = RESOURCES.with_borrow(|list| {
+        list.get(index as usize)
+            .and_then(|r| r.as_ref())
+            .map(|functions| functions[which].clone())
+    });
+    match found {
+        Some(f) => Ok(f.restore(ctx)?),
+        None => Err(Fail::shape(
+            "a resource handle of an interface the program does not import".into(),
+        )),
+    }
+}
+
+/// A JS object of the resource's class for a handle (a borrowed one is not
+/// dropped when the object is collected).
+fn wrap<'js>(ctx: &Ctx<'js>, index: u32, handle: u32, borrowed: bool) -> Lowered<Value<'js>> {
+    let object: Value = resource(ctx, index, 0)?.call((handle, borrowed))?;
+    if borrowed {
+        LENT.with_borrow_mut(|lent| lent.push((index, Persistent::save(ctx, object.clone()))));
+    }
+    Ok(object)
+}
+
+/// The handle a JS object of the resource's class holds; `own` moves it out.
+fn unwrap<'js>(ctx: &Ctx<'js>, index: u32, v: &Value<'js>, own: bool) -> Lowered<u32> {
+    Ok(resource(ctx, index, 1)?.call((v.clone(), own))?)
 }
 
 fn big(kind: &Kind, v: &Value<'_>) -> Lowered<u64> {

@@ -76,6 +76,9 @@ struct Table {
     types: Types,
     exports: Vec<Func>,
     imports: Vec<Func>,
+    /// The generated modules of interfaces whose resources the exports pass:
+    /// loaded at build time so that their classes are registered.
+    preload: Vec<String>,
 }
 
 thread_local! {
@@ -118,7 +121,8 @@ pub extern "C" fn cabi_realloc(
 }
 
 /// Reads the table the compiler wrote (see compiler/src/wit/table.rs).
-fn parse(bytes: &[u8]) -> Result<(Types, Vec<Func>, Vec<Func>), String> {
+#[allow(clippy::type_complexity)]
+fn parse(bytes: &[u8]) -> Result<(Types, Vec<Func>, Vec<Func>, Vec<String>), String> {
     let mut r = Reader { bytes, pos: 0 };
     let mut types = Types::default();
     for _ in 0..r.u32()? {
@@ -176,6 +180,8 @@ fn parse(bytes: &[u8]) -> Result<(Types, Vec<Func>, Vec<Func>), String> {
                 let ok = r.maybe_ty(&types)?;
                 Kind::Result(ok, r.maybe_ty(&types)?)
             }
+            21 => Kind::Own(r.u32()?),
+            22 => Kind::Borrow(r.u32()?),
             k => return Err(format!("unknown WIT type kind {k}")),
         };
         types.push(kind);
@@ -207,7 +213,11 @@ fn parse(bytes: &[u8]) -> Result<(Types, Vec<Func>, Vec<Func>), String> {
     };
     let exports = funcs(&mut r)?;
     let imports = funcs(&mut r)?;
-    Ok((types, exports, imports))
+    let mut preload = Vec::new();
+    for _ in 0..r.u32()? {
+        preload.push(r.string()?);
+    }
+    Ok((types, exports, imports, preload))
 }
 
 struct Reader<'a> {
@@ -250,7 +260,7 @@ impl Reader<'_> {
 
 /// At build time, before the top level runs: reads the world's table.
 pub fn prepare(table: &[u8]) -> Result<(), i32> {
-    let (types, exports, imports) = parse(table).map_err(|e| {
+    let (types, exports, imports, preload) = parse(table).map_err(|e| {
         crate::io::write(2, format!("jsw: {e}\n").as_bytes());
         70
     })?;
@@ -258,6 +268,7 @@ pub fn prepare(table: &[u8]) -> Result<(), i32> {
         types,
         exports,
         imports,
+        preload,
     })));
     Ok(())
 }
@@ -267,6 +278,9 @@ pub fn prepare(table: &[u8]) -> Result<(), i32> {
 /// returns `MISMATCH` when the program does not satisfy the world.
 pub fn resolve<'js>(ctx: &Ctx<'js>, entry: &str, namespace: Value<'js>) -> Result<(), i32> {
     let table = table();
+    for module in &table.preload {
+        crate::settle(ctx, crate::import(ctx, module))?;
+    }
     let exports = &table.exports;
     let mut found = Vec::new();
     let mut problems = String::new();
@@ -381,6 +395,10 @@ pub extern "C" fn call(index: u32) -> *mut u64 {
             Err(rquickjs::Error::Exception) => Err(ctx.catch()),
             Err(e) => trap(&format!("`{}` failed: {e}", f.wit)),
         };
+        if let Err(e) = abi::release_lent(&ctx) {
+            crate::report(&ctx, e);
+            trap("giving back the handles lent to the call failed");
+        }
         let value = match (outcome, f.throws) {
             (Ok(v), false) => v,
             (Ok(v), true) => tagged(&ctx, "ok", v),
@@ -659,6 +677,7 @@ impl ModuleDef for WitModule {
     fn declare(decl: &Declarations) -> rquickjs::Result<()> {
         decl.declare("call")?;
         decl.declare("ComponentError")?;
+        decl.declare("register")?;
         Ok(())
     }
 
@@ -678,6 +697,19 @@ impl ModuleDef for WitModule {
             })"#,
         )?;
         exports.export("ComponentError", class)?;
+        exports.export(
+            "register",
+            Function::new(
+                ctx.clone(),
+                |ctx: Ctx<'js>,
+                 index: u32,
+                 wrap: Function<'js>,
+                 unwrap: Function<'js>,
+                 release: Function<'js>| {
+                    abi::register(&ctx, index, [wrap, unwrap, release]);
+                },
+            )?,
+        )?;
         Ok(())
     }
 }

@@ -1,4 +1,4 @@
-import { log, scalars as hostScalars, lookup, bytes, mirror, wide as hostWide } from "acme:suite/host@0.1.0";
+import { log, scalars as hostScalars, lookup, bytes, mirror, wide as hostWide, Blob, liveBlobs } from "acme:suite/host@0.1.0";
 import type * as World from "acme:suite/everything@0.1.0";
 
 // Runs at build time: the snapshot holds the table, not the code that built it.
@@ -75,4 +75,46 @@ export function badArgument(): string {
   } catch (e) {
     return `${(e as Error).name}: ${(e as Error).message}`;
   }
+}
+
+export function blobs(): string {
+  const a = new Blob(new Uint8Array([1, 2]));
+  a.write(new Uint8Array([3]));
+  const b = new Blob(new Uint8Array([9]));
+  const merged = Blob.merge(a, b);
+  const live = liveBlobs();
+  const sizes = [a.size(), b.size(), merged.size()];
+  const read = Array.from(merged.read(10));
+  a[Symbol.dispose]();
+  b[Symbol.dispose]();
+  merged[Symbol.dispose]();
+  let afterDispose = "usable";
+  try {
+    a.size();
+  } catch (e) {
+    afterDispose = `${(e as Error).name}: ${(e as Error).message}`;
+  }
+  let noConstructor = "";
+  try {
+    Blob.merge(a, b);
+  } catch (e) {
+    noConstructor = (e as Error).message;
+  }
+  return JSON.stringify({ live, sizes, read, after: liveBlobs(), afterDispose, isBlob: merged instanceof Blob, noConstructor });
+}
+
+export function blobSize(b: Blob): number {
+  return b.size();
+}
+
+export function takeBlob(b: Blob): number {
+  const n = b.size();
+  b[Symbol.dispose]();
+  return n;
+}
+
+export function giveBlob(): Blob {
+  const b = new Blob(new Uint8Array([4, 5]));
+  b.write(new Uint8Array([6]));
+  return b;
 }

@@ -685,6 +685,67 @@ fn resources_are_classes_whose_handles_cross_both_ways() {
 }
 
 #[test]
+fn the_plugins_own_resources_are_its_classes_held_by_the_host() {
+    let mut p = instantiate();
+    let counters = p.world.acme_suite_counters();
+    let counter = counters.counter();
+    let a = counter.call_constructor(&mut p.store, 5).unwrap();
+    assert_eq!(counter.call_inc(&mut p.store, a, 2).unwrap(), 7);
+    assert_eq!(counter.call_inc(&mut p.store, a, 3).unwrap(), 10);
+    assert_eq!(
+        counter.call_label(&mut p.store, a).unwrap(),
+        "counter at 10"
+    );
+    let (b, c) = counter.call_pair(&mut p.store, 1, 100).unwrap();
+    assert_eq!(counter.call_sum(&mut p.store, a, c).unwrap(), 110);
+    let d = counters.call_make(&mut p.store, 40).unwrap();
+    assert_eq!(counter.call_inc(&mut p.store, d, 2).unwrap(), 42);
+    assert_eq!(counters.call_disposed(&mut p.store).unwrap(), 0);
+    // Dropping the host's handle runs the destructor: the object's
+    // Symbol.dispose, and the plugin forgets it.
+    for handle in [a, b, c] {
+        handle.resource_drop(&mut p.store).unwrap();
+    }
+    assert_eq!(counters.call_disposed(&mut p.store).unwrap(), 3);
+    assert_eq!(
+        counter.call_label(&mut p.store, d).unwrap(),
+        "counter at 42"
+    );
+    d.resource_drop(&mut p.store).unwrap();
+    assert_eq!(counters.call_disposed(&mut p.store).unwrap(), 4);
+}
+
+/// The declarations `jsw types` writes for the world type-check the plugin
+/// (tsc from the pinned tests/npm-packages).
+#[test]
+fn the_plugin_type_checks_against_its_declarations() {
+    let Some(packages) = support::npm_packages() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let out = jsw()
+        .args(["types", "--wit"])
+        .arg(suite().join("wit"))
+        .arg("-o")
+        .arg(dir.path().join("world.d.ts"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    std::fs::copy(suite().join("plugin.ts"), dir.path().join("plugin.ts")).unwrap();
+    write(
+        dir.path(),
+        "tsconfig.json",
+        r#"{ "compilerOptions": { "strict": true, "noEmit": true, "target": "es2022", "lib": ["es2022", "esnext.disposable", "dom"], "module": "es2022", "moduleResolution": "bundler" }, "files": ["world.d.ts", "plugin.ts"] }"#,
+    );
+    let out = std::process::Command::new(packages.join("node_modules/.bin/tsc"))
+        .current_dir(dir.path())
+        .args(["-p", "."])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stdout));
+}
+
+#[test]
 fn the_wasmtime_cli_invokes_exports() {
     let Some(wasmtime) = wasmtime_cli() else {
         return;

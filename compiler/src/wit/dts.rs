@@ -39,7 +39,7 @@ pub fn declarations(world: &World) -> Result<String> {
         match item {
             WorldItem::Interface { id, .. } => {
                 let name = interface_module_name(resolve, key, *id);
-                out.push_str(&interface_module(resolve, &name, *id)?);
+                out.push_str(&interface_module(resolve, &name, *id, true)?);
             }
             WorldItem::Type { id, .. } => world_body.typedef(*id)?,
             WorldItem::Function(f) => bail!(
@@ -53,7 +53,7 @@ pub fn declarations(world: &World) -> Result<String> {
         match item {
             WorldItem::Interface { id, .. } => {
                 let name = interface_module_name(resolve, key, *id);
-                out.push_str(&interface_module(resolve, &name, *id)?);
+                out.push_str(&interface_module(resolve, &name, *id, false)?);
                 let local = match key {
                     WorldKey::Name(n) => n.clone(),
                     WorldKey::Interface(i) => {
@@ -72,6 +72,11 @@ pub fn declarations(world: &World) -> Result<String> {
         }
     }
     out.push_str(&world_body.finish(&world_module));
+    if out.contains("[Symbol.dispose]") {
+        // `Symbol.dispose` is in TypeScript's esnext.disposable library, which
+        // a project targeting an older ES version does not load.
+        out.insert_str(0, "/// <reference lib=\"esnext.disposable\" />\n");
+    }
     Ok(out)
 }
 
@@ -99,9 +104,17 @@ fn interface_module_name(resolve: &Resolve, key: &WorldKey, id: InterfaceId) -> 
         .unwrap_or_else(|| resolve.name_world_key(key))
 }
 
-fn interface_module(resolve: &Resolve, name: &str, id: InterfaceId) -> Result<String> {
+/// `imported`: the host's interface (its resources are handles the plugin
+/// holds) rather than one the plugin exports.
+fn interface_module(
+    resolve: &Resolve,
+    name: &str,
+    id: InterfaceId,
+    imported: bool,
+) -> Result<String> {
     let iface = &resolve.interfaces[id];
     let mut m = Module::new(resolve, Scope::Interface(id));
+    m.imported = imported;
     for (_, &ty) in &iface.types {
         m.typedef(ty)?;
     }
@@ -131,6 +144,8 @@ struct Module<'a> {
     scope: Scope,
     body: String,
     imports: BTreeSet<(String, String)>,
+    /// An imported interface's module.
+    imported: bool,
 }
 
 impl<'a> Module<'a> {
@@ -140,6 +155,7 @@ impl<'a> Module<'a> {
             scope,
             body: String::new(),
             imports: BTreeSet::new(),
+            imported: false,
         }
     }
 
@@ -341,6 +357,12 @@ impl<'a> Module<'a> {
         if !has_constructor {
             // The host makes them; the guest cannot.
             writeln!(self.body, "    private constructor();")?;
+        }
+        if self.imported {
+            writeln!(
+                self.body,
+                "    /** Drops the handle now; otherwise it is dropped once the object is collected. */\n    [Symbol.dispose](): void;"
+            )?;
         }
         writeln!(self.body, "  }}")?;
         Ok(())

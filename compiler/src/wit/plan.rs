@@ -99,14 +99,7 @@ pub fn plan(world: &World, used: &BTreeSet<String>) -> Result<Plan> {
         count: 0,
         seen: HashMap::new(),
         resources: HashMap::new(),
-        exported: w
-            .exports
-            .values()
-            .filter_map(|item| match item {
-                WorldItem::Interface { id, .. } => Some(*id),
-                _ => None,
-            })
-            .collect(),
+        exported_new: HashMap::new(),
     };
     let mut export_funcs = Vec::new();
     let mut plan = Plan {
@@ -115,18 +108,62 @@ pub fn plan(world: &World, used: &BTreeSet<String>) -> Result<Plan> {
         exports: Vec::new(),
         imports: Vec::new(),
     };
+    let mut imports = Vec::new();
+    // The plugin's own resources: each needs `resource.new` (imported from
+    // `[export]iface`) to hand out handles, and a destructor export.
+    let mut dtors = Vec::new();
+    for (key, item) in &w.exports {
+        let WorldItem::Interface { id, .. } = item else {
+            continue;
+        };
+        let local = camel(&export_local_name(resolve, key));
+        for (_, &ty) in &resolve.interfaces[*id].types {
+            if !matches!(resolve.types[ty].kind, TypeDefKind::Resource) {
+                continue;
+            }
+            let u32_type = table.ty(&Type::U32)?;
+            let (module, name) = resolve.wasm_import_name(
+                MANGLING,
+                WasmImport::ResourceIntrinsic {
+                    interface: Some(key),
+                    resource: ty,
+                    intrinsic: ResourceIntrinsic::ExportedNew,
+                },
+            );
+            table.exported_new.insert(ty, plan.imports.len() as u32);
+            plan.imports.push(CoreFunc {
+                module,
+                name: name.clone(),
+                params: vec![Flat::I32],
+                results: vec![Flat::I32],
+                post_return: None,
+            });
+            let mut bytes = Vec::new();
+            put_str(&mut bytes, &local);
+            put_str(&mut bytes, "new");
+            put_str(&mut bytes, &name);
+            put_str(&mut bytes, &resolve.render_location(resolve.types[ty].span));
+            put_u32(&mut bytes, 1);
+            put_str(&mut bytes, "rep");
+            put_u32(&mut bytes, u32_type);
+            bytes.push(1);
+            put_u32(&mut bytes, u32_type);
+            bytes.push(0);
+            bytes.push(0);
+            imports.push(Entry {
+                bytes,
+                throws: false,
+            });
+            dtors.push((local.clone(), key, ty));
+        }
+    }
     for (key, item) in &w.exports {
         match item {
             WorldItem::Function(f) => {
                 export_funcs.push(("".to_string(), None, f));
             }
             WorldItem::Interface { id, .. } => {
-                let local = match key {
-                    WorldKey::Name(n) => n.clone(),
-                    WorldKey::Interface(i) => {
-                        resolve.interfaces[*i].name.clone().unwrap_or_default()
-                    }
-                };
+                let local = export_local_name(resolve, key);
                 for f in resolve.interfaces[*id].functions.values() {
                     supported(resolve, f, &local)?;
                     export_funcs.push((camel(&local), Some(key), f));
@@ -138,6 +175,7 @@ pub fn plan(world: &World, used: &BTreeSet<String>) -> Result<Plan> {
     let mut exports = Vec::new();
     for &(ref interface, key, f) in &export_funcs {
         supported(resolve, f, interface)?;
+        owned_parameters(resolve, &table, f)?;
         let entry = table.func(interface, f, key)?;
         let sig = resolve.wasm_signature(AbiVariant::GuestExport, f);
         let name = resolve.wasm_export_name(
@@ -167,6 +205,22 @@ pub fn plan(world: &World, used: &BTreeSet<String>) -> Result<Plan> {
             post_return,
         });
     }
+    for (local, key, ty) in dtors {
+        exports.push(table.dtor(&local, key, ty)?);
+        plan.exports.push(CoreFunc {
+            module: String::new(),
+            name: resolve.wasm_export_name(
+                MANGLING,
+                WasmExport::ResourceDtor {
+                    interface: key,
+                    resource: ty,
+                },
+            ),
+            params: vec![Flat::I32],
+            results: vec![],
+            post_return: None,
+        });
+    }
     // Interfaces whose resources the exports pass: their classes must exist
     // even when the program does not import them.
     let mut owners = BTreeSet::new();
@@ -175,7 +229,6 @@ pub fn plan(world: &World, used: &BTreeSet<String>) -> Result<Plan> {
             resource_owners(resolve, t, &mut owners);
         }
     }
-    let mut imports = Vec::new();
     let mut preload = Vec::new();
     for (key, item) in &w.imports {
         let WorldItem::Interface { id, .. } = item else {
@@ -371,6 +424,7 @@ impl Glue<'_> {
             put_u32(&mut bytes, u32_type);
             bytes.push(0);
             bytes.push(0);
+            bytes.push(0);
             entries.push(Entry {
                 bytes,
                 throws: false,
@@ -390,6 +444,35 @@ impl Glue<'_> {
         }
         Ok(source)
     }
+}
+
+/// The name of an exported interface in the world (`export calc;` → calc).
+fn export_local_name(resolve: &Resolve, key: &WorldKey) -> String {
+    match key {
+        WorldKey::Name(n) => n.clone(),
+        WorldKey::Interface(i) => resolve.interfaces[*i].name.clone().unwrap_or_default(),
+    }
+}
+
+/// The host handing one of the plugin's own resources back by ownership is
+/// not supported yet (by borrow it is): said at build time, with the place.
+fn owned_parameters(resolve: &Resolve, table: &Table, f: &Function) -> Result<()> {
+    for p in &f.params {
+        if let Type::Id(id) = p.ty
+            && let TypeDefKind::Handle(Handle::Own(r)) = resolve.types[id].kind
+            && table.exported_new.contains_key(&table.canonical(r))
+            && !matches!(f.kind, FunctionKind::Method(_))
+        {
+            bail!(
+                "`{}` ({}) takes its own resource `{}` by ownership; jsw plugins take their own resources \
+                 back only as `borrow<...>` so far",
+                f.name,
+                resolve.render_location(f.span),
+                p.name
+            );
+        }
+    }
+    Ok(())
 }
 
 /// The interfaces that own the resources `t` mentions.
@@ -441,13 +524,12 @@ fn supported(resolve: &Resolve, f: &Function, owner: &str) -> Result<()> {
         format!("`{}`{owner} ({})", f.name, resolve.render_location(f.span))
     };
     match f.kind {
-        FunctionKind::Freestanding => Ok(()),
-        FunctionKind::AsyncFreestanding => bail!(
-            "{} is an async function, which jsw does not support",
-            place()
-        ),
+        FunctionKind::Freestanding
+        | FunctionKind::Constructor(_)
+        | FunctionKind::Method(_)
+        | FunctionKind::Static(_) => Ok(()),
         _ => bail!(
-            "{} belongs to a resource; jsw plugins do not support resources yet",
+            "{} is an async function, which jsw does not support",
             place()
         ),
     }
@@ -499,17 +581,18 @@ struct Table<'a> {
     seen: HashMap<Type, u32>,
     /// Resources by the number the engine knows them by.
     resources: HashMap<TypeId, u32>,
-    /// Interfaces the world exports (their resources are the plugin's own).
-    exported: BTreeSet<InterfaceId>,
+    /// The plugin's own resources (of exported interfaces): the import number
+    /// of each one's `resource.new`.
+    exported_new: HashMap<TypeId, u32>,
 }
 
 impl Table<'_> {
-    /// Whether resource `r` belongs to an interface the world exports.
-    fn exported(&self, mut r: TypeId) -> bool {
+    /// The resource an alias stands for.
+    fn canonical(&self, mut r: TypeId) -> TypeId {
         while let TypeDefKind::Type(Type::Id(next)) = self.resolve.types[r].kind {
             r = next;
         }
-        matches!(self.resolve.types[r].owner, TypeOwner::Interface(i) if self.exported.contains(&i))
+        r
     }
 
     /// The number of a resource (aliases resolved to the resource itself).
@@ -527,9 +610,23 @@ impl Table<'_> {
             Some(k) => format!("{}#{}", resolve.name_world_key(k), f.name),
             None => f.name.clone(),
         };
+        // Resource functions are found on their class: the class by its
+        // PascalCase name, then the member by its camelCase one.
+        let (kind, js) = match f.kind {
+            FunctionKind::Constructor(r) => (1, self.class_name(r)),
+            FunctionKind::Method(r) => (
+                2,
+                format!("{}.{}", self.class_name(r), camel(f.item_name())),
+            ),
+            FunctionKind::Static(r) => (
+                3,
+                format!("{}.{}", self.class_name(r), camel(f.item_name())),
+            ),
+            _ => (0, camel(&f.name)),
+        };
         let mut bytes = Vec::new();
         put_str(&mut bytes, interface);
-        put_str(&mut bytes, &camel(&f.name));
+        put_str(&mut bytes, &js);
         put_str(&mut bytes, &wit);
         put_str(&mut bytes, &resolve.render_location(f.span));
         put_u32(&mut bytes, f.params.len() as u32);
@@ -558,7 +655,38 @@ impl Table<'_> {
             None => bytes.push(0),
         }
         bytes.push(throws as u8);
+        bytes.push(kind);
         Ok(Entry { bytes, throws })
+    }
+
+    fn class_name(&self, r: TypeId) -> String {
+        super::pascal(self.resolve.types[r].name.as_deref().unwrap_or_default())
+    }
+
+    /// The destructor export of an exported resource: the engine forgets the
+    /// object (calling its `Symbol.dispose`, if it has one).
+    fn dtor(&mut self, interface: &str, key: &WorldKey, r: TypeId) -> Result<Entry> {
+        let resolve = self.resolve;
+        let name = resolve.types[r].name.clone().unwrap_or_default();
+        let u32_type = self.ty(&Type::U32)?;
+        let mut bytes = Vec::new();
+        put_str(&mut bytes, interface);
+        put_str(&mut bytes, &self.class_name(r));
+        put_str(
+            &mut bytes,
+            &format!("{}#[dtor]{name}", resolve.name_world_key(key)),
+        );
+        put_str(&mut bytes, &resolve.render_location(resolve.types[r].span));
+        put_u32(&mut bytes, 1);
+        put_str(&mut bytes, "rep");
+        put_u32(&mut bytes, u32_type);
+        bytes.push(0);
+        bytes.push(0);
+        bytes.push(4);
+        Ok(Entry {
+            bytes,
+            throws: false,
+        })
     }
 
     fn ty(&mut self, t: &Type) -> Result<u32> {
@@ -670,12 +798,25 @@ impl Table<'_> {
                             Handle::Own(r) => (21, *r),
                             Handle::Borrow(r) => (22, *r),
                         };
-                        if self.exported(r) {
-                            bail!("jsw plugins do not support exported resources yet")
-                        }
+                        let new = self.exported_new.get(&self.canonical(r)).copied();
                         let r = self.resource(r);
-                        out.push(kind);
-                        put_u32(&mut out, r);
+                        match (kind, new) {
+                            // The plugin's own resource: a handle is made from
+                            // the object's rep with resource.new.
+                            (21, Some(new)) => {
+                                out.push(23);
+                                put_u32(&mut out, r);
+                                put_u32(&mut out, new);
+                            }
+                            (_, Some(_)) => {
+                                out.push(24);
+                                put_u32(&mut out, r);
+                            }
+                            _ => {
+                                out.push(kind);
+                                put_u32(&mut out, r);
+                            }
+                        }
                     }
                     TypeDefKind::Resource => {
                         bail!("a resource is passed by handle (own or borrow)")

@@ -59,6 +59,11 @@ pub enum Kind {
     /// owned or borrowed.
     Own(u32),
     Borrow(u32),
+    /// A handle to one of the plugin's own resources (an exported
+    /// interface's), with the import number of its `resource.new`; borrowed,
+    /// it is the object's rep (one numbering for all of them).
+    OwnExported(u32),
+    BorrowExported,
 }
 
 pub struct Ty {
@@ -175,9 +180,13 @@ impl Types {
         let (size, align, flat, payload) = match &kind {
             Kind::Bool | Kind::U8 | Kind::S8 => leaf(1, Flat::I32),
             Kind::U16 | Kind::S16 => leaf(2, Flat::I32),
-            Kind::U32 | Kind::S32 | Kind::Char | Kind::Own(_) | Kind::Borrow(_) => {
-                leaf(4, Flat::I32)
-            }
+            Kind::U32
+            | Kind::S32
+            | Kind::Char
+            | Kind::Own(_)
+            | Kind::Borrow(_)
+            | Kind::OwnExported(_)
+            | Kind::BorrowExported => leaf(4, Flat::I32),
             Kind::U64 | Kind::S64 => leaf(8, Flat::I64),
             Kind::F32 => leaf(4, Flat::F32),
             Kind::F64 => leaf(8, Flat::F64),
@@ -293,6 +302,10 @@ impl Types {
                 let borrowed = matches!(ty.kind, Kind::Borrow(_));
                 wrap(ctx, *r, flat.next() as u32, borrowed)
             }
+            Kind::BorrowExported => own_object(ctx, flat.next() as u32),
+            Kind::OwnExported(_) => Err(Fail::shape(
+                "jsw plugins take their own resources back only by borrow".into(),
+            )),
             _ => self.scalar(ctx, &ty.kind, flat.next()),
         }
     }
@@ -350,6 +363,10 @@ impl Types {
                 let borrowed = matches!(ty.kind, Kind::Borrow(_));
                 wrap(ctx, *r, memory::read_u32(addr), borrowed)
             }
+            Kind::BorrowExported => own_object(ctx, memory::read_u32(addr)),
+            Kind::OwnExported(_) => Err(Fail::shape(
+                "jsw plugins take their own resources back only by borrow".into(),
+            )),
             kind => {
                 let raw = match ty.size {
                     1 => memory::read_u8(addr) as u64,
@@ -614,6 +631,8 @@ impl Types {
             }
             Kind::Own(r) => out.push(unwrap(ctx, *r, v, true)? as u64),
             Kind::Borrow(r) => out.push(unwrap(ctx, *r, v, false)? as u64),
+            Kind::OwnExported(new) => out.push(new_handle(ctx, *new, v)? as u64),
+            Kind::BorrowExported => out.push(rep_of(ctx, v)? as u64),
             kind => out.push(self.number(kind, v)?),
         }
         Ok(())
@@ -675,6 +694,10 @@ impl Types {
                 let handle = unwrap(ctx, *r, v, own)?;
                 memory::write(addr, &handle.to_le_bytes());
             }
+            Kind::OwnExported(new) => {
+                memory::write(addr, &new_handle(ctx, *new, v)?.to_le_bytes());
+            }
+            Kind::BorrowExported => memory::write(addr, &rep_of(ctx, v)?.to_le_bytes()),
             kind => {
                 let raw = self.number(kind, v)?;
                 memory::write(addr, &raw.to_le_bytes()[..ty.size as usize]);
@@ -1001,6 +1024,70 @@ fn wrap<'js>(ctx: &Ctx<'js>, index: u32, handle: u32, borrowed: bool) -> Lowered
 /// The handle a JS object of the resource's class holds; `own` moves it out.
 fn unwrap<'js>(ctx: &Ctx<'js>, index: u32, v: &Value<'js>, own: bool) -> Lowered<u32> {
     Ok(resource(ctx, index, 1)?.call((v.clone(), own))?)
+}
+
+/// The plugin's own resource objects, by rep: the host holds handles to them,
+/// so they stay alive until its last handle is dropped (`forget`).
+fn reps<'js>(ctx: &Ctx<'js>) -> rquickjs::Result<Object<'js>> {
+    thread_local! {
+        static REPS: std::cell::RefCell<Option<Persistent<Object<'static>>>> = const { std::cell::RefCell::new(None) };
+    }
+    if let Some(reps) = REPS.with_borrow(|r| r.clone()) {
+        return reps.restore(ctx);
+    }
+    let reps: Object = ctx.eval(
+        r#"(() => {
+            const reps = new WeakMap(), objects = [undefined], free = [];
+            return {
+                rep(o) {
+                    if (o === null || (typeof o !== "object" && typeof o !== "function")) return undefined;
+                    let r = reps.get(o);
+                    if (r === undefined) {
+                        r = free.pop() ?? objects.length;
+                        objects[r] = o;
+                        reps.set(o, r);
+                    }
+                    return r;
+                },
+                get(r) { return objects[r]; },
+                forget(r) {
+                    const o = objects[r];
+                    if (o === undefined) return;
+                    objects[r] = undefined;
+                    reps.delete(o);
+                    free.push(r);
+                    const dispose = o[Symbol.dispose];
+                    if (typeof dispose === "function") dispose.call(o);
+                },
+            };
+        })()"#,
+    )?;
+    REPS.set(Some(Persistent::save(ctx, reps.clone())));
+    Ok(reps)
+}
+
+fn own_object<'js>(ctx: &Ctx<'js>, rep: u32) -> Lowered<Value<'js>> {
+    let object: Value = reps(ctx)?.get::<_, Function>("get")?.call((rep,))?;
+    if object.is_undefined() {
+        return Err(Fail::shape(format!("no resource object has rep {rep}")));
+    }
+    Ok(object)
+}
+
+fn rep_of<'js>(ctx: &Ctx<'js>, v: &Value<'js>) -> Lowered<u32> {
+    let rep: Option<u32> = reps(ctx)?.get::<_, Function>("rep")?.call((v.clone(),))?;
+    rep.ok_or_else(|| Fail::shape(format!("expected a resource object, got {}", describe(v))))
+}
+
+/// A new handle for the host to the plugin's own object.
+fn new_handle<'js>(ctx: &Ctx<'js>, new: u32, v: &Value<'js>) -> Lowered<u32> {
+    let rep = rep_of(ctx, v)?;
+    Ok(super::raw_import(new, &[rep as u64]) as u32)
+}
+
+/// The host dropped its last handle to the object with `rep`.
+pub fn forget(ctx: &Ctx<'_>, rep: u32) -> rquickjs::Result<()> {
+    reps(ctx)?.get::<_, Function>("forget")?.call((rep,))
 }
 
 fn big(kind: &Kind, v: &Value<'_>) -> Lowered<u64> {

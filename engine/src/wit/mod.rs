@@ -20,7 +20,7 @@ pub mod memory;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use rquickjs::function::Rest;
+use rquickjs::function::{Rest, This};
 use rquickjs::module::{Declarations, Exports, ModuleDef};
 use rquickjs::{Ctx, Exception, Function, Object, Persistent, Value};
 
@@ -47,6 +47,18 @@ struct Func {
     result: Option<u32>,
     /// The result is `result<T, E>`: JS returns `T` and throws the error.
     throws: bool,
+    /// How the JS side is called: a function, or a resource's constructor
+    /// (`new`), method (`this` is the first argument), static, or destructor.
+    kind: FuncKind,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum FuncKind {
+    Function,
+    Constructor,
+    Method,
+    Static,
+    Destructor,
 }
 
 impl Func {
@@ -72,6 +84,11 @@ impl Func {
     }
 }
 
+type Found = (
+    Persistent<Function<'static>>,
+    Option<Persistent<Value<'static>>>,
+);
+
 struct Table {
     types: Types,
     exports: Vec<Func>,
@@ -84,7 +101,9 @@ struct Table {
 thread_local! {
     static TABLE: RefCell<Option<Rc<Table>>> = const { RefCell::new(None) };
     /// The exports' functions, found at build time.
-    static FOUND: RefCell<Vec<Persistent<Function<'static>>>> = const { RefCell::new(Vec::new()) };
+    /// The exports' functions (and `this` for statics), found at build time;
+    /// None for destructors, which the engine runs itself.
+    static FOUND: RefCell<Vec<Option<Found>>> = const { RefCell::new(Vec::new()) };
     /// Memory behind the last export's result, freed by its post-return.
     static RETURNED: RefCell<Allocs> = RefCell::new(Allocs::default());
     static STARTED: Cell<bool> = const { Cell::new(false) };
@@ -182,6 +201,14 @@ fn parse(bytes: &[u8]) -> Result<(Types, Vec<Func>, Vec<Func>, Vec<String>), Str
             }
             21 => Kind::Own(r.u32()?),
             22 => Kind::Borrow(r.u32()?),
+            23 => {
+                let _resource = r.u32()?;
+                Kind::OwnExported(r.u32()?)
+            }
+            24 => {
+                let _resource = r.u32()?;
+                Kind::BorrowExported
+            }
             k => return Err(format!("unknown WIT type kind {k}")),
         };
         types.push(kind);
@@ -199,6 +226,13 @@ fn parse(bytes: &[u8]) -> Result<(Types, Vec<Func>, Vec<Func>, Vec<String>), Str
             }
             let result = r.maybe_ty(&types)?;
             let throws = r.u8()? == 1;
+            let kind = match r.u8()? {
+                1 => FuncKind::Constructor,
+                2 => FuncKind::Method,
+                3 => FuncKind::Static,
+                4 => FuncKind::Destructor,
+                _ => FuncKind::Function,
+            };
             out.push(Func {
                 interface,
                 js,
@@ -207,6 +241,7 @@ fn parse(bytes: &[u8]) -> Result<(Types, Vec<Func>, Vec<Func>, Vec<String>), Str
                 params,
                 result,
                 throws,
+                kind,
             });
         }
         Ok(out)
@@ -281,11 +316,10 @@ pub fn resolve<'js>(ctx: &Ctx<'js>, entry: &str, namespace: Value<'js>) -> Resul
     for module in &table.preload {
         crate::settle(ctx, crate::import(ctx, module))?;
     }
-    let exports = &table.exports;
     let mut found = Vec::new();
     let mut problems = String::new();
     let namespace = namespace.into_object();
-    for f in exports {
+    for f in &table.exports {
         let holder: Option<Object> = match (&namespace, f.interface.as_str()) {
             (Some(ns), "") => Some(ns.clone()),
             (Some(ns), name) => ns.get::<_, Value>(name).ok().and_then(|v| v.into_object()),
@@ -296,39 +330,73 @@ pub fn resolve<'js>(ctx: &Ctx<'js>, entry: &str, namespace: Value<'js>) -> Resul
         } else {
             format!("`{}.{}`", f.interface, f.js)
         };
-        let value: Option<Value> = holder.and_then(|h| h.get(f.js.as_str()).ok());
+        // A resource member is found on its class (`Class.member`).
+        let (class, member) = match f.js.split_once('.') {
+            Some((class, member)) => (class, Some(member)),
+            None => (f.js.as_str(), None),
+        };
+        let get = |o: &Object<'js>, name: &str| {
+            o.get::<_, Value>(name).ok().filter(|v| !v.is_undefined())
+        };
+        let class_value = holder.as_ref().and_then(|h| get(h, class));
+        let (value, this): (Option<Value>, Option<Value>) = match (f.kind, member) {
+            (FuncKind::Destructor, _) => {
+                found.push(None);
+                continue;
+            }
+            (FuncKind::Method, Some(m)) => (
+                class_value
+                    .as_ref()
+                    .and_then(|c| c.as_object())
+                    .and_then(|c| c.get::<_, Object>("prototype").ok())
+                    .and_then(|p| get(&p, m)),
+                None,
+            ),
+            (FuncKind::Static, Some(m)) => (
+                class_value
+                    .as_ref()
+                    .and_then(|c| c.as_object())
+                    .and_then(|c| get(c, m)),
+                class_value.clone(),
+            ),
+            _ => (class_value, None),
+        };
         match value.as_ref().and_then(|v| v.as_function()) {
             Some(function) => {
                 let length: usize = function.get("length").unwrap_or(0);
-                if length > f.params.len() {
+                let passed = f.params.len() - (f.kind == FuncKind::Method) as usize;
+                if length > passed {
                     problems.push_str(&format!(
-                        "{entry} exports {path} taking {length} parameters, but the world's `{}` ({}) passes {}\n",
-                        f.wit,
-                        f.at,
-                        f.params.len()
+                        "{entry} exports {path} taking {length} parameters, but the world's `{}` ({}) passes {passed}\n",
+                        f.wit, f.at,
                     ));
                 }
-                found.push(Persistent::save(ctx, function.clone()));
+                found.push(Some((
+                    Persistent::save(ctx, function.clone()),
+                    this.map(|t| Persistent::save(ctx, t)),
+                )));
             }
             None => {
                 let what = match value {
-                    Some(v) if !v.is_undefined() => {
-                        format!("exports {path} as {}, not a function", abi::describe(&v))
-                    }
-                    _ => format!("does not export {path}"),
+                    Some(v) => format!("exports {path} as {}, not a function", abi::describe(&v)),
+                    None => format!("does not export {path}"),
                 };
-                problems.push_str(&format!(
-                    "{entry} {what}: the world exports `{}` ({}){}\n",
-                    f.wit,
-                    f.at,
-                    if f.interface.is_empty() {
-                        format!("; add `export function {}(...)`", f.js)
-                    } else {
+                let hint = match (f.kind, f.interface.is_empty()) {
+                    (FuncKind::Function, true) => format!("add `export function {}(...)`", f.js),
+                    (FuncKind::Function, false) => {
                         format!(
-                            "; export an object `{}` with a function `{}`",
+                            "export an object `{}` with a function `{}`",
                             f.interface, f.js
                         )
                     }
+                    _ => format!(
+                        "export an object `{}` with a class `{class}` that has it",
+                        f.interface
+                    ),
+                };
+                problems.push_str(&format!(
+                    "{entry} {what}: the world exports `{}` ({}); {hint}\n",
+                    f.wit, f.at
                 ));
             }
         }
@@ -385,12 +453,35 @@ pub extern "C" fn call(index: u32) -> *mut u64 {
                 &format!("the host's arguments to `{}`", f.wit),
             ))
         });
-        let function = FOUND
-            .with_borrow(|found| found.get(index as usize).cloned())
-            .unwrap_or_else(|| trap("the export's function is gone"))
-            .restore(&ctx)
-            .unwrap_or_else(|_| trap("the export's function is gone"));
-        let outcome = match function.call::<_, Value>((Rest(args),)) {
+        let found = FOUND.with_borrow(|found| found.get(index as usize).cloned().flatten());
+        let outcome = match (f.kind, found) {
+            (FuncKind::Destructor, _) => {
+                let rep = args.first().and_then(|v| v.as_number()).unwrap_or(0.0) as u32;
+                abi::forget(&ctx, rep).map(|()| Value::new_undefined(ctx.clone()))
+            }
+            (kind, Some((function, this))) => {
+                let function = function
+                    .restore(&ctx)
+                    .unwrap_or_else(|_| trap("the export's function is gone"));
+                let mut args = args;
+                match kind {
+                    FuncKind::Constructor => {
+                        rquickjs::Constructor::from_value(function.into_value())
+                            .and_then(|c| c.construct::<_, Value>((Rest(args),)))
+                    }
+                    FuncKind::Method if !args.is_empty() => {
+                        let this = args.remove(0);
+                        function.call::<_, Value>((This(this), Rest(args)))
+                    }
+                    _ => match this.map(|t| t.restore(&ctx)) {
+                        Some(Ok(this)) => function.call::<_, Value>((This(this), Rest(args))),
+                        _ => function.call::<_, Value>((Rest(args),)),
+                    },
+                }
+            }
+            (_, None) => trap("the export's function is gone"),
+        };
+        let outcome = match outcome {
             Ok(v) => settle(&ctx, v),
             Err(rquickjs::Error::Exception) => Err(ctx.catch()),
             Err(e) => trap(&format!("`{}` failed: {e}", f.wit)),
@@ -568,6 +659,18 @@ fn error_payload<'js>(ctx: &Ctx<'js>, table: &Table, f: &Func, thrown: Value<'js
     }
 }
 
+/// Calls import `index` with flat values (resource intrinsics); returns its
+/// flat result.
+pub fn raw_import(index: u32, flat: &[u64]) -> u64 {
+    // SAFETY: single-threaded; the dispatcher reads the slots and writes slot 0.
+    unsafe {
+        let slots = (&raw mut IMPORT_SLOTS).cast::<u64>();
+        std::ptr::copy_nonoverlapping(flat.as_ptr(), slots, flat.len());
+        wit_import(index, slots);
+        *slots
+    }
+}
+
 /// `call(index, ...args)` of the `jsw:wit` module: calls import `index` of the
 /// world. For a function returning `result`, returns `{ tag, val }` and the
 /// generated module throws the error.
@@ -641,13 +744,7 @@ fn call_import<'js>(
         }
         _ => None,
     };
-    // SAFETY: single-threaded; the dispatcher reads the slots and writes slot 0.
-    let result = unsafe {
-        let slots = (&raw mut IMPORT_SLOTS).cast::<u64>();
-        std::ptr::copy_nonoverlapping(flat.as_ptr(), slots, flat.len());
-        wit_import(index, slots);
-        *slots
-    };
+    let result = raw_import(index, &flat);
     let value = match (f.result, retptr) {
         (None, _) => Ok(Value::new_undefined(ctx.clone())),
         (Some(r), Some(area)) => types.load(&ctx, r, area, true),

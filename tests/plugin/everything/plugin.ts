@@ -118,3 +118,38 @@ export function giveBlob(): Blob {
   b.write(new Uint8Array([6]));
   return b;
 }
+
+let disposed = 0;
+
+class Counter {
+  #n: number;
+  constructor(start: number) {
+    this.#n = start;
+  }
+  inc(by: number): number {
+    this.#n += by;
+    return this.#n;
+  }
+  label(): string {
+    return `counter at ${this.#n}`;
+  }
+  static pair(a: number, b: number): [Counter, Counter] {
+    return [new Counter(a), new Counter(b)];
+  }
+  static sum(a: Counter, b: Counter): number {
+    return a.#n + b.#n;
+  }
+  [Symbol.dispose]() {
+    disposed++;
+  }
+}
+
+export const counters = {
+  Counter,
+  make(start: number): Counter {
+    return new Counter(start);
+  },
+  disposed(): number {
+    return disposed;
+  },
+};

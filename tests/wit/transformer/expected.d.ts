@@ -1,3 +1,4 @@
+/// <reference lib="esnext.disposable" />
 // TypeScript declarations for the WIT world acme:plugin/transformer, written by `jsw types`.
 // A plugin's exports are checked with:
 //   import * as plugin from "./plugin";
@@ -16,6 +17,8 @@ declare module "acme:plugin/store" {
     write(bytes: Uint8Array): void;
     read(n: number): Uint8Array;
     static merge(lhs: Blob, rhs: Blob): Blob;
+    /** Drops the handle now; otherwise it is dropped once the object is collected. */
+    [Symbol.dispose](): void;
   }
   export type Color = "red" | "dark-green";
   export interface Perms {

@@ -746,6 +746,64 @@ fn the_plugin_type_checks_against_its_declarations() {
 }
 
 #[test]
+fn jsw_run_and_bench_invoke_exports() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("wit")).unwrap();
+    write(&dir.path().join("wit"), "plugin.wit", TRANSFORMER);
+    write(
+        dir.path(),
+        "plugin.ts",
+        "import { log } from \"acme:plugin/host\";\n\
+         export function transform(items) { log(1, `${items.length} items`); return items.map((i) => ({ tag: \"dropped\", val: i.name })); }\n\
+         export function version() { return \"1.0.0\"; }\n",
+    );
+    let out = compile(
+        dir.path(),
+        &["plugin.ts", "--wit", "wit", "-o", "plugin.wasm"],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let run = |call: &str| {
+        jsw()
+            .current_dir(dir.path())
+            .args(["run", "--invoke", call, "plugin.wasm"])
+            .output()
+            .unwrap()
+    };
+    let out = run("version()");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "\"1.0.0\"\n");
+    // The host's functions are the host's: jsw run says which one was missing.
+    let out = run("transform([{id: 1, name: \"a\", tags: [], price: none}])");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("the plugin called the host function `acme:plugin/host#log`"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = run("versions()");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains(
+            "the component exports no function `versions` (its functions: transform, version)"
+        ),
+        "{}",
+        text(&out.stderr)
+    );
+    // jsw bench stands in for the host with default values.
+    let out = jsw()
+        .current_dir(dir.path())
+        .args(["bench", "-n", "3", "--warmup", "1", "--invoke"])
+        .arg("transform([{id: 1, name: \"a\", tags: [], price: none}])")
+        .arg("plugin.wasm")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let table = text(&out.stdout);
+    assert!(table.contains("calls/s"), "{table}");
+    assert!(table.contains("plugin.wasm: [dropped(\"a\")]"), "{table}");
+}
+
+#[test]
 fn the_wasmtime_cli_invokes_exports() {
     let Some(wasmtime) = wasmtime_cli() else {
         return;

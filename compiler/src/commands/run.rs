@@ -13,6 +13,10 @@ use jsw::runner::{self, LimitExceeded, RunOptions};
 /// Nothing else is granted unless asked for: no directories, no environment.
 /// Given a source file (.ts, .js, ...), jsw compiles it in memory first; what its
 /// top level printed at build time is then printed before the run.
+///
+/// With --invoke, MODULE is a component (`jsw compile --wit`) and one of its
+/// exports is called, as `wasmtime run --invoke` calls it; the results are
+/// printed in WAVE.
 #[derive(Args, Debug)]
 pub struct RunCommand {
     /// The module (.wasm) or program source to run.
@@ -53,6 +57,12 @@ pub struct RunCommand {
     pub allow_precompiled: bool,
 
     /// Arguments for the program (after `--`).
+    /// Call this export of a component instead, written in WAVE (e.g.
+    /// 'version()', 'add(1, 2)'); its results are printed one per line. Host
+    /// functions of the world other than WASI's fail if the export calls them.
+    #[arg(long, value_name = "CALL")]
+    pub invoke: Option<String>,
+
     #[arg(last = true)]
     pub args: Vec<String>,
 }
@@ -61,6 +71,20 @@ const SOURCES: &[&str] = &["ts", "tsx", "mts", "cts", "js", "jsx", "mjs", "cjs"]
 
 impl RunCommand {
     pub fn execute(self) -> Result<i32> {
+        if let Some(call) = &self.invoke {
+            let wasm = std::fs::read(&self.module)
+                .with_context(|| format!("cannot read {}", self.module.display()))?;
+            if !jsw::component::is_component(&wasm) {
+                anyhow::bail!(
+                    "{} is not a component: --invoke calls the exports of a component built with `jsw compile --wit`",
+                    self.module.display()
+                );
+            }
+            for line in jsw::component::invoke::run(&wasm, call)? {
+                println!("{line}");
+            }
+            return Ok(0);
+        }
         let is_source = self
             .module
             .extension()

@@ -5,8 +5,10 @@
 //!
 //! WASI (and wasi:http's types, which some peers' engines import for `fetch`)
 //! is linked as wasmtime-wasi provides it. Every other import (the host
-//! functions a plugin calls) is a stub that returns its result type's default
-//! value, so that any component can be measured without its real host.
+//! functions a plugin calls) is a stand-in: for `jsw bench` it returns its
+//! result type's default value, so that any component can be measured without
+//! its real host; for `jsw run` it fails the call, saying which function the
+//! real host would have to provide.
 
 use std::time::{Duration, Instant};
 
@@ -14,7 +16,7 @@ use anyhow::{Context, Result, bail};
 use wasmtime::component::types::{ComponentFunc, ComponentItem};
 use wasmtime::component::wasm_wave::untyped::UntypedFuncCall;
 use wasmtime::component::{
-    Component, ComponentExportIndex, InstancePre, Linker, ResourceTable, Type, Val,
+    Component, ComponentExportIndex, InstancePre, Linker, ResourceTable, ResourceType, Type, Val,
 };
 use wasmtime::{Config, Engine, Store};
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
@@ -48,6 +50,15 @@ impl WasiView for State {
     }
 }
 
+/// What the host functions of a component's world do here.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum HostFunctions {
+    /// Return the result type's default value (for measuring).
+    Defaults,
+    /// Fail the call with a message naming the function.
+    Missing,
+}
+
 /// A component ready to be instantiated and called.
 pub struct Invoker {
     engine: Engine,
@@ -60,7 +71,7 @@ pub struct Invoker {
 impl Invoker {
     /// Compiles `wasm` and types `call` (WAVE: `name(args...)`) against the
     /// export it names.
-    pub fn new(wasm: &[u8], call: &str, pooling: bool) -> Result<Invoker> {
+    pub fn new(wasm: &[u8], call: &str, pooling: bool, host: HostFunctions) -> Result<Invoker> {
         let mut config = Config::new();
         crate::deep_stack(&mut config);
         if pooling {
@@ -104,7 +115,7 @@ impl Invoker {
         wasmtime_wasi::p2::add_to_linker_sync(&mut linker).context_wt("linking WASI")?;
         wasmtime_wasi_http::p2::add_only_http_to_linker_sync(&mut linker)
             .context_wt("linking wasi:http")?;
-        stub_imports(&mut linker, &component, &engine)?;
+        stub_imports(&mut linker, &component, &engine, host)?;
         let pre = linker
             .instantiate_pre(&component)
             .context_wt("linking the component")?;
@@ -121,7 +132,7 @@ impl Invoker {
         Store::new(
             &self.engine,
             State {
-                wasi: WasiCtx::builder().inherit_stderr().build(),
+                wasi: WasiCtx::builder().inherit_stdout().inherit_stderr().build(),
                 http: WasiHttpCtx::new(),
                 table: ResourceTable::new(),
             },
@@ -145,32 +156,64 @@ impl Invoker {
             .get_func(&mut *store, self.export)
             .context("the export is not a function")?;
         let mut results = vec![Val::Bool(false); self.results];
+        // The wasm backtrace has no names to show (the engine is stripped);
+        // the root cause says what happened (and a trap's reason is already on
+        // stderr, written by the engine).
         func.call(&mut *store, &self.params, &mut results)
-            .context_wt("calling the export")?;
+            .map_err(|e| {
+                let e = anyhow::Error::from(e);
+                anyhow::anyhow!("the call failed: {}", e.root_cause())
+            })?;
         Ok(results)
     }
 }
 
-/// Host functions other than WASI's return their result type's default value.
-fn stub_imports(linker: &mut Linker<State>, component: &Component, engine: &Engine) -> Result<()> {
+/// The host type of the world's imported resources here.
+struct StandIn;
+
+/// Host functions other than WASI's: see [`HostFunctions`].
+fn stub_imports(
+    linker: &mut Linker<State>,
+    component: &Component,
+    engine: &Engine,
+    host: HostFunctions,
+) -> Result<()> {
     let ty = component.component_type();
     for (name, import) in ty.imports(engine) {
         if name.starts_with("wasi:") {
             continue;
         }
-        let ComponentItem::ComponentInstance(instance) = import.ty else {
-            bail!("the component imports `{name}`, which jsw cannot stand in for");
+        let instance = match import.ty {
+            ComponentItem::ComponentInstance(instance) => instance,
+            // A world's `use` of a type: satisfied by the instance exporting it.
+            ComponentItem::Type(_) | ComponentItem::Resource(_) => continue,
+            _ => bail!("the component imports `{name}`, which jsw cannot stand in for"),
         };
-        let mut host = linker.instance(name).context_wt("stubbing the imports")?;
+        let mut instance_host = linker.instance(name).context_wt("stubbing the imports")?;
         for (func_name, item) in instance.exports(engine) {
+            if let ComponentItem::Resource(_) = item.ty {
+                // The host's resources: handles nobody can make here.
+                instance_host
+                    .resource(func_name, ResourceType::host::<StandIn>(), |_, _| Ok(()))
+                    .context_wt("stubbing the imports")?;
+                continue;
+            }
             if let ComponentItem::ComponentFunc(_) = item.ty {
-                host.func_new(func_name, |_store, ty, _params, results| {
-                    for (slot, t) in results.iter_mut().zip(ty.results()) {
-                        *slot = default_value(&t)?;
-                    }
-                    Ok(())
-                })
-                .context_wt("stubbing the imports")?;
+                let what = format!("{name}#{func_name}");
+                instance_host
+                    .func_new(func_name, move |_store, ty, _params, results| {
+                        if host == HostFunctions::Missing {
+                            return Err(wasmtime::format_err!(
+                                "the plugin called the host function `{what}`, which only its real host provides \
+                                 (jsw runs a component's exports with WASI alone)"
+                            ));
+                        }
+                        for (slot, t) in results.iter_mut().zip(ty.results()) {
+                            *slot = default_value(&t)?;
+                        }
+                        Ok(())
+                    })
+                    .context_wt("stubbing the imports")?;
             }
         }
     }
@@ -229,6 +272,23 @@ fn default_value(t: &Type) -> wasmtime::Result<Val> {
     })
 }
 
+/// Calls `call` once in a fresh instance (WASI from this process: stdio,
+/// clocks, randomness) and returns the results in WAVE, one per line.
+pub fn run(wasm: &[u8], call: &str) -> Result<Vec<String>> {
+    crate::on_big_stack(|| {
+        let invoker = Invoker::new(wasm, call, false, HostFunctions::Missing)?;
+        let mut store = invoker.store();
+        let instance = invoker.instantiate(&mut store)?;
+        let results = invoker.call(&mut store, &instance)?;
+        results
+            .iter()
+            .map(|v| {
+                wasmtime::component::wasm_wave::to_string(v).map_err(|e| anyhow::anyhow!("{e}"))
+            })
+            .collect()
+    })
+}
+
 /// What one component's calls cost.
 pub struct InvokeReport {
     pub name: String,
@@ -263,7 +323,8 @@ fn bench_here(
     let invokers = components
         .iter()
         .map(|(name, wasm)| {
-            Invoker::new(wasm, call, options.pooling).with_context(|| format!("preparing {name}"))
+            Invoker::new(wasm, call, options.pooling, HostFunctions::Defaults)
+                .with_context(|| format!("preparing {name}"))
         })
         .collect::<Result<Vec<_>>>()?;
     let mut samples: Vec<[Vec<Duration>; 3]> =

@@ -803,6 +803,32 @@ fn jsw_run_and_bench_invoke_exports() {
     assert!(table.contains("plugin.wasm: [dropped(\"a\")]"), "{table}");
 }
 
+/// WASI interfaces the world imports are modules the plugin imports, beside
+/// the engine's own WASI (console, Date, Math.random) that works as in a command.
+#[test]
+fn wasi_interfaces_of_the_world_work_beside_the_engines_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let wasi = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/plugin/wasi");
+    let out = jsw()
+        .current_dir(&wasi)
+        .args(["compile", "dice.js", "--wit", "wit", "-o"])
+        .arg(dir.path().join("dice.wasm"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = jsw()
+        .current_dir(dir.path())
+        .args(["run", "--invoke", "roll(6)", "dice.wasm"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout),
+        "\"{\\\"inRange\\\":true,\\\"bytes\\\":\\\"Uint8Array\\\",\\\"date\\\":true,\\\"random\\\":true}\"\n"
+    );
+    assert_eq!(text(&out.stderr), "rolled at a plausible time\n");
+}
+
 #[test]
 fn the_wasmtime_cli_invokes_exports() {
     let Some(wasmtime) = wasmtime_cli() else {

@@ -6,7 +6,7 @@ first call and calls per second of `transform` on 1,000 items (and of
 `version()`), measured in-process by `jsw bench --invoke` (wasmtime, the same
 engine settings for both; host functions are stubs).
 
-    python3 bench/plugin.py [-n 50] [--pooling] [--no-componentize-js]
+    python3 bench/plugin.py [-n 50] [--pooling] [--no-componentize-js] [--quick]
 
 ComponentizeJS is installed with npm into ~/.cache/jsw/bench-componentize-js
 the first time (about 400 MB).
@@ -82,7 +82,10 @@ def main():
     parser.add_argument("--builds", type=int, default=3, help="builds per tool (median)")
     parser.add_argument("--pooling", action="store_true", help="wasmtime's pooling allocator, as jsw serve uses it")
     parser.add_argument("--no-componentize-js", action="store_true")
+    parser.add_argument("--quick", action="store_true", help="a smoke run: few samples, jsw only")
     args = parser.parse_args()
+    if args.quick:
+        args.n, args.builds, args.no_componentize_js = 3, 1, True
     jsw = jsw_binary()
     work = Path(tempfile.mkdtemp(prefix="jsw-plugin-bench-"))
     try:
@@ -97,7 +100,8 @@ def main():
         (work / "version.wave").write_text("version()")
         figures = {
             "transform(1,000 items)": invoke(jsw, work / "items.wave", paths, args.n, args.pooling),
-            "version()": invoke(jsw, work / "version.wave", paths, max(args.n, 200), args.pooling),
+            "version()": invoke(jsw, work / "version.wave", paths, args.n if args.quick else max(args.n, 200),
+                                args.pooling),
         }
         print(f"| | size | build | instantiate + first `transform` (1,000 items) | `transform` calls/s "
               f"| instantiate + first `version()` | `version()` calls/s |")
@@ -116,9 +120,9 @@ def main():
             print(f"| ComponentizeJS / jsw | {c[0] / j[0]:.1f}× | {c[1] / j[1]:.0f}× | {c[2] / j[2]:.1f}× "
                   f"| {j[3] / c[3]:.1f}× | {c[4] / j[4]:.1f}× | {j[5] / c[5]:.1f}× |")
         allocator = "pooling allocator (as `jsw serve`)" if args.pooling else "default allocator"
+        peer = f" ({rows['ComponentizeJS 0.23'][1] / cold:.1f}× less than ComponentizeJS)" if len(rows) == 2 else ""
         print(f"\n(medians; `jsw bench --invoke`, wasmtime 48 in-process, {allocator}. jsw's build uses its cache "
-              f"of the compiled engine; the first build on a machine, without it, took {cold:.2f} s "
-              f"({rows['ComponentizeJS 0.23'][1] / cold if len(rows) == 2 else 0:.1f}× less than ComponentizeJS).)")
+              f"of the compiled engine; the first build on a machine, without it, took {cold:.2f} s{peer}.)")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -56,7 +56,7 @@ fn main() {
     let sysroot = target_root.join("wasi-sysroot");
     make_sysroot(&sysroot);
 
-    // Four engines from one crate (see ENGINES). Only the engine crate itself is
+    // Six engines from one crate (see ENGINES). Only the engine crate itself is
     // built again for each; QuickJS is compiled once for all.
     for (file, features) in ENGINES {
         let mut extra = vec![];
@@ -67,8 +67,9 @@ fn main() {
     }
 }
 
-/// The engines the compiler embeds, by file name and cargo features: commands
-/// and `wasi:http` components (feature `http`), each also with the natives of
+/// The engines the compiler embeds, by file name and cargo features: commands,
+/// `wasi:http` components (feature `http`) and plugins, components of a WIT
+/// world (feature `wit`), each also with the natives of
 /// node:crypto, node:zlib and node:fs (feature `node`), which only programs
 /// that import those modules carry.
 const ENGINES: &[(&str, &str)] = &[

@@ -789,6 +789,30 @@ fn jsw_run_and_bench_invoke_exports() {
         "{}",
         text(&out.stderr)
     );
+    // Where a command or an HTTP handler is expected, a plugin says what it is.
+    let out = jsw()
+        .current_dir(dir.path())
+        .args(["run", "plugin.wasm"])
+        .output()
+        .unwrap();
+    assert!(
+        text(&out.stderr).contains(
+            "plugin.wasm is a component, not a command: call one of its exports with `jsw run --invoke 'name(args)' plugin.wasm`"
+        ),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = jsw()
+        .current_dir(dir.path())
+        .args(["bench", "plugin.wasm"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("plugin.wasm is a component, but not an HTTP handler"),
+        "{}",
+        text(&out.stderr)
+    );
     // jsw bench stands in for the host with default values.
     let out = jsw()
         .current_dir(dir.path())

@@ -123,11 +123,7 @@ impl wasmtime::ResourceLimiter for MemoryLimit {
 pub fn run(wasm: &[u8], options: &RunOptions) -> Result<i32> {
     crate::on_big_stack(|| {
         if crate::component::is_component(wasm) {
-            return Err(BadInput(
-                "this is a wasi:http component (an HTTP handler), not a command: serve it with `jsw serve`"
-                    .into(),
-            )
-            .into());
+            return Err(BadInput(crate::component::not_a_command("this module", wasm)).into());
         }
         let engine = Engine::new(&config(options)).context_wt("creating the wasmtime engine")?;
         let module = crate::cache::module(&engine, wasm, options.cache)?;
@@ -161,12 +157,8 @@ pub fn run_file(path: &std::path::Path, options: &RunOptions) -> Result<i32> {
                     .into());
                 }
                 if crate::component::is_component(&wasm) {
-                    return Err(BadInput(format!(
-                        "{} is a wasi:http component (an HTTP handler), not a command: serve it with \
-                         `jsw serve {0}` or `wasmtime serve -S cli=y {0}`",
-                        path.display()
-                    ))
-                    .into());
+                    let name = path.display().to_string();
+                    return Err(BadInput(crate::component::not_a_command(&name, &wasm)).into());
                 }
                 let m = crate::cache::module(&engine, &wasm, options.cache)?;
                 if options.cache {

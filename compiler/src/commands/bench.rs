@@ -100,6 +100,13 @@ impl BenchCommand {
             pooling: self.pooling,
             stdin: Vec::new(),
         };
+        if let Some((name, _)) = modules.iter().find(|(_, wasm)| {
+            jsw::component::is_component(wasm) && !jsw::component::is_http_handler(wasm)
+        }) {
+            bail!(
+                "{name} is a component, but not an HTTP handler: measure a call of one of its exports with --invoke 'name(args)'"
+            );
+        }
         if components > 0 {
             if components < modules.len() {
                 bail!(

@@ -47,6 +47,45 @@ pub fn is_component(wasm: &[u8]) -> bool {
     Parser::is_component(wasm)
 }
 
+/// Whether the component `wasm` is an HTTP handler (exports
+/// `wasi:http/incoming-handler`) rather than, say, a plugin.
+pub fn is_http_handler(wasm: &[u8]) -> bool {
+    // Nested modules and components have export sections of their own: only
+    // the outermost component's count.
+    let mut depth = 0;
+    for payload in Parser::new(0).parse_all(wasm) {
+        match payload {
+            Ok(Payload::Version { .. }) => depth += 1,
+            Ok(Payload::End(_)) => depth -= 1,
+            Ok(Payload::ComponentExportSection(exports)) if depth == 1 => {
+                for export in exports.into_iter().flatten() {
+                    if export.name.name.starts_with(INCOMING_HANDLER) {
+                        return true;
+                    }
+                }
+            }
+            Err(_) => return false,
+            _ => {}
+        }
+    }
+    false
+}
+
+/// What to say about a component given where a command was expected.
+pub fn not_a_command(name: &str, wasm: &[u8]) -> String {
+    if is_http_handler(wasm) {
+        format!(
+            "{name} is a wasi:http component (an HTTP handler), not a command: serve it with \
+             `jsw serve {name}` or `wasmtime serve -S cli=y {name}`"
+        )
+    } else {
+        format!(
+            "{name} is a component, not a command: call one of its exports with \
+             `jsw run --invoke 'name(args)' {name}` (or `wasmtime run --invoke`)"
+        )
+    }
+}
+
 /// Copies a core module, keeping only the exports `keep` accepts.
 fn keep_exports(wasm: &[u8], keep: impl Fn(&str) -> bool) -> Result<Vec<u8>> {
     let mut module = wasm_encoder::Module::new();

@@ -98,6 +98,13 @@ pub fn load_bytes(
         }
         bail!("{name} is not a WebAssembly module or component");
     }
+    if !crate::component::is_http_handler(&wasm) {
+        bail!(
+            "{name} is a component, but not an HTTP handler (it does not export {}): \
+             call its exports with `jsw run --invoke 'name(args)' {name}`",
+            crate::component::INCOMING_HANDLER
+        );
+    }
     let component = crate::cache::component(engine, &wasm, compile.cache)
         .with_context(|| format!("cannot load {name}"))?;
     let pre = linker

@@ -11,6 +11,19 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(err) => usage_error(err),
     };
+    if !matches!(cli.command, cli::Command::Serve(_) | cli::Command::Run(_)) {
+        // As other Unix tools do: output into a closed pipe (`jsw bench ... |
+        // head`) ends the process quietly. Rust ignores SIGPIPE, which turns
+        // that into a panic in println!. The server keeps it ignored (a client
+        // that goes away must not take it down), and so does `jsw run`, whose
+        // program sees EPIPE and carries on, as under Node.
+        #[cfg(unix)]
+        // SAFETY: setting a signal's disposition to its default, before any
+        // thread is started.
+        unsafe {
+            libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+        }
+    }
     match cli.execute() {
         Ok(status) => ExitCode::from(status.clamp(0, 255) as u8),
         Err(err) => {

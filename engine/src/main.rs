@@ -75,6 +75,13 @@ pub extern "C" fn wizer_initialize() {
             let engine = Engine::boot(&payload);
             // Garbage and half-filled buffers would otherwise be frozen into every run.
             engine.rt.run_gc();
+            // The next collection when the heap has grown by half, as QuickJS
+            // sets it after the collections it starts itself (an explicit one
+            // leaves the threshold where the last automatic one put it, which
+            // can be just above the heap: the run's first allocations would
+            // then walk, and fault in, the whole snapshot heap).
+            let size = engine.rt.memory_usage().malloc_size.max(0) as usize;
+            engine.rt.set_gc_threshold(size + size / 2);
             drop(payload);
             Boot::Ready(engine)
         }

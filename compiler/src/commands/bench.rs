@@ -59,6 +59,9 @@ pub struct BenchCommand {
 
 impl BenchCommand {
     pub fn execute(self) -> Result<i32> {
+        if self.iterations == 0 {
+            bail!("-n must be at least 1: there is nothing to measure in no instances");
+        }
         if let Some(call) = &self.invoke {
             return self.invoke(call);
         }

@@ -344,7 +344,8 @@ fn bench_here(
                 samples[i][0].push(instantiated - start);
                 samples[i][1].push(called - instantiated);
                 samples[i][2].push(called - start);
-            } else if round == 0 {
+            }
+            if round == 0 {
                 results[i] = out
                     .iter()
                     .map(|v| wasmtime::component::wasm_wave::to_string(v).unwrap_or_default())

@@ -73,6 +73,9 @@ pub struct Ty {
     pub flat: Vec<Flat>,
     /// Where a variant's (option's, result's) payload starts.
     payload: u32,
+    /// A record's field names as QuickJS atoms, made once (the runtime keeps
+    /// them): setting and getting fields then skips hashing each name.
+    atoms: std::cell::OnceCell<Vec<qjs::JSAtom>>,
 }
 
 /// A value that does not have the shape its WIT type asks for, and where in
@@ -213,6 +216,7 @@ impl Types {
             align,
             flat,
             payload,
+            atoms: std::cell::OnceCell::new(),
         });
     }
 
@@ -385,6 +389,28 @@ impl Types {
         }
     }
 
+    /// Makes every record's field atoms now (at build time, into the snapshot).
+    pub fn make_atoms(&self, ctx: &Ctx<'_>) {
+        for t in 0..self.len() {
+            self.field_atoms(ctx, t);
+        }
+    }
+
+    fn field_atoms(&self, ctx: &Ctx<'_>, t: u32) -> &[qjs::JSAtom] {
+        let ty = self.get(t);
+        ty.atoms.get_or_init(|| match &ty.kind {
+            Kind::Record(fields) => fields
+                .iter()
+                // SAFETY: a live context; the atom is never freed, so it stays
+                // valid for the runtime's life.
+                .map(|(name, _)| unsafe {
+                    qjs::JS_NewAtomLen(ctx.as_raw().as_ptr(), name.as_ptr().cast(), name.len() as _)
+                })
+                .collect(),
+            _ => Vec::new(),
+        })
+    }
+
     fn case_count(&self, t: u32) -> usize {
         match &self.get(t).kind {
             Kind::Variant(c) => c.len(),
@@ -521,10 +547,10 @@ impl Types {
         values: Vec<Value<'js>>,
     ) -> Lowered<Value<'js>> {
         Ok(match &self.get(t).kind {
-            Kind::Record(fields) => {
+            Kind::Record(_) => {
                 let object = Object::new(ctx.clone())?;
-                for ((name, _), v) in fields.iter().zip(values) {
-                    object.set(name.as_str(), v)?;
+                for (atom, v) in self.field_atoms(ctx, t).iter().zip(values) {
+                    set_field(ctx, &object, *atom, v)?;
                 }
                 object.into_value()
             }
@@ -722,8 +748,8 @@ impl Types {
                     Fail::shape(format!("expected an object, got {}", describe(v)))
                 })?;
                 let mut out = Vec::with_capacity(fields.len());
-                for (name, ft) in fields {
-                    let value: Value = object.get(name.as_str())?;
+                for ((name, ft), atom) in fields.iter().zip(self.field_atoms(v.ctx(), t)) {
+                    let value = get_field(v.ctx(), object, *atom)?;
                     out.push((*ft, (format!(".{name}"), value)));
                 }
                 Ok(out)
@@ -1024,6 +1050,44 @@ fn wrap<'js>(ctx: &Ctx<'js>, index: u32, handle: u32, borrowed: bool) -> Lowered
 /// The handle a JS object of the resource's class holds; `own` moves it out.
 fn unwrap<'js>(ctx: &Ctx<'js>, index: u32, v: &Value<'js>, own: bool) -> Lowered<u32> {
     Ok(resource(ctx, index, 1)?.call((v.clone(), own))?)
+}
+
+fn set_field<'js>(
+    ctx: &Ctx<'js>,
+    object: &Object<'js>,
+    atom: qjs::JSAtom,
+    v: Value<'js>,
+) -> rquickjs::Result<()> {
+    // SAFETY: live values of this context; JS_SetProperty takes the reference
+    // it is given, and `v` drops its own.
+    let status = unsafe {
+        let raw = ctx.as_raw().as_ptr();
+        qjs::JS_SetProperty(
+            raw,
+            object.as_raw(),
+            atom,
+            qjs::JS_DupValue(raw, v.as_raw()),
+        )
+    };
+    if status < 0 {
+        return Err(rquickjs::Error::Exception);
+    }
+    Ok(())
+}
+
+fn get_field<'js>(
+    ctx: &Ctx<'js>,
+    object: &Object<'js>,
+    atom: qjs::JSAtom,
+) -> rquickjs::Result<Value<'js>> {
+    // SAFETY: a live object of this context; the result is owned.
+    let value = unsafe { qjs::JS_GetProperty(ctx.as_raw().as_ptr(), object.as_raw(), atom) };
+    // SAFETY: reads the tag of a value just returned.
+    if unsafe { qjs::JS_VALUE_GET_TAG(value) } == qjs::JS_TAG_EXCEPTION {
+        return Err(rquickjs::Error::Exception);
+    }
+    // SAFETY: owned, of this context.
+    Ok(unsafe { Value::from_raw(ctx.clone(), value) })
 }
 
 /// The plugin's own resource objects, by rep: the host holds handles to them,

@@ -313,6 +313,7 @@ pub fn prepare(table: &[u8]) -> Result<(), i32> {
 /// returns `MISMATCH` when the program does not satisfy the world.
 pub fn resolve<'js>(ctx: &Ctx<'js>, entry: &str, namespace: Value<'js>) -> Result<(), i32> {
     let table = table();
+    table.types.make_atoms(ctx);
     for module in &table.preload {
         crate::settle(ctx, crate::import(ctx, module))?;
     }

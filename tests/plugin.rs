@@ -715,6 +715,54 @@ fn the_plugins_own_resources_are_its_classes_held_by_the_host() {
     assert_eq!(counters.call_disposed(&mut p.store).unwrap(), 4);
 }
 
+/// A CommonJS entry's `module.exports` are the plugin's exports, as Node
+/// code writes them.
+#[test]
+fn a_commonjs_entry_exports_through_module_exports() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "calc.wit",
+        "package acme:calc;\nworld calc {\n  export add: func(a: s32, b: s32) -> s32;\n  export half: func(x: f64) -> result<f64, string>;\n}\n",
+    );
+    write(
+        dir.path(),
+        "calc.cjs",
+        "const sum = (a, b) => a + b;\nmodule.exports = { add: sum, half(x) { if (x < 0) throw new Error(\"negative\"); return x / 2; } };\n",
+    );
+    let out = compile(
+        dir.path(),
+        &["calc.cjs", "--wit", "calc.wit", "-o", "calc.wasm"],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let run = |call: &str| {
+        let out = jsw()
+            .current_dir(dir.path())
+            .args(["run", "--invoke", call, "calc.wasm"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        text(&out.stdout)
+    };
+    assert_eq!(run("add(40, 2)"), "42\n");
+    assert_eq!(run("half(-1.0)"), "err(\"negative\")\n");
+    write(dir.path(), "bad.cjs", "exports.add = 1;\n");
+    let out = compile(
+        dir.path(),
+        &["bad.cjs", "--wit", "calc.wit", "-o", "bad.wasm"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let said = text(&out.stderr);
+    assert!(
+        said.contains("error: bad.cjs does not match the world acme:calc/calc:"),
+        "{said}"
+    );
+    assert!(
+        said.contains("bad.cjs exports `add` as the number 1, not a function: the world exports `add` (calc.wit:3:10); set `exports.add`"),
+        "{said}"
+    );
+}
+
 /// The declarations `jsw types` writes for the world type-check the plugin
 /// (tsc from the pinned tests/npm-packages).
 #[test]

@@ -202,6 +202,7 @@ fn compile_plugin(input: &Path, options: &Options, plugin: &PluginOptions) -> Re
     let world = wit::load(&plugin.wit, plugin.world.as_deref())?;
     let mut bundle_options = options.bundle.clone();
     bundle_options.wit_imports = wit::plan::import_names(&world);
+    bundle_options.plugin = true;
     let mut bundle = bundle::bundle(input, &bundle_options)?;
     let plan = wit::plan::plan(&world, &bundle.wit_used)?;
     for (name, code) in &plan.modules {
@@ -234,7 +235,8 @@ fn compile_plugin(input: &Path, options: &Options, plugin: &PluginOptions) -> Re
             {
                 anyhow::bail!(
                     "{} does not match the world {}:\n{}",
-                    bundle.entry,
+                    // A CommonJS entry runs as `x.cjs?main`.
+                    bundle.entry.split('?').next().unwrap_or(&bundle.entry),
                     wit::world_name(&world),
                     String::from_utf8_lossy(&failed.output.stderr).trim_end()
                 );

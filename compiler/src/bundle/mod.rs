@@ -108,6 +108,8 @@ pub struct Options {
     /// Plugins: the WIT interfaces the program may import, by specifier, with
     /// the names each provides (the engine supplies their modules).
     pub wit_imports: std::collections::BTreeMap<String, BTreeSet<String>>,
+    /// Plugins: a CommonJS entry's `module.exports` are its exports.
+    pub plugin: bool,
 }
 
 /// What an import or require refers to.
@@ -620,7 +622,13 @@ impl Graph<'_> {
                     name: name.clone(),
                     kind: ModuleKind::Esm,
                     code: format!(
-                        "import {{ require }} from \"jsw:cjs\";\nrequire({});\n",
+                        "import {{ require }} from \"jsw:cjs\";\n{}require({});\n",
+                        // A plugin's host calls what the entry exports.
+                        if self.options.plugin {
+                            "export default "
+                        } else {
+                            ""
+                        },
                         serde_json::Value::String(names[0].clone())
                     ),
                     positions: Vec::new(),

@@ -319,7 +319,17 @@ pub fn resolve<'js>(ctx: &Ctx<'js>, entry: &str, namespace: Value<'js>) -> Resul
     }
     let mut found = Vec::new();
     let mut problems = String::new();
-    let namespace = namespace.into_object();
+    let namespace = namespace.into_object().map(|ns| {
+        // A CommonJS entry's exports are its `module.exports`, which the
+        // namespace holds as `default`.
+        match ns.get::<_, Object>("default") {
+            Ok(exports) if entry.ends_with("?main") => exports,
+            _ => ns,
+        }
+    });
+    // The entry as the user named it (a CommonJS entry is loaded as `x.cjs?main`).
+    let commonjs = entry.ends_with("?main");
+    let entry = entry.split('?').next().unwrap_or(entry);
     for f in &table.exports {
         let holder: Option<Object> = match (&namespace, f.interface.as_str()) {
             (Some(ns), "") => Some(ns.clone()),
@@ -383,6 +393,7 @@ pub fn resolve<'js>(ctx: &Ctx<'js>, entry: &str, namespace: Value<'js>) -> Resul
                     None => format!("does not export {path}"),
                 };
                 let hint = match (f.kind, f.interface.is_empty()) {
+                    (FuncKind::Function, true) if commonjs => format!("set `exports.{}`", f.js),
                     (FuncKind::Function, true) => format!("add `export function {}(...)`", f.js),
                     (FuncKind::Function, false) => {
                         format!(

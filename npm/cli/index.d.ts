@@ -13,6 +13,10 @@ export interface CompileOptions {
   sourcePositions?: boolean;
   /** Use the compiled-code cache (default true). */
   cache?: boolean;
+  /** Build a plugin: a component of a world in this WIT package (a folder of .wit files, or one file). */
+  wit?: string;
+  /** With `wit`, the world the plugin implements (default: the package's only world). */
+  world?: string;
   /** Working directory for relative paths. */
   cwd?: string;
   /** A jsw binary to use instead of the platform package's. */
@@ -59,6 +63,8 @@ export interface RunOptions {
   fuel?: number;
   /** Host directories to give the module ("HOST" or "HOST::GUEST"). */
   dirs?: string[];
+  /** Call this export of a component (`jsw compile --wit`), in WAVE: "add(1, 2)". Its results are printed on stdout. */
+  invoke?: string;
   cwd?: string;
   binary?: string;
 }

@@ -45,11 +45,11 @@ function buildLines(stderr) {
 }
 
 /**
- * Compiles `input` into a WASI module. Writes it to `output` when given;
- * always returns its bytes.
+ * Compiles `input` into a WASI module (or, with `wit`, a component of a WIT
+ * world). Writes it to `output` when given; always returns its bytes.
  */
 async function compile(options) {
-  const { input, output, minify = false, snapshot = true, sourcePositions = true, cache = true, cwd } = options ?? {};
+  const { input, output, minify = false, snapshot = true, sourcePositions = true, cache = true, wit, world, cwd } = options ?? {};
   if (typeof input !== "string") throw new TypeError("compile: `input` (the entry file) is required");
   const binary = options.binary ?? findBinary();
   const tmp = output === undefined ? fs.mkdtempSync(path.join(os.tmpdir(), "jsw-")) : undefined;
@@ -59,6 +59,8 @@ async function compile(options) {
   if (!snapshot) args.push("--no-snapshot");
   if (!sourcePositions) args.push("--no-source-positions");
   if (!cache) args.push("--no-cache");
+  if (wit !== undefined) args.push("--wit", wit);
+  if (world !== undefined) args.push("--world", world);
   try {
     const result = await exec(binary, args, { cwd });
     const stderr = result.stderr.toString("utf8");
@@ -81,10 +83,11 @@ async function compile(options) {
 
 /** Runs a module (or a source file) with `jsw run`; resolves with its status and output. */
 async function run(options) {
-  const { module, args = [], env = {}, stdin, timeout, maxMemory, fuel, dirs = [], cwd } = options ?? {};
+  const { module, args = [], env = {}, stdin, timeout, maxMemory, fuel, dirs = [], invoke, cwd } = options ?? {};
   if (typeof module !== "string") throw new TypeError("run: `module` (a .wasm file or a source file) is required");
   const binary = options.binary ?? findBinary();
   const argv = ["run", module];
+  if (invoke !== undefined) argv.push("--invoke", invoke);
   for (const [k, v] of Object.entries(env)) argv.push("--env", `${k}=${v}`);
   for (const d of dirs) argv.push("--dir", d);
   if (timeout !== undefined) argv.push("--timeout", typeof timeout === "number" ? `${timeout}ms` : timeout);

@@ -34,6 +34,8 @@ test("packed tarballs install offline and work through npx and the API", { skip:
   assert.equal(run.status, 0);
 
   fs.writeFileSync(path.join(project, "bad.ts"), "let x: number = ;\n");
+  fs.writeFileSync(path.join(project, "calc.wit"), "package acme:calc;\nworld calc {\n  export add: func(a: s32, b: s32) -> s32;\n}\n");
+  fs.writeFileSync(path.join(project, "calc.ts"), "export function add(a: number, b: number): number { return a + b; }\n");
   fs.writeFileSync(
     path.join(project, "api.mjs"),
     `import { compile, run, JswCompileError } from "@jsw/cli";
@@ -46,13 +48,16 @@ try {
 } catch (e) {
   console.log(e instanceof JswCompileError, JSON.stringify(e.diagnostics));
 }
+const plugin = await compile({ input: "calc.ts", wit: "calc.wit", world: "calc", output: "calc.wasm" });
+const added = await run({ module: "calc.wasm", invoke: "add(40, 2)" });
+console.log(plugin.wasm[4] === 0x0d, added.status, JSON.stringify(added.stdout));
 `,
   );
   const api = spawnSync(process.execPath, ["api.mjs"], { cwd: project, encoding: "utf8" });
   assert.equal(api.stderr, "");
   assert.equal(
     api.stdout,
-    'true true\n0 "from npx 42 [ \'y\' ]\\n"\ntrue [{"message":"Expression expected","file":"bad.ts","line":1,"column":17,"sourceLine":"let x: number = ;"}]\n',
+    'true true\n0 "from npx 42 [ \'y\' ]\\n"\ntrue [{"message":"Expression expected","file":"bad.ts","line":1,"column":17,"sourceLine":"let x: number = ;"}]\ntrue 0 "42\\n"\n',
   );
   fs.rmSync(work, { recursive: true, force: true });
 });

@@ -148,16 +148,17 @@ impl Rewrite<'_> {
         self.imported() + self.layout.defined_funcs
     }
 
-    /// The first added export function; each export with a post-return is
-    /// followed by it.
-    fn added_funcs(&self) -> Vec<(u32, &CoreFunc, bool)> {
+    /// The functions added after the dispatcher: each world export (its
+    /// function index, its number for `jsw-wit-call`, and whether this is its
+    /// post-return), an export with a post-return followed by it.
+    fn added_funcs(&self) -> Vec<(u32, u32, &CoreFunc, bool)> {
         let mut index = self.dispatcher() + 1;
         let mut out = Vec::new();
-        for f in &self.plan.exports {
-            out.push((index, f, false));
+        for (export, f) in self.plan.exports.iter().enumerate() {
+            out.push((index, export as u32, f, false));
             index += 1;
             if f.post_return.is_some() {
-                out.push((index, f, true));
+                out.push((index, export as u32, f, true));
                 index += 1;
             }
         }
@@ -238,7 +239,7 @@ impl Reencode for Rewrite<'_> {
             );
         }
         types.ty().function([ValType::I32, ValType::I32], []);
-        for (_, f, post) in self.added_funcs() {
+        for (_, _, f, post) in self.added_funcs() {
             if post {
                 types.ty().function(f.results.iter().map(|t| val(*t)), []);
             } else {
@@ -295,8 +296,7 @@ impl Reencode for Rewrite<'_> {
     ) -> Result<(), ReencodeError<Self::Error>> {
         utils::parse_code_section(self, code, section)?;
         code.function(&self.dispatch_body());
-        for (k, (_, f, post)) in self.added_funcs().into_iter().enumerate() {
-            let export = self.export_number(k);
+        for (_, export, f, post) in self.added_funcs() {
             code.function(&if post {
                 self.post_body(export)
             } else {
@@ -321,7 +321,7 @@ impl Reencode for Rewrite<'_> {
                 exports.export(export.name, kind, index);
             }
         }
-        for (index, f, post) in self.added_funcs() {
+        for (index, _, f, post) in self.added_funcs() {
             let name = if post {
                 f.post_return.as_deref().unwrap_or_default()
             } else {
@@ -334,19 +334,6 @@ impl Reencode for Rewrite<'_> {
 }
 
 impl Rewrite<'_> {
-    /// Which world export the k-th added function belongs to.
-    fn export_number(&self, k: usize) -> u32 {
-        let mut seen = 0;
-        for (i, f) in self.plan.exports.iter().enumerate() {
-            let span = 1 + f.post_return.is_some() as usize;
-            if k < seen + span {
-                return i as u32;
-            }
-            seen += span;
-        }
-        unreachable!("added function {k} belongs to no export")
-    }
-
     /// `(index, slots)`: loads import `index`'s flat arguments from the slots,
     /// calls it, and stores its flat result (if any) in slot 0.
     fn dispatch_body(&self) -> Function {

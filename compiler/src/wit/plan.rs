@@ -121,7 +121,6 @@ pub fn plan(world: &World, used: &BTreeSet<String>) -> Result<Plan> {
             if !matches!(resolve.types[ty].kind, TypeDefKind::Resource) {
                 continue;
             }
-            let u32_type = table.ty(&Type::U32)?;
             let (module, name) = resolve.wasm_import_name(
                 MANGLING,
                 WasmImport::ResourceIntrinsic {
@@ -138,22 +137,7 @@ pub fn plan(world: &World, used: &BTreeSet<String>) -> Result<Plan> {
                 results: vec![Flat::I32],
                 post_return: None,
             });
-            let mut bytes = Vec::new();
-            put_str(&mut bytes, &local);
-            put_str(&mut bytes, "new");
-            put_str(&mut bytes, &name);
-            put_str(&mut bytes, &resolve.render_location(resolve.types[ty].span));
-            put_u32(&mut bytes, 1);
-            put_str(&mut bytes, "rep");
-            put_u32(&mut bytes, u32_type);
-            bytes.push(1);
-            put_u32(&mut bytes, u32_type);
-            bytes.push(0);
-            bytes.push(0);
-            imports.push(Entry {
-                bytes,
-                throws: false,
-            });
+            imports.push(table.intrinsic(&local, "new", name, ty, true, 0)?);
             dtors.push((local.clone(), key, ty));
         }
     }
@@ -389,7 +373,6 @@ impl Glue<'_> {
                  const dispose = Symbol.dispose ?? Symbol.for(\"nodejs.dispose\");\n",
             );
         }
-        let u32_type = table.ty(&Type::U32)?;
         for (ty, members) in classes {
             let rname = resolve.types[ty].name.clone().unwrap_or_default();
             let class = super::pascal(&rname);
@@ -411,24 +394,14 @@ impl Glue<'_> {
                 results: vec![],
                 post_return: None,
             });
-            let mut bytes = Vec::new();
-            put_str(&mut bytes, self.specifier);
-            put_str(&mut bytes, "drop");
-            put_str(
-                &mut bytes,
-                &format!("{}#[resource-drop]{rname}", self.specifier),
-            );
-            put_str(&mut bytes, &resolve.render_location(resolve.types[ty].span));
-            put_u32(&mut bytes, 1);
-            put_str(&mut bytes, "handle");
-            put_u32(&mut bytes, u32_type);
-            bytes.push(0);
-            bytes.push(0);
-            bytes.push(0);
-            entries.push(Entry {
-                bytes,
-                throws: false,
-            });
+            entries.push(table.intrinsic(
+                self.specifier,
+                "drop",
+                format!("{}#[resource-drop]{rname}", self.specifier),
+                ty,
+                false,
+                0,
+            )?);
             let constructor = if members.contains("  constructor(") {
                 String::new()
             } else {
@@ -666,23 +639,39 @@ impl Table<'_> {
     /// The destructor export of an exported resource: the engine forgets the
     /// object (calling its `Symbol.dispose`, if it has one).
     fn dtor(&mut self, interface: &str, key: &WorldKey, r: TypeId) -> Result<Entry> {
-        let resolve = self.resolve;
-        let name = resolve.types[r].name.clone().unwrap_or_default();
+        let name = self.resolve.types[r].name.clone().unwrap_or_default();
+        let wit = format!("{}#[dtor]{name}", self.resolve.name_world_key(key));
+        let class = self.class_name(r);
+        self.intrinsic(interface, &class, wit, r, false, 4)
+    }
+
+    /// The entry of a resource intrinsic (resource.new, resource.drop, a
+    /// destructor): one `u32` in, the handle or rep, and with `returns` one
+    /// out; `kind` as in `func`.
+    fn intrinsic(
+        &mut self,
+        interface: &str,
+        js: &str,
+        wit: String,
+        r: TypeId,
+        returns: bool,
+        kind: u8,
+    ) -> Result<Entry> {
         let u32_type = self.ty(&Type::U32)?;
         let mut bytes = Vec::new();
         put_str(&mut bytes, interface);
-        put_str(&mut bytes, &self.class_name(r));
+        put_str(&mut bytes, js);
+        put_str(&mut bytes, &wit);
         put_str(
             &mut bytes,
-            &format!("{}#[dtor]{name}", resolve.name_world_key(key)),
+            &self.resolve.render_location(self.resolve.types[r].span),
         );
-        put_str(&mut bytes, &resolve.render_location(resolve.types[r].span));
         put_u32(&mut bytes, 1);
-        put_str(&mut bytes, "rep");
+        put_str(&mut bytes, "handle");
         put_u32(&mut bytes, u32_type);
+        put_maybe(&mut bytes, returns.then_some(u32_type));
         bytes.push(0);
-        bytes.push(0);
-        bytes.push(4);
+        bytes.push(kind);
         Ok(Entry {
             bytes,
             throws: false,
@@ -748,10 +737,7 @@ impl Table<'_> {
                     TypeDefKind::Variant(v) => {
                         let mut cases = Vec::new();
                         for c in &v.cases {
-                            let t = match &c.ty {
-                                Some(t) => Some(self.ty(t)?),
-                                None => None,
-                            };
+                            let t = c.ty.as_ref().map(|t| self.ty(t)).transpose()?;
                             cases.push((c.name.clone(), t));
                         }
                         out.push(16);
@@ -781,14 +767,8 @@ impl Table<'_> {
                         put_u32(&mut out, i);
                     }
                     TypeDefKind::Result(r) => {
-                        let ok = match &r.ok {
-                            Some(t) => Some(self.ty(t)?),
-                            None => None,
-                        };
-                        let err = match &r.err {
-                            Some(t) => Some(self.ty(t)?),
-                            None => None,
-                        };
+                        let ok = r.ok.as_ref().map(|t| self.ty(t)).transpose()?;
+                        let err = r.err.as_ref().map(|t| self.ty(t)).transpose()?;
                         out.push(20);
                         put_maybe(&mut out, ok);
                         put_maybe(&mut out, err);

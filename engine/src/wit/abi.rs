@@ -273,13 +273,8 @@ impl Types {
                 self.lift_buffer(ctx, t, ptr, len, free)
             }
             Kind::Record(_) | Kind::Tuple(_) => {
-                let items: Vec<u32> = match &ty.kind {
-                    Kind::Record(f) => f.iter().map(|f| f.1).collect(),
-                    Kind::Tuple(items) => items.clone(),
-                    _ => unreachable!(),
-                };
-                let mut values = Vec::with_capacity(items.len());
-                for item in items {
+                let mut values = Vec::new();
+                for item in self.members(t) {
                     values.push(self.lift(ctx, item, flat, free)?);
                 }
                 self.assemble(ctx, t, values)
@@ -302,14 +297,6 @@ impl Types {
                 }
                 self.make_flags(ctx, names, &words)
             }
-            Kind::Own(r) | Kind::Borrow(r) => {
-                let borrowed = matches!(ty.kind, Kind::Borrow(_));
-                wrap(ctx, *r, flat.next() as u32, borrowed)
-            }
-            Kind::BorrowExported => own_object(ctx, flat.next() as u32),
-            Kind::OwnExported(_) => Err(Fail::shape(
-                "jsw plugins take their own resources back only by borrow".into(),
-            )),
             _ => self.scalar(ctx, &ty.kind, flat.next()),
         }
     }
@@ -324,14 +311,9 @@ impl Types {
                 self.lift_buffer(ctx, t, ptr, len, free)
             }
             Kind::Record(_) | Kind::Tuple(_) => {
-                let items: Vec<u32> = match &ty.kind {
-                    Kind::Record(f) => f.iter().map(|f| f.1).collect(),
-                    Kind::Tuple(items) => items.clone(),
-                    _ => unreachable!(),
-                };
-                let mut values = Vec::with_capacity(items.len());
+                let mut values = Vec::new();
                 let mut offset = 0;
-                for item in items {
+                for item in self.members(t) {
                     let it = self.get(item);
                     offset = align_to(offset, it.align);
                     values.push(self.load(ctx, item, addr + offset, free)?);
@@ -363,14 +345,6 @@ impl Types {
                 };
                 self.make_flags(ctx, names, &words)
             }
-            Kind::Own(r) | Kind::Borrow(r) => {
-                let borrowed = matches!(ty.kind, Kind::Borrow(_));
-                wrap(ctx, *r, memory::read_u32(addr), borrowed)
-            }
-            Kind::BorrowExported => own_object(ctx, memory::read_u32(addr)),
-            Kind::OwnExported(_) => Err(Fail::shape(
-                "jsw plugins take their own resources back only by borrow".into(),
-            )),
             kind => {
                 let raw = match ty.size {
                     1 => memory::read_u8(addr) as u64,
@@ -411,6 +385,16 @@ impl Types {
         })
     }
 
+    /// The types of a record's fields or a tuple's items, in order.
+    fn members(&self, t: u32) -> impl Iterator<Item = u32> + '_ {
+        let (fields, items): (&[(String, u32)], &[u32]) = match &self.get(t).kind {
+            Kind::Record(fields) => (fields, &[]),
+            Kind::Tuple(items) => (&[], items),
+            _ => (&[], &[]),
+        };
+        fields.iter().map(|f| f.1).chain(items.iter().copied())
+    }
+
     fn case_count(&self, t: u32) -> usize {
         match &self.get(t).kind {
             Kind::Variant(c) => c.len(),
@@ -440,7 +424,19 @@ impl Types {
         })
     }
 
+    /// A value of one flat word: a number, bigint, boolean, char or handle.
     fn scalar<'js>(&self, ctx: &Ctx<'js>, kind: &Kind, raw: u64) -> Lowered<Value<'js>> {
+        match kind {
+            Kind::Own(r) => return wrap(ctx, *r, raw as u32, false),
+            Kind::Borrow(r) => return wrap(ctx, *r, raw as u32, true),
+            Kind::BorrowExported => return own_object(ctx, raw as u32),
+            Kind::OwnExported(_) => {
+                return Err(Fail::shape(
+                    "jsw plugins take their own resources back only by borrow".into(),
+                ));
+            }
+            _ => {}
+        }
         let ctx = ctx.clone();
         Ok(match kind {
             Kind::Bool => Value::new_bool(ctx, raw as u32 != 0),
@@ -655,10 +651,6 @@ impl Types {
                 let words = self.flag_words(names, v)?;
                 out.extend(words.iter().take(ty.flat.len()).map(|w| *w as u64));
             }
-            Kind::Own(r) => out.push(unwrap(ctx, *r, v, true)? as u64),
-            Kind::Borrow(r) => out.push(unwrap(ctx, *r, v, false)? as u64),
-            Kind::OwnExported(new) => out.push(new_handle(ctx, *new, v)? as u64),
-            Kind::BorrowExported => out.push(rep_of(ctx, v)? as u64),
             kind => out.push(self.number(kind, v)?),
         }
         Ok(())
@@ -715,15 +707,6 @@ impl Types {
                     }
                 }
             }
-            Kind::Own(r) | Kind::Borrow(r) => {
-                let own = matches!(ty.kind, Kind::Own(_));
-                let handle = unwrap(ctx, *r, v, own)?;
-                memory::write(addr, &handle.to_le_bytes());
-            }
-            Kind::OwnExported(new) => {
-                memory::write(addr, &new_handle(ctx, *new, v)?.to_le_bytes());
-            }
-            Kind::BorrowExported => memory::write(addr, &rep_of(ctx, v)?.to_le_bytes()),
             kind => {
                 let raw = self.number(kind, v)?;
                 memory::write(addr, &raw.to_le_bytes()[..ty.size as usize]);
@@ -861,8 +844,16 @@ impl Types {
         Ok(words)
     }
 
-    /// A number, bigint, boolean or char as its flat bits.
-    fn number(&self, kind: &Kind, v: &Value<'_>) -> Lowered<u64> {
+    /// A number, bigint, boolean, char or resource object as its flat bits.
+    fn number<'js>(&self, kind: &Kind, v: &Value<'js>) -> Lowered<u64> {
+        let ctx = v.ctx();
+        match kind {
+            Kind::Own(r) => return Ok(unwrap(ctx, *r, v, true)? as u64),
+            Kind::Borrow(r) => return Ok(unwrap(ctx, *r, v, false)? as u64),
+            Kind::OwnExported(new) => return Ok(new_handle(ctx, *new, v)? as u64),
+            Kind::BorrowExported => return Ok(rep_of(ctx, v)? as u64),
+            _ => {}
+        }
         let int = |min: f64, max: f64, name: &str| -> Lowered<u64> {
             match v.as_number() {
                 Some(n) if n.fract() == 0.0 && n >= min && n <= max => Ok(n as i64 as u64),

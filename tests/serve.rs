@@ -799,3 +799,757 @@ fn a_dead_worker_is_replaced() {
     }
     assert_eq!(get(server.addr, "/").text(), "hello\n");
 }
+
+// ---------------------------------------------------------------------------
+// The edges of HTTP (tests/serve/edges.ts): bodies whose length is wrong,
+// streams cut by limits, outbound requests, and handlers that end oddly.
+
+/// Compiles tests/serve/edges.ts into `dir/edges.wasm`.
+fn compile_edges(dir: &Path) {
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/serve/edges.ts");
+    std::fs::copy(source, dir.join("edges.ts")).unwrap();
+    let out = jsw()
+        .current_dir(dir)
+        .args(["compile", "edges.ts", "-o", "edges.wasm"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+}
+
+/// A plain HTTP/1.1 upstream on loopback for outbound fetch(). Like Python's
+/// `http.server`, it reads a request body by its Content-Length only.
+/// `/twenty`: 20 bytes; `/slow`: answers after 2 s; `/length`: the number of
+/// body bytes Content-Length announced and it read ("none" without the
+/// header); `/redirect`: 302 to `/twenty`.
+fn upstream() -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(stream) = stream else { break };
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut line = String::new();
+                if reader.read_line(&mut line).is_err() {
+                    return;
+                }
+                let path = line.split_whitespace().nth(1).unwrap_or("/").to_string();
+                let mut length = None;
+                loop {
+                    line.clear();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                        break;
+                    }
+                    let l = line.trim_end();
+                    if l.is_empty() {
+                        break;
+                    }
+                    if let Some((n, v)) = l.split_once(':')
+                        && n.eq_ignore_ascii_case("content-length")
+                    {
+                        length = v.trim().parse::<usize>().ok();
+                    }
+                }
+                let mut body = vec![0; length.unwrap_or(0)];
+                let _ = reader.read_exact(&mut body);
+                let (status, extra, text) = match path.as_str() {
+                    "/twenty" => ("200 OK", "", "twenty bytes long!!!".to_string()),
+                    "/slow" => {
+                        std::thread::sleep(Duration::from_secs(2));
+                        ("200 OK", "", "slow".to_string())
+                    }
+                    "/length" => (
+                        "200 OK",
+                        "",
+                        length.map_or("none".into(), |_| body.len().to_string()),
+                    ),
+                    "/redirect" => ("302 Found", "location: /twenty\r\n", String::new()),
+                    _ => ("404 Not Found", "", String::new()),
+                };
+                let mut stream = stream;
+                let _ = stream.write_all(
+                    format!(
+                        "HTTP/1.1 {status}\r\ncontent-type: text/plain\r\ncontent-length: {}\r\n{extra}connection: close\r\n\r\n{text}",
+                        text.len()
+                    )
+                    .as_bytes(),
+                );
+            });
+        }
+    });
+    addr
+}
+
+/// What a client saw of one GET: the raw bytes until the server closed the
+/// connection, and whether it ended in an error (a reset) rather than a close.
+fn raw_get(addr: SocketAddr, path: &str) -> (String, bool) {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    stream
+        .write_all(format!("GET {path} HTTP/1.1\r\nhost: {addr}\r\nconnection: close\r\n\r\n").as_bytes())
+        .unwrap();
+    let mut bytes = Vec::new();
+    let mut buf = [0u8; 8192];
+    loop {
+        match stream.read(&mut buf) {
+            Ok(0) => return (text(&bytes), false),
+            Ok(n) => bytes.extend_from_slice(&buf[..n]),
+            Err(_) => return (text(&bytes), true),
+        }
+    }
+}
+
+/// Whether a raw response arrived whole: a chunked body ends with its
+/// terminator, a body with a content-length has exactly that many bytes.
+fn complete(raw: &str) -> bool {
+    let Some((head, body)) = raw.split_once("\r\n\r\n") else {
+        return false;
+    };
+    let head = head.to_ascii_lowercase();
+    if head.contains("transfer-encoding: chunked") {
+        return body.ends_with("0\r\n\r\n");
+    }
+    match head
+        .lines()
+        .find_map(|l| l.strip_prefix("content-length:"))
+        .and_then(|v| v.trim().parse::<usize>().ok())
+    {
+        Some(n) => body.len() == n,
+        None => true,
+    }
+}
+
+#[test]
+fn a_copied_content_length_never_truncates_a_body() {
+    let dir = tempfile::tempdir().unwrap();
+    compile_edges(dir.path());
+    let up = upstream();
+    let server = Server::start(
+        dir.path(),
+        "edges.wasm",
+        &["--allow-host", &up.to_string()],
+    );
+    // The runtime states the length of a body it knows.
+    let rewritten = get(server.addr, "/rewrite");
+    assert_eq!(rewritten.status, 200);
+    assert_eq!(rewritten.text(), "thirty, rewritten bytes long!!!");
+    assert_eq!(rewritten.header("content-length"), Some("31"));
+    assert_eq!(rewritten.header("x-kept"), Some("yes"));
+    let proxied = get(server.addr, &format!("/rewrite-upstream?upstream=http://{up}"));
+    assert_eq!(proxied.text(), "twenty bytes long!!! and ten more");
+    assert_eq!(proxied.header("content-length"), Some("33"));
+    let shrunk = get(server.addr, "/shrunk");
+    assert_eq!(shrunk.text(), "short");
+    assert_eq!(shrunk.header("content-length"), Some("5"));
+    // HEAD says what GET sends.
+    let head = request(server.addr, "HEAD", "/rewrite", &[], b"").unwrap();
+    assert_eq!(head.header("content-length"), Some("31"));
+    assert!(head.body.is_empty());
+    let head = request(server.addr, "HEAD", "/", &[], b"").unwrap();
+    assert_eq!(head.header("content-length"), Some("12"));
+}
+
+#[test]
+fn a_stream_that_breaks_its_declared_length_is_cut_not_completed() {
+    let dir = tempfile::tempdir().unwrap();
+    compile_edges(dir.path());
+    let server = Server::start(dir.path(), "edges.wasm", &[]);
+    let (exact, _) = raw_get(server.addr, "/stream-exact");
+    assert!(complete(&exact), "{exact}");
+    assert!(exact.ends_with("01234567890123456789"), "{exact}");
+    for path in ["/stream-short", "/stream-long", "/stream-error"] {
+        let (raw, _) = raw_get(server.addr, path);
+        assert!(!complete(&raw), "{path} looked complete: {raw:?}");
+        assert!(
+            server.wait_for(&format!("GET {path} 200 "), Duration::from_secs(10)),
+            "{}",
+            server.log()
+        );
+        let log = server.log();
+        let line = log
+            .lines()
+            .find(|l| l.starts_with(&format!("GET {path} 200 ")))
+            .unwrap();
+        assert!(line.contains("response cut off"), "{line}");
+    }
+    assert!(server.log().contains("content-length"), "{}", server.log());
+    // The server goes on.
+    assert_eq!(get(server.addr, "/").status, 200);
+}
+
+#[test]
+fn a_limit_during_a_streamed_response_aborts_it() {
+    let dir = tempfile::tempdir().unwrap();
+    compile_edges(dir.path());
+    let server = Server::start(dir.path(), "edges.wasm", &["--timeout", "1s"]);
+    let started = Instant::now();
+    let (raw, _) = raw_get(server.addr, "/endless");
+    assert!(started.elapsed() < Duration::from_secs(20));
+    assert!(raw.contains("chunk"), "{raw}");
+    assert!(!complete(&raw), "a cut stream ended like a whole one: {raw:?}");
+    assert!(
+        server.wait_for("GET /endless 200 ", Duration::from_secs(10)),
+        "{}",
+        server.log()
+    );
+    let log = server.log();
+    let line = log.lines().find(|l| l.starts_with("GET /endless")).unwrap();
+    assert!(line.contains("response cut off") && line.contains("timeout"), "{line}");
+
+    // A stream that never produces, with nothing left to run.
+    let (raw, _) = raw_get(server.addr, "/silent");
+    assert!(!complete(&raw), "{raw:?}");
+    assert!(
+        server.wait_for("GET /silent 200 ", Duration::from_secs(10)),
+        "{}",
+        server.log()
+    );
+    let log = server.log();
+    let line = log.lines().find(|l| l.starts_with("GET /silent 200")).unwrap();
+    assert!(line.contains("response cut off"), "{line}");
+    assert!(log.contains("stopped before its end"), "{log}");
+    assert_eq!(get(server.addr, "/").status, 200);
+}
+
+#[test]
+fn outbound_fetch_sends_lengths_follows_signals_and_redirects() {
+    let dir = tempfile::tempdir().unwrap();
+    compile_edges(dir.path());
+    let up = upstream();
+    let server = Server::start(
+        dir.path(),
+        "edges.wasm",
+        &["--allow-host", &up.to_string()],
+    );
+    let q = format!("upstream=http://{up}");
+    // Node sends each of these with its content-length (checked with Node 20's
+    // fetch against the same upstream: the multipart length depends on the
+    // boundary, so only its presence is compared).
+    assert_eq!(get(server.addr, &format!("/post-json?{q}")).text(), "29");
+    let kinds = get(server.addr, &format!("/post-kinds?{q}")).text();
+    assert!(
+        kinds.starts_with("string=3 bytes=4 blob=5 params=5 form="),
+        "{kinds}"
+    );
+    assert!(kinds.ends_with(" none=0"), "{kinds}");
+    assert!(!kinds.contains("form=none"), "{kinds}");
+
+    // An aborted signal ends the wait at once (Node: AbortError /
+    // TimeoutError after ~100 ms, not the upstream's 2 s).
+    for (how, name) in [("controller", "AbortError"), ("timeout", "TimeoutError")] {
+        let text = get(server.addr, &format!("/abort?how={how}&{q}")).text();
+        let (seen, ms) = text.split_once(" after ").unwrap();
+        assert_eq!(seen, name, "{text}");
+        let ms: u64 = ms.trim_end_matches("ms").parse().unwrap();
+        assert!((90..1500).contains(&ms), "{text}");
+    }
+    assert_eq!(
+        get(server.addr, &format!("/timer-during-fetch?{q}")).text(),
+        "timer fired during the fetch"
+    );
+    assert_eq!(
+        get(server.addr, &format!("/redirected?{q}")).text(),
+        "200 true true twenty bytes long!!!"
+    );
+}
+
+#[test]
+fn handlers_that_end_oddly_get_clear_answers() {
+    let dir = tempfile::tempdir().unwrap();
+    compile_edges(dir.path());
+    let server = Server::start(dir.path(), "edges.wasm", &[]);
+    // process.exit() ends the request, not the server, and cannot be caught.
+    for path in ["/exit", "/exit-later"] {
+        let r = get(server.addr, path);
+        assert_eq!(r.status, 500, "{path}: {}", r.text());
+        assert_eq!(r.text(), "Internal Server Error\n");
+    }
+    let never = get(server.addr, "/never");
+    assert_eq!(never.status, 500);
+    let string = get(server.addr, "/string");
+    assert_eq!(string.status, 500);
+    assert!(
+        server.wait_for("GET /string 500", Duration::from_secs(10)),
+        "{}",
+        server.log()
+    );
+    let log = server.log();
+    assert!(log.contains("process.exit(3)"), "{log}");
+    assert!(log.contains("process.exit(4)"), "{log}");
+    assert!(!log.contains("caught the exit") && !log.contains("unreachable"), "{log}");
+    assert!(log.contains("promise never settled"), "{log}");
+    assert!(
+        log.contains("must return a Response, not a string (\"just a string\")"),
+        "{log}"
+    );
+    assert!(!log.contains("see the server's stderr"), "{log}");
+    // Handlers see the Host header, as in Node.
+    assert_eq!(
+        get(server.addr, "/host").text(),
+        server.addr.to_string()
+    );
+    assert_eq!(get(server.addr, "/").status, 200);
+}
+
+#[test]
+fn a_client_that_goes_away_aborts_request_signal_quietly() {
+    let dir = tempfile::tempdir().unwrap();
+    compile_edges(dir.path());
+    let server = Server::start(dir.path(), "edges.wasm", &[]);
+    let mut stream = TcpStream::connect(server.addr).unwrap();
+    stream
+        .write_all(b"GET /events HTTP/1.1\r\nhost: x\r\n\r\n")
+        .unwrap();
+    let mut buf = [0u8; 256];
+    let n = stream.read(&mut buf).unwrap();
+    assert!(text(&buf[..n]).contains("200"), "{}", text(&buf[..n]));
+    std::thread::sleep(Duration::from_millis(100));
+    drop(stream);
+    assert!(
+        server.wait_for("request.signal aborted (AbortError)", Duration::from_secs(10)),
+        "{}",
+        server.log()
+    );
+    assert!(
+        server.wait_for("GET /events 200", Duration::from_secs(10)),
+        "{}",
+        server.log()
+    );
+    let log = server.log();
+    assert!(log.contains("client went away"), "{log}");
+    assert!(!log.contains("Uncaught"), "{log}");
+}
+
+#[test]
+fn serve_accepts_host_names_and_bare_ports() {
+    let dir = tempfile::tempdir().unwrap();
+    compile_app(dir.path());
+    // A free port, then released for the server.
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    for addr in [format!("localhost:{port}"), format!(":{port}"), port.to_string()] {
+        let mut child = jsw()
+            .current_dir(dir.path())
+            .args(["serve", "app.wasm", "--workers", "1", "--addr", &addr])
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut reader = BufReader::new(child.stderr.take().unwrap());
+        let mut line = String::new();
+        reader.read_line(&mut line).unwrap();
+        assert!(line.contains(&format!(":{port}/")), "{addr}: {line}");
+        let response = get(SocketAddr::from(([127, 0, 0, 1], port)), "/");
+        assert_eq!(response.text(), "hello\n", "{addr}");
+        let _ = Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status();
+        child.wait().unwrap();
+    }
+    let o = jsw()
+        .args(["serve", "app.wasm", "--addr", "localhost:http"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("not a port number"), "{}", text(&o.stderr));
+}
+
+#[test]
+fn hot_swap_ends_on_the_last_version_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let version = |n: u32| format!("export default {{ fetch() {{ return new Response('v{n}'); }} }};\n");
+    let write = |n: u32| {
+        support::write(dir.path(), "tmp.ts", &version(n));
+        std::fs::rename(dir.path().join("tmp.ts"), dir.path().join("app.ts")).unwrap();
+    };
+    write(1);
+    let server = Server::start(dir.path(), "app.ts", &["--no-cache"]);
+    assert_eq!(get(server.addr, "/").text(), "v1");
+    // v2, then v3 while v2 is still building.
+    write(2);
+    std::thread::sleep(Duration::from_millis(400));
+    write(3);
+    let start = Instant::now();
+    while get(server.addr, "/").text() != "v3" {
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "still serving {} : {}",
+            get(server.addr, "/").text(),
+            server.log()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+
+    // A component replaced twice in quick succession, with workers.
+    for (n, name) in [(1, "a.wasm"), (2, "b.wasm")] {
+        support::write(dir.path(), "src.js", &version(n));
+        let o = jsw()
+            .current_dir(dir.path())
+            .args(["compile", "src.js", "-o", name])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", text(&o.stderr));
+    }
+    std::fs::copy(dir.path().join("a.wasm"), dir.path().join("live.wasm")).unwrap();
+    let server = Server::start(dir.path(), "live.wasm", &["--workers", "2", "--no-cache"]);
+    assert_eq!(get(server.addr, "/").text(), "v1");
+    std::fs::copy(dir.path().join("b.wasm"), dir.path().join("live.wasm")).unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    std::fs::copy(dir.path().join("a.wasm"), dir.path().join("live.wasm")).unwrap();
+    // It must settle on v1, what is on disk, on every worker.
+    std::thread::sleep(Duration::from_secs(1));
+    let start = Instant::now();
+    loop {
+        let seen: Vec<String> = (0..20).map(|_| get(server.addr, "/").text()).collect();
+        if seen.iter().all(|t| t == "v1") {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "{seen:?}: {}",
+            server.log()
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+#[test]
+fn a_top_level_that_fails_says_why_at_start_and_on_reload() {
+    let dir = tempfile::tempdir().unwrap();
+    support::write(
+        dir.path(),
+        "hs.ts",
+        "const table = JSON.parse('{');\nexport default { fetch: () => new Response(String(table)) };\n",
+    );
+    let o = jsw()
+        .current_dir(dir.path())
+        .args(["serve", "hs.ts", "--addr", "127.0.0.1:0"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let err = text(&o.stderr);
+    assert!(err.contains("SyntaxError"), "{err}");
+    assert!(err.contains("hs.ts:1:"), "{err}");
+
+    support::write(
+        dir.path(),
+        "hs.ts",
+        "export default { fetch: () => new Response('ok') };\n",
+    );
+    let server = Server::start(dir.path(), "hs.ts", &[]);
+    assert_eq!(get(server.addr, "/").text(), "ok");
+    std::thread::sleep(Duration::from_millis(1100));
+    support::write(dir.path(), "tmp.ts", "throw new RangeError('bad config');\nexport default { fetch: () => new Response('x') };\n");
+    std::fs::rename(dir.path().join("tmp.ts"), dir.path().join("hs.ts")).unwrap();
+    assert!(
+        server.wait_for("cannot be served", Duration::from_secs(60)),
+        "{}",
+        server.log()
+    );
+    let log = server.log();
+    assert!(log.contains("RangeError: bad config"), "{log}");
+    assert!(log.contains("hs.ts:1:"), "{log}");
+    assert_eq!(get(server.addr, "/").text(), "ok");
+}
+
+#[test]
+fn access_log_lines_stay_whole_with_workers() {
+    let dir = tempfile::tempdir().unwrap();
+    compile_app(dir.path());
+    let server = Server::start(dir.path(), "app.wasm", &["--workers", "2"]);
+    let threads: Vec<_> = (0..8)
+        .map(|_| {
+            let addr = server.addr;
+            std::thread::spawn(move || {
+                for _ in 0..150 {
+                    assert_eq!(get(addr, "/").status, 200);
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    let log = server.log();
+    let lines: Vec<&str> = log.lines().filter(|l| !l.starts_with("jsw serve:")).collect();
+    assert_eq!(lines.len(), 1200, "{log}");
+    for line in lines {
+        let parts: Vec<&str> = line.split(' ').collect();
+        assert!(
+            parts.len() == 4 && parts[0] == "GET" && parts[1] == "/" && parts[2] == "200" && parts[3].ends_with("µs"),
+            "a malformed log line: {line:?}"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Abusive clients: slow heads, idle connections, slow and oversize bodies,
+// too many connections, huge heads.
+
+/// Reads from `stream` until the server closes it (or `limit` passes): the
+/// bytes, and how long it took.
+fn read_until_closed(stream: &mut TcpStream, limit: Duration) -> (String, Duration) {
+    let started = Instant::now();
+    stream.set_read_timeout(Some(limit)).unwrap();
+    let mut bytes = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        match stream.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => bytes.extend_from_slice(&buf[..n]),
+        }
+    }
+    (text(&bytes), started.elapsed())
+}
+
+#[test]
+fn slow_heads_and_idle_connections_are_closed() {
+    let dir = tempfile::tempdir().unwrap();
+    compile_app(dir.path());
+    let server = Server::start(
+        dir.path(),
+        "app.wasm",
+        &[
+            "--workers", "1", "--header-timeout", "1s", "--keepalive-timeout", "1s",
+            "--body-timeout", "1s",
+        ],
+    );
+    // A head that never ends (slowloris).
+    let mut slow = TcpStream::connect(server.addr).unwrap();
+    slow.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n").unwrap();
+    // A connection that never sends anything: idle, closed as keep-alive ones are.
+    let mut silent = TcpStream::connect(server.addr).unwrap();
+    // A keep-alive connection after one request.
+    let mut kept = TcpStream::connect(server.addr).unwrap();
+    kept.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    let (reply, _) = {
+        kept.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        let mut buf = [0u8; 1024];
+        let n = kept.read(&mut buf).unwrap();
+        (text(&buf[..n]), ())
+    };
+    assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
+    for (name, stream) in [("slow head", &mut slow), ("silent", &mut silent), ("idle keep-alive", &mut kept)] {
+        let (_, took) = read_until_closed(stream, Duration::from_secs(20));
+        assert!(
+            took < Duration::from_secs(8),
+            "{name}: still open after {took:?}"
+        );
+    }
+    assert!(
+        server.wait_for("--header-timeout", Duration::from_secs(5)),
+        "{}",
+        server.log()
+    );
+    // A body that stops arriving: 408, the connection closes.
+    let mut body = TcpStream::connect(server.addr).unwrap();
+    body.write_all(b"POST /echo HTTP/1.1\r\nHost: x\r\ncontent-length: 100\r\n\r\n{\"x\":").unwrap();
+    let (reply, took) = read_until_closed(&mut body, Duration::from_secs(20));
+    assert!(reply.starts_with("HTTP/1.1 408"), "{reply}");
+    assert!(took < Duration::from_secs(8), "{took:?}");
+    assert!(server.log().contains("--body-timeout"), "{}", server.log());
+    // Everyone else is served.
+    assert_eq!(get(server.addr, "/").status, 200);
+}
+
+#[test]
+fn oversize_bodies_get_413_and_huge_heads_431() {
+    let dir = tempfile::tempdir().unwrap();
+    compile_app(dir.path());
+    let server = Server::start(dir.path(), "app.wasm", &["--workers", "1", "--max-body", "1MiB"]);
+    // Declared: refused before any of it is sent or an instance runs.
+    let mut declared = TcpStream::connect(server.addr).unwrap();
+    declared
+        .write_all(b"POST /upload HTTP/1.1\r\nHost: x\r\ncontent-length: 300000000\r\n\r\n")
+        .unwrap();
+    let (reply, _) = read_until_closed(&mut declared, Duration::from_secs(10));
+    assert!(reply.starts_with("HTTP/1.1 413"), "{reply}");
+    // Chunked: cut at the limit.
+    let mut chunked = TcpStream::connect(server.addr).unwrap();
+    chunked
+        .write_all(b"POST /upload HTTP/1.1\r\nHost: x\r\ntransfer-encoding: chunked\r\n\r\n")
+        .unwrap();
+    let chunk = vec![b'z'; 64 * 1024];
+    let mut sent = 0;
+    while sent < 4 << 20 {
+        let mut piece = format!("{:x}\r\n", chunk.len()).into_bytes();
+        piece.extend_from_slice(&chunk);
+        piece.extend_from_slice(b"\r\n");
+        if chunked.write_all(&piece).is_err() {
+            break;
+        }
+        sent += chunk.len();
+    }
+    let (reply, _) = read_until_closed(&mut chunked, Duration::from_secs(10));
+    assert!(reply.starts_with("HTTP/1.1 413"), "{reply}");
+    // Under the limit, a body is the handler's.
+    let upload = request(server.addr, "POST", "/upload", &[], &vec![b'a'; 500_000]).unwrap();
+    assert_eq!(upload.text(), r#"{"total":500000,"chunks":true}"#);
+    // Too many header fields, or too big a head.
+    let many: Vec<(String, String)> = (0..150).map(|i| (format!("x-h{i}"), "v".into())).collect();
+    let many: Vec<(&str, &str)> = many.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+    assert_eq!(request(server.addr, "GET", "/", &many, b"").unwrap().status, 431);
+    let big = "v".repeat(80 * 1024);
+    let status = request(server.addr, "GET", "/", &[("x-big", &big)], b"")
+        .map(|r| r.status)
+        .unwrap_or(431);
+    assert_eq!(status, 431);
+    assert_eq!(get(server.addr, "/").status, 200);
+    let log = server.log();
+    assert!(log.contains("POST /upload 413"), "{log}");
+    assert!(log.contains("--max-body"), "{log}");
+}
+
+#[test]
+fn connections_past_the_cap_get_503_and_the_rest_are_served() {
+    let dir = tempfile::tempdir().unwrap();
+    compile_app(dir.path());
+    let server = Server::start(
+        dir.path(),
+        "app.wasm",
+        &["--workers", "1", "--max-connections", "3", "--keepalive-timeout", "30s"],
+    );
+    let held: Vec<TcpStream> = (0..3)
+        .map(|_| TcpStream::connect(server.addr).unwrap())
+        .collect();
+    std::thread::sleep(Duration::from_millis(300));
+    let refused = get(server.addr, "/");
+    assert_eq!(refused.status, 503);
+    assert_eq!(refused.header("retry-after"), Some("1"));
+    // A held connection still works.
+    let mut first = held.into_iter().next().unwrap();
+    first
+        .write_all(b"GET / HTTP/1.1\r\nHost: x\r\nconnection: close\r\n\r\n")
+        .unwrap();
+    let (reply, _) = read_until_closed(&mut first, Duration::from_secs(10));
+    assert!(reply.starts_with("HTTP/1.1 200") && reply.ends_with("hello\n"), "{reply}");
+    assert!(server.log().contains("--max-connections"), "{}", server.log());
+}
+
+/// Resident memory (KiB) and open descriptors of a process, from /proc.
+fn usage(pid: u32) -> (u64, usize) {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let rss = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap();
+    let fds = std::fs::read_dir(format!("/proc/{pid}/fd")).unwrap().count();
+    (rss, fds)
+}
+
+/// Normal clients under load while abusive ones (half-open connections,
+/// endless handlers, oversize bodies, throwing handlers) hit the same server:
+/// every normal request succeeds, and the server's memory and descriptors
+/// return to their baseline. Prints its figures (README: "Under abuse").
+#[test]
+fn soak_normal_clients_beside_abusive_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    compile_app(dir.path());
+    let server = Server::start(
+        dir.path(),
+        "app.wasm",
+        &[
+            "--workers", "1", "--timeout", "1s", "--header-timeout", "2s",
+            "--keepalive-timeout", "2s", "--max-body", "1MiB",
+        ],
+    );
+    let pid = server.child.id();
+    // Warm up, then the baseline.
+    for _ in 0..200 {
+        assert_eq!(get(server.addr, "/").status, 200);
+    }
+    std::thread::sleep(Duration::from_secs(3));
+    let (rss_before, fds_before) = usage(pid);
+    let run_for = Duration::from_secs(
+        std::env::var("JSW_SOAK_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(20),
+    );
+    let stop = Arc::new(AtomicBool::new(false));
+    let latencies = Arc::new(Mutex::new(Vec::<Duration>::new()));
+    let failures = Arc::new(Mutex::new(Vec::<String>::new()));
+    let mut threads = Vec::new();
+    for _ in 0..4 {
+        let (stop, latencies, failures, addr) =
+            (stop.clone(), latencies.clone(), failures.clone(), server.addr);
+        threads.push(std::thread::spawn(move || {
+            let paths = ["/", "/count", "/table?k=k7"];
+            let mut i = 0;
+            while !stop.load(Ordering::Relaxed) {
+                let path = paths[i % paths.len()];
+                i += 1;
+                let started = Instant::now();
+                match request(addr, "GET", path, &[], b"") {
+                    Ok(r) if r.status == 200 => latencies.lock().unwrap().push(started.elapsed()),
+                    Ok(r) => failures.lock().unwrap().push(format!("{path}: {}", r.status)),
+                    Err(e) => failures.lock().unwrap().push(format!("{path}: {e}")),
+                }
+            }
+        }));
+    }
+    // Abusers.
+    let abuse = Arc::new(AtomicUsize::new(0));
+    {
+        // Half-open connections, renewed as the server closes them.
+        let (stop, addr, abuse) = (stop.clone(), server.addr, abuse.clone());
+        threads.push(std::thread::spawn(move || {
+            while !stop.load(Ordering::Relaxed) {
+                let held: Vec<TcpStream> = (0..50)
+                    .filter_map(|_| TcpStream::connect(addr).ok())
+                    .map(|mut s| {
+                        let _ = s.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n");
+                        s
+                    })
+                    .collect();
+                abuse.fetch_add(held.len(), Ordering::Relaxed);
+                std::thread::sleep(Duration::from_secs(3));
+                drop(held);
+            }
+        }));
+    }
+    for kind in ["loop", "oversize", "throw"] {
+        let (stop, addr, abuse) = (stop.clone(), server.addr, abuse.clone());
+        threads.push(std::thread::spawn(move || {
+            while !stop.load(Ordering::Relaxed) {
+                let _ = match kind {
+                    "loop" => request(addr, "GET", "/loop", &[], b""),
+                    "oversize" => request(addr, "POST", "/upload", &[], &vec![b'x'; 2 << 20]),
+                    _ => request(addr, "GET", "/throw", &[], b""),
+                };
+                abuse.fetch_add(1, Ordering::Relaxed);
+            }
+        }));
+    }
+    std::thread::sleep(run_for);
+    stop.store(true, Ordering::Relaxed);
+    for t in threads {
+        t.join().unwrap();
+    }
+    // Let the server close what the abusers left and settle.
+    std::thread::sleep(Duration::from_secs(4));
+    let (rss_after, fds_after) = usage(pid);
+    let failures = failures.lock().unwrap();
+    let mut latencies = latencies.lock().unwrap().clone();
+    latencies.sort();
+    let served = latencies.len();
+    let p99 = latencies[served * 99 / 100];
+    println!(
+        "soak: {served} normal requests in {run_for:?}, {} failures, p99 {:.1} ms; {} abusive requests/connections; RSS {} -> {} MiB; open descriptors {fds_before} -> {fds_after}",
+        failures.len(),
+        p99.as_secs_f64() * 1e3,
+        abuse.load(Ordering::Relaxed),
+        rss_before / 1024,
+        rss_after / 1024,
+    );
+    assert!(failures.is_empty(), "{:?}", &failures[..failures.len().min(10)]);
+    assert!(served > 100, "only {served} requests served");
+    assert!(fds_after <= fds_before + 2, "descriptors {fds_before} -> {fds_after}");
+    assert!(
+        rss_after < rss_before + 64 * 1024,
+        "RSS {rss_before} KiB -> {rss_after} KiB"
+    );
+}

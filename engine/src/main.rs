@@ -412,6 +412,10 @@ fn turn(ctx: &Ctx<'_>) -> Result<bool, i32> {
 
 /// An error that stopped the loop: Ok when a listener took it, else the status.
 fn stopped<'js>(ctx: &Ctx<'js>, stop: globals::Stop<'js>) -> Result<(), i32> {
+    #[cfg(feature = "http")]
+    if http::exited() {
+        return Err(0);
+    }
     match stop {
         globals::Stop::Thrown(e) => uncaught(ctx, e),
         globals::Stop::Unhandled(reason, promise) => {
@@ -434,6 +438,13 @@ fn stopped<'js>(ctx: &Ctx<'js>, stop: globals::Stop<'js>) -> Result<(), i32> {
 /// An error nothing caught: `uncaughtException` listeners may take it (Ok);
 /// otherwise it is printed and the run ends with status 1 (7 when a listener threw).
 fn uncaught(ctx: &Ctx<'_>, error: rquickjs::Error) -> Result<(), i32> {
+    // process.exit() in a handler throws an uncatchable error to end the
+    // request: not an error of the program's, and nothing runs after it.
+    #[cfg(feature = "http")]
+    if http::exited() {
+        let _ = ctx.catch();
+        return Err(0);
+    }
     let value = match error {
         rquickjs::Error::Exception => ctx.catch(),
         other => return Err(report(ctx, other)),

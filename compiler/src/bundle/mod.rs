@@ -404,6 +404,18 @@ impl Graph<'_> {
                     .into());
                 }
             }
+            // Built-ins: names jsw's module lacks fail as Node fails to link them.
+            // Checked on the transformed module, where TypeScript's type-only
+            // imports (`import { PathLike } from "fs"`) are gone.
+            if let Some(module) = &node.ast {
+                for (specifier, name, span) in entry::named_imports(module) {
+                    if let Some(Target::Builtin(b)) = node.specifiers.get(&specifier)
+                        && let Some(message) = builtins::missing_export(b, &specifier, &name)
+                    {
+                        return Err(Diagnostic::at(&node.file, span, message).into());
+                    }
+                }
+            }
         }
         Ok(())
     }

@@ -35,6 +35,7 @@ pub const NODE_BUILTINS: &[&str] = &[
     "http2",
     "https",
     "inspector",
+    "inspector/promises",
     "module",
     "net",
     "os",
@@ -49,6 +50,7 @@ pub const NODE_BUILTINS: &[&str] = &[
     "readline/promises",
     "repl",
     "stream",
+    "stream/consumers",
     "stream/promises",
     "stream/web",
     "string_decoder",
@@ -67,6 +69,10 @@ pub const NODE_BUILTINS: &[&str] = &[
     "worker_threads",
     "zlib",
 ];
+
+/// Node's built-ins that exist only with the `node:` prefix (a bare `test` is
+/// a package).
+pub const NODE_PREFIXED_BUILTINS: &[&str] = &["sea", "test", "test/reporters"];
 
 /// Modules built into the jsw engine.
 pub const JSW_BUILTINS: &[&str] = &["jsw:io"];
@@ -164,7 +170,6 @@ fn is_relative(s: &str) -> bool {
     s == "." || s == ".." || s.starts_with("./") || s.starts_with("../") || s.starts_with('/')
 }
 
-/// The canonical `node:` name of a Node built-in, if `specifier` names one.
 /// `namespace:package/interface`, as WIT names interfaces.
 fn is_wit_path(specifier: &str) -> bool {
     match specifier.split_once(':') {
@@ -179,8 +184,15 @@ fn is_wit_path(specifier: &str) -> bool {
     }
 }
 
+/// The canonical `node:` name of a Node built-in (or the name of a jsw one),
+/// if `specifier` names one.
 pub fn builtin(specifier: &str) -> Option<String> {
     if JSW_BUILTINS.contains(&specifier) {
+        return Some(specifier.to_string());
+    }
+    if let Some(bare) = specifier.strip_prefix("node:")
+        && NODE_PREFIXED_BUILTINS.contains(&bare)
+    {
         return Some(specifier.to_string());
     }
     let bare = specifier.strip_prefix("node:").unwrap_or(specifier);

@@ -112,6 +112,12 @@ impl RunCommand {
                     return Err(err);
                 }
             };
+            if compiled.kind != jsw::Kind::Command {
+                let name = self.module.display().to_string();
+                return Err(
+                    runner::BadInput(jsw::component::not_a_command(&name, &compiled.wasm)).into(),
+                );
+            }
             // Run from source, the top level's output belongs to the program's.
             let _ = std::io::stdout().write_all(&compiled.output.stdout);
             let _ = std::io::stdout().flush();

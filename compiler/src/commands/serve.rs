@@ -23,8 +23,9 @@ pub struct ServeCommand {
     /// The component (.wasm) or program source to serve.
     pub input: PathBuf,
 
-    /// Address to listen on (port 0 picks a free port).
-    #[arg(long, value_name = "HOST:PORT", default_value = "127.0.0.1:8080")]
+    /// Address to listen on: HOST:PORT (a host name or an IP address; port 0
+    /// picks a free port), :PORT for every interface, or a bare PORT on 127.0.0.1.
+    #[arg(long, value_name = "HOST:PORT", default_value = "127.0.0.1:8080", value_parser = serve::parse_addr)]
     pub addr: SocketAddr,
 
     /// Most linear memory one request's instance may use; past it the handler
@@ -52,6 +53,29 @@ pub struct ServeCommand {
     /// `example.com:8443`, `*.example.com`. Anything else is refused.
     #[arg(long = "allow-host", value_name = "HOST")]
     pub allow_hosts: Vec<String>,
+
+    /// Longest a request head may take to arrive, from its first byte; past
+    /// it the connection is closed (slow or stalled clients).
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = runner::parse_duration)]
+    pub header_timeout: Duration,
+
+    /// Longest an open connection may wait for its next request.
+    #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = runner::parse_duration)]
+    pub keepalive_timeout: Duration,
+
+    /// Longest a request body may take to arrive, after its head; past it: 408.
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = runner::parse_duration)]
+    pub body_timeout: Duration,
+
+    /// Connections one worker holds open at once; past it new connections get
+    /// 503 with Retry-After [default: from the open-files limit, at most 10000].
+    #[arg(long, value_name = "N")]
+    pub max_connections: Option<usize>,
+
+    /// Largest request body; a larger one gets 413 (refused before the handler
+    /// runs when its content-length says so).
+    #[arg(long, value_name = "SIZE", default_value = "100MiB", value_parser = runner::parse_bytes)]
+    pub max_body: u64,
 
     /// Do not watch the input for changes.
     #[arg(long)]
@@ -97,6 +121,16 @@ impl ServeCommand {
                 .workers
                 .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
                 .max(1),
+            clients: serve::ClientLimits {
+                header_timeout: self.header_timeout,
+                keepalive_timeout: self.keepalive_timeout,
+                body_timeout: self.body_timeout,
+                max_connections: self
+                    .max_connections
+                    .unwrap_or_else(serve::default_max_connections)
+                    .max(1),
+                max_body: self.max_body,
+            },
         };
         let input = Input::of(&self.input);
         let quiet = self.quiet;

@@ -73,7 +73,13 @@ pub fn is_http_handler(wasm: &[u8]) -> bool {
 
 /// What to say about a component given where a command was expected.
 pub fn not_a_command(name: &str, wasm: &[u8]) -> String {
-    if is_http_handler(wasm) {
+    let source = !name.ends_with(".wasm");
+    if is_http_handler(wasm) && source {
+        format!(
+            "{name} has a fetch handler: it is an HTTP handler, not a command. Serve it with \
+             `jsw serve {name}`, or compile it (`jsw compile {name}`) for any wasi:http host"
+        )
+    } else if is_http_handler(wasm) {
         format!(
             "{name} is a wasi:http component (an HTTP handler), not a command: serve it with \
              `jsw serve {name}` or `wasmtime serve -S cli=y {name}`"

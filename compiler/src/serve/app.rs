@@ -83,7 +83,13 @@ pub fn load_bytes(
                 target: crate::Target::Http,
                 ..compile.clone()
             };
-            let compiled = crate::compile(path, &options)?;
+            // What the top level printed (and the error and stack it died
+            // with) is shown as `jsw compile` shows it, at start and on reload.
+            let compiled = crate::compile(path, &options).inspect_err(|e| {
+                if let Some(failed) = e.downcast_ref::<crate::BuildFailed>() {
+                    crate::output::show_build_output(&failed.output);
+                }
+            })?;
             crate::output::show_build_output(&compiled.output);
             (compiled.wasm, compiled.bundle.files.clone())
         }
@@ -186,6 +192,12 @@ pub fn watch(
                 if stamps.iter().all(Option::is_none) {
                     continue;
                 }
+                // What the files looked like when this build read them. A change
+                // made while it builds is newer than these stamps, so the next
+                // look sees it and builds again: the version served always ends
+                // up being what is on disk.
+                let read: Vec<(PathBuf, Stamp)> =
+                    watched.iter().cloned().zip(stamps.iter().cloned()).collect();
                 let started = std::time::Instant::now();
                 let loaded = load_bytes(&engine, &linker, &input, &compile, version + 1)
                     .and_then(|(app, wasm)| {
@@ -196,7 +208,15 @@ pub fn watch(
                     Ok((v, w)) => {
                         version = v;
                         watched = w;
-                        stamps = watched.iter().map(|p| stamp(p)).collect();
+                        // Files the new version newly depends on were read by
+                        // this build just now: their current stamps stand.
+                        stamps = watched
+                            .iter()
+                            .map(|p| match read.iter().find(|(q, _)| q == p) {
+                                Some((_, before)) => before.clone(),
+                                None => stamp(p),
+                            })
+                            .collect();
                         log.info(&format!(
                             "reloaded {} (version {version}, {:.0} ms); new requests go to it",
                             input.path().display(),

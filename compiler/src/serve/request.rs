@@ -12,10 +12,12 @@ use http_body_util::BodyExt;
 use wasmtime::component::ResourceTable;
 use wasmtime::{ResourceLimiter, Store, Trap};
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
-use wasmtime_wasi_http::p2::bindings::http::types::Scheme;
+use wasmtime_wasi_http::p2::bindings::http::types::{ErrorCode, Scheme};
 use wasmtime_wasi_http::p2::body::HyperOutgoingBody;
 use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
 
+use super::body::{Entry, Outcome, Watched};
+use super::conn::{Activity, BodyLimit, BodyState, Limited};
 use super::{Limits, Server, outbound::Outbound};
 
 /// The store data of one request.
@@ -118,10 +120,19 @@ pub fn new_store(
         },
     );
     store.limiter(|s| &mut s.memory);
-    // The epoch ticks every EPOCH_TICK: the deadline is the timeout in ticks.
-    let ticks = (limits.timeout.as_millis() / super::EPOCH_TICK.as_millis()).max(1) as u64;
-    store.set_epoch_deadline(ticks);
-    store.epoch_deadline_trap();
+    // The epoch ticks every EPOCH_TICK. At each tick a running instance yields
+    // to the other requests of its thread (a handler that computes for a
+    // second must not stall every other request of the worker for that
+    // second), and past the timeout it is interrupted.
+    let deadline = Instant::now() + limits.timeout;
+    store.set_epoch_deadline(1);
+    store.epoch_deadline_callback(move |_| {
+        if Instant::now() >= deadline {
+            Ok(wasmtime::UpdateDeadline::Interrupt)
+        } else {
+            Ok(wasmtime::UpdateDeadline::Yield(1))
+        }
+    });
     if let Some(fuel) = limits.fuel {
         store.set_fuel(fuel)?;
     }
@@ -136,33 +147,88 @@ impl RequestState {
 }
 
 /// Serves one request; never fails (a failure is a 5xx response and a log line).
+/// The access-log line is written when the response is over (see [`body`]).
 pub async fn handle(
     server: Arc<Server>,
     request: hyper::Request<hyper::body::Incoming>,
+    activity: Arc<Activity>,
 ) -> Result<Response, std::convert::Infallible> {
     let started = Instant::now();
-    let method = request.method().clone();
+    let method = request.method().to_string();
     let target = request
         .uri()
         .path_and_query()
         .map(|p| p.as_str().to_string())
         .unwrap_or_else(|| "/".into());
-    let (status, note, response) = match answer(&server, request).await {
-        Ok(response) => (response.status().as_u16(), None, response),
-        Err(failure) => (
-            failure.status,
-            Some(failure.reason.clone()),
-            plain(failure.status, &failure.body),
-        ),
+    let head = method == "HEAD";
+    let mut entry = Entry {
+        log: server.log,
+        method,
+        target,
+        status: 0,
+        started,
     };
-    server.log.access(
-        method.as_str(),
-        &target,
-        status,
-        started.elapsed(),
-        note.as_deref(),
-    );
-    Ok(response)
+    // A body declared larger than --max-body is refused before an instance starts.
+    let declared = request
+        .headers()
+        .get(hyper::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    let max_body = server.client_limits.max_body;
+    if let Some(length) = declared.filter(|&n| n > max_body) {
+        entry.status = 413;
+        entry.write(Some(&format!(
+            "the request body is {length} bytes, more than --max-body ({max_body})"
+        )));
+        activity.idle();
+        return Ok(closing(plain(413, "Payload Too Large\n")));
+    }
+    let body_state = Arc::new(BodyState::default());
+    let request = request.map(|body| Limited::new(body, &server.client_limits, body_state.clone()));
+    let answered = answer(&server, request, &entry).await;
+    // A body stopped by a limit is answered for by the server, whatever the
+    // handler made of the failed read (unless its response is already out).
+    if let Some(hit) = body_state.hit() {
+        let (status, body, reason) = match hit {
+            BodyLimit::TooLarge => (
+                413,
+                "Payload Too Large\n",
+                format!("the request body was larger than --max-body ({max_body})"),
+            ),
+            BodyLimit::TooSlow => (
+                408,
+                "Request Timeout\n",
+                format!(
+                    "the request body did not arrive within {} (--body-timeout)",
+                    human(server.client_limits.body_timeout)
+                ),
+            ),
+        };
+        entry.status = status;
+        entry.write(Some(&reason));
+        activity.idle();
+        return Ok(closing(plain(status, body)));
+    }
+    match answered {
+        Ok((response, outcome)) => {
+            let (parts, inner) = response.into_parts();
+            entry.status = parts.status.as_u16();
+            let declared = parts
+                .headers
+                .get(hyper::header::CONTENT_LENGTH)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.trim().parse::<u64>().ok());
+            let bodyless = head || entry.status == 204 || entry.status == 304;
+            let body = Watched::new(inner, outcome, declared, bodyless, entry, activity);
+            Ok(hyper::Response::from_parts(parts, body.boxed_unsync()))
+        }
+        Err(failure) => {
+            entry.status = failure.status;
+            entry.write(Some(&failure.reason));
+            activity.idle();
+            Ok(plain(failure.status, &failure.body))
+        }
+    }
 }
 
 /// Why the server, not the component, answered.
@@ -186,8 +252,9 @@ impl Failure {
 
 async fn answer(
     server: &Arc<Server>,
-    request: hyper::Request<hyper::body::Incoming>,
-) -> Result<Response, Failure> {
+    request: hyper::Request<Limited>,
+    entry: &Entry,
+) -> Result<(Response, Arc<Outcome>), Failure> {
     // Waits here while --concurrency requests are in flight.
     let permit = server
         .permits
@@ -218,6 +285,9 @@ async fn answer(
     })();
     let (req, out) = setup.map_err(|e| Failure::internal(format!("preparing the request: {e}")))?;
     let timeout = limits.timeout;
+    let outcome = Arc::new(Outcome::default());
+    let task_outcome = outcome.clone();
+    let (log, method, target) = (entry.log, entry.method.clone(), entry.target.clone());
     let task = tokio::task::spawn(async move {
         let _permit = permit;
         let run = async {
@@ -227,27 +297,38 @@ async fn answer(
                 .call_handle(&mut store, req, out)
                 .await
         };
-        match tokio::time::timeout(timeout, run).await {
-            Ok(result) => result.map_err(Some),
+        let result = match tokio::time::timeout(timeout, run).await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(e)) => Err(classify(&e, timeout, memory_hit.load(Ordering::Relaxed))),
             // Waiting in the host (a timer, a slow client) past the deadline.
-            Err(_) => Err(None),
+            Err(_) => Err(timed_out(timeout)),
+        };
+        // Recorded before the store goes: dropping it ends the response body,
+        // which must then be seen as cut, not complete (see body.rs).
+        if let Err(failure) = &result
+            && !task_outcome.fail(&failure.reason)
+        {
+            log.error(&format!(
+                "{method} {target}: after the response was sent: {}",
+                failure.reason
+            ));
         }
+        drop(store);
+        result
     });
     match receiver.await {
-        Ok(Ok(response)) => Ok(response),
-        Ok(Err(code)) => Err(Failure::internal(format!(
-            "the handler answered with an error: {code:?}"
-        ))),
+        Ok(Ok(response)) => Ok((response, outcome)),
+        Ok(Err(code)) => Err(Failure::internal(match code {
+            // The engine's own reason (a handler that never answered, process.exit()).
+            ErrorCode::InternalError(Some(reason)) => reason,
+            other => format!("the handler answered with an error: {other:?}"),
+        })),
         // The component ended (or was stopped) without a response: find out why.
-        Err(_) => {
-            let outcome = task.await;
-            Err(match outcome {
-                Ok(Ok(())) => Failure::internal("the component returned without a response"),
-                Ok(Err(None)) => timed_out(timeout),
-                Ok(Err(Some(e))) => classify(&e, timeout, memory_hit.load(Ordering::Relaxed)),
-                Err(e) => Failure::internal(format!("the request's task failed: {e}")),
-            })
-        }
+        Err(_) => Err(match task.await {
+            Ok(Ok(())) => Failure::internal("the component returned without a response"),
+            Ok(Err(failure)) => failure,
+            Err(e) => Failure::internal(format!("the request's task failed: {e}")),
+        }),
     }
 }
 
@@ -262,7 +343,7 @@ fn timed_out(timeout: Duration) -> Failure {
     }
 }
 
-fn human(d: Duration) -> String {
+pub(super) fn human(d: Duration) -> String {
     if d.as_millis().is_multiple_of(1000) {
         format!("{}s", d.as_secs())
     } else {
@@ -279,7 +360,13 @@ fn classify(error: &wasmtime::Error, timeout: Duration, memory_hit: bool) -> Fai
             "memory: the handler needed more than --max-memory and failed: {}",
             first_line(error)
         )),
-        _ => Failure::internal(format!("the component trapped: {}", first_line(error))),
+        // The engine traps on purpose when it must end a request abnormally
+        // (a response body it cannot finish), after saying why on stderr.
+        Some(Trap::UnreachableCodeReached) => Failure::internal(
+            "the instance stopped with a trap (`unreachable`); its output above says why",
+        ),
+        Some(trap) => Failure::internal(format!("the component trapped: {trap}")),
+        _ => Failure::internal(format!("the component failed: {}", first_line(error))),
     }
 }
 
@@ -289,6 +376,16 @@ fn first_line(error: &wasmtime::Error) -> String {
         .next()
         .unwrap_or_default()
         .to_string()
+}
+
+/// A response after which the connection closes (its request body was not
+/// read to its end, so the next request's start is unknown).
+fn closing(mut response: Response) -> Response {
+    response.headers_mut().insert(
+        hyper::header::CONNECTION,
+        hyper::header::HeaderValue::from_static("close"),
+    );
+    response
 }
 
 /// A short plain-text response from the server itself.

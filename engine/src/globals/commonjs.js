@@ -42,7 +42,7 @@
   // probe), using any of its functions throws and says which.
   // Built-ins whose JS the compiler adds only to programs that import them
   // (compiler/src/bundle/builtins.rs): missing here means a computed require.
-  const onDemand = new Set(["node:crypto", "node:zlib", "node:fs", "node:fs/promises", "node:stream", "node:stream/promises", "node:querystring", "node:http", "node:https", "node:readline", "node:readline/promises"]);
+  const onDemand = new Set(["node:crypto", "node:zlib", "node:fs", "node:fs/promises", "node:stream", "node:stream/promises", "node:querystring", "node:http", "node:https", "node:readline", "node:readline/promises", "node:stream/consumers"]);
   function unavailable(name) {
     const short = name.slice(5);
     if (onDemand.has(name)) {

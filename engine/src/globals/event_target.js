@@ -90,6 +90,9 @@
     return map;
   };
   const flatten = (options) => (typeof options === "boolean" ? { capture: options } : options ?? {});
+  // For node:events getEventListeners(target, type).
+  jsw.eventTargetListeners = (target, type) =>
+    (targets.get(target)?.get(`${type}`) ?? []).filter((l) => !l.removed).map((l) => l.callback);
 
   class EventTarget {
     constructor() {

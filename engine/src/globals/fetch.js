@@ -26,6 +26,7 @@
     return out;
   }
   const decode = (bytes) => new TextDecoder().decode(bytes);
+  const customInspect = Symbol.for("nodejs.util.inspect.custom");
 
   // ---- Blob and File ----
   const blobBytes = new WeakMap();
@@ -80,6 +81,11 @@
         },
       });
     }
+    // Too deep, Node shows [Blob] and [File] (their hidden state counts as keys).
+    [customInspect](depth, options, inspect) {
+      if (depth < 0) return "[Blob]";
+      return `Blob ${inspect({ size: this.size, type: this.type }, { ...options, depth: options.depth == null ? null : options.depth - 1 })}`;
+    }
   }
   Object.defineProperty(Blob.prototype, Symbol.toStringTag, { value: "Blob", configurable: true });
 
@@ -99,6 +105,11 @@
     }
     get lastModified() {
       return this.#lastModified;
+    }
+    [customInspect](depth, options, inspect) {
+      if (depth < 0) return "[File]";
+      const shown = { size: this.size, type: this.type, name: this.#name, lastModified: this.#lastModified };
+      return `File ${inspect(shown, { ...options, depth: options.depth == null ? null : options.depth - 1 })}`;
     }
   }
   Object.defineProperty(File.prototype, Symbol.toStringTag, { value: "File", configurable: true });
@@ -169,6 +180,19 @@
     [Symbol.iterator]() {
       return this.entries();
     }
+    // As Node shows it: one key per name, repeated names as arrays (and, as
+    // there, a name whose first value is "" takes the next value instead).
+    [customInspect](depth, options, inspect) {
+      const shown = Object.create(null);
+      for (const [name, value] of formEntries.get(this)) {
+        if (!shown[name]) shown[name] = value;
+        else if (Array.isArray(shown[name])) shown[name].push(value);
+        else shown[name] = [shown[name], value];
+      }
+      options.depth ??= depth;
+      const output = inspect(shown, options);
+      return `FormData ${output.slice(output.indexOf("]") + 2)}`;
+    }
   }
   Object.defineProperty(FormData.prototype, Symbol.toStringTag, { value: "FormData", configurable: true });
 
@@ -182,7 +206,10 @@
       if (typeof value === "string") {
         chunks.push(encoder.encode(`${head}\r\n\r\n${normalize(value)}\r\n`));
       } else {
-        head += `; filename="${escape(value.name)}"\r\nContent-Type: ${value.type || "application/octet-stream"}\r\n\r\n`;
+        // As Node does, a file named "" goes without a filename (and is read
+        // back as a string).
+        if (value.name) head += `; filename="${escape(value.name)}"`;
+        head += `\r\nContent-Type: ${value.type || "application/octet-stream"}\r\n\r\n`;
         chunks.push(encoder.encode(head), blobBytes.get(value), encoder.encode("\r\n"));
       }
     }
@@ -191,42 +218,153 @@
     return { bytes: concat(chunks, total), type: `multipart/form-data; boundary=${boundary}` };
   }
 
-  function parseMultipart(bytes, boundary) {
-    const form = new FormData();
-    const text = new TextDecoder("latin1").decode(bytes);
-    const delimiter = `--${boundary}`;
-    const utf8 = (latin) => decode(Uint8Array.from(latin, (c) => c.charCodeAt(0)));
-    let at = text.indexOf(delimiter);
-    if (at < 0) throw new TypeError("Failed to parse body as FormData.");
-    for (;;) {
-      at += delimiter.length;
-      if (text.startsWith("--", at)) break;
-      if (text.startsWith("\r\n", at)) at += 2;
-      const headEnd = text.indexOf("\r\n\r\n", at);
-      const next = text.indexOf(`\r\n${delimiter}`, headEnd);
-      if (headEnd < 0 || next < 0) throw new TypeError("Failed to parse body as FormData.");
-      const head = text.slice(at, headEnd);
-      const content = text.slice(headEnd + 4, next);
-      const disposition = /content-disposition:\s*form-data;([^\r\n]*)/i.exec(head);
-      if (!disposition) throw new TypeError("Failed to parse body as FormData.");
-      const param = (key) => {
-        const m = new RegExp(`;\\s*${key}="([^"]*)"`, "i").exec(`;${disposition[1]}`);
-        return m ? utf8(m[1]) : undefined;
-      };
-      const name = param("name");
-      const filename = param("filename");
-      if (name === undefined) throw new TypeError("Failed to parse body as FormData.");
-      if (filename === undefined) {
-        form.append(name, utf8(content));
+  // A MIME type as the Fetch standard parses one: its essence (lower case)
+  // and its parameters (names in lower case, the first of each kept), or null.
+  function parseMimeType(text) {
+    const http = /^[\t\n\r ]+|[\t\n\r ]+$/g;
+    const input = text.replace(http, "");
+    const slash = input.indexOf("/");
+    const semi = input.indexOf(";");
+    const end = semi < 0 ? input.length : semi;
+    const type = input.slice(0, slash);
+    const subtype = input.slice(slash + 1, end).replace(http, "");
+    if (slash < 0 || slash > end || !token.test(type) || !token.test(subtype)) return null;
+    const parameters = new Map();
+    let at = end;
+    while (at < input.length) {
+      at++;
+      while (/[\t\n\r ]/.test(input[at] ?? "")) at++;
+      let name = "";
+      while (at < input.length && input[at] !== ";" && input[at] !== "=") name += input[at++];
+      name = name.toLowerCase();
+      if (input[at] === ";") continue;
+      at++;
+      let value = "";
+      if (input[at] === '"') {
+        at++;
+        while (at < input.length && input[at] !== '"') {
+          if (input[at] === "\\" && at + 1 < input.length) at++;
+          value += input[at++];
+        }
+        while (at < input.length && input[at] !== ";") at++;
       } else {
-        const type = /content-type:\s*([^\r\n]*)/i.exec(head)?.[1] ?? "";
-        const file = new File([], filename, { type });
-        blobBytes.set(file, Uint8Array.from(content, (c) => c.charCodeAt(0)));
-        form.append(name, file);
+        while (at < input.length && input[at] !== ";") value += input[at++];
+        value = value.replace(http, "");
+        if (value === "") continue;
       }
-      at = next + 2;
+      if (name !== "" && token.test(name) && !parameters.has(name)) parameters.set(name, value);
     }
-    return form;
+    return { essence: `${type}/${subtype}`.toLowerCase(), parameters };
+  }
+
+  // multipart/form-data, parsed as Node 20 (undici) parses it, so that what
+  // Node accepts (and what it refuses) is the same here: every part starts
+  // with the boundary line, has a Content-Disposition of `form-data;
+  // name="…"` (and maybe `; filename="…"`), a file's type defaults to
+  // text/plain. The text is searched as bytes (latin1: one character per
+  // byte, so offsets are the bytes' own); bodies are cut from the bytes.
+  function parseMultipart(bytes, boundaryString) {
+    const failure = () => new TypeError("Failed to parse body as FormData.");
+    let text = jsw.latin1Decode(bytes);
+    const boundary = jsw.latin1Decode(encoder.encode(`--${boundaryString}`));
+    let at = 0;
+    while (text.startsWith("\r\n", at)) at += 2;
+    let length = text.length;
+    while (length >= 2 && text.startsWith("\r\n", length - 2)) length -= 2;
+    text = text.slice(0, length);
+    const form = new FormData();
+    for (;;) {
+      if (!text.startsWith(boundary, at)) throw failure();
+      at += boundary.length;
+      if ((at === length - 2 && text.startsWith("--", at)) || (at === length - 4 && text.startsWith("--\r\n", at))) {
+        return form;
+      }
+      if (!text.startsWith("\r\n", at)) throw failure();
+      at += 2;
+      // The part's headers, up to an empty line.
+      let name = null;
+      let filename = null;
+      let contentType = null;
+      let encoding = null;
+      while (!text.startsWith("\r\n", at)) {
+        let lineEnd = at;
+        while (lineEnd < length && text[lineEnd] !== "\n" && text[lineEnd] !== "\r" && text[lineEnd] !== ":") lineEnd++;
+        const headerName = text.slice(at, lineEnd).replace(/^[\t ]+|[\t ]+$/g, "");
+        if (!token.test(headerName) || text[lineEnd] !== ":") throw failure();
+        at = lineEnd + 1;
+        while (text[at] === " " || text[at] === "\t") at++;
+        const restOfLine = () => {
+          const start = at;
+          while (at < length && text[at] !== "\n" && text[at] !== "\r") at++;
+          return text.slice(start, at).replace(/[\t ]+$/, "");
+        };
+        switch (headerName.toLowerCase()) {
+          case "content-disposition": {
+            name = filename = null;
+            // A quoted name: UTF-8, with the escapes FormData's encoding makes.
+            const quoted = () => {
+              const start = at;
+              while (at < length && text[at] !== "\n" && text[at] !== "\r" && text[at] !== '"') at++;
+              if (text[at] !== '"') return null;
+              const raw = decode(bytes.subarray(start, at++));
+              return raw.replace(/%0A/gi, "\n").replace(/%0D/gi, "\r").replace(/%22/g, '"');
+            };
+            if (!text.startsWith('form-data; name="', at)) throw failure();
+            at += 17;
+            name = quoted();
+            if (name === null) throw failure();
+            if (text.startsWith("; filename", at)) {
+              let check = at + 10;
+              if (text[check] === "*") {
+                at += 1;
+                check += 1;
+              }
+              if (text[check] !== "=" || text[check + 1] !== '"') throw failure();
+              at += 12;
+              filename = quoted();
+              if (filename === null) throw failure();
+            }
+            break;
+          }
+          case "content-type":
+            contentType = restOfLine();
+            break;
+          case "content-transfer-encoding":
+            encoding = restOfLine();
+            break;
+          default:
+            restOfLine();
+        }
+        // (Node checks that the line ends with this leniency: either byte will do.)
+        if (text[at] !== "\r" && text[at + 1] !== "\n") throw failure();
+        at += 2;
+      }
+      if (name === null) throw failure();
+      at += 2;
+      const next = text.indexOf(boundary.slice(2), at);
+      if (next < 0) throw failure();
+      let body = bytes.subarray(at, Math.max(at, next - 4));
+      at += body.length;
+      if (encoding === "base64") body = base64Bytes(jsw.latin1Decode(body));
+      if (!text.startsWith("\r\n", at)) throw failure();
+      at += 2;
+      if (filename !== null) {
+        contentType ??= "text/plain";
+        if (!/^[\x00-\x7f]*$/.test(contentType)) contentType = "";
+        const file = new File([], filename, { type: contentType });
+        blobBytes.set(file, body.slice());
+        form.append(name, file);
+      } else {
+        form.append(name, decode(body));
+      }
+    }
+  }
+  // Base64 read as leniently as Node's Buffer reads it: other characters are
+  // skipped, padding is optional.
+  function base64Bytes(text) {
+    let digits = text.replace(/-/g, "+").replace(/_/g, "/").replace(/[^A-Za-z0-9+/]/g, "");
+    if (digits.length % 4 === 1) digits = digits.slice(0, -1);
+    return Uint8Array.from(atob(digits), (c) => c.charCodeAt(0));
   }
 
   // ---- Body ----
@@ -281,8 +419,10 @@
       throw new TypeError("Body is unusable: Body has already been read");
     }
     if (body.stream === null) {
+      // A null body is never used up (as in Node: bodyUsed stays false).
+      if (body.bytes === null) return new Uint8Array(0);
       body.used = true;
-      return body.bytes === null ? new Uint8Array(0) : body.bytes.slice();
+      return body.bytes.slice();
     }
     const reader = body.stream.getReader();
     const chunks = [];
@@ -328,17 +468,35 @@
     formData() {
       const type = contentType(this);
       return consume(this).then((bytes) => {
-        const boundary = /^multipart\/form-data;.*boundary=(?:"([^"]+)"|([^;]+))/i.exec(type);
-        if (boundary) return parseMultipart(bytes, boundary[1] ?? boundary[2].trim());
-        if (/^application\/x-www-form-urlencoded/i.test(type)) {
+        const mime = parseMimeType(type);
+        if (mime?.essence === "multipart/form-data") {
+          const boundary = mime.parameters.get("boundary");
+          if (boundary === undefined) throw new TypeError("Failed to parse body as FormData.");
+          return parseMultipart(bytes, boundary);
+        }
+        if (mime?.essence === "application/x-www-form-urlencoded") {
           const form = new FormData();
           for (const [k, v] of new URLSearchParams(decode(bytes))) form.append(k, v);
           return form;
         }
-        throw new TypeError(`Response.formData: Could not parse content as FormData.`);
+        throw new TypeError('Content-Type was not one of "multipart/form-data" or "application/x-www-form-urlencoded".');
       });
     },
   };
+  // The body as console.log shows it: a bytes body stays bytes (to go out
+  // whole), so a stream in its place stands in for what `.body` would give.
+  function shownBody(body) {
+    if (body.stream !== null) return body.stream;
+    if (body.bytes === null) return null;
+    const stand = new ReadableStream({
+      type: "bytes",
+      start(controller) {
+        if (body.used) controller.close();
+      },
+    });
+    if (body.used) stand.getReader();
+    return stand;
+  }
   function mixBody(Class) {
     for (const key of Object.keys(BodyMixin)) {
       Object.defineProperty(Class.prototype, key, Object.getOwnPropertyDescriptor(BodyMixin, key));
@@ -458,9 +616,26 @@
       bodies.set(copy, { ...cloneBody(bodyOf(this)), used: false });
       return copy;
     }
-    [Symbol.for("nodejs.util.inspect.custom")](depth, options, inspect) {
-      const s = requestOf(this);
-      return `Request ${inspect({ method: s.method, url: urlOf(s), headers: s.headers, bodyUsed: this.bodyUsed }, options)}`;
+    [customInspect](depth, options, inspect) {
+      if (options.depth === null) options.depth = 2;
+      const shown = {
+        method: this.method,
+        url: this.url,
+        headers: this.headers,
+        destination: this.destination,
+        referrer: this.referrer,
+        referrerPolicy: this.referrerPolicy,
+        mode: this.mode,
+        credentials: this.credentials,
+        cache: this.cache,
+        redirect: this.redirect,
+        integrity: this.integrity,
+        keepalive: this.keepalive,
+        isReloadNavigation: false,
+        isHistoryNavigation: false,
+        signal: this.signal,
+      };
+      return `Request ${inspect(shown, options)}`;
     }
   }
   const requestOf = (object) => {
@@ -483,7 +658,13 @@
     return state.url;
   }
   function signalOf(state) {
-    return (state.signal ??= new AbortController().signal);
+    if (state.signal === null) {
+      const controller = new AbortController();
+      if (state.abortedBy !== undefined) controller.abort(state.abortedBy);
+      else state.controller = controller;
+      state.signal = controller.signal;
+    }
+    return state.signal;
   }
   mixBody(Request);
   Object.defineProperty(Request.prototype, Symbol.toStringTag, { value: "Request", configurable: true });
@@ -566,9 +747,19 @@
       bodies.set(copy, { ...cloneBody(bodyOf(this)), used: false });
       return copy;
     }
-    [Symbol.for("nodejs.util.inspect.custom")](depth, options, inspect) {
-      const s = responseOf(this);
-      const shown = { status: s.status, statusText: s.statusText, headers: s.headers, bodyUsed: this.bodyUsed, ok: this.ok, redirected: s.redirected, type: s.type, url: s.url };
+    [customInspect](depth, options, inspect) {
+      if (options.depth === null) options.depth = 2;
+      const shown = {
+        status: this.status,
+        statusText: this.statusText,
+        headers: this.headers,
+        body: shownBody(bodyOf(this)),
+        bodyUsed: this.bodyUsed,
+        ok: this.ok,
+        redirected: this.redirected,
+        type: this.type,
+        url: this.url,
+      };
       return `Response ${inspect(shown, options)}`;
     }
   }
@@ -611,12 +802,20 @@
     },
     // What goes on the wire: the header list in the order it was built.
     headerList: (object) => jsw.headerList(object.headers),
-    incomingResponse(status, statusText, headerList, stream, url) {
+    // The host's request was abandoned (its client went away): its signal
+    // aborts, now or when it is first asked for.
+    abortRequest(request, reason) {
+      const state = requests.get(request);
+      if (state.controller !== undefined) state.controller.abort(reason);
+      else if (state.signal === null) state.abortedBy = reason;
+    },
+    incomingResponse(status, statusText, headerList, stream, url, redirected = false) {
       const response = new Response(null, { status: 200 });
       const state = responseOf(response);
       state.status = status;
       state.statusText = statusText;
       state.url = url;
+      state.redirected = redirected;
       for (const [name, value] of headerList) {
         try {
           state.headers.append(name, value);

@@ -321,7 +321,12 @@ fn run_job(ctx: &Ctx<'_>) -> rquickjs::Result<bool> {
 
 /// Waits for and fires the next timer; false when nothing is left to wait for.
 pub fn run_timer<'js>(ctx: &Ctx<'js>) -> Result<bool, Stop<'js>> {
-    if loop_state(TIMERS) == 0 {
+    // Awaited I/O (HTTP mode) is waited for with the timers.
+    #[cfg(feature = "http")]
+    let io = crate::http::pending::waiting();
+    #[cfg(not(feature = "http"))]
+    let io = false;
+    if loop_state(TIMERS) == 0 && !io {
         return Ok(false);
     }
     timers::run_next(ctx).map_err(Stop::Thrown)

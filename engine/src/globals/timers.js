@@ -112,9 +112,11 @@
   });
 
   // Milliseconds until the next timer may fire, or -1 when no timer keeps the
-  // program alive (only unref'ed ones, or none).
-  jsw.nextTimerDelay = () => {
-    if (!queue.some((t) => t.ref)) return -1;
+  // program alive (only unref'ed ones, or none). While something else keeps
+  // it alive (`alive`: awaited I/O), unref'ed timers fire too, as in Node
+  // (AbortSignal.timeout() during a fetch).
+  jsw.nextTimerDelay = (alive = false) => {
+    if (queue.length === 0 || (!alive && !queue.some((t) => t.ref))) return -1;
     return Math.max(0, queue[0].due - jsw.now());
   };
 

@@ -50,11 +50,27 @@ pub fn init<'js>(ctx: &Ctx<'js>, jsw: &Object<'js>) -> rquickjs::Result<()> {
 /// Waits for the next timer and fires it. Returns false when no timer is pending.
 pub fn run_next(ctx: &Ctx<'_>) -> rquickjs::Result<bool> {
     let due = super::internal_fn(ctx, "nextTimerDelay")?;
-    let delay: f64 = due.call(())?;
+    #[cfg(feature = "http")]
+    let io = !phase::is_build() && crate::http::pending::waiting();
+    #[cfg(not(feature = "http"))]
+    let io = false;
+    let delay: f64 = due.call((io,))?;
+    // A handler awaiting I/O (an upstream's response, a request body) waits
+    // for it and the next timer together; whichever is first runs.
+    #[allow(unused_mut)]
+    let mut waited = false;
+    #[cfg(feature = "http")]
+    if io {
+        // Without a timer the wait ends only on I/O.
+        if crate::http::pending::wait(ctx, (delay >= 0.0).then_some(delay))? || delay < 0.0 {
+            return Ok(true);
+        }
+        waited = true;
+    }
     if delay < 0.0 {
         return Ok(false);
     }
-    if delay > 0.0 {
+    if delay > 0.0 && !waited {
         if phase::is_build() {
             VIRTUAL_MS.set(VIRTUAL_MS.get() + delay);
         } else {

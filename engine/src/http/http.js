@@ -90,8 +90,20 @@
     return handler.fetch(request, {}, context);
   }
 
-  const describe = (value) =>
-    value === null ? "null" : typeof value === "object" ? `an object (${value?.constructor?.name ?? "Object"})` : `${typeof value} ${String(value)}`;
+  // What a value is, for messages: `a string ("hi")`, `an object (Map)`, `undefined`.
+  const describe = (value) => {
+    if (value === null || value === undefined) return String(value);
+    switch (typeof value) {
+      case "string":
+        return `a string (${JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value)})`;
+      case "object":
+        return `an object (${value.constructor?.name ?? "Object"})`;
+      case "function":
+        return `a function (${value.name || "anonymous"})`;
+      default:
+        return `a ${typeof value} (${String(value)})`;
+    }
+  };
   const toBytes = (chunk) => {
     if (chunk instanceof Uint8Array) return chunk;
     if (ArrayBuffer.isView(chunk)) return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
@@ -100,29 +112,44 @@
     throw new TypeError(`a response body chunk must be a Uint8Array, not ${describe(chunk)}`);
   };
 
-  // Outbound fetch() through wasi:http/outgoing-handler (see outbound.rs).
+  // Outbound fetch() through wasi:http/outgoing-handler (see outbound.rs). The
+  // response head and body chunks are awaited, not blocked on, so timers run
+  // meanwhile and the request's signal can end the wait (as in Node: the
+  // promise rejects with the signal's reason, a body being read errors).
   const redirects = new Set([301, 302, 303, 307, 308]);
   const nullBody = new Set([101, 103, 204, 205, 304]);
+  // Node (undici) sends `content-length: 0` for these methods without a body.
+  const expectsPayload = new Set(["POST", "PUT", "PATCH"]);
   const failed = (cause) => new TypeError("fetch failed", { cause });
   jsw.outboundFetch = async (input, init) => {
     let request = new Request(input, init);
     if (!http.available()) {
       throw failed(new Error("jsw: fetch() cannot reach the network at build time; call it from the handler"));
     }
+    const signal = request.signal;
+    if (signal.aborted) throw signal.reason;
     let body = request.body === null ? null : await request.bytes();
+    let redirected = false;
     for (let hops = 0; ; hops++) {
-      if (request.signal.aborted) throw request.signal.reason;
+      if (signal.aborted) throw signal.reason;
       const url = new URL(request.url);
       if (url.protocol !== "http:" && url.protocol !== "https:") {
         throw failed(new Error(`jsw: fetch() reaches http: and https: URLs, not ${url.protocol}`));
       }
-      let head;
+      // A body of known length goes with its length (servers that read
+      // Content-Length get the body); one the caller set is replaced, as the
+      // runtime knows the length better.
+      const headers = [...request.headers].filter(([name]) => name !== "content-length");
+      if (body !== null || expectsPayload.has(request.method)) {
+        headers.push(["content-length", String(body === null ? 0 : body.length)]);
+      }
+      let id;
       try {
-        head = http.send(request.method, url.protocol.slice(0, -1), url.host, url.pathname + url.search, [...request.headers], body);
+        id = http.send(request.method, url.protocol.slice(0, -1), url.host, url.pathname + url.search, headers, body);
       } catch (e) {
         throw failed(e);
       }
-      const [status, headerList, id] = head;
+      const [status, headerList] = await responseHead(id, signal);
       const location = headerList.find(([name]) => name.toLowerCase() === "location")?.[1];
       if (redirects.has(status) && location !== undefined && request.redirect !== "manual") {
         http.closeResponse(id);
@@ -130,27 +157,90 @@
         if (hops >= 20) throw failed(new Error("redirect count exceeded"));
         const method = status === 303 || ((status === 301 || status === 302) && request.method === "POST") ? "GET" : request.method;
         if (method === "GET") body = null;
-        request = new Request(new URL(location, url), { method, headers: request.headers, redirect: request.redirect, signal: request.signal });
+        const next = new Headers(request.headers);
+        if (body === null) for (const name of ["content-type", "content-length", "content-encoding", "content-language", "content-location"]) next.delete(name);
+        request = new Request(new URL(location, url), { method, headers: next, redirect: request.redirect, signal });
+        redirected = true;
         continue;
       }
       const stream =
-        nullBody.has(status) || request.method === "HEAD"
-          ? (http.closeResponse(id), null)
-          : new ReadableStream({
-              type: "bytes",
-              pull(controller) {
-                const chunk = http.readResponse(id);
-                if (chunk == null) controller.close();
-                else controller.enqueue(chunk);
-              },
-              cancel() {
-                http.closeResponse(id);
-              },
-            });
-      const response = internals.incomingResponse(status, "", headerList, stream, url.href);
-      return response;
+        nullBody.has(status) || request.method === "HEAD" ? (http.closeResponse(id), null) : responseBody(id, signal);
+      return internals.incomingResponse(status, "", headerList, stream, url.href, redirected);
     }
   };
+
+  // The response head of outbound request `id`: [status, headers].
+  function responseHead(id, signal) {
+    return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        http.closeResponse(id);
+        reject(signal.reason);
+      };
+      signal.addEventListener("abort", onAbort, { once: true });
+      const check = () => {
+        if (signal.aborted) return;
+        let head;
+        try {
+          head = http.head(id);
+        } catch (e) {
+          signal.removeEventListener("abort", onAbort);
+          reject(failed(e));
+          return;
+        }
+        if (head === undefined) {
+          http.headReady(id).then(check);
+          return;
+        }
+        signal.removeEventListener("abort", onAbort);
+        resolve(head);
+      };
+      check();
+    });
+  }
+
+  // The body of outbound response `id`, read as it arrives.
+  function responseBody(id, signal) {
+    let onAbort;
+    const done = () => signal.removeEventListener("abort", onAbort);
+    return new ReadableStream({
+      type: "bytes",
+      start(controller) {
+        onAbort = () => {
+          http.closeResponse(id);
+          try {
+            controller.error(signal.reason);
+          } catch {}
+        };
+        signal.addEventListener("abort", onAbort, { once: true });
+      },
+      async pull(controller) {
+        for (;;) {
+          if (signal.aborted) return;
+          let chunk;
+          try {
+            chunk = http.readResponse(id);
+          } catch (e) {
+            done();
+            throw new TypeError("terminated", { cause: e });
+          }
+          if (chunk == null) {
+            done();
+            controller.close();
+            return;
+          }
+          if (chunk.length > 0) {
+            controller.enqueue(chunk);
+            return;
+          }
+          await http.bodyReady(id);
+        }
+      },
+      cancel() {
+        done();
+        http.closeResponse(id);
+      },
+    });
+  }
 
   // Per request (mod.rs): calls the handler and sends what it answers. A
   // handler that answers synchronously with a bytes body is sent without a
@@ -160,10 +250,19 @@
     const body = hasBody
       ? new ReadableStream({
           type: "bytes",
-          pull(controller) {
-            const chunk = http.readBody();
-            if (chunk == null) controller.close();
-            else controller.enqueue(chunk);
+          async pull(controller) {
+            for (;;) {
+              const chunk = http.readBody();
+              if (chunk == null) {
+                controller.close();
+                return;
+              }
+              if (chunk.length > 0) {
+                controller.enqueue(chunk);
+                return;
+              }
+              await http.requestReady();
+            }
           },
         })
       : null;
@@ -172,12 +271,12 @@
     try {
       answer = call(request);
     } catch (error) {
-      return send(method, url, failed500(method, url, error));
+      return send(request, failed500(method, url, error));
     }
-    if (internals.isResponse(answer)) return send(method, url, checked(method, url, answer));
+    if (internals.isResponse(answer)) return send(request, checked(method, url, answer));
     return Promise.resolve(answer).then(
-      (response) => send(method, url, checked(method, url, response)),
-      (error) => send(method, url, failed500(method, url, error)),
+      (response) => send(request, checked(method, url, response)),
+      (error) => send(request, failed500(method, url, error)),
     );
   };
 
@@ -203,38 +302,61 @@
 
   // Sends a response: at once when its body is bytes (undefined), else as its
   // stream yields chunks (a promise).
-  function send(method, url, response) {
+  function send(request, response) {
+    const method = request.method;
     const status = response.status;
     const bytes = internals.takeBytes(response);
-    const list = internals.headerList(response);
-    const noBody = method === "HEAD" || status === 204 || status === 304;
+    let list = internals.headerList(response);
+    // No body goes on the wire for these; the head says what GET would send.
+    const bodyless = method === "HEAD" || status === 204 || status === 304;
     if (bytes !== null) {
-      let length = false;
-      for (let i = 0; i < list.length; i++) if (list[i][0] === "content-length") length = true;
-      const headers = length || noBody ? list : list.concat([["content-length", String(bytes.length)]]);
-      http.respondWhole(status, headers, noBody || bytes.length === 0 ? null : bytes);
+      // The length of a bytes body is known, so the runtime states it (as
+      // Workers, Deno and Bun do): a content-length copied from another
+      // response (`new Response(text, upstream)`) would cut the body short.
+      // A 304 keeps the handler's: it describes the resource, not this body.
+      if (status !== 304) {
+        list = list.filter(([name]) => name !== "content-length");
+        if (status !== 204) list.push(["content-length", String(bytes.length)]);
+      }
+      if (bodyless) http.respondHead(status, list);
+      else http.respondWhole(status, list, bytes.length === 0 ? null : bytes);
       return undefined;
     }
+    const stream = internals.stream(response);
+    if (bodyless) {
+      http.respondHead(status, list);
+      stream.cancel().catch(() => {});
+      return undefined;
+    }
+    // A stream's length is known at its end: a declared content-length stays,
+    // and a body that turns out longer or shorter is cut off by the host
+    // (the connection aborted, the log says why), never passed as complete.
     http.respond(status, list);
-    if (noBody) {
-      http.finish();
-      return undefined;
-    }
-    return streamBody(method, url, internals.stream(response));
+    return streamBody(request, stream);
   }
 
-  async function streamBody(method, url, stream) {
+  async function streamBody(request, stream) {
+    const reader = stream.getReader();
     try {
-      const reader = stream.getReader();
       for (;;) {
         const { value, done } = await reader.read();
         if (done) break;
-        http.write(toBytes(value));
+        if (!http.write(toBytes(value))) {
+          // The client went away: the handler learns it from request.signal
+          // (and its stream's cancel()), as in Node and Workers; the host logs it.
+          http.cutReported();
+          internals.abortRequest(request, new DOMException("The client went away.", "AbortError"));
+          reader.cancel(new DOMException("The client went away.", "AbortError")).catch(() => {});
+          return;
+        }
       }
       http.finish();
     } catch (error) {
-      // The status line is gone already: the body is cut off, which the client sees.
-      console.error(`${method} ${url}: the response body failed:`, error);
+      // The status line is gone already: the body is cut off (the host
+      // aborts the connection), which the client sees.
+      console.error(`${request.method} ${request.url}: the response body failed:`, error);
+      http.cutReported();
+      reader.cancel(error).catch(() => {});
     }
   }
 };

@@ -10,8 +10,9 @@
 //! read and written as the JS side pulls and pushes chunks.
 
 mod outbound;
+pub mod pending;
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 
 use rquickjs::{Ctx, Function, Object, Persistent, TypedArray, Value};
 use wasip2::http::types::{
@@ -43,6 +44,12 @@ thread_local! {
     static OUTGOING: RefCell<Option<Outgoing>> = const { RefCell::new(None) };
     /// http.js's per-request entry, held from build time (no lookup by name per request).
     static DISPATCH: RefCell<Option<Persistent<Function<'static>>>> = const { RefCell::new(None) };
+    /// "METHOD path" of the request, for the engine's own lines on stderr.
+    static REQUEST: RefCell<String> = const { RefCell::new(String::new()) };
+    /// The handler called process.exit().
+    static EXITED: Cell<bool> = const { Cell::new(false) };
+    /// http.js said why the response body stopped (so the engine need not).
+    static CUT_REPORTED: Cell<bool> = const { Cell::new(false) };
 }
 
 struct Proxy;
@@ -52,20 +59,37 @@ impl wasip2::exports::http::incoming_handler::Guest for Proxy {
         OUTPARAM.set(Some(response_out));
         crate::serve(|ctx| dispatch(ctx, request));
         crate::io::flush();
-        // The engine failed before the program could answer: answer for it.
+        // Nothing is left to run and the handler never answered: its promise
+        // can never settle (or the engine failed, and said so on stderr).
         if let Some(out) = OUTPARAM.take() {
-            ResponseOutparam::set(
-                out,
-                Err(ErrorCode::InternalError(Some(
-                    "the jsw engine failed before the handler answered (see the server's stderr)"
-                        .into(),
-                ))),
-            );
+            let reason = if EXITED.get() {
+                "the handler called process.exit()"
+            } else {
+                "the handler's promise never settled: nothing was left to run (no timer, no pending I/O)"
+            };
+            if !EXITED.get() {
+                let line = REQUEST.with_borrow(|r| format!("{r}: {reason}\n"));
+                crate::io::write(2, line.as_bytes());
+            }
+            crate::io::flush();
+            ResponseOutparam::set(out, Err(ErrorCode::InternalError(Some(reason.into()))));
         }
-        // A body not finished (its stream failed) is dropped unfinished, which
-        // the host passes on to the client as a cut-off response.
-        OUTGOING.take();
         INCOMING.take();
+        // A body left unfinished (its stream failed, a limit, or it stopped
+        // producing with nothing left to run) must not reach the client as a
+        // complete response. wasi:http 0.2 has no call to abort an outgoing
+        // body, and hosts end a dropped one as if finished; a trap is what
+        // every host reports as a failed request, so the instance traps.
+        if OUTGOING.take().is_some() {
+            if !CUT_REPORTED.get() {
+                let line = REQUEST.with_borrow(|r| {
+                    format!("{r}: the response body stopped before its end: nothing was left to run\n")
+                });
+                crate::io::write(2, line.as_bytes());
+            }
+            crate::io::flush();
+            core::arch::wasm32::unreachable();
+        }
     }
 }
 
@@ -82,6 +106,17 @@ pub fn init<'js>(ctx: &Ctx<'js>, jsw: &Object<'js>) -> rquickjs::Result<()> {
     http.set("readBody", Function::new(ctx.clone(), read_body)?)?;
     http.set("respond", Function::new(ctx.clone(), respond)?)?;
     http.set("respondWhole", Function::new(ctx.clone(), respond_whole)?)?;
+    http.set("respondHead", Function::new(ctx.clone(), respond_head)?)?;
+    http.set("requestReady", Function::new(ctx.clone(), request_ready)?)?;
+    http.set("headReady", Function::new(ctx.clone(), outbound::head_ready)?)?;
+    http.set("head", Function::new(ctx.clone(), outbound::head)?)?;
+    http.set("bodyReady", Function::new(ctx.clone(), outbound::body_ready)?)?;
+    http.set(
+        "cutReported",
+        Function::new(ctx.clone(), || CUT_REPORTED.set(true))?,
+    )?;
+    // process.exit() in a handler ends this request, not the server.
+    jsw.set("exit", Function::new(ctx.clone(), exit)?)?;
     http.set("write", Function::new(ctx.clone(), write)?)?;
     http.set("finish", Function::new(ctx.clone(), finish)?)?;
     http.set("send", Function::new(ctx.clone(), outbound::send)?)?;
@@ -101,6 +136,11 @@ pub fn init<'js>(ctx: &Ctx<'js>, jsw: &Object<'js>) -> rquickjs::Result<()> {
         http.get::<_, Function>("dispatch")?,
     )));
     Ok(())
+}
+
+/// Whether the handler called process.exit() (the request is over).
+pub fn exited() -> bool {
+    EXITED.get()
 }
 
 /// Build time: whether the program's top level left a fetch handler.
@@ -142,18 +182,27 @@ fn dispatch<'js>(ctx: &Ctx<'js>, request: IncomingRequest) -> rquickjs::Result<V
         .unwrap_or_else(|| "localhost".into());
     let path = request.path_with_query().unwrap_or_else(|| "/".into());
     let url = format!("{scheme}://{authority}{path}");
+    REQUEST.set(format!("{method} {path}"));
     let mut resident = false;
-    let headers: Vec<Vec<String>> = request
+    let mut has_host = false;
+    let mut headers: Vec<Vec<String>> = request
         .headers()
         .entries()
         .into_iter()
         .filter(|(name, _)| {
             let hint = name.eq_ignore_ascii_case(RESIDENT_HINT);
             resident |= hint;
+            has_host |= name.eq_ignore_ascii_case("host");
             !hint
         })
         .map(|(name, value)| vec![name, latin1(&value)])
         .collect();
+    // Hosts pass the request's Host as its authority and leave it out of the
+    // fields (wasi:http forbids it there); handlers read it as a header, as
+    // they do in Node, Workers and Deno.
+    if !has_host && let Some(authority) = request.authority().filter(|a| !a.is_empty()) {
+        headers.insert(0, vec!["host".into(), authority]);
+    }
     if resident {
         crate::heap::touch_used_heap();
     }
@@ -186,37 +235,59 @@ pub(crate) fn js_error(ctx: &Ctx<'_>, message: &str) -> rquickjs::Error {
     }
 }
 
-/// Reads the next non-empty chunk of an incoming body stream: None at its end.
-pub(crate) fn next_chunk(stream: &InputStream, what: &str) -> Result<Option<Vec<u8>>, String> {
-    loop {
-        match stream.blocking_read(READ_CHUNK) {
-            Ok(bytes) if bytes.is_empty() => continue,
-            Ok(bytes) => return Ok(Some(bytes)),
-            Err(StreamError::Closed) => return Ok(None),
-            Err(StreamError::LastOperationFailed(e)) => {
-                return Err(format!(
-                    "reading the {what} failed: {}",
-                    e.to_debug_string()
-                ));
-            }
-        }
-    }
-}
-
-/// The next chunk of the request body, or undefined at its end.
+/// What the request body has now: bytes (empty when none have arrived yet:
+/// await `requestReady`), or undefined at its end.
 fn read_body<'js>(ctx: Ctx<'js>) -> rquickjs::Result<Option<TypedArray<'js, u8>>> {
     let chunk = INCOMING.with_borrow(|incoming| match incoming {
-        Some(incoming) => next_chunk(&incoming.stream, "request body"),
+        Some(incoming) => match incoming.stream.read(READ_CHUNK) {
+            Ok(bytes) => Ok(Some(bytes)),
+            Err(StreamError::Closed) => Ok(None),
+            Err(StreamError::LastOperationFailed(e)) => Err(format!(
+                "reading the request body failed: {}",
+                e.to_debug_string()
+            )),
+        },
         None => Ok(None),
     });
     match chunk {
         Ok(Some(bytes)) => TypedArray::new(ctx, bytes).map(Some),
         Ok(None) => {
+            pending::forget(pending::Key::Request);
             INCOMING.take();
             Ok(None)
         }
         Err(message) => Err(js_error(&ctx, &message)),
     }
+}
+
+/// A promise that settles when the request body has bytes to read (or ended).
+fn request_ready<'js>(ctx: Ctx<'js>) -> rquickjs::Result<Value<'js>> {
+    let pollable = INCOMING.with_borrow(|i| i.as_ref().map(|i| i.stream.subscribe()));
+    match pollable {
+        Some(p) => pending::add(&ctx, pending::Key::Request, p).map(|p| p.into_value()),
+        None => Ok(Value::new_undefined(ctx)),
+    }
+}
+
+/// `process.exit()` from a handler: the request ends here (answered 500 when
+/// it was not answered yet; a response being streamed is cut), the server
+/// goes on. The error thrown is uncatchable, so no handler code runs after it.
+/// At build time the top level exits as a command's does.
+fn exit(ctx: Ctx<'_>, code: i32) -> rquickjs::Result<()> {
+    if crate::phase::is_build() {
+        crate::io::flush();
+        std::process::exit(crate::host::exit_status(code));
+    }
+    EXITED.set(true);
+    let line = REQUEST.with_borrow(|r| {
+        format!("{r}: the handler called process.exit({code}); this request ends here (the server goes on)\n")
+    });
+    crate::io::write(2, line.as_bytes());
+    CUT_REPORTED.set(true);
+    let error = rquickjs::Exception::from_message(ctx.clone(), "process.exit() ended the request")?;
+    // SAFETY: `error` is a live Error object of this context.
+    unsafe { rquickjs::qjs::JS_SetUncatchableError(ctx.as_raw().as_ptr(), error.as_raw()) };
+    Err(ctx.throw(error.into_value()))
 }
 
 /// The response's header fields. One host call for the whole list; when the
@@ -271,6 +342,21 @@ fn respond(ctx: Ctx<'_>, status: u16, headers: Vec<Vec<String>>) -> rquickjs::Re
     Ok(())
 }
 
+/// Sends a response that has no body on the wire (to HEAD, 204, 304): its
+/// body is never opened, so its `content-length` may say what GET would send.
+fn respond_head(ctx: Ctx<'_>, status: u16, headers: Vec<Vec<String>>) -> rquickjs::Result<()> {
+    let Some(out) = OUTPARAM.take() else {
+        return Err(js_error(&ctx, "the response was already sent"));
+    };
+    let response = OutgoingResponse::new(fields(&headers));
+    if response.set_status_code(status).is_err() {
+        OUTPARAM.set(Some(out));
+        return Err(js_error(&ctx, &format!("invalid status code {status}")));
+    }
+    ResponseOutparam::set(out, Ok(response));
+    Ok(())
+}
+
 /// Sends a whole response whose body is known: status, headers, bytes, end.
 fn respond_whole<'js>(
     ctx: Ctx<'js>,
@@ -279,25 +365,39 @@ fn respond_whole<'js>(
     bytes: Option<TypedArray<'js, u8>>,
 ) -> rquickjs::Result<()> {
     respond(ctx.clone(), status, headers)?;
-    if let Some(bytes) = bytes {
-        write(ctx.clone(), bytes)?;
+    if let Some(bytes) = bytes
+        && !write(ctx.clone(), bytes)?
+    {
+        // The client went away: nobody is left to tell.
+        OUTGOING.take();
+        return Ok(());
     }
     finish(ctx)
 }
 
-/// Writes one chunk of the response body.
-fn write(ctx: Ctx<'_>, chunk: TypedArray<'_, u8>) -> rquickjs::Result<()> {
+/// What went wrong writing or finishing a response body, in the user's terms.
+fn body_error(e: &wasip2::io::error::Error, doing: &str) -> String {
+    match wasip2::http::types::http_error_code(e) {
+        Some(ErrorCode::HttpResponseBodySize(Some(n))) => format!(
+            "{doing} failed: the body does not match the response's content-length header ({n} bytes written)"
+        ),
+        _ => format!("{doing} failed: {}", e.to_debug_string()),
+    }
+}
+
+/// Writes one chunk of the response body: false when the client went away.
+fn write(ctx: Ctx<'_>, chunk: TypedArray<'_, u8>) -> rquickjs::Result<bool> {
     let bytes = crate::globals::bytes_of(&chunk);
     let failed = OUTGOING.with_borrow(|outgoing| {
         let Some(outgoing) = outgoing else {
-            return Some("the response body is closed".to_string());
+            return Some(Err("the response body is closed".to_string()));
         };
         for part in bytes.chunks(WRITE_CHUNK) {
             if let Err(e) = outgoing.stream.blocking_write_and_flush(part) {
                 return Some(match e {
-                    StreamError::Closed => "the client went away".to_string(),
+                    StreamError::Closed => Ok(()),
                     StreamError::LastOperationFailed(e) => {
-                        format!("writing the response failed: {}", e.to_debug_string())
+                        Err(body_error(&e, "writing the response"))
                     }
                 });
             }
@@ -305,8 +405,9 @@ fn write(ctx: Ctx<'_>, chunk: TypedArray<'_, u8>) -> rquickjs::Result<()> {
         None
     });
     match failed {
-        Some(message) => Err(js_error(&ctx, &message)),
-        None => Ok(()),
+        None => Ok(true),
+        Some(Ok(())) => Ok(false),
+        Some(Err(message)) => Err(js_error(&ctx, &message)),
     }
 }
 
@@ -316,6 +417,13 @@ fn finish(ctx: Ctx<'_>) -> rquickjs::Result<()> {
         return Err(js_error(&ctx, "the response body is closed"));
     };
     drop(stream);
-    OutgoingBody::finish(body, None)
-        .map_err(|e| js_error(&ctx, &format!("finishing the response failed: {e:?}")))
+    OutgoingBody::finish(body, None).map_err(|e| {
+        let message = match e {
+            ErrorCode::HttpResponseBodySize(Some(n)) => format!(
+                "finishing the response failed: the body does not match the response's content-length header ({n} bytes written)"
+            ),
+            other => format!("finishing the response failed: {other:?}"),
+        };
+        js_error(&ctx, &message)
+    })
 }

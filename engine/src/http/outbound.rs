@@ -1,7 +1,7 @@
 //! Outbound `fetch()` from a handler: `wasi:http/outgoing-handler`. The host
 //! decides what may be reached (`jsw serve --allow-host`). The request body is
-//! sent whole; the response body is read chunk by chunk as JS pulls it. Waiting
-//! for the response head blocks the instance (timers fire after it).
+//! sent whole; the response head and body chunks are awaited (pending.rs), so
+//! timers run meanwhile and an aborted signal ends the wait.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -9,11 +9,13 @@ use std::collections::HashMap;
 use rquickjs::{Ctx, TypedArray};
 use wasip2::http::outgoing_handler;
 use wasip2::http::types::{
-    ErrorCode, Fields, IncomingBody, Method, OutgoingBody, OutgoingRequest, Scheme,
+    ErrorCode, Fields, FutureIncomingResponse, IncomingBody, Method, OutgoingBody,
+    OutgoingRequest, Scheme,
 };
-use wasip2::io::streams::InputStream;
+use wasip2::io::streams::{InputStream, StreamError};
 
-use super::{WRITE_CHUNK, js_error, latin1};
+use super::pending::{self, Key};
+use super::{READ_CHUNK, WRITE_CHUNK, js_error, latin1};
 
 /// A response body being read. Fields drop in order: the stream first.
 struct Body {
@@ -21,7 +23,14 @@ struct Body {
     _body: IncomingBody,
 }
 
+/// A request sent, its response not in yet (and where it went, for errors).
+struct InFlight {
+    future: FutureIncomingResponse,
+    authority: String,
+}
+
 thread_local! {
+    static IN_FLIGHT: RefCell<HashMap<u32, InFlight>> = RefCell::new(HashMap::new());
     static BODIES: RefCell<HashMap<u32, Body>> = RefCell::new(HashMap::new());
     static NEXT: std::cell::Cell<u32> = const { std::cell::Cell::new(1) };
 }
@@ -52,7 +61,7 @@ fn describe(code: &ErrorCode, authority: &str) -> String {
     }
 }
 
-/// Sends a request; returns [status, headers, body id] once the response head is in.
+/// Sends a request; returns its id. The response comes through [`head`].
 #[allow(clippy::too_many_arguments)]
 pub fn send<'js>(
     ctx: Ctx<'js>,
@@ -62,7 +71,7 @@ pub fn send<'js>(
     path: String,
     headers: Vec<Vec<String>>,
     body: Option<TypedArray<'js, u8>>,
-) -> rquickjs::Result<rquickjs::Array<'js>> {
+) -> rquickjs::Result<u32> {
     let fields = Fields::new();
     for pair in &headers {
         if let [name, value] = pair.as_slice() {
@@ -107,12 +116,45 @@ pub fn send<'js>(
     }
     OutgoingBody::finish(outgoing, None)
         .map_err(|code| js_error(&ctx, &describe(&code, &authority)))?;
-    future.subscribe().block();
-    let response = match future.get() {
-        Some(Ok(Ok(response))) => response,
-        Some(Ok(Err(code))) => return Err(js_error(&ctx, &describe(&code, &authority))),
-        _ => return Err(js_error(&ctx, "the response was lost")),
+    let id = NEXT.get();
+    NEXT.set(id + 1);
+    IN_FLIGHT.with_borrow_mut(|m| m.insert(id, InFlight { future, authority }));
+    Ok(id)
+}
+
+/// A promise that settles when request `id`'s response head is in (or failed).
+pub fn head_ready<'js>(ctx: Ctx<'js>, id: u32) -> rquickjs::Result<rquickjs::Value<'js>> {
+    let pollable = IN_FLIGHT.with_borrow(|m| m.get(&id).map(|f| f.future.subscribe()));
+    match pollable {
+        Some(p) => pending::add(&ctx, Key::Head(id), p).map(|p| p.into_value()),
+        None => Ok(rquickjs::Value::new_undefined(ctx)),
+    }
+}
+
+/// Request `id`'s response head: [status, headers] once it is in (its body is
+/// then read with [`read`] under the same id), undefined while it is not.
+pub fn head<'js>(ctx: Ctx<'js>, id: u32) -> rquickjs::Result<Option<rquickjs::Array<'js>>> {
+    let outcome = IN_FLIGHT.with_borrow(|m| {
+        let f = m.get(&id)?;
+        Some((f.future.get(), f.authority.clone()))
+    });
+    let Some((outcome, authority)) = outcome else {
+        return Err(js_error(&ctx, "the response was lost"));
     };
+    let response = match outcome {
+        None => return Ok(None),
+        Some(Ok(Ok(response))) => response,
+        Some(Ok(Err(code))) => {
+            close(id);
+            return Err(js_error(&ctx, &describe(&code, &authority)));
+        }
+        Some(Err(())) => {
+            close(id);
+            return Err(js_error(&ctx, "the response was lost"));
+        }
+    };
+    pending::forget(Key::Head(id));
+    IN_FLIGHT.with_borrow_mut(|m| m.remove(&id));
     let status = response.status();
     let headers: Vec<Vec<String>> = response
         .headers()
@@ -120,8 +162,6 @@ pub fn send<'js>(
         .into_iter()
         .map(|(n, v)| vec![n, latin1(&v)])
         .collect();
-    let id = NEXT.get();
-    NEXT.set(id + 1);
     if let Ok(body) = response.consume()
         && let Ok(stream) = body.stream()
     {
@@ -138,14 +178,30 @@ pub fn send<'js>(
     let head = rquickjs::Array::new(ctx)?;
     head.set(0, status)?;
     head.set(1, headers)?;
-    head.set(2, id)?;
-    Ok(head)
+    Ok(Some(head))
 }
 
-/// The next chunk of response body `id`, or undefined at its end.
+/// A promise that settles when response body `id` has bytes to read (or ended).
+pub fn body_ready<'js>(ctx: Ctx<'js>, id: u32) -> rquickjs::Result<rquickjs::Value<'js>> {
+    let pollable = BODIES.with_borrow(|m| m.get(&id).map(|b| b.stream.subscribe()));
+    match pollable {
+        Some(p) => pending::add(&ctx, Key::Body(id), p).map(|p| p.into_value()),
+        None => Ok(rquickjs::Value::new_undefined(ctx)),
+    }
+}
+
+/// What response body `id` has now: bytes (empty when none have arrived
+/// yet: await [`body_ready`]), or undefined at its end.
 pub fn read<'js>(ctx: Ctx<'js>, id: u32) -> rquickjs::Result<Option<TypedArray<'js, u8>>> {
     let chunk = BODIES.with_borrow(|bodies| match bodies.get(&id) {
-        Some(body) => super::next_chunk(&body.stream, "response body"),
+        Some(body) => match body.stream.read(READ_CHUNK) {
+            Ok(bytes) => Ok(Some(bytes)),
+            Err(StreamError::Closed) => Ok(None),
+            Err(StreamError::LastOperationFailed(e)) => Err(format!(
+                "reading the response body failed: {}",
+                e.to_debug_string()
+            )),
+        },
         None => Ok(None),
     });
     match chunk {
@@ -161,7 +217,11 @@ pub fn read<'js>(ctx: Ctx<'js>, id: u32) -> rquickjs::Result<Option<TypedArray<'
     }
 }
 
-/// Drops response body `id` (read to its end, or cancelled).
+/// Drops request `id`: its response (awaited, or its body read to its end or
+/// cancelled). Waits on it go first: they are its children.
 pub fn close(id: u32) {
+    pending::forget(Key::Head(id));
+    pending::forget(Key::Body(id));
     BODIES.with_borrow_mut(|b| b.remove(&id));
+    IN_FLIGHT.with_borrow_mut(|m| m.remove(&id));
 }

@@ -166,6 +166,31 @@
     return true;
   }
 
+  function matchOrFail(string, regexp, message, operator) {
+    if (!(regexp instanceof RegExp)) throw jsw.invalidArgType("regexp", "an instance of RegExp", regexp);
+    const wanted = operator === "match";
+    if (typeof string === "string" && regexp.test(string) === wanted) return;
+    if (message instanceof Error) throw message;
+    const generated = typeof string !== "string"
+      ? `The "string" argument must be of type string. Received type ${typeof string} (${show(string)})`
+      : `${wanted ? "The input did not match" : "The input was expected to not match"} the regular expression ${show(regexp)}. Input:\n\n${show(string)}\n`;
+    throw new AssertionError({ message: message || generated, actual: string, expected: regexp, operator, generated: !message });
+  }
+  const isPromise = (v) => v instanceof Promise || (v !== null && typeof v === "object" && typeof v.then === "function" && typeof v.catch === "function");
+  // doesNotThrow/doesNotReject: an error that matches `expected` (any, without
+  // one) fails the assertion; any other is thrown as it is.
+  function unwanted(actual, expected, message, operator, what) {
+    if (typeof expected === "string") [message, expected] = [expected, undefined];
+    if (!expected || matches(actual, expected)) {
+      const details = message ? `: ${message}` : ".";
+      throw new AssertionError({
+        message: `Got unwanted ${what}${details}\nActual message: "${actual?.message}"`,
+        actual, expected, operator, generated: false,
+      });
+    }
+    throw actual;
+  }
+
   const assert = (value, message) => ok(value, message);
   Object.assign(assert, {
     AssertionError,
@@ -179,7 +204,15 @@
     deepStrictEqual: (a, b, m) => deep(a, b) || fail(a, b, m, "deepStrictEqual", diffMessage(a, b, "deepStrictEqual")),
     notDeepStrictEqual: (a, b, m) => !deep(a, b) || fail(a, b, m, "notDeepStrictEqual", `Expected "actual" not to be strictly deep-equal to: ${show(b)}`),
     notDeepEqual: (a, b, m) => !(loose(a, b) || deep(a, b)) || fail(a, b, m, "notDeepEqual", `"actual" deepEqual "expected"`),
-    match: (s, re, m) => re.test(s) || fail(s, re, m, "match", `The input did not match the regular expression ${re}. Input:\n\n${show(s)}\n`),
+    match: (s, re, m) => matchOrFail(s, re, m, "match"),
+    doesNotMatch: (s, re, m) => matchOrFail(s, re, m, "doesNotMatch"),
+    ifError(err) {
+      if (err === null || err === undefined) return;
+      const shown = typeof err === "object" && typeof err.message === "string"
+        ? (err.message.length === 0 && err.constructor ? err.constructor.name : err.message)
+        : show(err);
+      throw new AssertionError({ message: `ifError got unwanted exception: ${shown}`, actual: err, expected: null, operator: "ifError", generated: false });
+    },
     throws(fn, expected, message) {
       if (typeof expected === "string") [message, expected] = [expected, undefined];
       try {
@@ -190,11 +223,28 @@
       }
       fail(undefined, expected, message, "throws", "Missing expected exception.");
     },
-    doesNotThrow(fn, message) {
+    doesNotThrow(fn, expected, message) {
+      if (typeof fn !== "function") throw jsw.invalidArgType("fn", "of type function", fn);
       try {
         fn();
       } catch (e) {
-        fail(e, undefined, typeof message === "string" ? message : undefined, "doesNotThrow", `Got unwanted exception.\nActual message: "${e && e.message}"`);
+        unwanted(e, expected, message, "doesNotThrow", "exception");
+      }
+    },
+    async doesNotReject(promiseOrFn, expected, message) {
+      let promise = promiseOrFn;
+      if (typeof promiseOrFn === "function") {
+        promise = promiseOrFn();
+        if (!isPromise(promise)) {
+          throw jsw.nodeError(TypeError, "ERR_INVALID_RETURN_VALUE", `Expected instance of Promise to be returned from the "promiseFn" function but got ${jsw.describeReceived(promise)}.`);
+        }
+      } else if (!isPromise(promiseOrFn)) {
+        throw jsw.invalidArgType("promiseFn", "of type function or an instance of Promise", promiseOrFn);
+      }
+      try {
+        await promise;
+      } catch (e) {
+        unwanted(e, expected, message, "doesNotReject", "rejection");
       }
     },
     async rejects(promiseOrFn, expected, message) {
@@ -207,7 +257,17 @@
       fail(undefined, expected, message, "rejects", "Missing expected rejection.");
     },
   });
-  assert.strict = assert;
+  // assert.strict (node:assert/strict): the same, with the loose comparisons
+  // replaced by the strict ones.
+  const strict = (value, message) => ok(value, message);
+  Object.assign(strict, assert, {
+    equal: assert.strictEqual,
+    notEqual: assert.notStrictEqual,
+    deepEqual: assert.deepStrictEqual,
+    notDeepEqual: assert.notDeepStrictEqual,
+  });
+  assert.strict = strict;
+  strict.strict = strict;
   jsw.defineBuiltin("node:assert", () => assert);
-  jsw.defineBuiltin("node:assert/strict", () => assert);
+  jsw.defineBuiltin("node:assert/strict", () => strict);
 };

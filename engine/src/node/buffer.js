@@ -147,8 +147,74 @@
     const max = vendored.INSPECT_MAX_BYTES;
     const shown = this.toString("hex", 0, max).replace(/(.{2})/g, "$1 ").trim();
     const more = this.length > max ? ` ... ${this.length - max} more byte${this.length - max > 1 ? "s" : ""}` : "";
-    return `<${this.constructor.name} ${shown}${more}>`.replace(" >", ">");
+    return `<${this.constructor.name} ${shown}${more}>`;
   });
+
+  // buffer.transcode, as Node does it with ICU: between utf8 and ucs2 the
+  // input must be valid (else U_INVALID_CHAR_FOUND); otherwise what cannot be
+  // read becomes U+FFFD, and what the target cannot hold becomes '?'.
+  const TRANSCODE_NAMES = { utf8: "utf8", "utf-8": "utf8", ucs2: "ucs2", "ucs-2": "ucs2", utf16le: "ucs2", "utf-16le": "ucs2", latin1: "latin1", binary: "latin1", ascii: "ascii" };
+  function transcodeError(code, errno) {
+    const error = new Error(`Unable to transcode Buffer [${code}]`);
+    return Object.assign(error, { code, errno });
+  }
+  function transcode(source, fromEncoding, toEncoding) {
+    if (!(source instanceof Uint8Array)) {
+      throw jsw.invalidArgType("source", "an instance of Buffer or Uint8Array", source);
+    }
+    const from = TRANSCODE_NAMES[String(fromEncoding).toLowerCase()];
+    const to = TRANSCODE_NAMES[String(toEncoding).toLowerCase()];
+    if (from === undefined || to === undefined) throw transcodeError("U_ILLEGAL_ARGUMENT_ERROR", 1);
+    if (source.length === 0) return Buffer.alloc(0);
+    const strict = (from === "utf8" && to === "ucs2") || (from === "ucs2" && to === "utf8");
+    let text;
+    if (from === "utf8") {
+      try {
+        text = new TextDecoder("utf-8", { fatal: strict }).decode(source);
+      } catch {
+        throw transcodeError("U_INVALID_CHAR_FOUND", 10);
+      }
+    } else if (from === "ucs2") {
+      text = "";
+      for (let i = 0; i + 1 < source.length; i += 2) text += String.fromCharCode(source[i] | (source[i + 1] << 8));
+      if (!text.isWellFormed()) {
+        if (strict) throw transcodeError("U_INVALID_CHAR_FOUND", 10);
+        text = text.toWellFormed();
+      }
+    } else {
+      const ascii = from === "ascii";
+      text = "";
+      for (const byte of source) text += ascii && byte > 0x7f ? "\ufffd" : String.fromCharCode(byte);
+    }
+    if (to === "latin1" || to === "ascii") {
+      const max = to === "ascii" ? 0x7f : 0xff;
+      const bytes = [];
+      for (const c of text) bytes.push(c.codePointAt(0) > max ? 0x3f : c.codePointAt(0));
+      return Buffer.from(bytes);
+    }
+    return Buffer.from(text, to);
+  }
+
+  // querystring.unescapeBuffer: the bytes of a percent-encoded string (`+` as
+  // a space if asked). As in Node, a character that is not an escape gives the
+  // low byte of its code.
+  jsw.unescapeBytes = function unescapeBuffer(s, decodeSpaces) {
+    const out = Buffer.allocUnsafe(s.length);
+    const hex = (c) => (c >= 48 && c <= 57 ? c - 48 : c >= 65 && c <= 70 ? c - 55 : c >= 97 && c <= 102 ? c - 87 : -1);
+    let n = 0;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c === 43 && decodeSpaces) {
+        out[n++] = 32;
+      } else if (c === 37 && i < s.length - 2 && hex(s.charCodeAt(i + 1)) >= 0 && hex(s.charCodeAt(i + 2)) >= 0) {
+        out[n++] = hex(s.charCodeAt(i + 1)) * 16 + hex(s.charCodeAt(i + 2));
+        i += 2;
+      } else {
+        out[n++] = c;
+      }
+    }
+    return out.subarray(0, n);
+  };
 
   const MAX_STRING_LENGTH = (1 << 30) - 25;
   const exports = {
@@ -162,6 +228,7 @@
     File: globalThis.File,
     atob: globalThis.atob,
     btoa: globalThis.btoa,
+    transcode,
     isUtf8(input) {
       try {
         new TextDecoder("utf-8", { fatal: true }).decode(input);

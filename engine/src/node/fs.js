@@ -368,13 +368,137 @@
   const futimesSync = fchmodSync;
   const lutimesSync = chmodSync;
 
+  const linkSync = (existing, path) => native.link(toPath(existing, "existingPath"), toPath(path, "newPath"));
+  // readv/writev: one buffer after the other, as one call.
+  function readvSync(fd, buffers, position) {
+    let total = 0;
+    for (const buffer of buffers) {
+      const n = readSync(fd, buffer, 0, buffer.byteLength, typeof position === "number" ? position + total : null);
+      total += n;
+      if (n < buffer.byteLength) break;
+    }
+    return total;
+  }
+  function writevSync(fd, buffers, position) {
+    let total = 0;
+    for (const buffer of buffers) {
+      total += writeSync(fd, buffer, 0, buffer.byteLength, typeof position === "number" ? position + total : null);
+    }
+    return total;
+  }
+
   const sync = {
     accessSync, appendFileSync, chmodSync, chownSync, closeSync, copyFileSync, cpSync, existsSync, fchmodSync,
-    fchownSync, fstatSync, fsyncSync, fdatasyncSync: fsyncSync, ftruncateSync, futimesSync, lchownSync, lstatSync,
-    lutimesSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readlinkSync, readSync, realpathSync,
-    renameSync, rmdirSync, rmSync, statSync, symlinkSync, truncateSync, unlinkSync, utimesSync, writeFileSync,
-    writeSync,
+    fchownSync, fstatSync, fsyncSync, fdatasyncSync: fsyncSync, ftruncateSync, futimesSync, lchownSync, linkSync,
+    lstatSync, lutimesSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readlinkSync, readSync,
+    realpathSync, renameSync, rmdirSync, rmSync, statSync, symlinkSync, truncateSync, unlinkSync, utimesSync,
+    writeFileSync, writeSync,
   };
+
+  // --- directories as streams of entries (opendir) -------------------------
+  const dirClosed = () => nodeError(Error, "ERR_DIR_CLOSED", "Directory handle was closed");
+  // WASI reads a directory in one call, so a Dir holds its entries from the
+  // start; a recursive one reads each subdirectory when it hands it out.
+  class Dir {
+    #path;
+    #entries;
+    #recursive;
+    #closed = false;
+    #busy = 0;
+    constructor(path, entries, options) {
+      this.#path = path;
+      this.#entries = entries;
+      this.#recursive = Boolean(options?.recursive);
+    }
+    get path() {
+      return this.#path;
+    }
+    #next() {
+      const dirent = this.#entries.shift() ?? null;
+      if (dirent !== null && this.#recursive && dirent.isDirectory()) {
+        const dir = join(dirent.parentPath, dirent.name);
+        for (const [name, type] of native.readdir(dir)) this.#entries.push(new Dirent(name, type, dir));
+      }
+      return dirent;
+    }
+    readSync() {
+      if (this.#closed) throw dirClosed();
+      if (this.#busy > 0) {
+        throw nodeError(Error, "ERR_DIR_CONCURRENT_OPERATION", "Cannot do synchronous work on directory handle with concurrent asynchronous operations");
+      }
+      return this.#next();
+    }
+    read(callback) {
+      if (this.#closed) throw dirClosed();
+      if (callback === undefined) return new Promise((resolve, reject) => this.read((e, d) => (e ? reject(e) : resolve(d))));
+      if (typeof callback !== "function") throw jsw.invalidArgType("callback", "of type function", callback);
+      this.#busy++;
+      later(() => {
+        this.#busy--;
+        let dirent;
+        try {
+          dirent = this.#next();
+        } catch (e) {
+          return callback(e);
+        }
+        callback(null, dirent);
+      });
+    }
+    closeSync() {
+      if (this.#closed) throw dirClosed();
+      if (this.#busy > 0) {
+        throw nodeError(Error, "ERR_DIR_CONCURRENT_OPERATION", "Cannot do synchronous work on directory handle with concurrent asynchronous operations");
+      }
+      this.#closed = true;
+      this.#entries = [];
+    }
+    close(callback) {
+      if (callback === undefined) {
+        if (this.#closed) return Promise.reject(dirClosed());
+        return new Promise((resolve, reject) => this.close((e) => (e ? reject(e) : resolve())));
+      }
+      if (typeof callback !== "function") throw jsw.invalidArgType("callback", "of type function", callback);
+      if (this.#closed) return void process.nextTick(callback, dirClosed());
+      this.#closed = true;
+      this.#entries = [];
+      later(() => callback(null));
+    }
+    async *entries() {
+      try {
+        for (;;) {
+          const dirent = await this.read();
+          if (dirent === null) break;
+          yield dirent;
+        }
+      } finally {
+        await this.close();
+      }
+    }
+  }
+  Object.defineProperty(Dir.prototype, Symbol.asyncIterator, { value: Dir.prototype.entries, writable: true, configurable: true });
+  function openDir(path, options, withPath) {
+    const target = toPath(path);
+    const opts = optionsOf(options, { encoding: "utf8" });
+    const bufferSize = opts.bufferSize ?? 32;
+    if (typeof bufferSize !== "number") throw jsw.invalidArgType("options.bufferSize", "of type number", bufferSize);
+    if (!Number.isInteger(bufferSize) || bufferSize < 1 || bufferSize > 4294967295) {
+      throw nodeError(RangeError, "ERR_OUT_OF_RANGE", `The value of "options.bufferSize" is out of range. It must be >= 1 && <= 4294967295. Received ${bufferSize}`);
+    }
+    let entries;
+    try {
+      entries = native.readdir(target);
+    } catch (e) {
+      // Node names opendir, and its sync form leaves the path out.
+      if (e?.syscall === "scandir") {
+        e.syscall = "opendir";
+        e.message = `${e.message.slice(0, e.message.indexOf(", scandir"))}, opendir${withPath ? ` '${target}'` : ""}`;
+        if (!withPath) delete e.path;
+      }
+      throw e;
+    }
+    return new Dir(target, entries.map(([name, type]) => new Dirent(name, type, target)), opts);
+  }
+  const opendirSync = (path, options) => openDir(path, options, false);
 
   // --- callbacks and promises ----------------------------------------------
   const later = (fn) => setTimeout(fn, 0);
@@ -437,6 +561,58 @@
   };
   // exists(path, cb): the one callback without an error argument.
   fs.exists = (path, callback) => later(() => callback(existsSync(path)));
+  fs.readvSync = readvSync;
+  fs.writevSync = writevSync;
+  fs.readv = function readv(fd, buffers, position, callback) {
+    if (typeof position === "function") [callback, position] = [position, null];
+    let n, error = null;
+    try {
+      n = readvSync(fd, buffers, position);
+    } catch (e) {
+      error = e;
+    }
+    later(() => (error ? callback(error) : callback(null, n, buffers)));
+  };
+  fs.writev = function writev(fd, buffers, position, callback) {
+    if (typeof position === "function") [callback, position] = [position, null];
+    let n, error = null;
+    try {
+      n = writevSync(fd, buffers, position);
+    } catch (e) {
+      error = e;
+    }
+    later(() => (error ? callback(error) : callback(null, n, buffers)));
+  };
+  fs.Dir = Dir;
+  fs.opendirSync = opendirSync;
+  fs.opendir = function opendir(path, options, callback) {
+    if (typeof options === "function") [callback, options] = [options, undefined];
+    if (typeof callback !== "function") throw jsw.invalidArgType("callback", "of type function", callback);
+    let dir, error = null;
+    try {
+      dir = openDir(path, options, true);
+    } catch (e) {
+      error = e;
+    }
+    later(() => (error ? callback(error) : callback(null, dir)));
+  };
+  // Blob has no file-backed kind here: the bytes are read when it is made.
+  fs.openAsBlob = (path, options = {}) => {
+    const type = options?.type ?? "";
+    if (typeof type !== "string") throw jsw.invalidArgType("options.type", "of type string", type);
+    return promiseForm(() => new Blob([readFileSync(path)], { type }))();
+  };
+  // As on Linux: lchmod exists only in name (no system call changes a link's mode).
+  fs.lchmod = undefined;
+  fs.lchmodSync = undefined;
+  // The access modes, also on fs itself (as Node has them).
+  Object.assign(fs, { F_OK: 0, R_OK: 4, W_OK: 2, X_OK: 1 });
+  fs._toUnixTimestamp = function toUnixTimestamp(time, name = "time") {
+    if (typeof time === "string" && +time == time) return +time;
+    if (Number.isFinite(time)) return time < 0 ? Date.now() / 1000 : time;
+    if (time instanceof Date) return time.getTime() / 1000;
+    throw jsw.invalidArgType(name, "an instance of Date or an Time in seconds", time);
+  };
   fs.realpath.native = fs.realpath;
   const unavailable = (name) => () => {
     throw nodeError(Error, "ERR_FEATURE_UNAVAILABLE_ON_PLATFORM", `fs.${name}() is not available in jsw modules: WASI has no file change notifications`);
@@ -509,6 +685,8 @@
     promises[name] = promiseForm(fn);
   }
   promises.open = promiseForm((path, flags, mode) => new FileHandle(openSync(path, flags, mode)));
+  promises.opendir = promiseForm((path, options) => openDir(path, options, true));
+  promises.lchmod = () => Promise.reject(nodeError(Error, "ERR_METHOD_NOT_IMPLEMENTED", "The lchmod() method is not implemented"));
   promises.access = promiseForm(accessSync);
   promises.watch = unavailable("watch");
   fs.promises = promises;
@@ -613,6 +791,8 @@
   fs.createWriteStream = (path, options) => new (streamClasses().WriteStream)(path, options);
   for (const name of ["ReadStream", "WriteStream"]) {
     Object.defineProperty(fs, name, { get: () => streamClasses()[name], enumerable: true, configurable: true });
+    // FileReadStream, FileWriteStream: Node's older names of the same classes.
+    Object.defineProperty(fs, `File${name}`, { get: () => streamClasses()[name], enumerable: true, configurable: true });
   }
 
   jsw.defineBuiltin("node:fs", () => fs);

@@ -41,7 +41,7 @@ fn on_fd(syscall: &str) -> Call<'_> {
     }
 }
 
-/// A call from one path to another (rename, copyfile, symlink).
+/// A call from one path to another (rename, copyfile, symlink, link).
 fn two<'a>(syscall: &'a str, path: &'a str, dest: &'a str) -> Call<'a> {
     Call {
         syscall,
@@ -442,6 +442,14 @@ pub fn natives<'js>(ctx: &Ctx<'js>) -> rquickjs::Result<Object<'js>> {
             return Err(throw(&ctx, e, two("symlink", &target, &path)));
         }
         Ok(())
+    });
+    native!(o, ctx, "link", |ctx: Ctx<'js>,
+                             existing: String,
+                             path: String|
+     -> rquickjs::Result<()> {
+        at_build(&ctx, "link", &existing)?;
+        std::fs::hard_link(&existing, &path)
+            .map_err(|e| throw(&ctx, e, two("link", &existing, &path)))
     });
     native!(o, ctx, "truncate", |ctx: Ctx<'js>,
                                  path: String,

@@ -116,6 +116,8 @@
     },
     toNamespacedPath: (p) => p,
   };
+  // Node's old name of toNamespacedPath, still exported.
+  posix._makeLong = posix.toNamespacedPath;
   posix.posix = posix;
   posix.win32 = new Proxy({}, {
     get(_, key) {

@@ -64,6 +64,11 @@
     }
     return result;
   }
-  const exports = { parse, stringify, escape, unescape, decode: parse, encode: stringify };
+  // The work is in node/buffer.js, which is loaded with Buffer, on first use.
+  function unescapeBuffer(s, decodeSpaces) {
+    jsw.loadBuffer();
+    return jsw.unescapeBytes(s, decodeSpaces);
+  }
+  const exports = { parse, stringify, escape, unescape, unescapeBuffer, decode: parse, encode: stringify };
   jsw.defineBuiltin("node:querystring", () => exports);
 };

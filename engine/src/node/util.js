@@ -19,6 +19,59 @@
     if (typeof value === "bigint") shown += "n";
     return `type ${typeof value} (${shown})`;
   };
+  // Node's argument errors: a dotted name is a "property", else an "argument".
+  const kind = (name) => (name.includes(".") ? "property" : "argument");
+  jsw.invalidArgType = (name, expected, value) =>
+    jsw.nodeError(TypeError, "ERR_INVALID_ARG_TYPE", `The "${name}" ${kind(name)} must be ${expected}. Received ${jsw.describeReceived(value)}`);
+  jsw.invalidArgValue = (name, value, reason = "is invalid") => {
+    let shown = jsw.inspect(value);
+    if (shown.length > 128) shown = `${shown.slice(0, 128)}...`;
+    return jsw.nodeError(TypeError, "ERR_INVALID_ARG_VALUE", `The ${kind(name)} '${name}' ${reason}. Received ${shown}`);
+  };
+  // Node's AbortError (not the DOMException an AbortSignal carries).
+  jsw.abortError = (cause) => {
+    const error = new Error("The operation was aborted", cause === undefined ? undefined : { cause });
+    error.code = "ABORT_ERR";
+    error.name = "AbortError";
+    return error;
+  };
+  jsw.checkAbortSignal = (signal, name) => {
+    if (signal !== undefined && (signal === null || typeof signal !== "object" || !("aborted" in signal))) {
+      throw jsw.invalidArgType(name, "an instance of AbortSignal", signal);
+    }
+  };
+  // events.addAbortListener: `listener` runs once when `signal` aborts (at
+  // once, on a microtask, if it already has); disposing the result removes it.
+  jsw.addAbortListener = (signal, listener) => {
+    if (signal === undefined) throw jsw.invalidArgType("signal", "an instance of AbortSignal", signal);
+    jsw.checkAbortSignal(signal, "signal");
+    if (typeof listener !== "function") throw jsw.invalidArgType("listener", "of type function", listener);
+    let remove = () => {};
+    if (signal.aborted) {
+      queueMicrotask(() => listener());
+    } else {
+      signal.addEventListener("abort", listener, { once: true });
+      remove = () => signal.removeEventListener("abort", listener);
+    }
+    return { [Symbol.dispose ?? Symbol.for("nodejs.dispose")]: remove };
+  };
+  // Brand checks: a built-in method that only works on the real thing.
+  const brand = (method) => (v) => {
+    if (v === null || typeof v !== "object") return false;
+    try {
+      method.call(v);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const tag = (v) => Object.prototype.toString.call(v);
+  const protoOf = (v) => Object.getPrototypeOf(v);
+  const mapIterator = protoOf(new Map().entries());
+  const setIterator = protoOf(new Set().values());
+  const generator = protoOf(function* () {}).prototype;
+  const asyncGenerator = protoOf(async function* () {}).prototype;
+  const typedArray = (Type) => (v) => v instanceof Type;
   const types = {
     isDate: (v) => v instanceof Date,
     isRegExp: (v) => v instanceof RegExp,
@@ -33,6 +86,36 @@
     isAsyncFunction: (v) => typeof v === "function" && v.constructor && v.constructor.name === "AsyncFunction",
     isGeneratorFunction: (v) => typeof v === "function" && /^(Async)?GeneratorFunction$/.test(v.constructor && v.constructor.name),
     isBoxedPrimitive: (v) => [Number, String, Boolean, BigInt, Symbol].some((T) => v instanceof T),
+    isArgumentsObject: (v) => tag(v) === "[object Arguments]",
+    isNumberObject: brand(Number.prototype.valueOf),
+    isStringObject: brand(String.prototype.valueOf),
+    isBooleanObject: brand(Boolean.prototype.valueOf),
+    isBigIntObject: brand(BigInt.prototype.valueOf),
+    isSymbolObject: brand(Symbol.prototype.valueOf),
+    isGeneratorObject: (v) => v !== null && typeof v === "object" && (generator.isPrototypeOf(v) || asyncGenerator.isPrototypeOf(v)),
+    isMapIterator: (v) => v !== null && typeof v === "object" && protoOf(v) === mapIterator,
+    isSetIterator: (v) => v !== null && typeof v === "object" && protoOf(v) === setIterator,
+    isWeakMap: (v) => v instanceof WeakMap,
+    isWeakSet: (v) => v instanceof WeakSet,
+    isDataView: (v) => v instanceof DataView,
+    isSharedArrayBuffer: (v) => typeof SharedArrayBuffer === "function" && v instanceof SharedArrayBuffer,
+    isArrayBufferView: (v) => ArrayBuffer.isView(v),
+    isUint8ClampedArray: typedArray(Uint8ClampedArray),
+    isUint16Array: typedArray(Uint16Array),
+    isUint32Array: typedArray(Uint32Array),
+    isInt8Array: typedArray(Int8Array),
+    isInt16Array: typedArray(Int16Array),
+    isInt32Array: typedArray(Int32Array),
+    isFloat32Array: typedArray(Float32Array),
+    isFloat64Array: typedArray(Float64Array),
+    isBigInt64Array: typedArray(BigInt64Array),
+    isBigUint64Array: typedArray(BigUint64Array),
+    isModuleNamespaceObject: (v) =>
+      v !== null && typeof v === "object" && protoOf(v) === null && v[Symbol.toStringTag] === "Module" && !Object.isExtensible(v),
+    // No value in a jsw program is a host pointer.
+    isExternal: () => false,
+    isKeyObject: (v) => jsw.KeyObject !== undefined && v instanceof jsw.KeyObject,
+    isCryptoKey: (v) => typeof CryptoKey === "function" && v instanceof CryptoKey,
   };
 
   const custom = Symbol.for("nodejs.util.promisify.custom");
@@ -116,6 +199,156 @@
   }
   jsw.isDeepStrictEqual = isDeepStrictEqual;
 
+  // util.inspect.colors: each style's opening and closing SGR codes.
+  const colors = {
+    __proto__: null,
+    reset: [0, 0], bold: [1, 22], dim: [2, 22], italic: [3, 23], underline: [4, 24], blink: [5, 25],
+    inverse: [7, 27], hidden: [8, 28], strikethrough: [9, 29], doubleunderline: [21, 24], black: [30, 39],
+    red: [31, 39], green: [32, 39], yellow: [33, 39], blue: [34, 39], magenta: [35, 39], cyan: [36, 39],
+    white: [37, 39], bgBlack: [40, 49], bgRed: [41, 49], bgGreen: [42, 49], bgYellow: [43, 49], bgBlue: [44, 49],
+    bgMagenta: [45, 49], bgCyan: [46, 49], bgWhite: [47, 49], framed: [51, 54], overlined: [53, 55], gray: [90, 39],
+    redBright: [91, 39], greenBright: [92, 39], yellowBright: [93, 39], blueBright: [94, 39],
+    magentaBright: [95, 39], cyanBright: [96, 39], whiteBright: [97, 39], bgGray: [100, 49],
+    bgRedBright: [101, 49], bgGreenBright: [102, 49], bgYellowBright: [103, 49], bgBlueBright: [104, 49],
+    bgMagentaBright: [105, 49], bgCyanBright: [106, 49], bgWhiteBright: [107, 49],
+  };
+  // Aliases, left out of the list an unknown style's error shows.
+  for (const [alias, name] of Object.entries({
+    grey: "gray", blackBright: "gray", bgGrey: "bgGray", bgBlackBright: "bgGray", faint: "dim",
+    crossedout: "strikethrough", strikeThrough: "strikethrough", crossedOut: "strikethrough", conceal: "hidden",
+    swapColors: "inverse", swapcolors: "inverse", doubleUnderline: "doubleunderline",
+  })) {
+    Object.defineProperty(colors, alias, { get: () => colors[name], configurable: true });
+  }
+  // Whether Node would color what goes to `stream`: FORCE_COLOR decides when
+  // set (0 and false mean no), else the stream must be a terminal.
+  function shouldColorize(stream) {
+    const force = process.env.FORCE_COLOR;
+    if (force !== undefined) return !["0", "false"].includes(force);
+    return Boolean(stream?.isTTY);
+  }
+  const isStream = (s) =>
+    s instanceof ReadableStream || s instanceof WritableStream ||
+    (s !== null && typeof s === "object" && (typeof s.write === "function" || typeof s.pipe === "function") && typeof s.on === "function");
+  function styleText(format, text, { validateStream = true, stream = process.stdout } = {}) {
+    if (typeof text !== "string") throw jsw.invalidArgType("text", "of type string", text);
+    if (typeof validateStream !== "boolean") throw jsw.invalidArgType("options.validateStream", "of type boolean", validateStream);
+    if (validateStream && !isStream(stream)) {
+      throw jsw.invalidArgType("stream", "an instance of ReadableStream, WritableStream, or Stream", stream);
+    }
+    const codes = (key) => {
+      const found = colors[key];
+      if (found == null) {
+        const allowed = Object.keys(colors).map((k) => `'${k}'`).join(", ");
+        throw jsw.invalidArgValue("format", key, `must be one of: ${allowed}`);
+      }
+      return found;
+    };
+    // Node 20 styles a list of formats whatever the stream is; a single one
+    // only for a stream it would color.
+    if (Array.isArray(format)) {
+      let left = "";
+      let right = "";
+      for (const key of format) {
+        const [open, close] = codes(key);
+        left += `\u001b[${open}m`;
+        right = `\u001b[${close}m${right}`;
+      }
+      return `${left}${text}${right}`;
+    }
+    const [open, close] = codes(format);
+    if (validateStream && (!stream || !shouldColorize(stream))) return text;
+    return `\u001b[${open}m${text}\u001b[${close}m`;
+  }
+
+  // util.debuglog: sections named in NODE_DEBUG (commas, `*` wildcards, any
+  // case) log to stderr as `SECTION pid: message`. NODE_DEBUG is read when a
+  // logger is first used at run time; the build has no environment, so use at
+  // build time logs nothing and decides nothing.
+  let debugPattern;
+  const debugImpls = Object.create(null);
+  function debugEnabled(section) {
+    if (debugPattern === undefined) {
+      const env = process.env.NODE_DEBUG;
+      const pattern = env
+        ? new RegExp(`^${env.replace(/[|\\{}()[\]^$+?.]/g, "\\$&").replaceAll("*", ".*").replaceAll(",", "$|^")}$`, "i")
+        : null;
+      if (jsw.isBuild()) return pattern !== null && pattern.test(section);
+      debugPattern = pattern;
+    }
+    return debugPattern !== null && debugPattern.test(section);
+  }
+  function debugImpl(section) {
+    if (debugImpls[section] !== undefined) return debugImpls[section];
+    let impl = () => {};
+    if (debugEnabled(section)) {
+      if (section === "HTTP" || section === "HTTP2") {
+        process.emitWarning(
+          `Setting the NODE_DEBUG environment variable to '${section.toLowerCase()}' can expose sensitive data (such as passwords, tokens and authentication headers) in the resulting log.`,
+        );
+      }
+      impl = function debug(...args) {
+        process.stderr.write(`${section} ${process.pid}: ${jsw.format(args)}\n`);
+      };
+    }
+    if (!jsw.isBuild()) debugImpls[section] = impl;
+    return impl;
+  }
+  function debuglog(set, cb) {
+    const section = () => String(set).toUpperCase();
+    let impl;
+    const logger = (...args) => {
+      if (impl === undefined) {
+        const found = debugImpl(section());
+        if (jsw.isBuild()) return found(...args);
+        impl = found;
+        if (typeof cb === "function") cb(impl);
+      }
+      return impl(...args);
+    };
+    Object.defineProperty(logger, "enabled", {
+      get: () => debugEnabled(section()),
+      configurable: true,
+      enumerable: true,
+    });
+    return logger;
+  }
+
+  // The pre-ES5 type checks Node still exports.
+  const isObject = (v) => v !== null && typeof v === "object";
+  const isError = (v) => Object.prototype.toString.call(v) === "[object Error]" || v instanceof Error;
+  const months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+  const pad = (n) => String(n).padStart(2, "0");
+  function log(...args) {
+    const d = new Date();
+    const time = [pad(d.getHours()), pad(d.getMinutes()), pad(d.getSeconds())].join(":");
+    console.log("%s - %s", `${d.getDate()} ${months[d.getMonth()]} ${time}`, jsw.format(args));
+  }
+  function _extend(target, source) {
+    if (source === null || typeof source !== "object") return target;
+    for (const key of Object.keys(source)) target[key] = source[key];
+    return target;
+  }
+  // The ANSI escape sequences Node's stripVTControlCharacters removes.
+  const ansi = new RegExp(
+    "[\\u001B\\u009B][[\\]()#;?]*(?:(?:(?:(?:;[-a-zA-Z\\d\\/\\#&.:=?%@~_]+)*|[a-zA-Z\\d]+(?:;[-a-zA-Z\\d\\/\\#&.:=?%@~_]*)*)?" +
+      "(?:\\u0007|\\u001B\\u005C|\\u009C))|(?:(?:\\d{1,4}(?:;\\d{0,4})*)?[\\dA-PR-TZcf-nq-uy=><~]))",
+    "g",
+  );
+  function stripVTControlCharacters(str) {
+    if (typeof str !== "string") throw jsw.invalidArgType("str", "of type string", str);
+    return str.replace(ansi, "");
+  }
+  async function aborted(signal, resource) {
+    if (signal === undefined) throw jsw.invalidArgType("signal", "an instance of AbortSignal", signal);
+    jsw.checkAbortSignal(signal, "signal");
+    if (resource === null || (typeof resource !== "object" && typeof resource !== "function")) {
+      throw jsw.invalidArgType("resource", "of type object", resource);
+    }
+    if (signal.aborted) return;
+    await new Promise((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
+  }
+
   const util = {
     format: (...args) => jsw.format(args),
     formatWithOptions: (options, ...args) => jsw.format(args),
@@ -128,13 +361,38 @@
     types,
     TextEncoder,
     TextDecoder,
-    debuglog: () => {
-      const log = () => {};
-      log.enabled = false;
-      return log;
-    },
+    debuglog,
+    debug: debuglog,
+    styleText,
     isArray: Array.isArray,
+    isBoolean: (v) => typeof v === "boolean",
+    isBuffer: (v) => Buffer.isBuffer(v),
+    isNull: (v) => v === null,
+    isNullOrUndefined: (v) => v === null || v === undefined,
+    isNumber: (v) => typeof v === "number",
+    isString: (v) => typeof v === "string",
+    isSymbol: (v) => typeof v === "symbol",
+    isUndefined: (v) => v === undefined,
+    isRegExp: types.isRegExp,
+    isObject,
+    isDate: types.isDate,
+    isError,
+    isFunction: (v) => typeof v === "function",
+    isPrimitive: (v) => v === null || (typeof v !== "object" && typeof v !== "function"),
+    log,
+    _extend,
+    stripVTControlCharacters,
+    toUSVString: (input) => `${input}`.toWellFormed(),
+    // A module is one thread: nothing is ever transferred, so these are the
+    // signal and a controller as they are.
+    transferableAbortSignal(signal) {
+      if (!(signal instanceof AbortSignal)) throw jsw.invalidArgType("signal", "an instance of AbortSignal", signal);
+      return signal;
+    },
+    transferableAbortController: () => new AbortController(),
+    aborted,
   };
+  jsw.util = util;
   jsw.defineBuiltin("node:util", () => util);
   jsw.defineBuiltin("node:util/types", () => types);
 };

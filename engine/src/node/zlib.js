@@ -70,9 +70,25 @@
     }
   }
 
+  // zlib.crc32(data, value): the checksum continuing from `value`.
+  function crc32(data, value = 0) {
+    let bytes;
+    if (typeof data === "string") bytes = Buffer.from(data);
+    else if (ArrayBuffer.isView(data)) bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    else throw jsw.invalidArgType("data", "of type string or an instance of Buffer, TypedArray, or DataView", data);
+    if (typeof value !== "number") throw jsw.invalidArgType("value", "of type number", value);
+    if (!Number.isInteger(value)) {
+      throw nodeError(RangeError, "ERR_OUT_OF_RANGE", `The value of "value" is out of range. It must be an integer. Received ${value}`);
+    }
+    if (value < 0 || value > 4294967295) {
+      throw nodeError(RangeError, "ERR_OUT_OF_RANGE", `The value of "value" is out of range. It must be >= 0 && <= 4294967295. Received ${value}`);
+    }
+    return native.crc32(bytes, value);
+  }
+
   // Built on first require: the stream classes need node:stream.
   function build() {
-    const exports = { constants, codes };
+    const exports = { crc32, constants, codes };
     const { Transform } = jsw.requireAbsolute("node:stream");
     for (const mode of Object.keys(MODES)) {
       const lower = mode[0].toLowerCase() + mode.slice(1);

@@ -188,8 +188,49 @@ fn decompress(format: &str, input: &[u8], limit: usize) -> Result<Vec<u8>, ZErro
     }
 }
 
+/// The CRC-32 (IEEE 802.3, as zlib computes it) table, made at compile time.
+const CRC_TABLE: [u32; 256] = {
+    let mut table = [0u32; 256];
+    let mut n = 0;
+    while n < 256 {
+        let mut c = n as u32;
+        let mut k = 0;
+        while k < 8 {
+            c = if c & 1 != 0 {
+                0xEDB8_8320 ^ (c >> 1)
+            } else {
+                c >> 1
+            };
+            k += 1;
+        }
+        table[n] = c;
+        n += 1;
+    }
+    table
+};
+
+/// zlib's crc32(value, bytes): the checksum of `bytes` continuing from `value`
+/// (the checksum of what came before, 0 to start). flate2's Crc always starts
+/// from 0, and zlib.crc32 takes the running value.
+fn crc32(value: u32, bytes: &[u8]) -> u32 {
+    let mut c = !value;
+    for &b in bytes {
+        c = CRC_TABLE[((c ^ b as u32) & 0xff) as usize] ^ (c >> 8);
+    }
+    !c
+}
+
 pub fn natives<'js>(ctx: &Ctx<'js>) -> rquickjs::Result<Object<'js>> {
     let o = Object::new(ctx.clone())?;
+    o.set(
+        "crc32",
+        Function::new(
+            ctx.clone(),
+            |input: TypedArray<'js, u8>, value: f64| -> f64 {
+                crc32(value as u32, super::bytes(&input)) as f64
+            },
+        )?,
+    )?;
     o.set(
         "compress",
         Function::new(

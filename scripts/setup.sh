@@ -40,3 +40,17 @@ if ! wasmtime_bin="$(wasmtime_cli_path)" || [ ! -f "$wasmtime_bin" ]; then
   wasmtime_bin="$(wasmtime_cli_path)"
 fi
 [ -x "$wasmtime_bin" ] || chmod +x "$wasmtime_bin"
+
+# Only for building the binary that goes into the npm package (scripts/build-npm-binary.sh):
+# cargo-zigbuild and Zig (both from the Python registry) link jsw against an old
+# glibc, so that the published binary runs on older Linux distributions too.
+# pip puts cargo-zigbuild beside python3's scripts; build-npm-binary.sh looks there.
+if [ "${1:-}" = "--zigbuild" ]; then
+  scripts_dir="$(python3 -c 'import sysconfig; print(sysconfig.get_path("scripts"))')"
+  if [ "$("$scripts_dir/cargo-zigbuild" --version 2>/dev/null)" != "cargo-zigbuild 0.24.1" ] \
+    || [ "$(python3 -m ziglang version 2>/dev/null)" != "0.15.2" ]; then
+    echo "setup: installing cargo-zigbuild 0.24.1 and zig 0.15.2 (ziglang)" >&2
+    python3 -m pip install -q --disable-pip-version-check cargo-zigbuild==0.24.1 ziglang==0.15.2 >/dev/null 2>&1 \
+      || python3 -m pip install -q --disable-pip-version-check cargo-zigbuild==0.24.1 ziglang==0.15.2 >/dev/null
+  fi
+fi

@@ -935,3 +935,223 @@ fn the_wasmtime_cli_invokes_exports() {
     assert_eq!(invoke("greet(\"wasm\")"), "ok(\"hello, wasm\")");
     assert_eq!(invoke("greet(\"\")"), "err(\"no name\")");
 }
+
+/// Runs `jsw run --invoke call plugin.wasm` in `dir`.
+fn invoke(dir: &Path, call: &str) -> std::process::Output {
+    jsw()
+        .current_dir(dir)
+        .args(["run", "--invoke", call, "plugin.wasm"])
+        .output()
+        .unwrap()
+}
+
+/// Compiles `source` as plugin.js against the world `wit` (as plugin.wit) in a
+/// new temp dir, which it returns.
+fn plugin_of(wit: &str, source: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "plugin.wit", wit);
+    write(dir.path(), "plugin.js", source);
+    let out = compile(
+        dir.path(),
+        &["plugin.js", "--wit", "plugin.wit", "-o", "plugin.wasm"],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    dir
+}
+
+/// Issue 23: an `Error` thrown by an export whose `err` type is not a string
+/// reported the shape of `err` ("expected a u8, got an object") instead of
+/// what was thrown. As jco's `getErrorPayload` does, such an error is
+/// rethrown: the call fails with the thrown message. A value that is not an
+/// `E` says it was thrown, and 64-bit values out of range are shown.
+#[test]
+fn a_thrown_error_that_cannot_be_the_err_type_fails_with_its_message() {
+    let dir = plugin_of(
+        "package a:b;\nworld w {\n  export parse: func(s: string) -> result<u16, u8>;\n  \
+         export code: func() -> result<u16, u8>;\n  export odd: func() -> result<u16, u8>;\n  \
+         export big: func() -> s64;\n  export wrapped: func() -> result<u16, u8>;\n}\n",
+        "export function parse(s) { if (s === \"\") throw new Error(\"empty input\"); return s.length; }\n\
+         export function code() { throw 7; }\n\
+         export function odd() { throw \"nope\"; }\n\
+         export function big() { return 2n ** 63n; }\n\
+         export function wrapped() { throw Object.assign(new Error(\"with payload\"), { payload: 9 }); }\n",
+    );
+    let out = invoke(dir.path(), "parse(\"ab\")");
+    assert_eq!(text(&out.stdout), "ok(2)\n", "{}", text(&out.stderr));
+    // The value itself, or an Error's `payload`, is the `err`.
+    assert_eq!(text(&invoke(dir.path(), "code()").stdout), "err(7)\n");
+    assert_eq!(text(&invoke(dir.path(), "wrapped()").stdout), "err(9)\n");
+
+    let out = invoke(dir.path(), "parse(\"\")");
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("Error: empty input"), "{stderr}");
+    assert!(
+        stderr
+            .contains("`parse` threw an Error (see above), which is not a value of its `err` type"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("expected a u8"), "{stderr}");
+
+    let out = invoke(dir.path(), "odd()");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains(
+            "`odd` threw a value that is not of its `err` type; result.val: expected a u8 (an integer from 0 to 255), got the string \"nope\""
+        ),
+        "{}",
+        text(&out.stderr)
+    );
+
+    let out = invoke(dir.path(), "big()");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains(
+            "expected an s64 (a bigint from -9223372036854775808 to 9223372036854775807), got the bigint 9223372036854775808n"
+        ),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+const WORLD_FUNCTIONS: &str = "package a:b;\nworld w {\n  record point { x: s32, y: s32 }\n  \
+    import log: func(msg: string);\n  import move-by: func(p: point, d: s32) -> result<point, string>;\n  \
+    export run: func(d: s32) -> string;\n}\n";
+
+/// Issue 23: a function the world imports itself (`import log: func(...)`)
+/// could not be imported (`import { log } from "a:b/w"` even said "npm install
+/// a:b"). As in ComponentizeJS, it is the default export of a module named by
+/// the function (`import log from "log"`; jsw also exports it by name).
+#[test]
+fn functions_the_world_imports_itself_are_modules_named_by_the_function() {
+    use wasmtime::component::Val;
+    let dir = plugin_of(
+        WORLD_FUNCTIONS,
+        "import log from \"log\";\nimport { moveBy } from \"move-by\";\n\
+         export function run(d) {\n  log(`moving by ${d}`);\n  \
+         try { return JSON.stringify(moveBy({ x: 1, y: 2 }, d)); } catch (e) { return `${e.name}: ${e.message}`; }\n}\n",
+    );
+    let engine = Engine::new(&Config::new()).unwrap();
+    let component = Component::from_file(&engine, dir.path().join("plugin.wasm")).unwrap();
+    /// WASI, and what `log` was given.
+    struct Logged(WasiCtx, ResourceTable, Vec<String>);
+    impl WasiView for Logged {
+        fn ctx(&mut self) -> WasiCtxView<'_> {
+            WasiCtxView {
+                ctx: &mut self.0,
+                table: &mut self.1,
+            }
+        }
+    }
+    let mut linker: Linker<Logged> = Linker::new(&engine);
+    wasmtime_wasi::p2::add_to_linker_sync(&mut linker).unwrap();
+    let mut root = linker.root();
+    root.func_wrap("log", |mut store, (msg,): (String,)| {
+        store.data_mut().2.push(msg);
+        Ok(())
+    })
+    .unwrap();
+    root.func_new("move-by", |_, _, params, results| {
+        let (Val::Record(p), Val::S32(d)) = (&params[0], &params[1]) else {
+            panic!("{params:?}")
+        };
+        results[0] = if *d == 0 {
+            Val::Result(Err(Some(Box::new(Val::String("not moving".into())))))
+        } else {
+            let moved = p
+                .iter()
+                .map(|(k, v)| match v {
+                    Val::S32(n) => (k.clone(), Val::S32(n + d)),
+                    other => panic!("{other:?}"),
+                })
+                .collect();
+            Val::Result(Ok(Some(Box::new(Val::Record(moved)))))
+        };
+        Ok(())
+    })
+    .unwrap();
+    let mut store = Store::new(
+        &engine,
+        Logged(WasiCtx::builder().build(), ResourceTable::new(), Vec::new()),
+    );
+    let instance = linker.instantiate(&mut store, &component).unwrap();
+    let run = instance
+        .get_typed_func::<(i32,), (String,)>(&mut store, "run")
+        .unwrap();
+    assert_eq!(run.call(&mut store, (3,)).unwrap().0, r#"{"x":4,"y":5}"#);
+    assert_eq!(
+        run.call(&mut store, (0,)).unwrap().0,
+        "ComponentError: not moving"
+    );
+    assert_eq!(store.data().2, ["moving by 3", "moving by 0"]);
+
+    // `jsw run --invoke` names the missing host function.
+    let out = invoke(dir.path(), "run(1)");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("the plugin called the host function `log`"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    // The world's own path is not a module of its imports.
+    write(
+        dir.path(),
+        "wrong.js",
+        "import { log } from \"a:b/w\";\nexport function run(d) { log(\"x\"); return \"\"; }\n",
+    );
+    let out = compile(
+        dir.path(),
+        &["wrong.js", "--wit", "plugin.wit", "-o", "wrong.wasm"],
+    );
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(!stderr.contains("npm install"), "{stderr}");
+    assert!(
+        stderr.contains("the world does not import \"a:b/w\" (it imports: log, move-by)"),
+        "{stderr}"
+    );
+}
+
+/// `jsw types` declares each such function as its own module, and TypeScript
+/// accepts a plugin written against them.
+#[test]
+fn functions_the_world_imports_itself_are_declared_for_typescript() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "plugin.wit", WORLD_FUNCTIONS);
+    let out = jsw()
+        .current_dir(dir.path())
+        .args(["types", "--wit", "plugin.wit", "-o", "world.d.ts"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let dts = std::fs::read_to_string(dir.path().join("world.d.ts")).unwrap();
+    assert!(
+        dts.contains(
+            "declare module \"move-by\" {\n  import type { Point } from \"a:b/w\";\n  \
+             function moveBy(p: Point, d: number): Point;\n  export { moveBy as default, moveBy as moveBy };\n}\n"
+        ),
+        "{dts}"
+    );
+    let Some(packages) = support::npm_packages() else {
+        return;
+    };
+    write(
+        dir.path(),
+        "plugin.ts",
+        "import log from \"log\";\nimport { moveBy } from \"move-by\";\nimport type { Point } from \"a:b/w\";\n\
+         const start: Point = { x: 1, y: 2 };\n\
+         export function run(d: number): string { log(\"moving\"); return JSON.stringify(moveBy(start, d)); }\n",
+    );
+    write(
+        dir.path(),
+        "tsconfig.json",
+        r#"{ "compilerOptions": { "strict": true, "noEmit": true, "target": "es2022", "module": "es2022", "moduleResolution": "bundler" }, "files": ["world.d.ts", "plugin.ts"] }"#,
+    );
+    let out = std::process::Command::new(packages.join("node_modules/.bin/tsc"))
+        .current_dir(dir.path())
+        .args(["-p", "."])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stdout));
+}

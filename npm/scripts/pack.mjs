@@ -2,12 +2,17 @@
 // Builds the npm packages from a freshly built jsw binary:
 //   node npm/scripts/pack.mjs [--binary PATH] [--out DIR]   sync versions, copy the binary, npm pack
 //   node npm/scripts/pack.mjs --check                        fail if versions drifted from Cargo.toml
+// A Linux binary must run on glibc FLOOR (glibc-floor.mjs): one that needs a newer
+// glibc (any binary built the everyday way, against this machine's) is refused,
+// unless --allow-newer-glibc (for tests that pack a development build). The
+// published one comes from scripts/build-npm-binary.sh, which builds and packs it.
 // Versions follow Cargo.toml's [workspace.package] version, in lock-step: the main
 // package pins each platform package to exactly its own version.
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { checkFloor, FLOOR } from "./glibc-floor.mjs";
 
 const npmDir = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const root = path.dirname(npmDir);
@@ -51,6 +56,14 @@ if (!platforms.includes(current)) throw new Error(`no platform package for ${cur
 const target = process.env.CARGO_TARGET_DIR ?? path.join(root, "target");
 const binary = opt("--binary") ?? path.join(target, "release", process.platform === "win32" ? "jsw.exe" : "jsw");
 if (!fs.existsSync(binary)) throw new Error(`${binary} not found: build jsw first (./x build)`);
+if (process.platform === "linux" && !args.includes("--allow-newer-glibc")) {
+  try {
+    checkFloor(binary, FLOOR);
+  } catch (e) {
+    console.error(`${e.message} (or pass --allow-newer-glibc for a package that stays on this machine)`);
+    process.exit(1);
+  }
+}
 const binDir = path.join(npmDir, "platforms", current, "bin");
 fs.mkdirSync(binDir, { recursive: true });
 const dest = path.join(binDir, path.basename(binary));

@@ -180,6 +180,7 @@ pub fn bundle(entry: &Path, options: &Options) -> Result<Bundle> {
             resolver: Resolver {
                 tsconfig: tsconfig.as_ref(),
                 wit: &options.wit_imports,
+                plugin: options.plugin,
             },
             tsconfig: tsconfig.as_ref(),
             options,

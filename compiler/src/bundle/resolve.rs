@@ -109,6 +109,8 @@ pub struct Resolver<'a> {
     pub tsconfig: Option<&'a TsConfig>,
     /// Plugins: the world's importable interfaces (see bundle::Options).
     pub wit: &'a std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
+    /// A plugin is being built: `ns:pkg/name` specifiers are WIT, never packages.
+    pub plugin: bool,
 }
 
 impl Resolver<'_> {
@@ -118,17 +120,24 @@ impl Resolver<'_> {
         specifier: &str,
         kind: Kind,
     ) -> Result<Resolved, String> {
-        if let Some(name) = builtin(specifier) {
-            return Ok(Resolved::Builtin(name));
-        }
+        // The world's own names first: a function the world imports may be
+        // called `assert` or `crypto`, and then it is the world's, not Node's.
         if self.wit.contains_key(specifier) {
             return Ok(Resolved::Builtin(specifier.to_string()));
         }
-        if !self.wit.is_empty() && is_wit_path(specifier) {
-            return Err(format!(
-                "the world does not import \"{specifier}\" (it imports: {})",
-                self.wit.keys().cloned().collect::<Vec<_>>().join(", ")
-            ));
+        if let Some(name) = builtin(specifier) {
+            return Ok(Resolved::Builtin(name));
+        }
+        if self.plugin && is_wit_path(specifier) {
+            let names = self.wit.keys().cloned().collect::<Vec<_>>();
+            return Err(if names.is_empty() {
+                format!("the world does not import \"{specifier}\" (it imports nothing)")
+            } else {
+                format!(
+                    "the world does not import \"{specifier}\" (it imports: {})",
+                    names.join(", ")
+                )
+            });
         }
         if specifier.starts_with("jsw:") {
             return Err(format!(

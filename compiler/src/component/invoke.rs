@@ -185,6 +185,11 @@ fn stub_imports(
         }
         let instance = match import.ty {
             ComponentItem::ComponentInstance(instance) => instance,
+            // A function the world imports itself (`import log: func(...)`).
+            ComponentItem::ComponentFunc(_) => {
+                stub_function(&mut linker.root(), name, name.to_string(), host)?;
+                continue;
+            }
             // A world's `use` of a type: satisfied by the instance exporting it.
             ComponentItem::Type(_) | ComponentItem::Resource(_) => continue,
             _ => bail!("the component imports `{name}`, which jsw cannot stand in for"),
@@ -199,25 +204,39 @@ fn stub_imports(
                 continue;
             }
             if let ComponentItem::ComponentFunc(_) = item.ty {
-                let what = format!("{name}#{func_name}");
-                instance_host
-                    .func_new(func_name, move |_store, ty, _params, results| {
-                        if host == HostFunctions::Missing {
-                            return Err(wasmtime::format_err!(
-                                "the plugin called the host function `{what}`, which only its real host provides \
-                                 (jsw runs a component's exports with WASI alone)"
-                            ));
-                        }
-                        for (slot, t) in results.iter_mut().zip(ty.results()) {
-                            *slot = default_value(&t)?;
-                        }
-                        Ok(())
-                    })
-                    .context_wt("stubbing the imports")?;
+                stub_function(
+                    &mut instance_host,
+                    func_name,
+                    format!("{name}#{func_name}"),
+                    host,
+                )?;
             }
         }
     }
     Ok(())
+}
+
+/// One host function `what` stood in for, as `host` says.
+fn stub_function(
+    instance: &mut wasmtime::component::LinkerInstance<'_, State>,
+    name: &str,
+    what: String,
+    host: HostFunctions,
+) -> Result<()> {
+    instance
+        .func_new(name, move |_store, ty, _params, results| {
+            if host == HostFunctions::Missing {
+                return Err(wasmtime::format_err!(
+                    "the plugin called the host function `{what}`, which only its real host provides \
+                     (jsw runs a component's exports with WASI alone)"
+                ));
+            }
+            for (slot, t) in results.iter_mut().zip(ty.results()) {
+                *slot = default_value(&t)?;
+            }
+            Ok(())
+        })
+        .context_wt("stubbing the imports")
 }
 
 fn default_value(t: &Type) -> wasmtime::Result<Val> {

@@ -356,10 +356,9 @@ fn classify(error: &wasmtime::Error, timeout: Duration, memory_hit: bool) -> Fai
     match error.downcast_ref::<Trap>() {
         Some(Trap::Interrupt) => timed_out(timeout),
         Some(Trap::OutOfFuel) => Failure::internal("fuel: the handler used all its fuel (--fuel)"),
-        _ if memory_hit => Failure::internal(format!(
-            "memory: the handler needed more than --max-memory and failed: {}",
-            first_line(error)
-        )),
+        _ if memory_hit => Failure::internal(
+            "memory: the handler needed more than --max-memory and its instance stopped",
+        ),
         // The engine traps on purpose when it must end a request abnormally
         // (a response body it cannot finish), after saying why on stderr.
         Some(Trap::UnreachableCodeReached) => Failure::internal(

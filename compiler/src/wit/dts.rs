@@ -42,11 +42,21 @@ pub fn declarations(world: &World) -> Result<String> {
                 out.push_str(&interface_module(resolve, &name, *id, true)?);
             }
             WorldItem::Type { id, .. } => world_body.typedef(*id)?,
-            WorldItem::Function(f) => bail!(
-                "the world imports the function `{}` directly; jsw maps imported functions \
-                 through interfaces: put it in an `interface` and import that",
-                f.name
-            ),
+            WorldItem::Function(f) => {
+                // Its own module, named by the function (as ComponentizeJS
+                // names it), the function its default export.
+                let mut m = Module::new(resolve, Scope::World);
+                m.world_module = Some(world_module.clone());
+                m.docs(&f.docs, "  ");
+                let sig = m.signature(f, 0)?;
+                let js = camel(&f.name);
+                let local = super::local_name(&js);
+                writeln!(
+                    m.body,
+                    "  function {local}{sig};\n  export {{ {local} as default, {local} as {js} }};"
+                )?;
+                out.push_str(&m.finish(&resolve.name_world_key(key)));
+            }
         }
     }
     for (key, item) in &w.exports {
@@ -146,6 +156,9 @@ struct Module<'a> {
     imports: BTreeSet<(String, String)>,
     /// An imported interface's module.
     imported: bool,
+    /// The module of a function the world imports: the world's own types
+    /// are imported from the world's module.
+    world_module: Option<String>,
 }
 
 impl<'a> Module<'a> {
@@ -156,6 +169,7 @@ impl<'a> Module<'a> {
             body: String::new(),
             imports: BTreeSet::new(),
             imported: false,
+            world_module: None,
         }
     }
 
@@ -401,11 +415,18 @@ impl<'a> Module<'a> {
     /// A named type, imported into this module when another interface owns it.
     fn reference(&mut self, id: TypeId, name: &str) -> String {
         let name = pascal(name);
-        if let TypeOwner::Interface(owner) = self.resolve.types[id].owner
-            && Scope::Interface(owner) != self.scope
-            && let Some(module) = self.resolve.id_of(owner)
-        {
-            self.imports.insert((module, name.clone()));
+        match self.resolve.types[id].owner {
+            TypeOwner::Interface(owner) if Scope::Interface(owner) != self.scope => {
+                if let Some(module) = self.resolve.id_of(owner) {
+                    self.imports.insert((module, name.clone()));
+                }
+            }
+            TypeOwner::World(_) => {
+                if let Some(module) = &self.world_module {
+                    self.imports.insert((module.clone(), name.clone()));
+                }
+            }
+            _ => {}
         }
         name
     }

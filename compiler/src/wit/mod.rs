@@ -99,6 +99,20 @@ pub fn camel(name: &str) -> String {
     out
 }
 
+/// A local JS name for `camel_name`: the name itself, unless it is a reserved
+/// word (a WIT function may be called `delete`), which gets a `_` after it.
+pub fn local_name(camel_name: &str) -> String {
+    const RESERVED: &str = "arguments await break case catch class const continue debugger \
+        default delete do else enum eval export extends false finally for function if implements \
+        import in instanceof interface let new null package private protected public return \
+        static super switch this throw true try typeof var void while with yield";
+    if RESERVED.split_whitespace().any(|w| w == camel_name) {
+        format!("{camel_name}_")
+    } else {
+        camel_name.to_string()
+    }
+}
+
 /// jco's names: kebab-case to UpperCamelCase (types, resources).
 pub fn pascal(name: &str) -> String {
     let camel = camel(name);
@@ -119,5 +133,7 @@ mod tests {
         assert_eq!(camel("version"), "version");
         assert_eq!(pascal("http-request"), "HttpRequest");
         assert_eq!(pascal("item"), "Item");
+        assert_eq!(local_name("log"), "log");
+        assert_eq!(local_name("delete"), "delete_");
     }
 }

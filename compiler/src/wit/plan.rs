@@ -56,6 +56,15 @@ pub fn import_names(world: &World) -> BTreeMap<String, BTreeSet<String>> {
     let resolve = &world.resolve;
     let mut out = BTreeMap::new();
     for (key, item) in &resolve.worlds[world.world].imports {
+        if let WorldItem::Function(f) = item {
+            // A function the world imports itself is a module of its own,
+            // named by the function, as ComponentizeJS names it: the function
+            // is its default export (and its camelCase name, for `import {}`).
+            out.insert(
+                resolve.name_world_key(key),
+                BTreeSet::from(["default".to_string(), camel(&f.name)]),
+            );
+        }
         if let WorldItem::Interface { id, .. } = item {
             let iface = &resolve.interfaces[*id];
             let functions = iface
@@ -217,12 +226,12 @@ pub fn plan(world: &World, used: &BTreeSet<String>) -> Result<Plan> {
     for (key, item) in &w.imports {
         let WorldItem::Interface { id, .. } = item else {
             if let WorldItem::Function(f) = item {
-                bail!(
-                    "the world imports the function `{}` directly ({}); jsw maps imported functions \
-                     through interfaces: put it in an `interface` and import that",
-                    f.name,
-                    resolve.render_location(f.span)
-                );
+                let specifier = resolve.name_world_key(key);
+                if used.contains(&specifier) {
+                    let source =
+                        world_function(resolve, f, &mut table, &mut imports, &mut plan.imports)?;
+                    plan.modules.push((specifier, source));
+                }
             }
             continue;
         };
@@ -323,30 +332,7 @@ impl Glue<'_> {
                 results: flats(&sig.results),
                 post_return: None,
             });
-            let method = matches!(f.kind, FunctionKind::Method(_));
-            let params: Vec<String> = f
-                .params
-                .iter()
-                .skip(method as usize)
-                .map(|p| camel(&p.name))
-                .collect();
-            let list = params.join(", ");
-            let mut args = Vec::new();
-            if method {
-                args.push("this".to_string());
-            }
-            args.extend(params.iter().cloned());
-            let args = std::iter::once(index.to_string())
-                .chain(args)
-                .collect::<Vec<_>>()
-                .join(", ");
-            let body = if throws {
-                format!(
-                    "{{\n    const r = call({args});\n    if (r.tag === \"err\") throw new ComponentError(r.val);\n    return r.val;\n  }}"
-                )
-            } else {
-                format!("{{\n    return call({args});\n  }}")
-            };
+            let (list, body) = call_body(f, index, throws);
             let js = camel(f.item_name());
             match (owner, &f.kind) {
                 (None, _) => source.push_str(&format!(
@@ -417,6 +403,76 @@ impl Glue<'_> {
         }
         Ok(source)
     }
+}
+
+/// A JS function's parameter list and its body calling import `index` through
+/// the engine (a method passes `this` first; a `result` has its `err` thrown).
+fn call_body(f: &Function, index: usize, throws: bool) -> (String, String) {
+    let method = matches!(f.kind, FunctionKind::Method(_));
+    let params: Vec<String> = f
+        .params
+        .iter()
+        .skip(method as usize)
+        .map(|p| camel(&p.name))
+        .collect();
+    let list = params.join(", ");
+    let mut args = vec![index.to_string()];
+    if method {
+        args.push("this".to_string());
+    }
+    args.extend(params);
+    let args = args.join(", ");
+    let body = if throws {
+        format!(
+            "{{\n    const r = call({args});\n    if (r.tag === \"err\") throw new ComponentError(r.val);\n    return r.val;\n  }}"
+        )
+    } else {
+        format!("{{\n    return call({args});\n  }}")
+    };
+    (list, body)
+}
+
+/// The JS module of a function the world imports itself (`import log:
+/// func(...)`): the function as its default export and by its camelCase name.
+fn world_function(
+    resolve: &Resolve,
+    f: &Function,
+    table: &mut Table,
+    entries: &mut Vec<Entry>,
+    core: &mut Vec<CoreFunc>,
+) -> Result<String> {
+    supported(resolve, f, "")?;
+    let index = core.len();
+    let entry = table.func("", f, None)?;
+    let throws = entry.throws;
+    entries.push(entry);
+    let sig = resolve.wasm_signature(AbiVariant::GuestImport, f);
+    let (module, name) = resolve.wasm_import_name(
+        MANGLING,
+        WasmImport::Func {
+            interface: None,
+            func: f,
+        },
+    );
+    core.push(CoreFunc {
+        module,
+        name,
+        params: flats(&sig.params),
+        results: flats(&sig.results),
+        post_return: None,
+    });
+    let (list, body) = call_body(f, index, throws);
+    let js = camel(&f.name);
+    // An export may be named by a reserved word; a function may not.
+    let local = super::local_name(&js);
+    Ok(format!(
+        "// The world's import `{}`, called through the engine (jsw:wit).\n\
+         import {{ call, ComponentError }} from \"jsw:wit\";\n\
+         function {local}({list}) {}\n\
+         export {{ {local} as default, {local} as {js} }};\n",
+        f.name,
+        body.replace("\n  ", "\n"),
+    ))
 }
 
 /// The name of an exported interface in the world (`export calc;` → calc).

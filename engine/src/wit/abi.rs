@@ -1257,7 +1257,15 @@ pub fn describe(v: &Value<'_>) -> String {
         return format!("the string {short:?}");
     }
     if v.is_big_int() {
-        return "a bigint".into();
+        // Out-of-range 64-bit values are the usual reason to be here: show it.
+        return match v.get::<rquickjs::convert::Coerced<String>>() {
+            Ok(digits) if digits.0.len() <= 40 => format!("the bigint {}n", digits.0),
+            Ok(digits) => format!(
+                "a bigint of {} digits",
+                digits.0.trim_start_matches('-').len()
+            ),
+            Err(_) => "a bigint".into(),
+        };
     }
     if v.is_array() {
         return "an array".into();

@@ -502,13 +502,23 @@ pub extern "C" fn call(index: u32) -> *mut u64 {
             crate::report(&ctx, e);
             trap("giving back the handles lent to the call failed");
         }
+        let threw = outcome.is_err();
         let value = match (outcome, f.throws) {
             (Ok(v), false) => v,
             (Ok(v), true) => tagged(&ctx, "ok", v),
-            (Err(thrown), true) => {
-                let payload = error_payload(&ctx, &table, f, thrown);
-                tagged(&ctx, "err", payload)
-            }
+            (Err(thrown), true) => match error_payload(&ctx, &table, f, thrown) {
+                Ok(payload) => tagged(&ctx, "err", payload),
+                // jco rethrows such an error: the call fails with the thrown
+                // message, not with a complaint about the shape of `err`.
+                Err(thrown) => {
+                    crate::globals::report_uncaught(&ctx, thrown);
+                    trap(&format!(
+                        "`{}` threw an Error (see above), which is not a value of its `err` type: \
+                         throw the `err` value itself, or an Error with a `payload` property that holds it",
+                        f.wit
+                    ))
+                }
+            },
             (Err(thrown), false) => {
                 crate::globals::report_uncaught(&ctx, thrown);
                 trap(&format!(
@@ -536,11 +546,17 @@ pub extern "C" fn call(index: u32) -> *mut u64 {
                 match lowered {
                     // SAFETY: single-threaded; read by the compiler's glue right after.
                     Ok(raw) => unsafe { RESULT[0] = raw },
-                    Err(e) => trap(&failure(
-                        &ctx,
-                        e,
-                        &format!("the value `{}` returned, result", f.wit),
-                    )),
+                    Err(e) => {
+                        let what = if threw {
+                            format!(
+                                "`{}` threw a value that is not of its `err` type; result",
+                                f.wit
+                            )
+                        } else {
+                            format!("the value `{}` returned, result", f.wit)
+                        };
+                        trap(&failure(&ctx, e, &what))
+                    }
                 }
             });
         }
@@ -638,18 +654,30 @@ fn tagged<'js>(ctx: &Ctx<'js>, tag: &str, val: Value<'js>) -> Value<'js> {
     object.into_value()
 }
 
-/// What a thrown value becomes as a result's `err`, as jco does it: its
-/// `payload` when it has one (a `ComponentError`), else the value itself; an
-/// `Error` for a `string` error type becomes its message.
-fn error_payload<'js>(ctx: &Ctx<'js>, table: &Table, f: &Func, thrown: Value<'js>) -> Value<'js> {
+/// What a thrown value becomes as a result's `err`, as jco's
+/// `getErrorPayload` does it: its `payload` when it has one (a
+/// `ComponentError`), an `Error`'s message when `E` is `string`, else the
+/// value itself. An `Error` without a `payload` for any other `E` is no value
+/// of it: that is `Err(thrown)`, and the call fails as jco's rethrow would.
+fn error_payload<'js>(
+    ctx: &Ctx<'js>,
+    table: &Table,
+    f: &Func,
+    thrown: Value<'js>,
+) -> Result<Value<'js>, Value<'js>> {
     if let Some(object) = thrown.as_object()
         && object.contains_key("payload").unwrap_or(false)
     {
-        return object.get("payload").unwrap_or(thrown);
+        return Ok(object.get("payload").unwrap_or(thrown));
     }
     let err = f.result.and_then(|r| match table.types.get(r).kind {
         Kind::Result(_, err) => err,
         _ => None,
+    });
+    let is_error = thrown.as_object().is_some_and(|o| {
+        ctx.globals()
+            .get::<_, Value>("Error")
+            .is_ok_and(|error| o.is_instance_of(&error))
     });
     match err.map(|e| &table.types.get(e).kind) {
         Some(Kind::String) if !thrown.is_string() => {
@@ -663,11 +691,14 @@ fn error_payload<'js>(ctx: &Ctx<'js>, table: &Table, f: &Func, thrown: Value<'js
                     .and_then(|s| s.call::<_, String>((thrown.clone(),)))
                     .unwrap_or_default()
             });
-            rquickjs::String::from_str(ctx.clone(), &text)
+            Ok(rquickjs::String::from_str(ctx.clone(), &text)
                 .map(|s| s.into_value())
-                .unwrap_or(thrown)
+                .unwrap_or(thrown))
         }
-        _ => thrown,
+        // `result<T>` has no `err` value: any throw is its `err`.
+        None => Ok(thrown),
+        _ if is_error => Err(thrown),
+        _ => Ok(thrown),
     }
 }
 

@@ -9,7 +9,7 @@ import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 
 const require = createRequire(import.meta.url);
-const { findBinary, BinaryNotFound } = require("../lib/binary.js");
+const { findBinary, linuxLibc, BinaryNotFound } = require("../lib/binary.js");
 const launcher = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "bin", "jsw");
 
 // A stand-in for jsw: prints its arguments, exits with $FAKE_STATUS, and on
@@ -106,4 +106,41 @@ test("the launcher prints the problem and exits 1 without a binary", () => {
   });
   assert.equal(r.status, 1);
   assert.equal(r.stderr, "jsw: JSW_BINARY is set to /nonexistent/jsw, but there is no file there.\n");
+});
+
+test("on musl the launcher says the binary needs glibc, and what to do", () => {
+  const expected =
+    "jsw's Linux binary (@jsw/linux-x64) is built for glibc 2.17 or later, and this system uses musl libc (Alpine Linux?), which cannot run it. " +
+    "Run jsw on a glibc-based system or container image (Debian, Ubuntu, RHEL, Amazon Linux; e.g. node:20-slim instead of node:20-alpine), " +
+    "or set JSW_BINARY to a jsw built for this system.";
+  // npm skipped the glibc-only package...
+  const missing = () => {
+    throw new Error("not found");
+  };
+  assert.throws(() => findBinary({ env: {}, platform: "linux", arch: "x64", resolve: missing, libc: () => "musl" }), { message: expected });
+  // ...or node_modules came from a glibc machine, with a binary that cannot start here.
+  const copied = (spec) => `/x/node_modules/${spec}`;
+  assert.throws(() => findBinary({ env: {}, platform: "linux", arch: "x64", resolve: copied, libc: () => "musl" }), { message: expected });
+  // JSW_BINARY (a jsw built for musl) still wins; glibc finds the package.
+  const binary = fakeBinary();
+  assert.equal(findBinary({ env: { JSW_BINARY: binary }, platform: "linux", arch: "x64", libc: () => "musl" }), binary);
+  assert.equal(findBinary({ env: {}, platform: "linux", arch: "x64", resolve: copied, libc: () => "glibc" }), "/x/node_modules/@jsw/linux-x64/bin/jsw");
+});
+
+test("the C library is told by the loader's file, else by Node's report", () => {
+  let asked = 0;
+  const report = (header) => () => {
+    asked++;
+    return { header };
+  };
+  assert.equal(linuxLibc({ arch: "x64", exists: (f) => f === "/lib64/ld-linux-x86-64.so.2", report: report({}) }), "glibc");
+  assert.equal(asked, 0, "the report is not made when the loader is there");
+  assert.equal(linuxLibc({ arch: "x64", exists: () => false, report: report({ glibcVersionRuntime: "2.31" }) }), "glibc");
+  assert.equal(linuxLibc({ arch: "arm64", exists: () => false, report: report({}) }), "musl");
+  const broken = () => {
+    throw new Error("no report");
+  };
+  assert.equal(linuxLibc({ arch: "x64", exists: () => false, report: broken }), "unknown");
+  // This machine (CI's too) is glibc.
+  if (process.platform === "linux") assert.equal(linuxLibc(), "glibc");
 });

@@ -920,6 +920,7 @@ fn modules_using_node_fs_import_only_these_wasi_functions() {
         // node:fs
         "path_create_directory",
         "path_filestat_get",
+        "path_link",
         "path_open",
         "path_readlink",
         "path_remove_directory",

@@ -55,7 +55,17 @@ pub fn init<'js>(ctx: &Ctx<'js>, jsw: &Object<'js>) -> rquickjs::Result<()> {
 /// Such a program gets Buffer loaded before its top level runs, so that it is
 /// in the snapshot; any other program has it loaded on first use only.
 pub fn may_use_buffer(source: &str) -> bool {
-    source.contains("Buffer") || source.contains("buffer\"") || source.contains("buffer'")
+    // `Buffer` as a word of its own: `isBuffer`, `ArrayBuffer` and
+    // `unescapeBuffer` (names a built-in's import code lists) do not count.
+    let word = |i: usize| {
+        !source[..i]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$')
+    };
+    source.match_indices("Buffer").any(|(i, _)| word(i))
+        || source.contains("buffer\"")
+        || source.contains("buffer'")
 }
 
 thread_local! {

@@ -332,24 +332,47 @@
     // and a body that turns out longer or shorter is cut off by the host
     // (the connection aborted, the log says why), never passed as complete.
     http.respond(status, list);
-    return streamBody(request, stream);
+    const declared = list.find(([name]) => name === "content-length")?.[1];
+    return streamBody(request, stream, declared === undefined ? -1 : Number(declared));
   }
 
-  async function streamBody(request, stream) {
+  // The client went away: the handler learns it from request.signal (and its
+  // stream's cancel()), as in Node and Workers; the host logs it.
+  function gone(request, reader) {
+    http.cutReported();
+    const reason = new DOMException("The client went away.", "AbortError");
+    internals.abortRequest(request, reason);
+    reader.cancel(reason).catch(() => {});
+  }
+
+  // Writes a stream's chunks as they come. With a declared length, the chunk
+  // that completes it is held until the stream ends: hosts end a response once
+  // its declared length is out, so a stream that went on past it would look
+  // complete to the client; unwritten, the body is short, which every host
+  // reports as a broken response.
+  async function streamBody(request, stream, declared) {
     const reader = stream.getReader();
+    let written = 0;
+    let held = null;
     try {
       for (;;) {
         const { value, done } = await reader.read();
         if (done) break;
-        if (!http.write(toBytes(value))) {
-          // The client went away: the handler learns it from request.signal
-          // (and its stream's cancel()), as in Node and Workers; the host logs it.
-          http.cutReported();
-          internals.abortRequest(request, new DOMException("The client went away.", "AbortError"));
-          reader.cancel(new DOMException("The client went away.", "AbortError")).catch(() => {});
-          return;
+        const bytes = toBytes(value);
+        if (bytes.length === 0) continue;
+        if (declared >= 0) {
+          if (held !== null || written + bytes.length > declared) {
+            throw new RangeError(`the body is longer than its content-length header (${declared} bytes)`);
+          }
+          written += bytes.length;
+          if (written === declared) {
+            held = bytes;
+            continue;
+          }
         }
+        if (!http.write(bytes)) return gone(request, reader);
       }
+      if (held !== null && !http.write(held)) return gone(request, reader);
       http.finish();
     } catch (error) {
       // The status line is gone already: the body is cut off (the host

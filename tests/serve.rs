@@ -888,7 +888,9 @@ fn raw_get(addr: SocketAddr, path: &str) -> (String, bool) {
         .set_read_timeout(Some(Duration::from_secs(30)))
         .unwrap();
     stream
-        .write_all(format!("GET {path} HTTP/1.1\r\nhost: {addr}\r\nconnection: close\r\n\r\n").as_bytes())
+        .write_all(
+            format!("GET {path} HTTP/1.1\r\nhost: {addr}\r\nconnection: close\r\n\r\n").as_bytes(),
+        )
         .unwrap();
     let mut bytes = Vec::new();
     let mut buf = [0u8; 8192];
@@ -926,18 +928,17 @@ fn a_copied_content_length_never_truncates_a_body() {
     let dir = tempfile::tempdir().unwrap();
     compile_edges(dir.path());
     let up = upstream();
-    let server = Server::start(
-        dir.path(),
-        "edges.wasm",
-        &["--allow-host", &up.to_string()],
-    );
+    let server = Server::start(dir.path(), "edges.wasm", &["--allow-host", &up.to_string()]);
     // The runtime states the length of a body it knows.
     let rewritten = get(server.addr, "/rewrite");
     assert_eq!(rewritten.status, 200);
     assert_eq!(rewritten.text(), "thirty, rewritten bytes long!!!");
     assert_eq!(rewritten.header("content-length"), Some("31"));
     assert_eq!(rewritten.header("x-kept"), Some("yes"));
-    let proxied = get(server.addr, &format!("/rewrite-upstream?upstream=http://{up}"));
+    let proxied = get(
+        server.addr,
+        &format!("/rewrite-upstream?upstream=http://{up}"),
+    );
     assert_eq!(proxied.text(), "twenty bytes long!!! and ten more");
     assert_eq!(proxied.header("content-length"), Some("33"));
     let shrunk = get(server.addr, "/shrunk");
@@ -988,7 +989,10 @@ fn a_limit_during_a_streamed_response_aborts_it() {
     let (raw, _) = raw_get(server.addr, "/endless");
     assert!(started.elapsed() < Duration::from_secs(20));
     assert!(raw.contains("chunk"), "{raw}");
-    assert!(!complete(&raw), "a cut stream ended like a whole one: {raw:?}");
+    assert!(
+        !complete(&raw),
+        "a cut stream ended like a whole one: {raw:?}"
+    );
     assert!(
         server.wait_for("GET /endless 200 ", Duration::from_secs(10)),
         "{}",
@@ -996,7 +1000,10 @@ fn a_limit_during_a_streamed_response_aborts_it() {
     );
     let log = server.log();
     let line = log.lines().find(|l| l.starts_with("GET /endless")).unwrap();
-    assert!(line.contains("response cut off") && line.contains("timeout"), "{line}");
+    assert!(
+        line.contains("response cut off") && line.contains("timeout"),
+        "{line}"
+    );
 
     // A stream that never produces, with nothing left to run.
     let (raw, _) = raw_get(server.addr, "/silent");
@@ -1007,7 +1014,10 @@ fn a_limit_during_a_streamed_response_aborts_it() {
         server.log()
     );
     let log = server.log();
-    let line = log.lines().find(|l| l.starts_with("GET /silent 200")).unwrap();
+    let line = log
+        .lines()
+        .find(|l| l.starts_with("GET /silent 200"))
+        .unwrap();
     assert!(line.contains("response cut off"), "{line}");
     assert!(log.contains("stopped before its end"), "{log}");
     assert_eq!(get(server.addr, "/").status, 200);
@@ -1018,11 +1028,7 @@ fn outbound_fetch_sends_lengths_follows_signals_and_redirects() {
     let dir = tempfile::tempdir().unwrap();
     compile_edges(dir.path());
     let up = upstream();
-    let server = Server::start(
-        dir.path(),
-        "edges.wasm",
-        &["--allow-host", &up.to_string()],
-    );
+    let server = Server::start(dir.path(), "edges.wasm", &["--allow-host", &up.to_string()]);
     let q = format!("upstream=http://{up}");
     // Node sends each of these with its content-length (checked with Node 20's
     // fetch against the same upstream: the multipart length depends on the
@@ -1078,7 +1084,10 @@ fn handlers_that_end_oddly_get_clear_answers() {
     let log = server.log();
     assert!(log.contains("process.exit(3)"), "{log}");
     assert!(log.contains("process.exit(4)"), "{log}");
-    assert!(!log.contains("caught the exit") && !log.contains("unreachable"), "{log}");
+    assert!(
+        !log.contains("caught the exit") && !log.contains("unreachable"),
+        "{log}"
+    );
     assert!(log.contains("promise never settled"), "{log}");
     assert!(
         log.contains("must return a Response, not a string (\"just a string\")"),
@@ -1086,10 +1095,7 @@ fn handlers_that_end_oddly_get_clear_answers() {
     );
     assert!(!log.contains("see the server's stderr"), "{log}");
     // Handlers see the Host header, as in Node.
-    assert_eq!(
-        get(server.addr, "/host").text(),
-        server.addr.to_string()
-    );
+    assert_eq!(get(server.addr, "/host").text(), server.addr.to_string());
     assert_eq!(get(server.addr, "/").status, 200);
 }
 
@@ -1108,7 +1114,10 @@ fn a_client_that_goes_away_aborts_request_signal_quietly() {
     std::thread::sleep(Duration::from_millis(100));
     drop(stream);
     assert!(
-        server.wait_for("request.signal aborted (AbortError)", Duration::from_secs(10)),
+        server.wait_for(
+            "request.signal aborted (AbortError)",
+            Duration::from_secs(10)
+        ),
         "{}",
         server.log()
     );
@@ -1132,7 +1141,11 @@ fn serve_accepts_host_names_and_bare_ports() {
         .local_addr()
         .unwrap()
         .port();
-    for addr in [format!("localhost:{port}"), format!(":{port}"), port.to_string()] {
+    for addr in [
+        format!("localhost:{port}"),
+        format!(":{port}"),
+        port.to_string(),
+    ] {
         let mut child = jsw()
             .current_dir(dir.path())
             .args(["serve", "app.wasm", "--workers", "1", "--addr", &addr])
@@ -1155,13 +1168,18 @@ fn serve_accepts_host_names_and_bare_ports() {
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(2));
-    assert!(text(&o.stderr).contains("not a port number"), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("not a port number"),
+        "{}",
+        text(&o.stderr)
+    );
 }
 
 #[test]
 fn hot_swap_ends_on_the_last_version_written() {
     let dir = tempfile::tempdir().unwrap();
-    let version = |n: u32| format!("export default {{ fetch() {{ return new Response('v{n}'); }} }};\n");
+    let version =
+        |n: u32| format!("export default {{ fetch() {{ return new Response('v{n}'); }} }};\n");
     let write = |n: u32| {
         support::write(dir.path(), "tmp.ts", &version(n));
         std::fs::rename(dir.path().join("tmp.ts"), dir.path().join("app.ts")).unwrap();
@@ -1243,7 +1261,11 @@ fn a_top_level_that_fails_says_why_at_start_and_on_reload() {
     let server = Server::start(dir.path(), "hs.ts", &[]);
     assert_eq!(get(server.addr, "/").text(), "ok");
     std::thread::sleep(Duration::from_millis(1100));
-    support::write(dir.path(), "tmp.ts", "throw new RangeError('bad config');\nexport default { fetch: () => new Response('x') };\n");
+    support::write(
+        dir.path(),
+        "tmp.ts",
+        "throw new RangeError('bad config');\nexport default { fetch: () => new Response('x') };\n",
+    );
     std::fs::rename(dir.path().join("tmp.ts"), dir.path().join("hs.ts")).unwrap();
     assert!(
         server.wait_for("cannot be served", Duration::from_secs(60)),
@@ -1276,12 +1298,19 @@ fn access_log_lines_stay_whole_with_workers() {
     }
     std::thread::sleep(Duration::from_millis(300));
     let log = server.log();
-    let lines: Vec<&str> = log.lines().filter(|l| !l.starts_with("jsw serve:")).collect();
+    let lines: Vec<&str> = log
+        .lines()
+        .filter(|l| !l.starts_with("jsw serve:"))
+        .collect();
     assert_eq!(lines.len(), 1200, "{log}");
     for line in lines {
         let parts: Vec<&str> = line.split(' ').collect();
         assert!(
-            parts.len() == 4 && parts[0] == "GET" && parts[1] == "/" && parts[2] == "200" && parts[3].ends_with("µs"),
+            parts.len() == 4
+                && parts[0] == "GET"
+                && parts[1] == "/"
+                && parts[2] == "200"
+                && parts[3].ends_with("µs"),
             "a malformed log line: {line:?}"
         );
     }
@@ -1315,8 +1344,14 @@ fn slow_heads_and_idle_connections_are_closed() {
         dir.path(),
         "app.wasm",
         &[
-            "--workers", "1", "--header-timeout", "1s", "--keepalive-timeout", "1s",
-            "--body-timeout", "1s",
+            "--workers",
+            "1",
+            "--header-timeout",
+            "1s",
+            "--keepalive-timeout",
+            "1s",
+            "--body-timeout",
+            "1s",
         ],
     );
     // A head that never ends (slowloris).
@@ -1326,15 +1361,21 @@ fn slow_heads_and_idle_connections_are_closed() {
     let mut silent = TcpStream::connect(server.addr).unwrap();
     // A keep-alive connection after one request.
     let mut kept = TcpStream::connect(server.addr).unwrap();
-    kept.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    kept.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
     let (reply, _) = {
-        kept.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        kept.set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
         let mut buf = [0u8; 1024];
         let n = kept.read(&mut buf).unwrap();
         (text(&buf[..n]), ())
     };
     assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
-    for (name, stream) in [("slow head", &mut slow), ("silent", &mut silent), ("idle keep-alive", &mut kept)] {
+    for (name, stream) in [
+        ("slow head", &mut slow),
+        ("silent", &mut silent),
+        ("idle keep-alive", &mut kept),
+    ] {
         let (_, took) = read_until_closed(stream, Duration::from_secs(20));
         assert!(
             took < Duration::from_secs(8),
@@ -1348,7 +1389,8 @@ fn slow_heads_and_idle_connections_are_closed() {
     );
     // A body that stops arriving: 408, the connection closes.
     let mut body = TcpStream::connect(server.addr).unwrap();
-    body.write_all(b"POST /echo HTTP/1.1\r\nHost: x\r\ncontent-length: 100\r\n\r\n{\"x\":").unwrap();
+    body.write_all(b"POST /echo HTTP/1.1\r\nHost: x\r\ncontent-length: 100\r\n\r\n{\"x\":")
+        .unwrap();
     let (reply, took) = read_until_closed(&mut body, Duration::from_secs(20));
     assert!(reply.starts_with("HTTP/1.1 408"), "{reply}");
     assert!(took < Duration::from_secs(8), "{took:?}");
@@ -1361,7 +1403,11 @@ fn slow_heads_and_idle_connections_are_closed() {
 fn oversize_bodies_get_413_and_huge_heads_431() {
     let dir = tempfile::tempdir().unwrap();
     compile_app(dir.path());
-    let server = Server::start(dir.path(), "app.wasm", &["--workers", "1", "--max-body", "1MiB"]);
+    let server = Server::start(
+        dir.path(),
+        "app.wasm",
+        &["--workers", "1", "--max-body", "1MiB"],
+    );
     // Declared: refused before any of it is sent or an instance runs.
     let mut declared = TcpStream::connect(server.addr).unwrap();
     declared
@@ -1393,7 +1439,10 @@ fn oversize_bodies_get_413_and_huge_heads_431() {
     // Too many header fields, or too big a head.
     let many: Vec<(String, String)> = (0..150).map(|i| (format!("x-h{i}"), "v".into())).collect();
     let many: Vec<(&str, &str)> = many.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
-    assert_eq!(request(server.addr, "GET", "/", &many, b"").unwrap().status, 431);
+    assert_eq!(
+        request(server.addr, "GET", "/", &many, b"").unwrap().status,
+        431
+    );
     let big = "v".repeat(80 * 1024);
     let status = request(server.addr, "GET", "/", &[("x-big", &big)], b"")
         .map(|r| r.status)
@@ -1412,7 +1461,14 @@ fn connections_past_the_cap_get_503_and_the_rest_are_served() {
     let server = Server::start(
         dir.path(),
         "app.wasm",
-        &["--workers", "1", "--max-connections", "3", "--keepalive-timeout", "30s"],
+        &[
+            "--workers",
+            "1",
+            "--max-connections",
+            "3",
+            "--keepalive-timeout",
+            "30s",
+        ],
     );
     let held: Vec<TcpStream> = (0..3)
         .map(|_| TcpStream::connect(server.addr).unwrap())
@@ -1427,8 +1483,15 @@ fn connections_past_the_cap_get_503_and_the_rest_are_served() {
         .write_all(b"GET / HTTP/1.1\r\nHost: x\r\nconnection: close\r\n\r\n")
         .unwrap();
     let (reply, _) = read_until_closed(&mut first, Duration::from_secs(10));
-    assert!(reply.starts_with("HTTP/1.1 200") && reply.ends_with("hello\n"), "{reply}");
-    assert!(server.log().contains("--max-connections"), "{}", server.log());
+    assert!(
+        reply.starts_with("HTTP/1.1 200") && reply.ends_with("hello\n"),
+        "{reply}"
+    );
+    assert!(
+        server.log().contains("--max-connections"),
+        "{}",
+        server.log()
+    );
 }
 
 /// Resident memory (KiB) and open descriptors of a process, from /proc.
@@ -1439,7 +1502,9 @@ fn usage(pid: u32) -> (u64, usize) {
         .find_map(|l| l.strip_prefix("VmRSS:"))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
         .unwrap();
-    let fds = std::fs::read_dir(format!("/proc/{pid}/fd")).unwrap().count();
+    let fds = std::fs::read_dir(format!("/proc/{pid}/fd"))
+        .unwrap()
+        .count();
     (rss, fds)
 }
 
@@ -1455,8 +1520,16 @@ fn soak_normal_clients_beside_abusive_ones() {
         dir.path(),
         "app.wasm",
         &[
-            "--workers", "1", "--timeout", "1s", "--header-timeout", "2s",
-            "--keepalive-timeout", "2s", "--max-body", "1MiB",
+            "--workers",
+            "1",
+            "--timeout",
+            "1s",
+            "--header-timeout",
+            "2s",
+            "--keepalive-timeout",
+            "2s",
+            "--max-body",
+            "1MiB",
         ],
     );
     let pid = server.child.id();
@@ -1467,15 +1540,22 @@ fn soak_normal_clients_beside_abusive_ones() {
     std::thread::sleep(Duration::from_secs(3));
     let (rss_before, fds_before) = usage(pid);
     let run_for = Duration::from_secs(
-        std::env::var("JSW_SOAK_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(20),
+        std::env::var("JSW_SOAK_SECONDS")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(20),
     );
     let stop = Arc::new(AtomicBool::new(false));
     let latencies = Arc::new(Mutex::new(Vec::<Duration>::new()));
     let failures = Arc::new(Mutex::new(Vec::<String>::new()));
     let mut threads = Vec::new();
     for _ in 0..4 {
-        let (stop, latencies, failures, addr) =
-            (stop.clone(), latencies.clone(), failures.clone(), server.addr);
+        let (stop, latencies, failures, addr) = (
+            stop.clone(),
+            latencies.clone(),
+            failures.clone(),
+            server.addr,
+        );
         threads.push(std::thread::spawn(move || {
             let paths = ["/", "/count", "/table?k=k7"];
             let mut i = 0;
@@ -1485,7 +1565,10 @@ fn soak_normal_clients_beside_abusive_ones() {
                 let started = Instant::now();
                 match request(addr, "GET", path, &[], b"") {
                     Ok(r) if r.status == 200 => latencies.lock().unwrap().push(started.elapsed()),
-                    Ok(r) => failures.lock().unwrap().push(format!("{path}: {}", r.status)),
+                    Ok(r) => failures
+                        .lock()
+                        .unwrap()
+                        .push(format!("{path}: {}", r.status)),
                     Err(e) => failures.lock().unwrap().push(format!("{path}: {e}")),
                 }
             }
@@ -1545,9 +1628,16 @@ fn soak_normal_clients_beside_abusive_ones() {
         rss_before / 1024,
         rss_after / 1024,
     );
-    assert!(failures.is_empty(), "{:?}", &failures[..failures.len().min(10)]);
+    assert!(
+        failures.is_empty(),
+        "{:?}",
+        &failures[..failures.len().min(10)]
+    );
     assert!(served > 100, "only {served} requests served");
-    assert!(fds_after <= fds_before + 2, "descriptors {fds_before} -> {fds_after}");
+    assert!(
+        fds_after <= fds_before + 2,
+        "descriptors {fds_before} -> {fds_after}"
+    );
     assert!(
         rss_after < rss_before + 64 * 1024,
         "RSS {rss_before} KiB -> {rss_after} KiB"
@@ -1576,7 +1666,10 @@ fn under_wasmtime_serve_a_body_past_its_length_is_cut_too() {
         .unwrap();
     let start = Instant::now();
     while TcpStream::connect(addr).is_err() {
-        assert!(start.elapsed() < Duration::from_secs(120), "wasmtime serve did not start");
+        assert!(
+            start.elapsed() < Duration::from_secs(120),
+            "wasmtime serve did not start"
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
     let result = std::panic::catch_unwind(|| {

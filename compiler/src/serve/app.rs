@@ -213,7 +213,7 @@ pub fn watch(
                         stamps = watched
                             .iter()
                             .map(|p| match read.iter().find(|(q, _)| q == p) {
-                                Some((_, before)) => before.clone(),
+                                Some((_, before)) => *before,
                                 None => stamp(p),
                             })
                             .collect();

@@ -76,7 +76,7 @@ pub fn raise_fd_limit() -> u64 {
                 limit.rlim_cur = limit.rlim_max;
             }
         }
-        limit.rlim_cur as u64
+        limit.rlim_cur
     }
 }
 
@@ -90,7 +90,7 @@ pub fn default_max_connections() -> usize {
     };
     // SAFETY: getrlimit with a valid pointer to a local struct.
     unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) };
-    (limit.rlim_max as u64).saturating_sub(256).clamp(32, 10_000) as usize
+    limit.rlim_max.saturating_sub(256).clamp(32, 10_000) as usize
 }
 
 /// Where a connection is between requests.
@@ -331,7 +331,9 @@ impl Body for Limited {
                         self.state.set(BodyLimit::TooLarge);
                         let max = self.max;
                         return Poll::Ready(Some(Err(wasmtime_wasi_http::Error::InternalError(
-                            Some(format!("the request body is larger than {max} bytes (--max-body)")),
+                            Some(format!(
+                                "the request body is larger than {max} bytes (--max-body)"
+                            )),
                         ))));
                     }
                 }

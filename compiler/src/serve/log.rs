@@ -25,7 +25,14 @@ pub fn line(line: &str) {
 impl Log {
     /// The access-log line of one request, written once it is over: `note`
     /// says what went wrong (always printed, even with --quiet).
-    pub fn access(&self, method: &str, target: &str, status: u16, took: Duration, note: Option<&str>) {
+    pub fn access(
+        &self,
+        method: &str,
+        target: &str,
+        status: u16,
+        took: Duration,
+        note: Option<&str>,
+    ) {
         if self.quiet && note.is_none() {
             return;
         }

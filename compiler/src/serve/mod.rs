@@ -335,7 +335,9 @@ async fn accept(listener: TcpListener, server: Arc<Server>) -> Result<()> {
         let _ = stream.set_nodelay(true);
         let Ok(slot) = server.connections.clone().try_acquire_owned() else {
             // Past --max-connections: existing connections are unaffected.
-            if refused_logged.is_none_or(|t: std::time::Instant| t.elapsed() >= Duration::from_secs(10)) {
+            if refused_logged
+                .is_none_or(|t: std::time::Instant| t.elapsed() >= Duration::from_secs(10))
+            {
                 refused_logged = Some(std::time::Instant::now());
                 server.log.error(&format!(
                     "refusing connections with 503: {} are open (--max-connections)",

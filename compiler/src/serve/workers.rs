@@ -249,10 +249,22 @@ fn worker(
         .args(["--max-memory", &limits.max_memory.to_string()])
         .args(["--timeout", &format!("{}ms", limits.timeout.as_millis())])
         .args(["--concurrency", &options.concurrency.to_string()])
-        .args(["--header-timeout", &format!("{}ms", options.clients.header_timeout.as_millis())])
-        .args(["--keepalive-timeout", &format!("{}ms", options.clients.keepalive_timeout.as_millis())])
-        .args(["--body-timeout", &format!("{}ms", options.clients.body_timeout.as_millis())])
-        .args(["--max-connections", &options.clients.max_connections.to_string()])
+        .args([
+            "--header-timeout",
+            &format!("{}ms", options.clients.header_timeout.as_millis()),
+        ])
+        .args([
+            "--keepalive-timeout",
+            &format!("{}ms", options.clients.keepalive_timeout.as_millis()),
+        ])
+        .args([
+            "--body-timeout",
+            &format!("{}ms", options.clients.body_timeout.as_millis()),
+        ])
+        .args([
+            "--max-connections",
+            &options.clients.max_connections.to_string(),
+        ])
         .args(["--max-body", &options.clients.max_body.to_string()])
         .env(LISTEN_FD, fd.to_string());
     if let Some(fuel) = limits.fuel {

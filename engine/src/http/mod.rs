@@ -83,7 +83,9 @@ impl wasip2::exports::http::incoming_handler::Guest for Proxy {
         if OUTGOING.take().is_some() {
             if !CUT_REPORTED.get() {
                 let line = REQUEST.with_borrow(|r| {
-                    format!("{r}: the response body stopped before its end: nothing was left to run\n")
+                    format!(
+                        "{r}: the response body stopped before its end: nothing was left to run\n"
+                    )
                 });
                 crate::io::write(2, line.as_bytes());
             }
@@ -108,9 +110,15 @@ pub fn init<'js>(ctx: &Ctx<'js>, jsw: &Object<'js>) -> rquickjs::Result<()> {
     http.set("respondWhole", Function::new(ctx.clone(), respond_whole)?)?;
     http.set("respondHead", Function::new(ctx.clone(), respond_head)?)?;
     http.set("requestReady", Function::new(ctx.clone(), request_ready)?)?;
-    http.set("headReady", Function::new(ctx.clone(), outbound::head_ready)?)?;
+    http.set(
+        "headReady",
+        Function::new(ctx.clone(), outbound::head_ready)?,
+    )?;
     http.set("head", Function::new(ctx.clone(), outbound::head)?)?;
-    http.set("bodyReady", Function::new(ctx.clone(), outbound::body_ready)?)?;
+    http.set(
+        "bodyReady",
+        Function::new(ctx.clone(), outbound::body_ready)?,
+    )?;
     http.set(
         "cutReported",
         Function::new(ctx.clone(), || CUT_REPORTED.set(true))?,

@@ -9,8 +9,8 @@ use std::collections::HashMap;
 use rquickjs::{Ctx, TypedArray};
 use wasip2::http::outgoing_handler;
 use wasip2::http::types::{
-    ErrorCode, Fields, FutureIncomingResponse, IncomingBody, Method, OutgoingBody,
-    OutgoingRequest, Scheme,
+    ErrorCode, Fields, FutureIncomingResponse, IncomingBody, Method, OutgoingBody, OutgoingRequest,
+    Scheme,
 };
 use wasip2::io::streams::{InputStream, StreamError};
 

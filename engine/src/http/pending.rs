@@ -69,9 +69,8 @@ pub fn forget(key: Key) {
 /// was (their promise jobs are then queued).
 pub fn wait(ctx: &Ctx<'_>, timeout_ms: Option<f64>) -> rquickjs::Result<bool> {
     crate::io::flush();
-    let timer = timeout_ms.map(|ms| {
-        wasip2::clocks::monotonic_clock::subscribe_duration((ms.max(0.0) * 1e6) as u64)
-    });
+    let timer = timeout_ms
+        .map(|ms| wasip2::clocks::monotonic_clock::subscribe_duration((ms.max(0.0) * 1e6) as u64));
     let ready: Vec<u32> = WAITS.with_borrow(|w| {
         let mut list: Vec<&Pollable> = w.iter().map(|x| &x.pollable).collect();
         list.extend(timer.as_ref());
@@ -86,9 +85,8 @@ pub fn wait(ctx: &Ctx<'_>, timeout_ms: Option<f64>) -> rquickjs::Result<bool> {
     indices.sort_unstable();
     indices.dedup();
     // Taken out first: a resolved promise's code may add or forget waits.
-    let done: Vec<Wait> = WAITS.with_borrow_mut(|w| {
-        indices.iter().rev().map(|&i| w.remove(i)).collect()
-    });
+    let done: Vec<Wait> =
+        WAITS.with_borrow_mut(|w| indices.iter().rev().map(|&i| w.remove(i)).collect());
     let any = !done.is_empty();
     for wait in done.into_iter().rev() {
         let Wait {

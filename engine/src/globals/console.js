@@ -134,10 +134,17 @@
       }
       return `[Circular *${index}]`;
     }
-    const custom = value[customInspect];
-    if (typeof custom === "function" && custom !== inspect) {
-      const options = Object.assign({}, ctx, { depth: ctx.depth - depth, seen: undefined, circular: undefined });
-      const result = custom.call(value, ctx.depth - depth, options, inspect);
+    // A class's own inspect method is not used to show its prototype (which is
+    // no instance of it), as in Node. It gets the depth left and a copy of the
+    // options, whose depth is the one asked for (null for no limit).
+    const custom = ctx.customInspect === false ? undefined : value[customInspect];
+    if (typeof custom === "function" && custom !== inspect && !(value.constructor && value.constructor.prototype === value)) {
+      const options = Object.assign({}, ctx, {
+        depth: ctx.depth === Infinity ? null : ctx.depth,
+        seen: undefined,
+        circular: undefined,
+      });
+      const result = custom.call(value, ctx.depth === Infinity ? null : ctx.depth - depth, options, inspect);
       if (result !== value) {
         if (typeof result === "string") {
           return ctx.indentationLvl === 0 ? result : result.split("\n").join("\n" + " ".repeat(ctx.indentationLvl));
@@ -651,7 +658,9 @@
       else if (typeof args[0] === "string") print(2, [`Assertion failed: ${args[0]}`, ...args.slice(1)]);
       else print(2, ["Assertion failed:", ...args]);
     },
-    dir: (value, options) => print(1, [inspect(value, options)]),
+    // Node's console.dir shows objects as they are, not as their own inspect
+    // methods would (unless asked with customInspect: true).
+    dir: (value, options) => print(1, [inspect(value, { customInspect: false, ...options })]),
     count: (label = "default") => {
       label = `${label}`;
       const n = (counts.get(label) || 0) + 1;

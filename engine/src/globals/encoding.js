@@ -1,8 +1,22 @@
 // TextEncoder, TextDecoder (UTF-8, with the Encoding Standard's BOM handling,
-// fatal mode and streaming), atob and btoa.
+// fatal mode and streaming, and windows-1252), atob and btoa.
 (jsw) => {
   "use strict";
-  const labels = new Set(["utf-8", "utf8", "unicode-1-1-utf-8", "unicode11utf8", "unicode20utf8", "x-unicode20utf8"]);
+  const labels = new Map();
+  for (const label of ["utf-8", "utf8", "unicode-1-1-utf-8", "unicode11utf8", "unicode20utf8", "x-unicode20utf8"]) {
+    labels.set(label, "utf-8");
+  }
+  // The Encoding Standard gives "latin1", "ascii" and "iso-8859-1" to
+  // windows-1252, which differs from ISO-8859-1 in 0x80-0x9F.
+  for (const label of [
+    "ansi_x3.4-1968", "ascii", "cp1252", "cp819", "csisolatin1", "ibm819", "iso-8859-1", "iso-ir-100",
+    "iso8859-1", "iso88591", "iso_8859-1", "iso_8859-1:1987", "l1", "latin1", "us-ascii", "windows-1252", "x-cp1252",
+  ]) {
+    labels.set(label, "windows-1252");
+  }
+  const cp1252 = "\u20ac\x81\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\x8d\u017d\x8f" +
+    "\x90\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\x9d\u017e\u0178";
+  const windows1252 = (bytes) => jsw.latin1Decode(bytes).replace(/[\x80-\x9f]/g, (c) => cp1252[c.charCodeAt(0) - 0x80]);
 
   function bytesOf(input) {
     if (input === undefined) return new Uint8Array(0);
@@ -44,18 +58,20 @@
   Object.defineProperty(TextEncoder.prototype, Symbol.toStringTag, { value: "TextEncoder" });
 
   class TextDecoder {
+    #encoding;
     #fatal;
     #ignoreBOM;
     #pending = new Uint8Array(0);
     #started = false;
     constructor(label = "utf-8", options = {}) {
       const name = String(label).trim().toLowerCase();
-      if (!labels.has(name)) throw new RangeError(`The "${label}" encoding is not supported`);
+      this.#encoding = labels.get(name);
+      if (this.#encoding === undefined) throw new RangeError(`The "${label}" encoding is not supported`);
       this.#fatal = Boolean(options && options.fatal);
       this.#ignoreBOM = Boolean(options && options.ignoreBOM);
     }
     get encoding() {
-      return "utf-8";
+      return this.#encoding;
     }
     get fatal() {
       return this.#fatal;
@@ -66,6 +82,8 @@
     decode(input, options = {}) {
       const stream = Boolean(options && options.stream);
       let bytes = bytesOf(input);
+      // One byte is one character: nothing is carried between chunks.
+      if (this.#encoding === "windows-1252") return windows1252(bytes);
       if (this.#pending.length > 0) {
         const joined = new Uint8Array(this.#pending.length + bytes.length);
         joined.set(this.#pending);

@@ -261,71 +261,82 @@
   // Node accepts (and what it refuses) is the same here: every part starts
   // with the boundary line, has a Content-Disposition of `form-data;
   // name="…"` (and maybe `; filename="…"`), a file's type defaults to
-  // text/plain. The text is searched as bytes (latin1: one character per
-  // byte, so offsets are the bytes' own); bodies are cut from the bytes.
+  // text/plain. It works on the bytes: bodies are views cut from them, found
+  // by a native search, and only header lines become strings.
   function parseMultipart(bytes, boundaryString) {
     const failure = () => new TypeError("Failed to parse body as FormData.");
-    let text = jsw.latin1Decode(bytes);
-    const boundary = jsw.latin1Decode(encoder.encode(`--${boundaryString}`));
+    const CR = 13;
+    const LF = 10;
+    const boundary = encoder.encode(`--${boundaryString}`);
+    // Whether `pattern` (bytes, or a string of ASCII) is at `at`.
+    const isAt = (pattern, at) => {
+      if (at + pattern.length > bytes.length) return false;
+      for (let i = 0; i < pattern.length; i++) {
+        if (bytes[at + i] !== (typeof pattern === "string" ? pattern.charCodeAt(i) : pattern[i])) return false;
+      }
+      return true;
+    };
+    const latin1 = (start, end) => jsw.latin1Decode(bytes.subarray(start, end));
     let at = 0;
-    while (text.startsWith("\r\n", at)) at += 2;
-    let length = text.length;
-    while (length >= 2 && text.startsWith("\r\n", length - 2)) length -= 2;
-    text = text.slice(0, length);
+    while (bytes[at] === CR && bytes[at + 1] === LF) at += 2;
+    let length = bytes.length;
+    while (length >= 2 && bytes[length - 2] === CR && bytes[length - 1] === LF) length -= 2;
+    bytes = bytes.subarray(0, length);
     const form = new FormData();
     for (;;) {
-      if (!text.startsWith(boundary, at)) throw failure();
+      if (!isAt(boundary, at)) throw failure();
       at += boundary.length;
-      if ((at === length - 2 && text.startsWith("--", at)) || (at === length - 4 && text.startsWith("--\r\n", at))) {
-        return form;
-      }
-      if (!text.startsWith("\r\n", at)) throw failure();
+      if ((at === length - 2 && isAt("--", at)) || (at === length - 4 && isAt("--\r\n", at))) return form;
+      if (!isAt("\r\n", at)) throw failure();
       at += 2;
       // The part's headers, up to an empty line.
       let name = null;
       let filename = null;
       let contentType = null;
       let encoding = null;
-      while (!text.startsWith("\r\n", at)) {
-        let lineEnd = at;
-        while (lineEnd < length && text[lineEnd] !== "\n" && text[lineEnd] !== "\r" && text[lineEnd] !== ":") lineEnd++;
-        const headerName = text.slice(at, lineEnd).replace(/^[\t ]+|[\t ]+$/g, "");
-        if (!token.test(headerName) || text[lineEnd] !== ":") throw failure();
-        at = lineEnd + 1;
-        while (text[at] === " " || text[at] === "\t") at++;
-        const restOfLine = () => {
-          const start = at;
-          while (at < length && text[at] !== "\n" && text[at] !== "\r") at++;
-          return text.slice(start, at).replace(/[\t ]+$/, "");
-        };
+      const endOfLine = (stop) => {
+        while (at < length && bytes[at] !== LF && bytes[at] !== CR && bytes[at] !== stop) at++;
+      };
+      // The rest of the line, without trailing spaces and tabs.
+      const restOfLine = () => {
+        const start = at;
+        endOfLine(-1);
+        return latin1(start, at).replace(/[\t ]+$/, "");
+      };
+      // A quoted name: UTF-8, with the escapes FormData's encoding makes.
+      const quoted = () => {
+        const start = at;
+        endOfLine(0x22);
+        if (bytes[at] !== 0x22) return null;
+        const raw = decode(bytes.subarray(start, at++));
+        return raw.replace(/%0A/gi, "\n").replace(/%0D/gi, "\r").replace(/%22/g, '"');
+      };
+      while (!isAt("\r\n", at)) {
+        const start = at;
+        endOfLine(0x3a);
+        const headerName = latin1(start, at).replace(/^[\t ]+|[\t ]+$/g, "");
+        if (!token.test(headerName) || bytes[at] !== 0x3a) throw failure();
+        at++;
+        while (bytes[at] === 0x20 || bytes[at] === 0x09) at++;
         switch (headerName.toLowerCase()) {
-          case "content-disposition": {
+          case "content-disposition":
             name = filename = null;
-            // A quoted name: UTF-8, with the escapes FormData's encoding makes.
-            const quoted = () => {
-              const start = at;
-              while (at < length && text[at] !== "\n" && text[at] !== "\r" && text[at] !== '"') at++;
-              if (text[at] !== '"') return null;
-              const raw = decode(bytes.subarray(start, at++));
-              return raw.replace(/%0A/gi, "\n").replace(/%0D/gi, "\r").replace(/%22/g, '"');
-            };
-            if (!text.startsWith('form-data; name="', at)) throw failure();
+            if (!isAt('form-data; name="', at)) throw failure();
             at += 17;
             name = quoted();
             if (name === null) throw failure();
-            if (text.startsWith("; filename", at)) {
+            if (isAt("; filename", at)) {
               let check = at + 10;
-              if (text[check] === "*") {
+              if (bytes[check] === 0x2a) {
                 at += 1;
                 check += 1;
               }
-              if (text[check] !== "=" || text[check + 1] !== '"') throw failure();
+              if (bytes[check] !== 0x3d || bytes[check + 1] !== 0x22) throw failure();
               at += 12;
               filename = quoted();
               if (filename === null) throw failure();
             }
             break;
-          }
           case "content-type":
             contentType = restOfLine();
             break;
@@ -336,17 +347,17 @@
             restOfLine();
         }
         // (Node checks that the line ends with this leniency: either byte will do.)
-        if (text[at] !== "\r" && text[at + 1] !== "\n") throw failure();
+        if (bytes[at] !== CR && bytes[at + 1] !== LF) throw failure();
         at += 2;
       }
       if (name === null) throw failure();
       at += 2;
-      const next = text.indexOf(boundary.slice(2), at);
+      const next = jsw.bytesIndexOf(bytes, boundary.subarray(2), at);
       if (next < 0) throw failure();
       let body = bytes.subarray(at, Math.max(at, next - 4));
       at += body.length;
       if (encoding === "base64") body = base64Bytes(jsw.latin1Decode(body));
-      if (!text.startsWith("\r\n", at)) throw failure();
+      if (!isAt("\r\n", at)) throw failure();
       at += 2;
       if (filename !== null) {
         contentType ??= "text/plain";

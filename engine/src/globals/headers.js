@@ -1,7 +1,8 @@
 // Headers as the Fetch standard defines them: names are case-insensitive and
 // kept lowercase, values are byte strings stripped of surrounding whitespace,
-// iteration is sorted by name with repeated headers combined by ", " (each
-// set-cookie stays its own entry). Error messages are Node's (undici's).
+// iteration is sorted by name with repeated headers combined by ", " ("; " for
+// cookie; each set-cookie stays its own entry). Error messages are Node's
+// (undici's), and so is what console.log shows.
 (jsw) => {
   "use strict";
   // Checking and normalizing are native (headers.rs): jsw.headerName and
@@ -44,6 +45,8 @@
     return list;
   };
 
+  const joiner = (name) => (name === "cookie" ? "; " : ", ");
+
   // Sorted by name (stably: repeated headers keep their order) and combined.
   // Iterators call this at every step, so it is kept to one sort and one pass.
   function sortedAndCombined(list) {
@@ -59,7 +62,7 @@
     for (const i of order) {
       const [name, value] = list[i];
       const last = out[out.length - 1];
-      if (last !== undefined && last[0] === name && name !== "set-cookie") last[1] += ", " + value;
+      if (last !== undefined && last[0] === name && name !== "set-cookie") last[1] += joiner(name) + value;
       else out.push([name, value]);
     }
     return out;
@@ -89,6 +92,19 @@
     return it;
   };
 
+  // The name each header was first given, where it was not in lower case:
+  // console.log shows it (as Node does); nothing else does.
+  const spellings = new WeakMap();
+  function spell(headers, name, given, replace) {
+    let names = spellings.get(headers);
+    if (given === name) {
+      if (replace) names?.delete(name);
+      return;
+    }
+    if (names === undefined) spellings.set(headers, (names = new Map()));
+    if (replace || !names.has(name)) names.set(name, given);
+  }
+
   class Headers {
     constructor(init = undefined) {
       lists.set(this, []);
@@ -98,7 +114,13 @@
           "Headers constructor: Argument 1 could not be converted to one of: sequence<sequence<ByteString>>, record<ByteString, ByteString>.",
         );
       }
-      if (typeof init[Symbol.iterator] === "function") {
+      if (lists.has(init)) {
+        // Another Headers: its list as it is (what it iterates is the same,
+        // and console.log shows the names in their order and spelling).
+        lists.set(this, listOf(init).map(([name, value]) => [name, value]));
+        const names = spellings.get(init);
+        if (names !== undefined) spellings.set(this, new Map(names));
+      } else if (typeof init[Symbol.iterator] === "function") {
         for (const pair of init) {
           const entry = [...pair];
           if (entry.length !== 2) {
@@ -114,19 +136,23 @@
     }
     append(name, value) {
       const list = listOf(this);
-      list.push([checkName(name, "Headers.append"), checkValue(value, "Headers.append")]);
+      const lower = checkName(name, "Headers.append");
+      value = checkValue(value, "Headers.append");
+      if (lower !== name && !list.some((entry) => entry[0] === lower)) spell(this, lower, String(name), true);
+      list.push([lower, value]);
     }
     delete(name) {
       const list = listOf(this);
       name = checkName(name, "Headers.delete");
       for (let i = list.length - 1; i >= 0; i--) if (list[i][0] === name) list.splice(i, 1);
+      spellings.get(this)?.delete(name);
     }
     get(name) {
       const list = listOf(this);
       name = checkName(name, "Headers.get");
       let found = null;
       for (let i = 0; i < list.length; i++) {
-        if (list[i][0] === name) found = found === null ? list[i][1] : found + ", " + list[i][1];
+        if (list[i][0] === name) found = found === null ? list[i][1] : found + joiner(name) + list[i][1];
       }
       return found;
     }
@@ -141,8 +167,10 @@
     }
     set(name, value) {
       const list = listOf(this);
+      const given = name;
       name = checkName(name, "Headers.set");
       value = checkValue(value, "Headers.set");
+      spell(this, name, String(given), true);
       let first = -1;
       for (let i = 0; i < list.length; i++) {
         if (list[i][0] === name) {
@@ -175,6 +203,24 @@
     }
     [Symbol.iterator]() {
       return iterate(this, "entries");
+    }
+    // Node prints the headers in the order they were first added, each name
+    // as first written, values combined: `Headers { 'Content-Type': 'text/plain' }`.
+    [Symbol.for("nodejs.util.inspect.custom")](depth, options, inspect) {
+      const list = listOf(this);
+      const names = spellings.get(this);
+      const shown = {};
+      const at = new Map();
+      for (const [name, value] of list) {
+        const key = names?.get(name) ?? name;
+        if (at.has(name)) shown[at.get(name)] += joiner(name) + value;
+        else {
+          at.set(name, key);
+          shown[key] = value;
+        }
+      }
+      options.depth ??= depth;
+      return `Headers ${inspect(shown, options)}`;
     }
   }
   Object.defineProperty(Headers.prototype, Symbol.toStringTag, { value: "Headers", configurable: true });

@@ -157,6 +157,205 @@
     enumerable: false,
   });
 
+  // Where FormatJS's date formats differ from Node's (ICU's), formats are
+  // mended here, after FormatJS made them:
+  // - a time zone name with date fields and no time fields reads as ICU
+  //   writes it, the date then the zone ("3/10/2024, EST"), where FormatJS's
+  //   best match adds an hour ("3/10/2024, 1 AM EST");
+  // - a date with a long month and a time are joined by " at " ("March 10,
+  //   2024 at 6:30 AM"), as dateStyle long and full with a timeStyle are;
+  // - longOffset zone names have two-digit hours and minutes ("GMT+01:00");
+  // - AM/PM follow an ASCII space, as in Node's data (FormatJS's CLDR data
+  //   has a narrow no-break space).
+  // Date's toLocale*String go through the same formats (and so throw what
+  // the constructor throws, as in Node).
+  function fixDateTimeFormat() {
+    const Original = Intl.DateTimeFormat;
+    const proto = Original.prototype;
+    const originalFormat = Object.getOwnPropertyDescriptor(proto, "format").get;
+    const originalParts = proto.formatToParts;
+    const originalResolved = proto.resolvedOptions;
+    const DATE_PARTS = new Set(["weekday", "era", "year", "month", "day", "relatedYear", "yearName"]);
+    const TIME_PARTS = new Set(["hour", "minute", "second", "fractionalSecond", "dayPeriod", "timeZoneName"]);
+    const TIME_OPTIONS = ["hour", "minute", "second", "fractionalSecondDigits", "dayPeriod"];
+    const ZONE_ONLY_KEEPS = ["localeMatcher", "calendar", "numberingSystem", "timeZone", "formatMatcher", "weekday", "era", "year", "month", "day"];
+
+    // What an instance needs mended (null: nothing), decided once.
+    const plans = new WeakMap();
+    function zoneOnlyPlan(locales, options) {
+      const dateOptions = {};
+      for (const key of ZONE_ONLY_KEEPS) if (options[key] !== undefined) dateOptions[key] = options[key];
+      const date = Reflect.construct(Original, [locales, dateOptions]);
+      const zoneOptions = { timeZone: options.timeZone, timeZoneName: options.timeZoneName, hour: "numeric" };
+      const zone = Reflect.construct(Original, [locales, zoneOptions]);
+      const resolved = originalResolved.call(date);
+      return {
+        date,
+        zone,
+        glue: resolved.month === "long" ? " at " : ", ",
+        timeZoneName: String(options.timeZoneName),
+        at: false,
+        longOffset: String(options.timeZoneName) === "longOffset",
+      };
+    }
+    function planOf(dtf) {
+      let plan = plans.get(dtf);
+      if (plan === undefined) {
+        const r = originalResolved.call(dtf);
+        const timed = TIME_OPTIONS.some((key) => r[key] !== undefined) || r.timeZoneName !== undefined;
+        const at =
+          r.timeStyle !== undefined ? r.dateStyle === "long" || r.dateStyle === "full" : r.month === "long" && timed;
+        const longOffset = r.timeZoneName === "longOffset";
+        plan = at || longOffset ? { date: null, at, longOffset } : null;
+        plans.set(dtf, plan);
+      }
+      return plan;
+    }
+
+    function mendZone(part) {
+      const m = /^GMT(?:([+-])(\d{1,2})(?::(\d{2}))?)?$/.exec(part.value);
+      if (m) part.value = `GMT${m[1] ?? "+"}${(m[2] ?? "0").padStart(2, "0")}:${m[3] ?? "00"}`;
+    }
+    function partsOf(dtf, plan, date) {
+      let parts;
+      if (plan?.date) {
+        const x = date === undefined ? Date.now() : date;
+        parts = originalParts.call(plan.date, x);
+        const zone = originalParts.call(plan.zone, x).find((part) => part.type === "timeZoneName");
+        if (zone !== undefined) parts.push({ type: "literal", value: plan.glue }, zone);
+      } else {
+        parts = originalParts.call(dtf, date);
+      }
+      let lastDate = -1;
+      let firstTime = -1;
+      for (let i = 0; i < parts.length; i++) {
+        const part = parts[i];
+        if (part.type === "literal") part.value = part.value.replace(/\u202f/g, " ");
+        else if (DATE_PARTS.has(part.type)) lastDate = i;
+        else if (TIME_PARTS.has(part.type) && firstTime < 0) firstTime = i;
+        if (part.type === "timeZoneName" && plan?.longOffset) mendZone(part);
+      }
+      if (plan?.at && lastDate >= 0 && firstTime === lastDate + 2 && parts[lastDate + 1].value === ", ") {
+        parts[lastDate + 1].value = " at ";
+      }
+      return parts;
+    }
+
+    const bound = new WeakMap();
+    Object.defineProperty(proto, "format", {
+      get() {
+        let format = bound.get(this);
+        if (format === undefined) {
+          const plan = planOf(this);
+          if (plan === null) {
+            const original = originalFormat.call(this);
+            format = (date) => original(date).replace(/\u202f(AM|PM)/g, " $1");
+          } else {
+            format = (date) => partsOf(this, plan, date).map((part) => part.value).join("");
+          }
+          bound.set(this, format);
+        }
+        return format;
+      },
+      configurable: true,
+    });
+    Object.defineProperty(proto, "formatToParts", {
+      value: {
+        formatToParts(date) {
+          return partsOf(this, planOf(this), date);
+        },
+      }.formatToParts,
+      writable: true,
+      configurable: true,
+    });
+    Object.defineProperty(proto, "resolvedOptions", {
+      value: {
+        resolvedOptions() {
+          const plan = planOf(this);
+          if (!plan?.date) return originalResolved.call(this);
+          const resolved = originalResolved.call(plan.date);
+          resolved.timeZoneName = plan.timeZoneName;
+          return resolved;
+        },
+      }.resolvedOptions,
+      writable: true,
+      configurable: true,
+    });
+
+    // The constructor notes the options FormatJS would match with an hour.
+    function DateTimeFormat(locales = undefined, options = undefined) {
+      let dtf;
+      try {
+        dtf = Reflect.construct(Original, [locales, options], new.target ?? DateTimeFormat);
+      } catch (e) {
+        // Node's words: "Can't set option timeZoneName when dateStyle is used".
+        if (e instanceof TypeError) e.message = e.message.replace(/^Intl\.DateTimeFormat can't/, "Can't");
+        throw e;
+      }
+      if (options !== undefined && options !== null) {
+        const o = Object(options);
+        if (o.timeZoneName !== undefined && o.dateStyle === undefined && o.timeStyle === undefined && TIME_OPTIONS.every((key) => o[key] === undefined)) {
+          plans.set(dtf, zoneOnlyPlan(locales, o));
+        }
+      }
+      return dtf;
+    }
+    // FormatJS's statics (supportedLocalesOf, its tables, ...) stay FormatJS's:
+    // functions are shared, values are read and written through.
+    for (const key of Reflect.ownKeys(Original)) {
+      if (key === "prototype" || key === "length" || key === "name") continue;
+      const d = Object.getOwnPropertyDescriptor(Original, key);
+      if (typeof d.value === "function" || !("value" in d)) {
+        Object.defineProperty(DateTimeFormat, key, d);
+      } else {
+        Object.defineProperty(DateTimeFormat, key, {
+          get: () => Original[key],
+          set: (value) => {
+            Original[key] = value;
+          },
+          enumerable: d.enumerable,
+          configurable: true,
+        });
+      }
+    }
+    Object.defineProperty(DateTimeFormat, "prototype", { value: proto, writable: false, enumerable: false, configurable: false });
+    Object.defineProperty(proto, "constructor", { value: DateTimeFormat, writable: true, enumerable: false, configurable: true });
+    Object.defineProperty(Intl, "DateTimeFormat", { value: DateTimeFormat, writable: true, enumerable: false, configurable: true });
+
+    // Date's locale methods, as ECMA-402 defines them (ToDateTimeOptions),
+    // through the constructor above.
+    function toDateTimeOptions(options, required, defaults) {
+      options = Object.create(options === undefined ? null : Object(options));
+      let needDefaults = true;
+      if (required !== "time") for (const key of ["weekday", "year", "month", "day"]) if (options[key] !== undefined) needDefaults = false;
+      if (required !== "date") for (const key of TIME_OPTIONS) if (options[key] !== undefined) needDefaults = false;
+      const dateStyle = options.dateStyle;
+      const timeStyle = options.timeStyle;
+      if (dateStyle !== undefined || timeStyle !== undefined) needDefaults = false;
+      if (required === "date" && timeStyle !== undefined) throw new TypeError("Invalid option : timeStyle");
+      if (required === "time" && dateStyle !== undefined) throw new TypeError("Invalid option : dateStyle");
+      if (needDefaults && defaults !== "time") for (const key of ["year", "month", "day"]) options[key] = "numeric";
+      if (needDefaults && defaults !== "date") for (const key of ["hour", "minute", "second"]) options[key] = "numeric";
+      return options;
+    }
+    for (const [name, required, defaults] of [
+      ["toLocaleString", "any", "all"],
+      ["toLocaleDateString", "date", "date"],
+      ["toLocaleTimeString", "time", "time"],
+    ]) {
+      Object.defineProperty(Date.prototype, name, {
+        value: {
+          [name](locales = undefined, options = undefined) {
+            return new DateTimeFormat(locales, toDateTimeOptions(options, required, defaults)).format(this);
+          },
+        }[name],
+        writable: true,
+        enumerable: false,
+        configurable: true,
+      });
+    }
+  }
+
   // The IANA zones (intl-datetime.js calls this with FormatJS's packed data):
   // each zone's transitions are unpacked the first time the zone is used, not
   // all ~600 of them into every snapshot.
@@ -187,27 +386,16 @@
     // FormatJS's CLDR data has a narrow no-break space.
     const proto = Intl.DateTimeFormat.prototype;
     const ascii = (text) => text.replace(/\u202f(AM|PM)/g, " $1");
-    const formatGetter = Object.getOwnPropertyDescriptor(proto, "format")?.get;
-    if (formatGetter) {
-      Object.defineProperty(proto, "format", {
-        get() {
-          const format = formatGetter.call(this);
-          return (date) => ascii(format(date));
-        },
-        configurable: true,
-      });
-    }
-    for (const name of ["formatToParts", "formatRangeToParts"]) {
-      const original = proto[name];
-      if (typeof original !== "function") continue;
-      Object.defineProperty(proto, name, {
+    const original = proto.formatRangeToParts;
+    if (typeof original === "function") {
+      Object.defineProperty(proto, "formatRangeToParts", {
         value: {
-          [name](...args) {
+          formatRangeToParts(...args) {
             const parts = original.apply(this, args);
             for (const part of parts) if (part.type === "literal") part.value = part.value.replace(/\u202f/g, " ");
             return parts;
           },
-        }[name],
+        }.formatRangeToParts,
         writable: true,
         configurable: true,
       });
@@ -234,6 +422,7 @@
           packed.has(name) ? { value: zone(name), writable: false, enumerable: true, configurable: true } : undefined,
       },
     );
+    fixDateTimeFormat();
   };
 
   // The local time zone of Intl's date formatting: TZ when the module runs

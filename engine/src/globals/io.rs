@@ -56,7 +56,58 @@ pub fn init<'js>(ctx: &Ctx<'js>, jsw: &Object<'js>) -> rquickjs::Result<()> {
             },
         )?,
     )?;
+    // process.stdin waits here for input and for the program's next timer
+    // together: true when stdin has input (or its end, or an error) for a read.
+    jsw.set(
+        "waitStdin",
+        Function::new(ctx.clone(), |timeout_ms: f64| -> bool {
+            if phase::is_build() || timeout_ms < 0.0 {
+                // Nothing else to wait for: the read itself waits (or, at build
+                // time, says that stdin cannot be read).
+                return true;
+            }
+            crate::io::flush();
+            wait_stdin(timeout_ms)
+        })?,
+    )?;
     super::eval_part(ctx, jsw, "io", include_str!("io.js"))
+}
+
+#[cfg(not(feature = "http"))]
+#[link(wasm_import_module = "wasi_snapshot_preview1")]
+unsafe extern "C" {
+    #[link_name = "poll_oneoff"]
+    fn wasi_poll_oneoff(subs: *const u64, events: *mut u64, n: usize, nevents: *mut usize) -> u16;
+}
+
+/// Waits up to `timeout_ms` for stdin to be readable. A host whose poll_oneoff
+/// cannot watch stdin answers true: the read then blocks, as it did before.
+#[cfg(not(feature = "http"))]
+fn wait_stdin(timeout_ms: f64) -> bool {
+    const STDIN: u64 = 1;
+    // Two WASI subscriptions of 48 bytes: userdata (u64), the tag (u8 at 8),
+    // then the tag's fields from byte 16. fd_read (tag 1): the descriptor;
+    // clock (tag 0): clock id (u32), timeout, precision (u64s), flags (u16).
+    let mut subs = [0u64; 12];
+    subs[0] = STDIN;
+    subs[1] = 1;
+    subs[2] = 0;
+    subs[6] = 2;
+    subs[7] = 0;
+    subs[8] = 1; // monotonic
+    subs[9] = (timeout_ms * 1e6) as u64;
+    // Two events of 32 bytes: userdata (u64), error (u16 at 8), type (u8 at 10), ...
+    let mut events = [0u64; 8];
+    let mut count = 0usize;
+    // SAFETY: buffers of the sizes and alignment WASI expects for 2 entries.
+    let errno = unsafe { wasi_poll_oneoff(subs.as_ptr(), events.as_mut_ptr(), 2, &mut count) };
+    errno != 0 || (0..count.min(2)).any(|i| events[i * 4] == STDIN)
+}
+
+/// An HTTP component's stdin is the host's business: the read just blocks.
+#[cfg(feature = "http")]
+fn wait_stdin(_timeout_ms: f64) -> bool {
+    true
 }
 
 /// `import { readAll, readText, write } from "jsw:io"`: the functions io.js put on

@@ -249,8 +249,7 @@
       },
       { rss: () => jsw.memoryUsage()[1] },
     ),
-    // stdin as a Readable stream (node:stream), made on first use. Reads block
-    // the program until input comes: WASI preview 1 has no other way to wait.
+    // stdin as a Readable stream (node:stream), made on first use.
     get stdin() {
       let stream;
       try {
@@ -259,17 +258,59 @@
       if (!stream?.Readable) {
         throw new Error("process.stdin was reached by a name the compiler could not see: write `process.stdin` in the program so that it is built with node:stream");
       }
+      // The stream asks for data (_read) while it still holds data it has not
+      // delivered; reading right there would hold back what came in until the
+      // next input arrives. So _read only notes that a read is wanted, and the
+      // read happens as an immediate: when ticks, promise jobs and due timers
+      // have run, i.e. when everything the last chunk caused is done. It waits
+      // for input and for the next timer together.
+      const { setImmediate, clearImmediate } = globalThis;
+      let wanted = false;
+      let pending = null;
+      const cancel = () => {
+        wanted = false;
+        if (pending !== null) clearImmediate(pending);
+        pending = null;
+      };
+      function pump() {
+        pending = null;
+        let chunk;
+        try {
+          // Input, or a timer that is due first (then this runs again after it).
+          if (!jsw.waitStdin(jsw.nextTimerDelay())) {
+            pending = setImmediate(pump);
+            return;
+          }
+          chunk = jsw.readStdinChunk(65536);
+        } catch (e) {
+          wanted = false;
+          return stdin.destroy(e);
+        }
+        wanted = false;
+        stdin.push(chunk.length === 0 ? null : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length));
+      }
       const stdin = new stream.Readable({
         highWaterMark: 65536,
-        read(size) {
-          let chunk;
-          try {
-            chunk = jsw.readStdinChunk(size || 65536);
-          } catch (e) {
-            return this.destroy(e);
-          }
-          this.push(chunk.length === 0 ? null : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length));
+        read() {
+          wanted = true;
+          pending ??= setImmediate(pump);
         },
+        destroy(error, callback) {
+          cancel();
+          callback(error);
+        },
+      });
+      // A pending read keeps the program alive. Node stops reading stdin a tick
+      // after pause() unless the stream flows again by then (a pause inside a
+      // 'data' listener does not stop it: the stream reads ahead into its
+      // buffer); then the program can end, as after readline's close().
+      stdin.on("pause", () => {
+        process.nextTick(() => {
+          if (wanted && !stdin.readableFlowing) {
+            cancel();
+            stdin._readableState.reading = false;
+          }
+        });
       });
       stdin.fd = 0;
       Object.defineProperty(stdin, "isTTY", { get: () => jsw.isatty(0) || undefined });

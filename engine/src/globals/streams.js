@@ -709,6 +709,20 @@
   // Bodies ask whether a stream was read from.
   jsw.streamDisturbed = (stream) => stateOf(stream).disturbed;
 
+  // console.log shows a stream as Node does: `ReadableStream { locked: false,
+  // state: 'readable', supportsBYOB: true }` (true for byte streams).
+  Object.defineProperty(ReadableStream.prototype, Symbol.for("nodejs.util.inspect.custom"), {
+    value(depth, options, inspect) {
+      // Too deep, Node 20 shows `undefined` (its helper returns no value).
+      if (depth < 0) return undefined;
+      const s = stateOf(this);
+      const shown = { locked: s.reader !== null, state: s.state, supportsBYOB: s.sourceObject?.type === "bytes" };
+      return `ReadableStream ${inspect(shown, { ...options, depth: options.depth == null ? null : options.depth - 1 })}`;
+    },
+    writable: true,
+    configurable: true,
+  });
+
   for (const [name, value] of Object.entries({
     ReadableStream,
     ReadableStreamDefaultReader,

@@ -1002,10 +1002,13 @@
   });
   Object.defineProperty(URLSearchParams.prototype, custom, {
     value: function (depth, options, inspect) {
+      if (typeof depth === "number" && depth < 0) return "[Object]";
       const entries = [...this].map(([k, v]) => `${inspect(k)} => ${inspect(v)}`);
       if (entries.length === 0) return "URLSearchParams {}";
-      const one = `URLSearchParams { ${entries.join(", ")} }`;
-      return one.length <= 80 ? one : `URLSearchParams {\n  ${entries.join(",\n  ")} }`;
+      // Node breaks the line when the entries alone pass breakLength.
+      const length = entries.reduce((n, entry) => n + entry.length + 2, -2);
+      if (length > (options?.breakLength ?? 80)) return `URLSearchParams {\n  ${entries.join(",\n  ")} }`;
+      return `URLSearchParams { ${entries.join(", ")} }`;
     },
   });
 

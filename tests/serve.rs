@@ -1690,3 +1690,33 @@ fn under_wasmtime_serve_a_body_past_its_length_is_cut_too() {
         std::panic::resume_unwind(e);
     }
 }
+
+#[test]
+fn multipart_uploads_reach_form_data() {
+    let dir = tempfile::tempdir().unwrap();
+    compile_edges(dir.path());
+    let server = Server::start(dir.path(), "edges.wasm", &["--workers", "1"]);
+    // What `curl -F a=1 -F f=@x.bin` sends: a field and a binary file.
+    let file: Vec<u8> = (0..400).flat_map(|_| 0..=255u8).collect();
+    let boundary = "------------------------d74496d66958873e";
+    let mut body = format!(
+        "--{boundary}\r\ncontent-disposition: form-data; name=\"a\"\r\n\r\n1\r\n--{boundary}\r\ncontent-disposition: form-data; name=\"f\"; filename=\"x.bin\"\r\ncontent-type: application/octet-stream\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(&file);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let content_type = format!("multipart/form-data; boundary={boundary}");
+    let r = request(
+        server.addr,
+        "POST",
+        "/form",
+        &[("content-type", &content_type)],
+        &body,
+    )
+    .unwrap();
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(
+        r.text(),
+        "a=1\nf:x.bin:application/octet-stream:102400:13056000"
+    );
+}

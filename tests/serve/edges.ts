@@ -150,6 +150,20 @@ export default {
         return "just a string" as unknown as Response;
       case "/host":
         return new Response(String(request.headers.get("host")));
+      // An upload as `curl -F` sends it.
+      case "/form": {
+        const form = await request.formData();
+        const out: string[] = [];
+        for (const [name, value] of form) {
+          if (typeof value === "string") {
+            out.push(`${name}=${value}`);
+          } else {
+            const bytes = new Uint8Array(await value.arrayBuffer());
+            out.push(`${name}:${value.name}:${value.type}:${bytes.length}:${bytes.reduce((a, b) => a + b, 0)}`);
+          }
+        }
+        return new Response(out.join("\n"));
+      }
       case "/length": {
         const body = await request.text();
         return new Response(String(body.length));

@@ -1376,14 +1376,14 @@ fn slow_heads_and_idle_connections_are_closed() {
         ("silent", &mut silent),
         ("idle keep-alive", &mut kept),
     ] {
-        let (_, took) = read_until_closed(stream, Duration::from_secs(20));
+        let (_, took) = read_until_closed(stream, Duration::from_secs(30));
         assert!(
-            took < Duration::from_secs(8),
+            took < Duration::from_secs(15),
             "{name}: still open after {took:?}"
         );
     }
     assert!(
-        server.wait_for("--header-timeout", Duration::from_secs(5)),
+        server.wait_for("--header-timeout", Duration::from_secs(15)),
         "{}",
         server.log()
     );
@@ -1391,9 +1391,9 @@ fn slow_heads_and_idle_connections_are_closed() {
     let mut body = TcpStream::connect(server.addr).unwrap();
     body.write_all(b"POST /echo HTTP/1.1\r\nHost: x\r\ncontent-length: 100\r\n\r\n{\"x\":")
         .unwrap();
-    let (reply, took) = read_until_closed(&mut body, Duration::from_secs(20));
+    let (reply, took) = read_until_closed(&mut body, Duration::from_secs(30));
     assert!(reply.starts_with("HTTP/1.1 408"), "{reply}");
-    assert!(took < Duration::from_secs(8), "{took:?}");
+    assert!(took < Duration::from_secs(15), "{took:?}");
     assert!(server.log().contains("--body-timeout"), "{}", server.log());
     // Everyone else is served.
     assert_eq!(get(server.addr, "/").status, 200);
@@ -1473,8 +1473,15 @@ fn connections_past_the_cap_get_503_and_the_rest_are_served() {
     let held: Vec<TcpStream> = (0..3)
         .map(|_| TcpStream::connect(server.addr).unwrap())
         .collect();
-    std::thread::sleep(Duration::from_millis(300));
-    let refused = get(server.addr, "/");
+    // Once the server has taken the three (a busy machine may take a moment).
+    let start = Instant::now();
+    let refused = loop {
+        let r = request(server.addr, "GET", "/", &[], b"");
+        if r.as_ref().is_ok_and(|r| r.status == 503) || start.elapsed() > Duration::from_secs(20) {
+            break r.unwrap();
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
     assert_eq!(refused.status, 503);
     assert_eq!(refused.header("retry-after"), Some("1"));
     // A held connection still works.
@@ -1719,4 +1726,141 @@ fn multipart_uploads_reach_form_data() {
         r.text(),
         "a=1\nf:x.bin:application/octet-stream:102400:13056000"
     );
+}
+
+// ---------------------------------------------------------------------------
+// Build-time warm-up: the `warmup` export's requests go through the handler
+// before the snapshot.
+
+/// A handler that builds its "router" on first use, as frameworks do; `lazy`
+/// says when (the build's clock stands at 0).
+const LAZY: &str = r#"
+let routes: Map<string, string> | null = null;
+let builtAt = -1;
+function build() {
+  const m = new Map<string, string>();
+  m.set("/", "home");
+  for (let i = 0; i < 3000; i++) m.set(`/item/${i}`, `item ${i}`.repeat(3));
+  builtAt = Date.now();
+  return m;
+}
+export default {
+  fetch(request: Request) {
+    routes ??= build();
+    const path = new URL(request.url).pathname;
+    if (path === "/built-at") return new Response(String(builtAt));
+    return new Response(routes.get(path) ?? "none", { status: routes.has(path) ? 200 : 404 });
+  },
+};
+"#;
+
+#[test]
+fn warmup_requests_put_lazy_initialisation_in_the_snapshot() {
+    let dir = tempfile::tempdir().unwrap();
+    support::write(dir.path(), "cold.ts", LAZY);
+    support::write(
+        dir.path(),
+        "warm.ts",
+        &format!(
+            "{LAZY}\nexport const warmup = [\"GET /item/1\", {{ method: \"GET\", path: \"/built-at\" }}];\n"
+        ),
+    );
+    for name in ["cold", "warm"] {
+        let o = jsw()
+            .current_dir(dir.path())
+            .args([
+                "compile",
+                &format!("{name}.ts"),
+                "-o",
+                &format!("{name}.wasm"),
+            ])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{name}: {}", text(&o.stderr));
+    }
+    let server = Server::start(dir.path(), "warm.wasm", &["--workers", "1"]);
+    // Built at build time (the build's clock is at 0), not per request.
+    assert_eq!(get(server.addr, "/built-at").text(), "0");
+    assert_eq!(get(server.addr, "/item/7").text(), "item 7item 7item 7");
+    drop(server);
+    let server = Server::start(dir.path(), "cold.wasm", &["--workers", "1"]);
+    assert_ne!(get(server.addr, "/built-at").text(), "0");
+    drop(server);
+    // Counted, not timed: the warmed handler runs far fewer instructions.
+    let o = jsw()
+        .current_dir(dir.path())
+        .args(["bench", "cold.wasm", "warm.wasm", "-n", "3", "--json"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let reports: serde_json::Value = serde_json::from_str(&text(&o.stdout)).unwrap();
+    let fuel = |name: &str| {
+        reports
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["name"] == name)
+            .and_then(|r| r["fuel"].as_u64())
+            .unwrap()
+    };
+    assert!(
+        fuel("warm.wasm") * 3 < fuel("cold.wasm"),
+        "warm {} vs cold {}",
+        fuel("warm.wasm"),
+        fuel("cold.wasm")
+    );
+}
+
+#[test]
+fn a_warmup_that_would_leak_state_or_fails_fails_the_build() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        (
+            "counter.ts",
+            "let n = 0;\nexport default { fetch: () => new Response(String(++n)) };\nexport const warmup = ['/'];\n",
+            "answered differently the second time",
+        ),
+        (
+            "fails.ts",
+            "export default { fetch: () => { throw new Error('no database at build time'); } };\nexport const warmup = ['GET /'];\n",
+            "warm-up GET /: the handler failed: no database at build time",
+        ),
+        (
+            "timer.ts",
+            "export default { fetch: () => { setTimeout(() => {}, 60000); return new Response('ok'); } };\nexport const warmup = ['/'];\n",
+            "left 2 timer(s) behind",
+        ),
+        (
+            "shape.ts",
+            "export default { fetch: () => new Response('ok') };\nexport const warmup = 'GET /';\n",
+            "must list requests",
+        ),
+    ];
+    for (file, source, expected) in cases {
+        support::write(dir.path(), file, source);
+        let o = jsw()
+            .current_dir(dir.path())
+            .args(["compile", file, "-o", "out.wasm"])
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(1), "{file}: {}", text(&o.stderr));
+        assert!(
+            text(&o.stderr).contains(expected),
+            "{file}: {}",
+            text(&o.stderr)
+        );
+        assert!(!dir.path().join("out.wasm").exists(), "{file}");
+    }
+    // A request whose answers vary by design can say so.
+    support::write(
+        dir.path(),
+        "random.ts",
+        "export default { fetch: () => new Response(String(Math.random())) };\nexport const warmup = [{ path: '/', same: false }];\n",
+    );
+    let o = jsw()
+        .current_dir(dir.path())
+        .args(["compile", "random.ts", "-o", "out.wasm"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o.stderr));
 }

@@ -156,8 +156,8 @@ impl Engine {
             }
             if payload.mode == Mode::Http {
                 let namespace = settle(&ctx, import(&ctx, &payload.entry))?;
-                return match handler(&ctx, namespace) {
-                    Ok(true) => Ok(Start::Handler),
+                return match handler(&ctx, namespace.clone()) {
+                    Ok(true) => warm_up(&ctx, namespace).map(|()| Start::Handler),
                     Ok(false) => {
                         io::write(2, b"jsw: the program has no fetch handler\n");
                         Err(NO_HANDLER)
@@ -290,6 +290,46 @@ fn handler<'js>(ctx: &Ctx<'js>, namespace: Value<'js>) -> rquickjs::Result<bool>
 #[cfg(not(feature = "http"))]
 fn handler<'js>(_: &Ctx<'js>, _: Value<'js>) -> rquickjs::Result<bool> {
     Ok(false)
+}
+
+/// Build time, after the handler was found: the requests the program's
+/// `warmup` export lists go through the handler (http.js), so that what
+/// frameworks build on their first request (routers, compiled templates) is
+/// in the snapshot. A warm-up that fails, is never answered, or leaves timers
+/// behind fails the build.
+#[cfg(feature = "http")]
+fn warm_up<'js>(ctx: &Ctx<'js>, namespace: Value<'js>) -> Result<(), i32> {
+    let timers = globals::pending_timers();
+    let promise = match http::warm_up(ctx, namespace) {
+        Ok(Some(promise)) => promise,
+        Ok(None) => return Ok(()),
+        Err(e) => return Err(report(ctx, e)),
+    };
+    settle(ctx, Ok(promise.clone()))?;
+    if promise.state() == PromiseState::Pending {
+        io::write(
+            2,
+            b"jsw: the warm-up never finished: a warm-up request was not answered and nothing was left to run\n",
+        );
+        return Err(1);
+    }
+    let left = globals::pending_timers() - timers;
+    if left > 0 {
+        io::write(
+            2,
+            format!(
+                "jsw: the warm-up left {left} timer(s) behind; they would run in every request's instance (clear them before answering)\n"
+            )
+            .as_bytes(),
+        );
+        return Err(1);
+    }
+    Ok(())
+}
+
+#[cfg(not(feature = "http"))]
+fn warm_up<'js>(_: &Ctx<'js>, _: Value<'js>) -> Result<(), i32> {
+    Ok(())
 }
 
 /// Serves one HTTP request in this (fresh) instance: the run starts as `_start`

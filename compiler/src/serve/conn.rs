@@ -255,7 +255,7 @@ pub async fn serve(
 /// Refuses a connection past `--max-connections`: a 503 that asks the client
 /// to come back, then the connection closes.
 pub async fn refuse(mut stream: TcpStream) {
-    use tokio::io::AsyncWriteExt;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let _ = tokio::time::timeout(Duration::from_secs(1), async {
         let _ = stream
             .write_all(
@@ -263,6 +263,17 @@ pub async fn refuse(mut stream: TcpStream) {
             )
             .await;
         let _ = stream.shutdown().await;
+        // What the client sent is read (and dropped) before closing: closing
+        // with unread bytes resets the connection, and the client could lose
+        // the 503 before it reads it.
+        let mut sink = [0u8; 4096];
+        let mut left = 64 * 1024;
+        while left > 0 {
+            match stream.read(&mut sink).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => left -= n.min(left),
+            }
+        }
     })
     .await;
 }

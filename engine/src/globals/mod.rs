@@ -64,6 +64,12 @@ thread_local! {
     static LOOP_STATE: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
+/// Timers pending (ref'ed or not).
+#[cfg_attr(not(feature = "http"), allow(dead_code))]
+pub fn pending_timers() -> i32 {
+    loop_state(TIMERS)
+}
+
 fn loop_state(slot: usize) -> i32 {
     let base = LOOP_STATE.get();
     if base == 0 {

@@ -69,6 +69,72 @@
     return false;
   };
 
+  // Build time: the program's `warmup` export, requests sent through the
+  // handler before the snapshot so that what frameworks build lazily on their
+  // first request (routers, compiled templates, caches) is in it. Each is sent
+  // twice: a handler that answers the second time differently keeps state a
+  // request can see, which a warm-up would freeze into every request.
+  http.warmUp = (namespace) => {
+    let spec = namespace?.warmup;
+    if (spec === undefined || spec === null) return undefined;
+    return (async () => {
+      if (typeof spec === "function") spec = await spec();
+      if (spec === null || typeof spec !== "object" || typeof spec[Symbol.iterator] !== "function") {
+        throw new TypeError(
+          `the \`warmup\` export must list requests ("GET /path", { method, path, headers, body } or Request objects), or be a function that returns such a list, not ${describe(spec)}`,
+        );
+      }
+      for (const item of spec) {
+        const label = warmUpLabel(item);
+        const first = await warmUpAnswer(warmUpRequest(item, label), label);
+        const second = await warmUpAnswer(warmUpRequest(item, label), label);
+        if (item?.same !== false && (first.status !== second.status || first.body !== second.body)) {
+          throw new Error(
+            `warm-up ${label}: the handler answered differently the second time (${first.status} then ${second.status}${first.body === second.body ? "" : ", with another body"}): it keeps state that requests see, and the warm-up would leave it in every request's instance. Keep per-request state out of module scope, or list the request as { path, same: false } when its answers vary by design (random values)`,
+          );
+        }
+      }
+    })();
+  };
+
+  const warmUpLabel = (item) =>
+    typeof item === "string"
+      ? item.trim()
+      : item instanceof Request
+        ? `${item.method} ${new URL(item.url).pathname}`
+        : `${item?.method ?? "GET"} ${item?.path ?? item?.url ?? "/"}`;
+
+  function warmUpRequest(item, label) {
+    if (item instanceof Request) return item.clone();
+    if (typeof item === "string") {
+      const parts = /^\s*(?:([A-Za-z]+)\s+)?(\S+)\s*$/.exec(item);
+      if (parts === null) throw new TypeError(`warm-up request ${JSON.stringify(item)}: expected "METHOD /path" or "/path"`);
+      return new Request(new URL(parts[2], "http://localhost"), { method: (parts[1] ?? "GET").toUpperCase() });
+    }
+    if (item !== null && typeof item === "object") {
+      const { method = "GET", headers, body } = item;
+      return new Request(new URL(item.path ?? item.url ?? "/", "http://localhost"), { method, headers, body });
+    }
+    throw new TypeError(`warm-up request ${label}: expected "METHOD /path", { method, path, headers, body } or a Request, not ${describe(item)}`);
+  }
+
+  async function warmUpAnswer(request, label) {
+    let response;
+    try {
+      response = await call(request);
+    } catch (error) {
+      throw new Error(`warm-up ${label}: the handler failed: ${error?.message ?? String(error)}`, { cause: error });
+    }
+    if (!internals.isResponse(response)) {
+      throw new TypeError(`warm-up ${label}: the fetch handler must return a Response, not ${describe(response)}`);
+    }
+    const body = await response.text();
+    if (response.status >= 500) {
+      throw new Error(`warm-up ${label}: the handler answered ${response.status}: ${body.slice(0, 300)}`);
+    }
+    return { status: response.status, body };
+  }
+
   // What a handler's `ctx` gives (the Workers shape): work that outlives the
   // response still runs before the instance goes.
   const context = {

@@ -158,6 +158,18 @@ pub fn resolve<'js>(ctx: &Ctx<'js>, namespace: Value<'js>) -> rquickjs::Result<b
         .call((namespace,))
 }
 
+/// Build time: the warm-up the program's `warmup` export asks for, as a
+/// promise; None without one.
+pub fn warm_up<'js>(
+    ctx: &Ctx<'js>,
+    namespace: Value<'js>,
+) -> rquickjs::Result<Option<rquickjs::Promise<'js>>> {
+    let value: Value = http_object(ctx)?
+        .get::<_, Function>("warmUp")?
+        .call((namespace,))?;
+    Ok(value.into_promise())
+}
+
 fn http_object<'js>(ctx: &Ctx<'js>) -> rquickjs::Result<Object<'js>> {
     crate::globals::internals(ctx)
         .ok_or(rquickjs::Error::Unknown)?

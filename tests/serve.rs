@@ -1864,3 +1864,35 @@ fn a_warmup_that_would_leak_state_or_fails_fails_the_build() {
         .unwrap();
     assert!(o.status.success(), "{}", text(&o.stderr));
 }
+
+#[test]
+fn cpu_limit_stops_a_computing_handler_but_not_a_waiting_one() {
+    let dir = tempfile::tempdir().unwrap();
+    compile_app(dir.path());
+    let server = Server::start(
+        dir.path(),
+        "app.wasm",
+        &["--workers", "1", "--cpu-limit", "100ms", "--timeout", "10s"],
+    );
+    // Computing: stopped by the CPU limit long before the wall clock.
+    let started = Instant::now();
+    assert_eq!(get(server.addr, "/loop").status, 500);
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    // Waiting 400 ms (a timer) uses almost no CPU: not stopped.
+    assert_eq!(get(server.addr, "/sleep?ms=400").text(), "slept");
+    assert!(
+        server.wait_for("--cpu-limit", Duration::from_secs(10)),
+        "{}",
+        server.log()
+    );
+    let log = server.log();
+    let line = log.lines().find(|l| l.starts_with("GET /loop")).unwrap();
+    assert!(
+        line.contains("cpu: the handler computed for more than 100ms"),
+        "{line}"
+    );
+}

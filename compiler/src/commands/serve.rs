@@ -37,6 +37,11 @@ pub struct ServeCommand {
     #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = runner::parse_duration)]
     pub timeout: Duration,
 
+    /// CPU time one request may compute for, apart from the time it waits
+    /// (to 1 ms); past it: 500. --timeout bounds the wall clock.
+    #[arg(long, value_name = "DURATION", value_parser = runner::parse_duration)]
+    pub cpu_limit: Option<Duration>,
+
     /// Most wasm instructions (fuel) one request may use; past it: 500.
     #[arg(long, value_name = "N")]
     pub fuel: Option<u64>,
@@ -108,6 +113,7 @@ impl ServeCommand {
                 max_memory: self.max_memory as usize,
                 timeout: self.timeout,
                 fuel: self.fuel,
+                cpu: self.cpu_limit,
             },
             concurrency: self.concurrency.max(1),
             quiet: self.quiet,

@@ -157,6 +157,7 @@ async fn once(
         limits,
         Arc::new(Vec::new()),
         Arc::new(AtomicBool::new(false)),
+        Arc::new(AtomicBool::new(false)),
     )
     .context_wt("creating the store")?;
     let request = hyper::Request::builder()

@@ -51,6 +51,9 @@ pub struct Limits {
     pub timeout: Duration,
     /// Fuel (roughly, wasm instructions) a request may use; None: unlimited.
     pub fuel: Option<u64>,
+    /// CPU time a request's instance may compute for (to 1 ms), apart from
+    /// the time it waits; None: only the wall clock (`timeout`) bounds it.
+    pub cpu: Option<Duration>,
 }
 
 impl Default for Limits {
@@ -59,6 +62,7 @@ impl Default for Limits {
             max_memory: 128 << 20,
             timeout: Duration::from_secs(30),
             fuel: None,
+            cpu: None,
         }
     }
 }

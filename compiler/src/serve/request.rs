@@ -102,6 +102,7 @@ pub fn new_store(
     limits: &Limits,
     allow_hosts: Arc<Vec<String>>,
     memory_hit: Arc<AtomicBool>,
+    cpu_hit: Arc<AtomicBool>,
 ) -> wasmtime::Result<Store<RequestState>> {
     let mut wasi = WasiCtx::builder();
     wasi.inherit_stdout().inherit_stderr();
@@ -123,10 +124,21 @@ pub fn new_store(
     // The epoch ticks every EPOCH_TICK. At each tick a running instance yields
     // to the other requests of its thread (a handler that computes for a
     // second must not stall every other request of the worker for that
-    // second), and past the timeout it is interrupted.
+    // second), and past the timeout it is interrupted. The callback runs only
+    // while the instance computes, once a tick: counted, the ticks are its CPU
+    // time (to a tick), which --cpu-limit bounds apart from the wall clock.
     let deadline = Instant::now() + limits.timeout;
+    let cpu_ticks = limits
+        .cpu
+        .map(|cpu| (cpu.as_micros() / super::EPOCH_TICK.as_micros()).max(1) as u64);
+    let mut ticks = 0u64;
     store.set_epoch_deadline(1);
     store.epoch_deadline_callback(move |_| {
+        ticks += 1;
+        if cpu_ticks.is_some_and(|limit| ticks > limit) {
+            cpu_hit.store(true, Ordering::Relaxed);
+            return Ok(wasmtime::UpdateDeadline::Interrupt);
+        }
         if Instant::now() >= deadline {
             Ok(wasmtime::UpdateDeadline::Interrupt)
         } else {
@@ -265,11 +277,13 @@ async fn answer(
     let app = server.apps.current();
     let limits: Limits = server.limits.clone();
     let memory_hit = Arc::new(AtomicBool::new(false));
+    let cpu_hit = Arc::new(AtomicBool::new(false));
     let mut store = new_store(
         &server.engine,
         &limits,
         server.allow_hosts.clone(),
         memory_hit.clone(),
+        cpu_hit.clone(),
     )
     .map_err(|e| Failure::internal(format!("setting fuel: {e}")))?;
     let mut request = request;
@@ -299,6 +313,7 @@ async fn answer(
         };
         let result = match tokio::time::timeout(timeout, run).await {
             Ok(Ok(())) => Ok(()),
+            Ok(Err(_)) if cpu_hit.load(Ordering::Relaxed) => Err(cpu_exceeded(&limits)),
             Ok(Err(e)) => Err(classify(&e, timeout, memory_hit.load(Ordering::Relaxed))),
             // Waiting in the host (a timer, a slow client) past the deadline.
             Err(_) => Err(timed_out(timeout)),
@@ -330,6 +345,13 @@ async fn answer(
             Err(e) => Failure::internal(format!("the request's task failed: {e}")),
         }),
     }
+}
+
+fn cpu_exceeded(limits: &Limits) -> Failure {
+    Failure::internal(format!(
+        "cpu: the handler computed for more than {} (--cpu-limit)",
+        human(limits.cpu.unwrap_or_default())
+    ))
 }
 
 fn timed_out(timeout: Duration) -> Failure {

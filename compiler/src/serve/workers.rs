@@ -270,6 +270,9 @@ fn worker(
     if let Some(fuel) = limits.fuel {
         command.args(["--fuel", &fuel.to_string()]);
     }
+    if let Some(cpu) = limits.cpu {
+        command.args(["--cpu-limit", &format!("{}ms", cpu.as_millis().max(1))]);
+    }
     for host in &options.allow_hosts {
         command.args(["--allow-host", host]);
     }

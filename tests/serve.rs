@@ -695,7 +695,7 @@ fn synchronous_handlers_and_the_incoming_request() {
     if (url.pathname === "/empty") return new Response(null, { status: 204 });
     const names = [...request.headers.keys()].filter((n) => n.startsWith("x-"));
     return new Response(
-      [request.method, request.url, request.signal.aborted, names.join(","), request.headers.get("X-Two"), request.headers.has("jsw-resident-pool")].join(" ") + "\n",
+      [request.method, request.url, request.signal.aborted, names.join(","), request.headers.get("X-Two")].join(" ") + "\n",
       { headers: { "X-Answer": " yes " } },
     );
   },
@@ -708,20 +708,14 @@ fn synchronous_handlers_and_the_incoming_request() {
         addr,
         "GET",
         "/a/./b/../c?q=%41",
-        &[
-            ("X-Two", "2"),
-            ("x-one", "1"),
-            ("x-two", "22"),
-            // jsw serve's hint to the engine never reaches the handler.
-            ("jsw-resident-pool", "1"),
-        ],
+        &[("X-Two", "2"), ("x-one", "1"), ("x-two", "22")],
         b"",
     )
     .unwrap();
     assert_eq!(r.status, 200);
     assert_eq!(
         r.text(),
-        format!("GET http://{addr}/a/c?q=%41 false x-one,x-two 2, 22 false\n")
+        format!("GET http://{addr}/a/c?q=%41 false x-one,x-two 2, 22\n")
     );
     assert_eq!(r.header("x-answer"), Some("yes"));
     assert_eq!(
@@ -1894,5 +1888,61 @@ fn cpu_limit_stops_a_computing_handler_but_not_a_waiting_one() {
     assert!(
         line.contains("cpu: the handler computed for more than 100ms"),
         "{line}"
+    );
+}
+
+#[test]
+fn per_request_cost_does_not_grow_with_the_snapshot_heap() {
+    let dir = tempfile::tempdir().unwrap();
+    let handler = "export default { fetch() { return new Response('hello\\n', { headers: { 'content-type': 'text/plain' } }); } };\n";
+    support::write(dir.path(), "hello.js", handler);
+    // The same handler beside a top level that leaves ~8 MiB more heap.
+    support::write(
+        dir.path(),
+        "index.js",
+        &format!(
+            "const rows = Array.from({{ length: 20000 }}, (_, i) => ({{ id: i, name: `user${{i}}`, email: `user${{i}}@example.com`, tags: [`t${{i % 7}}`] }}));\nconst byName = new Map(rows.map((r) => [r.name, r]));\nglobalThis.keep = byName;\n{handler}"
+        ),
+    );
+    for name in ["hello", "index"] {
+        let o = jsw()
+            .current_dir(dir.path())
+            .args([
+                "compile",
+                &format!("{name}.js"),
+                "-o",
+                &format!("{name}.wasm"),
+            ])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", text(&o.stderr));
+    }
+    let o = jsw()
+        .current_dir(dir.path())
+        .args(["bench", "hello.wasm", "index.wasm", "-n", "3", "--json"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let reports: serde_json::Value = serde_json::from_str(&text(&o.stdout)).unwrap();
+    let field = |name: &str, key: &str| {
+        reports
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["name"] == name)
+            .and_then(|r| r[key].as_u64())
+            .unwrap()
+    };
+    // Counted, not timed: the instructions a request runs (anything that
+    // walks the heap per request, as a write to each of its pages did, shows
+    // here) and the memory it needs.
+    let (hello, index) = (field("hello.wasm", "fuel"), field("index.wasm", "fuel"));
+    assert!(
+        index * 100 <= hello * 105,
+        "instructions: index {index} vs hello {hello}"
+    );
+    assert!(
+        field("index.wasm", "memory") > field("hello.wasm", "memory") + (4 << 20),
+        "the index app's heap is not bigger: {reports}"
     );
 }

@@ -89,7 +89,6 @@ pub extern "C" fn wizer_initialize() {
     io::flush();
     BOOT.set(Some(boot));
     heap::zero_free_memory();
-    heap::record_used_top();
 }
 
 fn main() {

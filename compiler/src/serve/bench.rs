@@ -168,8 +168,6 @@ async fn once(
         .header("accept", "*/*")
         .body(Empty::<Bytes>::new())
         .context("building the request")?;
-    let mut request = request;
-    request::mark_resident(request.headers_mut());
     let (sender, receiver) = tokio::sync::oneshot::channel();
     let req = store
         .data_mut()

@@ -84,18 +84,6 @@ impl ResourceLimiter for MemoryLimit {
 
 pub type Response = hyper::Response<HyperOutgoingBody>;
 
-/// Tells the engine that this instance's memory stays resident between requests
-/// and is reset by the pages it dirtied (the pooling allocator with
-/// `linear_memory_keep_resident` and PAGEMAP_SCAN), so that writing its whole
-/// heap once pays off (engine/src/http/mod.rs, `touch_heap`). The engine takes
-/// the header out before the handler sees the request; one a client sent is
-/// replaced.
-pub const RESIDENT_HINT: &str = "jsw-resident-pool";
-
-pub fn mark_resident(headers: &mut http::HeaderMap) {
-    headers.insert(RESIDENT_HINT, http::HeaderValue::from_static("1"));
-}
-
 /// A fresh store for one request, its limits set.
 pub fn new_store(
     engine: &wasmtime::Engine,
@@ -286,8 +274,6 @@ async fn answer(
         cpu_hit.clone(),
     )
     .map_err(|e| Failure::internal(format!("setting fuel: {e}")))?;
-    let mut request = request;
-    mark_resident(request.headers_mut());
     let (sender, receiver) = tokio::sync::oneshot::channel();
     let setup = (|| -> wasmtime::Result<_> {
         let req = store

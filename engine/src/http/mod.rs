@@ -97,11 +97,6 @@ impl wasip2::exports::http::incoming_handler::Guest for Proxy {
 
 wasip2::http::proxy::export!(Proxy);
 
-/// The request header by which `jsw serve` says that it keeps an instance's
-/// memory resident between requests and resets it with PAGEMAP_SCAN (see
-/// [`touch_heap`]). It is taken out of the request before the handler sees it.
-const RESIDENT_HINT: &str = "jsw-resident-pool";
-
 /// Installs the natives and the handler side. Called at init, before the program runs.
 pub fn init<'js>(ctx: &Ctx<'js>, jsw: &Object<'js>) -> rquickjs::Result<()> {
     let http = Object::new(ctx.clone())?;
@@ -203,18 +198,12 @@ fn dispatch<'js>(ctx: &Ctx<'js>, request: IncomingRequest) -> rquickjs::Result<V
     let path = request.path_with_query().unwrap_or_else(|| "/".into());
     let url = format!("{scheme}://{authority}{path}");
     REQUEST.set(format!("{method} {path}"));
-    let mut resident = false;
     let mut has_host = false;
     let mut headers: Vec<Vec<String>> = request
         .headers()
         .entries()
         .into_iter()
-        .filter(|(name, _)| {
-            let hint = name.eq_ignore_ascii_case(RESIDENT_HINT);
-            resident |= hint;
-            has_host |= name.eq_ignore_ascii_case("host");
-            !hint
-        })
+        .inspect(|(name, _)| has_host |= name.eq_ignore_ascii_case("host"))
         .map(|(name, value)| vec![name, latin1(&value)])
         .collect();
     // Hosts pass the request's Host as its authority and leave it out of the
@@ -222,9 +211,6 @@ fn dispatch<'js>(ctx: &Ctx<'js>, request: IncomingRequest) -> rquickjs::Result<V
     // they do in Node, Workers and Deno.
     if !has_host && let Some(authority) = request.authority().filter(|a| !a.is_empty()) {
         headers.insert(0, vec!["host".into(), authority]);
-    }
-    if resident {
-        crate::heap::touch_used_heap();
     }
     let has_body = method != "GET" && method != "HEAD";
     if has_body

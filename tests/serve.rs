@@ -944,6 +944,8 @@ fn a_copied_content_length_never_truncates_a_body() {
     assert!(head.body.is_empty());
     let head = request(server.addr, "HEAD", "/", &[], b"").unwrap();
     assert_eq!(head.header("content-length"), Some("12"));
+    let head = request(server.addr, "HEAD", "/head-null", &[], b"").unwrap();
+    assert_eq!(head.header("content-length"), Some("1234"));
 }
 
 #[test]
@@ -970,6 +972,25 @@ fn a_stream_that_breaks_its_declared_length_is_cut_not_completed() {
         assert!(line.contains("response cut off"), "{line}");
     }
     assert!(server.log().contains("content-length"), "{}", server.log());
+    // An HTTP/1.0 client reads a body until the connection closes: a cut one
+    // ends with a reset, never a normal close.
+    for path in ["/stream-error", "/stream-short"] {
+        let mut stream = TcpStream::connect(server.addr).unwrap();
+        stream
+            .write_all(format!("GET {path} HTTP/1.0\r\n\r\n").as_bytes())
+            .unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(30)))
+            .unwrap();
+        let mut bytes = Vec::new();
+        let ended = stream.read_to_end(&mut bytes);
+        // (A failure before the head went out is an honest 500.)
+        assert!(
+            ended.is_err() || !text(&bytes).starts_with("HTTP/1.0 200"),
+            "{path} over HTTP/1.0 closed normally: {:?}",
+            text(&bytes)
+        );
+    }
     // The server goes on.
     assert_eq!(get(server.addr, "/").status, 200);
 }

@@ -33,6 +33,9 @@ export default {
         const text = (await response.text()) + " and ten more";
         return new Response(text, response);
       }
+      // What a HEAD proxied upstream gives back: no body, GET's length.
+      case "/head-null":
+        return new Response(null, { headers: { "content-length": "1234" } });
       case "/shrunk":
         return new Response("short", { headers: { "content-length": "500" } });
       // Streams whose declared length turns out wrong.

@@ -128,6 +128,7 @@ impl Watched {
         if let Some(entry) = self.entry.take() {
             entry.write(Some(&format!("response cut off: {reason}")));
         }
+        self.activity.reset_on_close();
         self.activity.idle();
         Poll::Ready(Some(Err(HttpError::InternalError(Some(reason)))))
     }
@@ -233,7 +234,7 @@ impl Drop for Watched {
         if self.bodyless || self.inner.is_end_stream() || self.declared == Some(0) {
             entry.write(None);
         } else {
-            entry.write(Some("the client went away before the response was sent"));
+            entry.write(Some("the client went away before the response ended"));
         }
     }
 }

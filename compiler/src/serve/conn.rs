@@ -103,6 +103,8 @@ const BUSY: u8 = 2;
 /// What a connection is doing, and since when: shared by its socket, its
 /// requests and its watchdog.
 pub struct Activity {
+    /// The connection's socket (see [`Activity::reset_on_close`]).
+    fd: std::os::fd::RawFd,
     phase: AtomicU8,
     /// Milliseconds since `origin` at the last change of phase.
     since: AtomicU64,
@@ -110,8 +112,9 @@ pub struct Activity {
 }
 
 impl Activity {
-    fn new() -> Arc<Activity> {
+    fn new(fd: std::os::fd::RawFd) -> Arc<Activity> {
         Arc::new(Activity {
+            fd,
             phase: AtomicU8::new(IDLE),
             since: AtomicU64::new(0),
             origin: Instant::now(),
@@ -132,6 +135,28 @@ impl Activity {
     /// The response is over: the connection waits for the next request.
     pub fn idle(&self) {
         self.set(IDLE);
+    }
+
+    /// A response was cut: the connection is closed with a reset, not a
+    /// FIN. An HTTP/1.0 client (or a proxy speaking it, as nginx does to
+    /// upstreams by default) reads a body until the connection closes, and
+    /// would take a cut one, closed normally, for a complete one.
+    pub fn reset_on_close(&self) {
+        let linger = libc::linger {
+            l_onoff: 1,
+            l_linger: 0,
+        };
+        // SAFETY: setsockopt on the connection's own socket, which is open
+        // while its response body (the caller) is being polled.
+        unsafe {
+            libc::setsockopt(
+                self.fd,
+                libc::SOL_SOCKET,
+                libc::SO_LINGER,
+                (&raw const linger).cast(),
+                std::mem::size_of::<libc::linger>() as libc::socklen_t,
+            );
+        }
     }
 
     fn state(&self) -> (u8, Duration) {
@@ -203,7 +228,7 @@ pub async fn serve(
     server: Arc<super::Server>,
     mut stop: tokio::sync::watch::Receiver<bool>,
 ) {
-    let activity = Activity::new();
+    let activity = Activity::new(std::os::fd::AsRawFd::as_raw_fd(&stream));
     let io = wasmtime_wasi_http::io::TokioIo::new(Tracked {
         stream,
         activity: activity.clone(),

@@ -84,10 +84,19 @@
           `the \`warmup\` export must list requests ("GET /path", { method, path, headers, body } or Request objects), or be a function that returns such a list, not ${describe(spec)}`,
         );
       }
+      let index = 0;
       for (const item of spec) {
-        const label = warmUpLabel(item);
+        index++;
+        const label = warmUpLabel(item, index);
+        const timers = jsw.loopState[2];
         const first = await warmUpAnswer(warmUpRequest(item, label), label);
         const second = await warmUpAnswer(warmUpRequest(item, label), label);
+        const left = jsw.loopState[2] - timers;
+        if (left > 0) {
+          throw new Error(
+            `warm-up ${label}: the handler left ${left} timer(s) behind (2 requests); they would run in every request's instance: clear them before answering, or leave this request out of \`warmup\``,
+          );
+        }
         if (item?.same !== false && (first.status !== second.status || first.body !== second.body)) {
           throw new Error(
             `warm-up ${label}: the handler answered differently the second time (${first.status} then ${second.status}${first.body === second.body ? "" : ", with another body"}): it keeps state that requests see, and the warm-up would leave it in every request's instance. Keep per-request state out of module scope, or list the request as { path, same: false } when its answers vary by design (random values)`,
@@ -97,12 +106,14 @@
     })();
   };
 
-  const warmUpLabel = (item) =>
+  const warmUpLabel = (item, index) =>
     typeof item === "string"
       ? item.trim()
       : item instanceof Request
         ? `${item.method} ${new URL(item.url).pathname}`
-        : `${item?.method ?? "GET"} ${item?.path ?? item?.url ?? "/"}`;
+        : item !== null && typeof item === "object"
+          ? `${item.method ?? "GET"} ${item.path ?? item.url ?? "/"}`
+          : `(entry ${index} of \`warmup\`)`;
 
   function warmUpRequest(item, label) {
     if (item instanceof Request) return item.clone();
@@ -190,7 +201,11 @@
   jsw.outboundFetch = async (input, init) => {
     let request = new Request(input, init);
     if (!http.available()) {
-      throw failed(new Error("jsw: fetch() cannot reach the network at build time; call it from the handler"));
+      throw failed(
+        new Error(
+          "jsw: fetch() cannot reach the network at build time (the top level and `warmup` requests run then): call it while serving, or leave that request out of `warmup`",
+        ),
+      );
     }
     const signal = request.signal;
     if (signal.aborted) throw signal.reason;
@@ -205,7 +220,10 @@
       // A body of known length goes with its length (servers that read
       // Content-Length get the body); one the caller set is replaced, as the
       // runtime knows the length better.
-      const headers = [...request.headers].filter(([name]) => name !== "content-length");
+      // Bodies arrive as sent and are not decompressed here, so none is asked
+      // for compressed: a client's accept-encoding forwarded with the request
+      // (`new Request(url, request)`) would give the handler gzip bytes.
+      const headers = [...request.headers].filter(([name]) => name !== "content-length" && name !== "accept-encoding");
       if (body !== null || expectsPayload.has(request.method)) {
         headers.push(["content-length", String(body === null ? 0 : body.length)]);
       }
@@ -380,7 +398,10 @@
       // Workers, Deno and Bun do): a content-length copied from another
       // response (`new Response(text, upstream)`) would cut the body short.
       // A 304 keeps the handler's: it describes the resource, not this body.
-      if (status !== 304) {
+      // To HEAD, an empty body says nothing about GET's (a HEAD proxied
+      // upstream, `new Response(null, { headers })`): the handler's length stays.
+      const known = !(method === "HEAD" && bytes.length === 0);
+      if (status !== 304 && known) {
         list = list.filter(([name]) => name !== "content-length");
         if (status !== 204) list.push(["content-length", String(bytes.length)]);
       }

@@ -299,22 +299,17 @@ fn jsw_serve_answers_over_loopback() {
     assert_eq!(server.terminate().code(), Some(0));
 }
 
-#[test]
-fn wasmtime_serve_runs_the_same_component() {
-    let Some(wasmtime) = support::wasmtime_cli() else {
-        return;
-    };
-    let dir = tempfile::tempdir().unwrap();
-    let app = compile_app(dir.path());
+/// `wasmtime serve -S cli=y` on a free loopback port, once it accepts.
+fn wasmtime_serve(wasmtime: &Path, component: &Path) -> (Child, SocketAddr) {
     let port = TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
         .unwrap()
         .port();
     let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
-    let mut child = Command::new(&wasmtime)
+    let child = Command::new(wasmtime)
         .args(["serve", "-S", "cli=y", "--addr", &addr.to_string()])
-        .arg(&app)
+        .arg(component)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -327,6 +322,17 @@ fn wasmtime_serve_runs_the_same_component() {
         );
         std::thread::sleep(Duration::from_millis(100));
     }
+    (child, addr)
+}
+
+#[test]
+fn wasmtime_serve_runs_the_same_component() {
+    let Some(wasmtime) = support::wasmtime_cli() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let app = compile_app(dir.path());
+    let (mut child, addr) = wasmtime_serve(&wasmtime, &app);
     let result = std::panic::catch_unwind(|| check_app(addr));
     let _ = child.kill();
     let _ = child.wait();
@@ -1673,27 +1679,7 @@ fn under_wasmtime_serve_a_body_past_its_length_is_cut_too() {
     };
     let dir = tempfile::tempdir().unwrap();
     compile_edges(dir.path());
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
-    let mut child = Command::new(&wasmtime)
-        .args(["serve", "-S", "cli=y", "--addr", &addr.to_string()])
-        .arg(dir.path().join("edges.wasm"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let start = Instant::now();
-    while TcpStream::connect(addr).is_err() {
-        assert!(
-            start.elapsed() < Duration::from_secs(120),
-            "wasmtime serve did not start"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    let (mut child, addr) = wasmtime_serve(&wasmtime, &dir.path().join("edges.wasm"));
     let result = std::panic::catch_unwind(|| {
         // The engine holds back the bytes that complete a declared length
         // until the stream ends, so a longer stream is short on the wire.
@@ -1769,6 +1755,30 @@ export default {
 };
 "#;
 
+/// `jsw bench -n 3 --json` on components in `dir`.
+fn bench_json(dir: &Path, modules: &[&str]) -> serde_json::Value {
+    let o = jsw()
+        .current_dir(dir)
+        .arg("bench")
+        .args(modules)
+        .args(["-n", "3", "--json"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    serde_json::from_str(&text(&o.stdout)).unwrap()
+}
+
+/// A number from the report of module `name` in `jsw bench --json` output.
+fn report_field(reports: &serde_json::Value, name: &str, key: &str) -> u64 {
+    reports
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == name)
+        .and_then(|r| r[key].as_u64())
+        .unwrap_or_else(|| panic!("no {key} for {name}: {reports}"))
+}
+
 #[test]
 fn warmup_requests_put_lazy_initialisation_in_the_snapshot() {
     let dir = tempfile::tempdir().unwrap();
@@ -1802,22 +1812,8 @@ fn warmup_requests_put_lazy_initialisation_in_the_snapshot() {
     assert_ne!(get(server.addr, "/built-at").text(), "0");
     drop(server);
     // Counted, not timed: the warmed handler runs far fewer instructions.
-    let o = jsw()
-        .current_dir(dir.path())
-        .args(["bench", "cold.wasm", "warm.wasm", "-n", "3", "--json"])
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", text(&o.stderr));
-    let reports: serde_json::Value = serde_json::from_str(&text(&o.stdout)).unwrap();
-    let fuel = |name: &str| {
-        reports
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|r| r["name"] == name)
-            .and_then(|r| r["fuel"].as_u64())
-            .unwrap()
-    };
+    let reports = bench_json(dir.path(), &["cold.wasm", "warm.wasm"]);
+    let fuel = |name: &str| report_field(&reports, name, "fuel");
     assert!(
         fuel("warm.wasm") * 3 < fuel("cold.wasm"),
         "warm {} vs cold {}",
@@ -1938,22 +1934,8 @@ fn per_request_cost_does_not_grow_with_the_snapshot_heap() {
             .unwrap();
         assert!(o.status.success(), "{}", text(&o.stderr));
     }
-    let o = jsw()
-        .current_dir(dir.path())
-        .args(["bench", "hello.wasm", "index.wasm", "-n", "3", "--json"])
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", text(&o.stderr));
-    let reports: serde_json::Value = serde_json::from_str(&text(&o.stdout)).unwrap();
-    let field = |name: &str, key: &str| {
-        reports
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|r| r["name"] == name)
-            .and_then(|r| r[key].as_u64())
-            .unwrap()
-    };
+    let reports = bench_json(dir.path(), &["hello.wasm", "index.wasm"]);
+    let field = |name: &str, key: &str| report_field(&reports, name, key);
     // Counted, not timed: the instructions a request runs (anything that
     // walks the heap per request, as a write to each of its pages did, shows
     // here) and the memory it needs.

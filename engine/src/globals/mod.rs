@@ -64,6 +64,15 @@ thread_local! {
     static LOOP_STATE: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
+/// Whether a run (not the build) awaits host I/O: an HTTP handler's
+/// outbound response or request body (http/pending.rs).
+pub fn io_pending() -> bool {
+    #[cfg(feature = "http")]
+    return !crate::phase::is_build() && crate::http::pending::waiting();
+    #[cfg(not(feature = "http"))]
+    false
+}
+
 /// Timers pending (ref'ed or not).
 #[cfg_attr(not(feature = "http"), allow(dead_code))]
 pub fn pending_timers() -> i32 {
@@ -328,11 +337,7 @@ fn run_job(ctx: &Ctx<'_>) -> rquickjs::Result<bool> {
 /// Waits for and fires the next timer; false when nothing is left to wait for.
 pub fn run_timer<'js>(ctx: &Ctx<'js>) -> Result<bool, Stop<'js>> {
     // Awaited I/O (HTTP mode) is waited for with the timers.
-    #[cfg(feature = "http")]
-    let io = crate::http::pending::waiting();
-    #[cfg(not(feature = "http"))]
-    let io = false;
-    if loop_state(TIMERS) == 0 && !io {
+    if loop_state(TIMERS) == 0 && !io_pending() {
         return Ok(false);
     }
     timers::run_next(ctx).map_err(Stop::Thrown)

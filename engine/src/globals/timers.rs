@@ -50,10 +50,7 @@ pub fn init<'js>(ctx: &Ctx<'js>, jsw: &Object<'js>) -> rquickjs::Result<()> {
 /// Waits for the next timer and fires it. Returns false when no timer is pending.
 pub fn run_next(ctx: &Ctx<'_>) -> rquickjs::Result<bool> {
     let due = super::internal_fn(ctx, "nextTimerDelay")?;
-    #[cfg(feature = "http")]
-    let io = !phase::is_build() && crate::http::pending::waiting();
-    #[cfg(not(feature = "http"))]
-    let io = false;
+    let io = super::io_pending();
     let delay: f64 = due.call((io,))?;
     // A handler awaiting I/O (an upstream's response, a request body) waits
     // for it and the next timer together; whichever is first runs.

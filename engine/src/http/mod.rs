@@ -327,16 +327,27 @@ fn fields(headers: &[Vec<String>]) -> Fields {
     fields
 }
 
-/// Sends the status line and headers; the body follows through `write`.
-fn respond(ctx: Ctx<'_>, status: u16, headers: Vec<Vec<String>>) -> rquickjs::Result<()> {
+/// Takes the outparam and makes the response head; the outparam is put back
+/// when the status is refused, so the handler's error can still be answered.
+fn response_head(
+    ctx: &Ctx<'_>,
+    status: u16,
+    headers: &[Vec<String>],
+) -> rquickjs::Result<(ResponseOutparam, OutgoingResponse)> {
     let Some(out) = OUTPARAM.take() else {
-        return Err(js_error(&ctx, "the response was already sent"));
+        return Err(js_error(ctx, "the response was already sent"));
     };
-    let response = OutgoingResponse::new(fields(&headers));
+    let response = OutgoingResponse::new(fields(headers));
     if response.set_status_code(status).is_err() {
         OUTPARAM.set(Some(out));
-        return Err(js_error(&ctx, &format!("invalid status code {status}")));
+        return Err(js_error(ctx, &format!("invalid status code {status}")));
     }
+    Ok((out, response))
+}
+
+/// Sends the status line and headers; the body follows through `write`.
+fn respond(ctx: Ctx<'_>, status: u16, headers: Vec<Vec<String>>) -> rquickjs::Result<()> {
+    let (out, response) = response_head(&ctx, status, &headers)?;
     let body = response
         .body()
         .map_err(|()| js_error(&ctx, "the response body was already taken"))?;
@@ -351,14 +362,7 @@ fn respond(ctx: Ctx<'_>, status: u16, headers: Vec<Vec<String>>) -> rquickjs::Re
 /// Sends a response that has no body on the wire (to HEAD, 204, 304): its
 /// body is never opened, so its `content-length` may say what GET would send.
 fn respond_head(ctx: Ctx<'_>, status: u16, headers: Vec<Vec<String>>) -> rquickjs::Result<()> {
-    let Some(out) = OUTPARAM.take() else {
-        return Err(js_error(&ctx, "the response was already sent"));
-    };
-    let response = OutgoingResponse::new(fields(&headers));
-    if response.set_status_code(status).is_err() {
-        OUTPARAM.set(Some(out));
-        return Err(js_error(&ctx, &format!("invalid status code {status}")));
-    }
+    let (out, response) = response_head(&ctx, status, &headers)?;
     ResponseOutparam::set(out, Ok(response));
     Ok(())
 }

@@ -1415,7 +1415,12 @@ fn slow_heads_and_idle_connections_are_closed() {
     let (reply, took) = read_until_closed(&mut body, Duration::from_secs(30));
     assert!(reply.starts_with("HTTP/1.1 408"), "{reply}");
     assert!(took < Duration::from_secs(15), "{took:?}");
-    assert!(server.log().contains("--body-timeout"), "{}", server.log());
+    // The log is read from the server's stderr by another thread: wait for it.
+    assert!(
+        server.wait_for("--body-timeout", Duration::from_secs(15)),
+        "{}",
+        server.log()
+    );
     // Everyone else is served.
     assert_eq!(get(server.addr, "/").status, 200);
 }
@@ -1516,7 +1521,7 @@ fn connections_past_the_cap_get_503_and_the_rest_are_served() {
         "{reply}"
     );
     assert!(
-        server.log().contains("--max-connections"),
+        server.wait_for("--max-connections", Duration::from_secs(15)),
         "{}",
         server.log()
     );

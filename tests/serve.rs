@@ -172,6 +172,17 @@ impl Server {
         self.log.lock().unwrap().join("\n")
     }
 
+    /// Asserts that a log line contains `needle`, waiting for it: stdout and
+    /// stderr are read by two threads, so a line on one can arrive after a
+    /// later line on the other.
+    fn expect(&self, needle: &str) {
+        assert!(
+            self.wait_for(needle, Duration::from_secs(10)),
+            "no {needle:?} in: {}",
+            self.log()
+        );
+    }
+
     /// Waits until a log line contains `needle`.
     fn wait_for(&self, needle: &str, timeout: Duration) -> bool {
         let start = Instant::now();
@@ -283,7 +294,7 @@ fn jsw_serve_answers_over_loopback() {
         "{}",
         server.log()
     );
-    assert!(server.log().contains("app.ts:"), "{}", server.log());
+    server.expect("app.ts:");
     // One access-log line per request: method, path, status, µs.
     let log = server.log();
     let line = log
@@ -293,8 +304,8 @@ fn jsw_serve_answers_over_loopback() {
     let parts: Vec<&str> = line.split(' ').collect();
     assert_eq!(parts[2], "200", "{line}");
     assert!(parts[3].ends_with("µs"), "{line}");
-    assert!(log.contains("GET /throw 500 "), "{log}");
-    assert!(log.contains("POST /echo 201 "), "{log}");
+    server.expect("GET /throw 500 ");
+    server.expect("POST /echo 201 ");
 
     assert_eq!(server.terminate().code(), Some(0));
 }
@@ -363,9 +374,9 @@ fn limits_fail_the_request_not_the_server() {
         server.log()
     );
     let log = server.log();
-    assert!(log.contains("GET /loop 504 "), "{log}");
-    assert!(log.contains("timeout"), "{log}");
-    assert!(log.contains("out of memory"), "{log}");
+    server.expect("GET /loop 504 ");
+    server.expect("timeout");
+    server.expect("out of memory");
 }
 
 #[test]
@@ -1040,7 +1051,7 @@ fn a_limit_during_a_streamed_response_aborts_it() {
         .find(|l| l.starts_with("GET /silent 200"))
         .unwrap();
     assert!(line.contains("response cut off"), "{line}");
-    assert!(log.contains("stopped before its end"), "{log}");
+    server.expect("stopped before its end");
     assert_eq!(get(server.addr, "/").status, 200);
 }
 
@@ -1103,17 +1114,14 @@ fn handlers_that_end_oddly_get_clear_answers() {
         server.log()
     );
     let log = server.log();
-    assert!(log.contains("process.exit(3)"), "{log}");
-    assert!(log.contains("process.exit(4)"), "{log}");
+    server.expect("process.exit(3)");
+    server.expect("process.exit(4)");
     assert!(
         !log.contains("caught the exit") && !log.contains("unreachable"),
         "{log}"
     );
-    assert!(log.contains("promise never settled"), "{log}");
-    assert!(
-        log.contains("must return a Response, not a string (\"just a string\")"),
-        "{log}"
-    );
+    server.expect("promise never settled");
+    server.expect("must return a Response, not a string (\"just a string\")");
     assert!(!log.contains("see the server's stderr"), "{log}");
     // Handlers see the Host header, as in Node.
     assert_eq!(get(server.addr, "/host").text(), server.addr.to_string());
@@ -1148,7 +1156,7 @@ fn a_client_that_goes_away_aborts_request_signal_quietly() {
         server.log()
     );
     let log = server.log();
-    assert!(log.contains("client went away"), "{log}");
+    server.expect("client went away");
     assert!(!log.contains("Uncaught"), "{log}");
 }
 
@@ -1294,8 +1302,8 @@ fn a_top_level_that_fails_says_why_at_start_and_on_reload() {
         server.log()
     );
     let log = server.log();
-    assert!(log.contains("RangeError: bad config"), "{log}");
-    assert!(log.contains("hs.ts:1:"), "{log}");
+    server.expect("RangeError: bad config");
+    server.expect("hs.ts:1:");
     assert_eq!(get(server.addr, "/").text(), "ok");
 }
 
@@ -1476,8 +1484,8 @@ fn oversize_bodies_get_413_and_huge_heads_431() {
     assert_eq!(status, 431);
     assert_eq!(get(server.addr, "/").status, 200);
     let log = server.log();
-    assert!(log.contains("POST /upload 413"), "{log}");
-    assert!(log.contains("--max-body"), "{log}");
+    server.expect("POST /upload 413");
+    server.expect("--max-body");
 }
 
 #[test]

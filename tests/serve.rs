@@ -373,7 +373,6 @@ fn limits_fail_the_request_not_the_server() {
         "{}",
         server.log()
     );
-    let log = server.log();
     server.expect("GET /loop 504 ");
     server.expect("timeout");
     server.expect("out of memory");
@@ -1301,7 +1300,6 @@ fn a_top_level_that_fails_says_why_at_start_and_on_reload() {
         "{}",
         server.log()
     );
-    let log = server.log();
     server.expect("RangeError: bad config");
     server.expect("hs.ts:1:");
     assert_eq!(get(server.addr, "/").text(), "ok");
@@ -1483,7 +1481,6 @@ fn oversize_bodies_get_413_and_huge_heads_431() {
         .unwrap_or(431);
     assert_eq!(status, 431);
     assert_eq!(get(server.addr, "/").status, 200);
-    let log = server.log();
     server.expect("POST /upload 413");
     server.expect("--max-body");
 }

@@ -660,7 +660,7 @@
   function urlOf(state) {
     if (state.url === null) {
       try {
-        state.url = new URL(state.raw).href;
+        state.url = jsw.urlIsCanonical(state.raw) ? state.raw : new URL(state.raw).href;
       } catch {
         state.url = state.raw;
       }

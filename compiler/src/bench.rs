@@ -37,6 +37,8 @@ pub struct BenchOptions {
     pub pooling: bool,
     /// Given to every instance on stdin.
     pub stdin: Vec<u8>,
+    /// HTTP components: the path (and query) of the `GET` each request sends.
+    pub path: String,
 }
 
 impl Default for BenchOptions {
@@ -46,6 +48,7 @@ impl Default for BenchOptions {
             warmup: 20,
             pooling: false,
             stdin: Vec::new(),
+            path: "/".to_string(),
         }
     }
 }

@@ -16,7 +16,8 @@ use super::json_string;
 /// Modules are measured alternately in one process, so ratios between them hold
 /// even on a noisy machine. The empty WASI module is always measured as the floor.
 /// HTTP components are measured per request as `jsw serve` runs them (pooling,
-/// a fresh instance, `GET /`, the whole body read), against an empty handler.
+/// a fresh instance, `GET /` or --path, the whole body read), against an empty
+/// handler.
 /// Plugin components (`jsw compile --wit`) are measured with --invoke: a fresh
 /// instance and its first call, then calls per second in one instance.
 #[derive(Args, Debug)]
@@ -52,6 +53,12 @@ pub struct BenchCommand {
     #[arg(long, value_name = "CALL")]
     pub invoke: Option<String>,
 
+    /// For HTTP components: the path (and query) each request asks for, as
+    /// in `jsw bench app.wasm --path '/users/42'`. The answer must be a 2xx
+    /// or 3xx.
+    #[arg(long, value_name = "PATH", default_value = "/")]
+    pub path: String,
+
     /// Print the figures as JSON instead of a table.
     #[arg(long)]
     pub json: bool,
@@ -64,6 +71,12 @@ impl BenchCommand {
         }
         if let Some(call) = &self.invoke {
             return self.invoke(call);
+        }
+        if !self.path.starts_with('/') {
+            bail!(
+                "--path {:?} must start with `/` (the path and query of the request, e.g. /users/42?full=1)",
+                self.path
+            );
         }
         let mut modules = Vec::new();
         for input in &self.inputs {
@@ -102,6 +115,7 @@ impl BenchCommand {
             warmup: self.warmup,
             pooling: self.pooling,
             stdin: Vec::new(),
+            path: self.path.clone(),
         };
         if let Some((name, _)) = modules.iter().find(|(_, wasm)| {
             jsw::component::is_component(wasm) && !jsw::component::is_http_handler(wasm)
@@ -166,6 +180,7 @@ impl BenchCommand {
             warmup: self.warmup,
             pooling: self.pooling,
             stdin: Vec::new(),
+            path: self.path.clone(),
         };
         let reports = jsw::component::invoke::bench(&components, call.trim(), &options)?;
         if self.json {

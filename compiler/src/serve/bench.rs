@@ -1,6 +1,7 @@
 //! `jsw bench` for HTTP components: what one request costs in-process, the way
 //! `jsw serve` pays it (the same engine configuration, pooling allocator and
-//! store), without the network: a fresh instance, a `GET /` handed to its
+//! store), without the network: a fresh instance, a `GET` (of `/`, or the
+//! path asked for) handed to its
 //! incoming handler, the whole response body read back, and the instance
 //! returned to the pool. The empty handler
 //! (`component::empty_handler`) is measured alongside as the floor.
@@ -74,6 +75,9 @@ fn bench_here(components: &[(String, Vec<u8>)], options: &BenchOptions) -> Resul
     let timing_engine = super::engine(&serving)?;
     let counting_engine = super::engine(&counting)?;
     let runtime = runtime()?;
+    let uri = format!("http://localhost{}", options.path);
+    // The empty handler answers every path; the floor is measured with `/`.
+    let floor = "http://localhost/".to_string();
     let mut prepared = Vec::new();
     for (name, wasm) in &all {
         prepared.push(Prepared {
@@ -88,15 +92,17 @@ fn bench_here(components: &[(String, Vec<u8>)], options: &BenchOptions) -> Resul
         });
     }
     for i in 0..options.warmup + options.iterations.max(1) {
-        for p in &mut prepared {
+        for (k, p) in prepared.iter_mut().enumerate() {
+            let path = if k + 1 == all.len() { &floor } else { &uri };
             let sample = runtime
-                .block_on(once(&timing_engine, &p.pre, &serving.limits))
+                .block_on(once(&timing_engine, &p.pre, &serving.limits, path))
                 .with_context(|| format!("serving a request with {}", p.name))?;
             if !(200..400).contains(&sample.status) {
                 bail!(
-                    "{} answered GET / with status {}: jsw bench measures requests that succeed \
+                    "{} answered GET {} with status {}: jsw bench measures requests that succeed \
                      (`jsw serve` it to see why it fails)",
                     p.name,
+                    options.path,
                     sample.status
                 );
             }
@@ -110,10 +116,11 @@ fn bench_here(components: &[(String, Vec<u8>)], options: &BenchOptions) -> Resul
         }
     }
     let mut reports = Vec::new();
-    for ((name, wasm), p) in all.iter().zip(prepared) {
+    for (k, ((name, wasm), p)) in all.iter().zip(prepared).enumerate() {
+        let path = if k + 1 == all.len() { &floor } else { &uri };
         let counted = prepare(&counting_engine, name, wasm)?;
         let fuel = runtime
-            .block_on(once(&counting_engine, &counted, &counting.limits))?
+            .block_on(once(&counting_engine, &counted, &counting.limits, path))?
             .fuel;
         reports.push(Report {
             name: p.name,
@@ -151,6 +158,7 @@ async fn once(
     engine: &wasmtime::Engine,
     pre: &ProxyPre<RequestState>,
     limits: &Limits,
+    uri: &str,
 ) -> Result<Sample> {
     let mut store = request::new_store(
         engine,
@@ -162,7 +170,7 @@ async fn once(
     .context_wt("creating the store")?;
     let request = hyper::Request::builder()
         .method("GET")
-        .uri("http://localhost/")
+        .uri(uri)
         .header("host", "localhost")
         .header("user-agent", "jsw-bench")
         .header("accept", "*/*")

@@ -126,9 +126,9 @@ def npm_install(name, package_json):
     return cache
 
 
-def componentize_js(out):
-    """Builds the Service Worker form of the hello handler with ComponentizeJS;
-    returns the build time in seconds, or None when node/npm are missing."""
+def componentize_js_dir():
+    """Where ComponentizeJS 0.23 is installed (with npm, the first time), or
+    None when node/npm are missing. bench/plugin.py uses it too."""
     if not (shutil.which("node") and shutil.which("npm")):
         return None
     cache = cache_dir("bench-componentize-js")
@@ -136,6 +136,15 @@ def componentize_js(out):
         cache.mkdir(parents=True, exist_ok=True)
         subprocess.run(["npm", "install", "--prefix", str(cache), "--no-audit", "--no-fund",
                         "@bytecodealliance/componentize-js@0.23.0"], check=True, stdout=subprocess.DEVNULL)
+    return cache
+
+
+def componentize_js(out):
+    """Builds the Service Worker form of the hello handler with ComponentizeJS;
+    returns the build time in seconds, or None when node/npm are missing."""
+    cache = componentize_js_dir()
+    if cache is None:
+        return None
     shutil.copy(ROOT / "bench" / "componentize_js.mjs", cache / "componentize_js.mjs")
     seconds = subprocess.run(["node", "componentize_js.mjs", str(PROGRAMS / "hello_handler_sw.js"), str(out)],
                              cwd=cache, check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1]

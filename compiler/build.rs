@@ -39,6 +39,8 @@ fn main() {
     for path in [
         "engine/src",
         "engine/Cargo.toml",
+        "wire/src",
+        "wire/Cargo.toml",
         "Cargo.toml",
         "Cargo.lock",
         ".cargo/config.toml",

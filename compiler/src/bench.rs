@@ -7,12 +7,13 @@ use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result, bail};
-use wasmtime::{Config, Engine, InstanceAllocationStrategy, InstancePre, Linker, Module, Store};
+use wasmtime::{Engine, InstancePre, Linker, Module, Store};
 use wasmtime_wasi::p1::WasiP1Ctx;
 use wasmtime_wasi::p2::pipe::{MemoryInputPipe, MemoryOutputPipe};
 use wasmtime_wasi::{I32Exit, WasiCtxBuilder};
 
 use crate::WasmtimeResultExt;
+use crate::wasmtime_config::EngineConfig;
 
 /// The smallest WASI command: an exported memory and an empty `_start`. Its
 /// instantiate+run time is the floor no module can go below in this harness.
@@ -121,17 +122,19 @@ struct Prepared {
 }
 
 fn engine(pooling: bool, fuel: bool) -> Result<Engine> {
-    let mut config = Config::new();
-    config.memory_init_cow(true);
-    // proc_exit ends every run with a host error; capturing a backtrace for it
-    // would be measured as start-up time.
-    config.wasm_backtrace_max_frames(None);
-    crate::deep_stack(&mut config);
-    config.consume_fuel(fuel);
+    let config = EngineConfig::new()
+        .with(|config| {
+            config.memory_init_cow(true);
+            // proc_exit ends every run with a host error; capturing a backtrace
+            // for it would be measured as start-up time.
+            config.wasm_backtrace_max_frames(None);
+        })
+        .fuel(fuel);
     if pooling {
-        config.allocation_strategy(InstanceAllocationStrategy::Pooling(pool()));
+        config.pooling(pool()).engine()
+    } else {
+        config.engine()
     }
-    Engine::new(&config).context_wt("creating the wasmtime engine")
 }
 
 /// The pool `--pooling` measures with, kept as `jsw serve` keeps its own: an
@@ -289,7 +292,7 @@ fn phases_of(
     end: Instant,
 ) -> Option<[Duration; 3]> {
     let address = instance
-        .get_typed_func::<(), u32>(&mut *store, "jsw-phases")
+        .get_typed_func::<(), u32>(&mut *store, jsw_wire::names::PHASES_EXPORT)
         .ok()?
         .call(&mut *store, ())
         .ok()? as usize;

@@ -10,11 +10,11 @@ use wasmtime_wasi::I32Exit;
 
 use crate::WasmtimeResultExt;
 
-/// `jsw-configure`'s flag: `proc_exit` takes 0–255.
-const FULL_EXIT_STATUS: u32 = 1;
-/// `jsw-configure`'s flag: note when `main` starts and when the program is done
-/// (read back through `jsw-phases`; `jsw bench` asks for it).
-pub const RECORD_PHASES: u32 = 2;
+/// `jsw-configure`'s flags: `proc_exit` takes 0–255; note when `main` starts
+/// and when the program is done (read back through `jsw-phases`; `jsw bench`
+/// asks for it).
+use jsw_wire::names::configure::FULL_EXIT_STATUS;
+pub use jsw_wire::names::configure::RECORD_PHASES;
 
 /// Replaces WASI's `proc_exit` (which wasmtime limits to 0–125, trapping on the
 /// rest) with one that carries 0–255, as a process exit status does.
@@ -38,7 +38,8 @@ pub fn configure(store: impl AsContextMut, instance: &Instance) -> Result<()> {
 
 /// `configure` with more of its flags set (RECORD_PHASES).
 pub fn configure_with(mut store: impl AsContextMut, instance: &Instance, flags: u32) -> Result<()> {
-    let Ok(configure) = instance.get_typed_func::<(u32, u32), ()>(&mut store, "jsw-configure")
+    let Ok(configure) =
+        instance.get_typed_func::<(u32, u32), ()>(&mut store, jsw_wire::names::CONFIGURE_EXPORT)
     else {
         return Ok(());
     };

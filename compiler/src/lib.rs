@@ -1,9 +1,14 @@
-//! jsw compiles TypeScript/JavaScript programs into WASI preview 1 modules whose
-//! engine, and whose program's top level, were already run at build time.
+//! jsw compiles TypeScript/JavaScript programs into WebAssembly whose engine,
+//! and whose program's top level, were already run at build time: WASI preview 1
+//! commands (a `main`), `wasi:http/proxy` components (a fetch handler) and
+//! components of a WIT world (plugins).
 //!
-//! The pipeline: [`bundle`] (parse, strip types, link modules) → [`snapshot`]
-//! (pre-initialize the embedded QuickJS engine with Wizer) → a `.wasm` written
-//! atomically. [`runner`] runs such modules with wasmtime.
+//! The pipeline: [`bundle`] (parse, strip types, link modules) → a payload in
+//! the engine's terms (the `jsw-wire` crate, which the engine reads with) →
+//! [`snapshot`] (pre-initialize the embedded QuickJS engine with Wizer) →
+//! [`component`] (wrap HTTP handlers and plugins as components) → a `.wasm`
+//! written atomically. [`runner`] runs commands, [`serve`] serves HTTP
+//! components, [`bench`] measures both, all with wasmtime.
 
 pub mod bench;
 pub mod bundle;
@@ -15,6 +20,7 @@ pub mod output;
 pub mod runner;
 pub mod serve;
 pub mod snapshot;
+pub mod wasmtime_config;
 pub mod wit;
 
 use std::path::Path;
@@ -276,14 +282,6 @@ impl<T> WasmtimeResultExt<T> for wasmtime::Result<T> {
 /// untouched pages cost nothing), so QuickJS's own limit (a catchable RangeError)
 /// comes first.
 pub const WASM_STACK: usize = 256 << 20;
-
-/// Sets the wasm stack limit on a wasmtime config (see [`WASM_STACK`]).
-pub(crate) fn deep_stack(config: &mut wasmtime::Config) {
-    // The async stack must be able to hold the sync limit (unused: jsw calls
-    // wasm synchronously, but wasmtime checks the pair).
-    config.async_stack_size(WASM_STACK + (1 << 20));
-    config.max_wasm_stack(WASM_STACK);
-}
 
 /// Runs `f` on a thread whose stack can hold [`WASM_STACK`] of wasm frames.
 pub(crate) fn on_big_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {

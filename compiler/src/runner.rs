@@ -60,12 +60,11 @@ impl std::fmt::Display for LimitExceeded {
 impl std::error::Error for LimitExceeded {}
 
 fn config(options: &RunOptions) -> Config {
-    let mut config = Config::new();
-    crate::deep_stack(&mut config);
-    config.epoch_interruption(options.timeout.is_some());
-    config.consume_fuel(options.fuel.is_some());
-    crate::cache::share_functions(&mut config, options.cache);
-    config
+    crate::wasmtime_config::EngineConfig::new()
+        .epochs(options.timeout.is_some())
+        .fuel(options.fuel.is_some())
+        .shared_code(options.cache)
+        .config()
 }
 
 /// Machine code of `wasm` for wasmtime's default settings (a `.cwasm`).

@@ -11,18 +11,18 @@ use std::time::Duration;
 use anyhow::Result;
 
 use crate::WasmtimeResultExt;
-use wasmtime::{
-    Config, Engine, Instance, Linker, OptLevel, Store, StoreLimits, StoreLimitsBuilder, Trap,
-};
+use wasmtime::{Instance, Linker, Store, StoreLimits, StoreLimitsBuilder, Trap};
 use wasmtime_wasi::p1::WasiP1Ctx;
 use wasmtime_wasi::p2::pipe::{MemoryInputPipe, MemoryOutputPipe};
 use wasmtime_wasi::{HostMonotonicClock, HostWallClock, I32Exit, WasiCtxBuilder};
 use wasmtime_wizer::{InstanceState, SnapshotVal, ValType, Wizer};
 
 use crate::bundle::Bundle;
+use crate::wasmtime_config::EngineConfig;
+use jsw_wire::BuildExit;
 
 /// The init function the engine exports.
-const INIT_FUNC: &str = "wizer-initialize";
+const INIT_FUNC: &str = jsw_wire::names::INIT_EXPORT;
 /// Build-time output beyond this is cut off (the program is then told stdout is full).
 const OUTPUT_LIMIT: usize = 16 * 1024 * 1024;
 
@@ -61,24 +61,21 @@ impl fmt::Display for BuildFailed {
 
 impl std::error::Error for BuildFailed {}
 
-/// The HTTP engine's build-time exit status for "no fetch handler" (engine/src/main.rs).
-const NO_HANDLER: i32 = 78;
-const NO_HANDLER_LINE: &[u8] = b"jsw: the program has no fetch handler\n";
-
-/// The plugin engine's build-time exit status for "the program does not
-/// satisfy the world" (engine/src/wit/mod.rs `MISMATCH`).
-const WORLD_MISMATCH: i32 = 79;
-
 impl BuildFailed {
     /// The top level ran, but the world's exports are missing or mistyped
     /// (stderr says which).
     pub fn is_world_mismatch(&self) -> bool {
-        self.status == Some(WORLD_MISMATCH)
+        self.status == Some(BuildExit::WorldMismatch.status())
     }
 
-    /// The top level ran, but left no fetch handler behind.
+    /// The top level ran, but left no fetch handler behind. (A program could
+    /// exit with the same status itself; the engine's line tells them apart.)
     pub fn is_no_handler(&self) -> bool {
-        self.status == Some(NO_HANDLER) && self.output.stderr.ends_with(NO_HANDLER_LINE)
+        self.status == Some(BuildExit::NoHandler.status())
+            && self
+                .output
+                .stderr
+                .ends_with(jsw_wire::exit::NO_HANDLER_LINE.as_bytes())
     }
 }
 
@@ -87,57 +84,48 @@ pub struct Snapshot {
     pub output: BuildOutput,
 }
 
-/// Serializes the program the way the engine's `payload.rs` reads it.
+/// The payload of a command (`mode`) or, with `http`, of a `wasi:http`
+/// component: the bundle in the engine's terms (the `jsw-wire` crate).
 pub fn encode_payload(bundle: &Bundle, mode: Mode, http: bool) -> Vec<u8> {
-    fn put(out: &mut Vec<u8>, s: &str) {
-        out.extend_from_slice(&(s.len() as u32).to_le_bytes());
-        out.extend_from_slice(s.as_bytes());
-    }
-    let mut out = Vec::with_capacity(bundle.size() + 256);
-    out.extend_from_slice(b"JSW1");
-    out.push(match (mode, &bundle.entry_export) {
-        _ if http => 3,
-        (Mode::NoSnapshot, _) => 2,
-        (Mode::Snapshot, Some(_)) => 0,
-        (Mode::Snapshot, None) => 1,
-    });
-    put(&mut out, &bundle.entry);
-    put(&mut out, bundle.entry_export.as_deref().unwrap_or(""));
-    out.extend_from_slice(&(bundle.modules.len() as u32).to_le_bytes());
-    for module in &bundle.modules {
-        out.push(match module.kind {
-            crate::bundle::ModuleKind::Esm => 0,
-            crate::bundle::ModuleKind::CommonJs => 1,
-            crate::bundle::ModuleKind::Part => 2,
-            crate::bundle::ModuleKind::Script => 3,
-        });
-        put(&mut out, &module.name);
-        put(&mut out, &module.code);
-        let packed = crate::bundle::pack_positions(&module.positions);
-        out.extend_from_slice(&(packed.len() as u32).to_le_bytes());
-        out.extend_from_slice(&packed);
-        let mut imports = String::new();
-        for (specifier, name) in &module.imports {
-            imports.push_str(specifier);
-            imports.push('\0');
-            imports.push_str(name);
-            imports.push('\0');
-        }
-        put(&mut out, &imports);
-        // 0: a generated table; 1 + n: the code is the file as written after n
-        // header lines.
-        out.push(module.verbatim.map_or(0, |n| n as u8 + 1));
-    }
-    out
+    payload(bundle, wire_mode(mode, http, bundle), Vec::new()).encode()
 }
 
-/// A plugin's payload: the program in mode 4, then the world's table.
+/// A plugin's payload: the program, then the world's table.
 pub fn encode_plugin_payload(bundle: &Bundle, table: &[u8]) -> Vec<u8> {
-    let mut out = encode_payload(bundle, Mode::Snapshot, false);
-    out[4] = 4;
-    out.extend_from_slice(&(table.len() as u32).to_le_bytes());
-    out.extend_from_slice(table);
-    out
+    payload(bundle, jsw_wire::Mode::Wit, table.to_vec()).encode()
+}
+
+/// The engine's mode for a build: how much of the program runs before the
+/// snapshot follows from the user's `Mode` and from whether the entry exports
+/// a function to start with.
+fn wire_mode(mode: Mode, http: bool, bundle: &Bundle) -> jsw_wire::Mode {
+    match (mode, &bundle.entry_export) {
+        _ if http => jsw_wire::Mode::Http,
+        (Mode::NoSnapshot, _) => jsw_wire::Mode::Deferred,
+        (Mode::Snapshot, Some(_)) => jsw_wire::Mode::Snapshot,
+        (Mode::Snapshot, None) => jsw_wire::Mode::Script,
+    }
+}
+
+fn payload(bundle: &Bundle, mode: jsw_wire::Mode, wit: Vec<u8>) -> jsw_wire::Payload {
+    jsw_wire::Payload {
+        mode,
+        entry: bundle.entry.clone(),
+        entry_export: bundle.entry_export.clone(),
+        modules: bundle
+            .modules
+            .iter()
+            .map(|module| jsw_wire::Module {
+                kind: module.kind,
+                name: module.name.clone(),
+                source: module.code.clone(),
+                positions: jsw_wire::positions::pack(&module.positions),
+                imports: module.imports.clone(),
+                verbatim: module.verbatim,
+            })
+            .collect(),
+        wit,
+    }
 }
 
 /// Bounds on the build-time run of the top level.
@@ -182,12 +170,8 @@ fn snapshot_here(
     use_cache: bool,
     limits: BuildLimits,
 ) -> Result<Snapshot> {
-    let mut config = Config::new();
     // This instance runs once and is thrown away: compile it as fast as possible.
-    config.cranelift_opt_level(OptLevel::None);
-    config.epoch_interruption(true);
-    crate::deep_stack(&mut config);
-    let engine = Engine::new(&config).context_wt("creating the wasmtime engine")?;
+    let engine = EngineConfig::new().fast_compile().epochs(true).engine()?;
 
     let wizer = {
         let mut w = Wizer::new();

@@ -11,11 +11,7 @@ use std::cell::Cell;
 /// The native wasm stack a host gives unless it says otherwise (wasmtime's default).
 const DEFAULT_WASM_STACK: usize = 512 * 1024;
 
-/// Bit of `jsw-configure`'s flags: the host's `proc_exit` carries 0–255.
-const FULL_EXIT_STATUS: u32 = 1;
-/// Bit of `jsw-configure`'s flags: note the monotonic clock when `main` starts
-/// and when the program is done, for `jsw bench`'s split of a run (`jsw-phases`).
-const RECORD_PHASES: u32 = 2;
+use jsw_wire::names::configure::{FULL_EXIT_STATUS, RECORD_PHASES};
 
 thread_local! {
     static WASM_STACK: Cell<usize> = const { Cell::new(DEFAULT_WASM_STACK) };

@@ -27,7 +27,8 @@ mod wit;
 
 use std::cell::RefCell;
 
-use payload::{Mode, Payload};
+use jsw_wire::BuildExit;
+use payload::{Mode, ModuleKind, Payload};
 use rquickjs::{
     Context, Ctx, Function, Module, Object, Persistent, Promise, Runtime, Value,
     promise::PromiseState,
@@ -45,10 +46,6 @@ enum Start {
     #[cfg_attr(not(feature = "wit"), allow(dead_code))]
     Plugin,
 }
-
-/// Build-time exit status meaning "HTTP mode, but the program has no fetch handler";
-/// the compiler then builds a command instead (or, with `--target http`, fails).
-const NO_HANDLER: i32 = 78;
 
 struct Engine {
     rt: Runtime,
@@ -68,7 +65,7 @@ thread_local! {
 
 #[unsafe(export_name = "wizer-initialize")]
 pub extern "C" fn wizer_initialize() {
-    let payload = Payload::read_stdin().unwrap_or_else(|e| fatal(&e));
+    let payload = payload::read_stdin().unwrap_or_else(|e| fatal(&e));
     let boot = match payload.mode {
         Mode::Deferred => Boot::Deferred(payload),
         Mode::Snapshot | Mode::Script | Mode::Http | Mode::Wit => {
@@ -127,7 +124,11 @@ impl Engine {
         unsafe { stack::install(ctx.get_runtime_ptr()) };
         let start = ctx.with(|ctx| -> Result<Start, i32> {
             globals::init(&ctx, &payload.entry).map_err(|e| report(&ctx, e))?;
-            for part in payload.modules.iter().filter(|m| m.part) {
+            for part in payload
+                .modules
+                .iter()
+                .filter(|m| m.kind == ModuleKind::Part)
+            {
                 globals::eval_internal_part(&ctx, &part.name, &part.source)
                     .map_err(|e| report(&ctx, e))?;
             }
@@ -138,14 +139,22 @@ impl Engine {
             {
                 globals::commonjs::load_buffer(ctx.clone()).map_err(|e| report(&ctx, e))?;
             }
-            for module in payload.modules.iter().filter(|m| !m.part) {
+            for module in payload
+                .modules
+                .iter()
+                .filter(|m| m.kind != ModuleKind::Part)
+            {
                 globals::error::register(&module.name, &module.positions, module.verbatim);
                 modules::register_imports(&module.name, &module.imports);
-                if module.script {
+                if module.kind == ModuleKind::Script {
                     modules::register_script(&ctx, &module.name, &module.source)
                         .map_err(|e| report(&ctx, e))?;
                 } else {
-                    modules::register(&module.name, &module.source, module.commonjs);
+                    modules::register(
+                        &module.name,
+                        &module.source,
+                        module.kind == ModuleKind::CommonJs,
+                    );
                 }
             }
             // Compiling the entry compiles everything it imports, transitively.
@@ -158,8 +167,10 @@ impl Engine {
                 return match handler(&ctx, namespace.clone()) {
                     Ok(true) => warm_up(&ctx, namespace).map(|()| Start::Handler),
                     Ok(false) => {
-                        io::write(2, b"jsw: the program has no fetch handler\n");
-                        Err(NO_HANDLER)
+                        // The compiler then builds a command instead (or,
+                        // with `--target http`, fails).
+                        io::write(2, jsw_wire::exit::NO_HANDLER_LINE.as_bytes());
+                        Err(BuildExit::NoHandler.status())
                     }
                     Err(e) => Err(report(&ctx, e)),
                 };
@@ -169,14 +180,16 @@ impl Engine {
                 let namespace = settle(&ctx, import(&ctx, &payload.entry))?;
                 return plugin(&ctx, &payload.entry, namespace).map(|()| Start::Plugin);
             }
-            if payload.mode == Mode::Script || payload.entry_export.is_empty() {
+            let Some(entry_export) = payload
+                .entry_export
+                .as_deref()
+                .filter(|_| payload.mode != Mode::Script)
+            else {
                 return Ok(Start::Import(payload.entry.clone()));
-            }
+            };
             let namespace: Object = settle(&ctx, import(&ctx, &payload.entry))
                 .and_then(|v| v.into_object().ok_or(1))?;
-            let export: Value = namespace
-                .get(payload.entry_export.as_str())
-                .map_err(|e| report(&ctx, e))?;
+            let export: Value = namespace.get(entry_export).map_err(|e| report(&ctx, e))?;
             let kind = ctx
                 .eval::<Function, _>("(v) => v === null ? 'null' : typeof v")
                 .and_then(|typeof_| typeof_.call::<_, String>((export.clone(),)))
@@ -187,7 +200,7 @@ impl Engine {
                     let message = format!(
                         "jsw: {} exports `{}`, but it is {} {kind}, not a function\n",
                         payload.entry,
-                        payload.entry_export,
+                        entry_export,
                         if kind.starts_with(['a', 'e', 'i', 'o', 'u']) {
                             "an"
                         } else {
@@ -264,12 +277,12 @@ fn plugin_table(_: &[u8]) -> Result<(), i32> {
         2,
         b"jsw: this engine was built without plugin support (feature `wit`)\n",
     );
-    Err(70)
+    Err(BuildExit::Software.status())
 }
 
 #[cfg(not(feature = "wit"))]
 fn plugin<'js>(_: &Ctx<'js>, _: &str, _: Value<'js>) -> Result<(), i32> {
-    Err(70)
+    Err(BuildExit::Software.status())
 }
 
 /// The engine's context, once booted (plugin calls arrive after the snapshot).
@@ -517,7 +530,7 @@ fn report(ctx: &Ctx<'_>, error: rquickjs::Error) -> i32 {
 /// An error of the engine itself, not of the program.
 fn fatal(message: &str) -> ! {
     io::write(2, format!("jsw: {message}\n").as_bytes());
-    exit(70)
+    exit(BuildExit::Software.status())
 }
 
 fn exit(status: i32) -> ! {

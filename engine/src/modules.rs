@@ -28,12 +28,8 @@ thread_local! {
 
 /// Records the module names an unrewritten module's specifiers stand for
 /// (`imports` holds `specifier \0 name \0` pairs).
-pub fn register_imports(module: &str, imports: &str) {
-    let mut parts = imports.split('\0');
-    let mut map = HashMap::new();
-    while let (Some(spec), Some(name)) = (parts.next(), parts.next()) {
-        map.insert(spec.to_string(), name.to_string());
-    }
+pub fn register_imports(module: &str, imports: &[(String, String)]) {
+    let map: HashMap<String, String> = imports.iter().cloned().collect();
     if !map.is_empty() {
         IMPORTS.with_borrow_mut(|i| i.insert(module.to_string(), map));
     }

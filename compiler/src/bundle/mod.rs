@@ -32,23 +32,11 @@ use crate::diagnostic::Diagnostic;
 use builtins::builtin_exports;
 use resolve::{Kind, Resolver};
 pub use resolve::{NODE_BUILTINS, Resolved};
-pub use transform::pack_positions;
 use tsconfig::TsConfig;
 
-/// How a module reaches the engine.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ModuleKind {
-    /// An ES module, linked by QuickJS.
-    Esm,
-    /// A CommonJS module: a script evaluating to `[requireMap, factory]`.
-    CommonJs,
-    /// One of the engine's own JS parts implementing a Node built-in the program
-    /// imports (builtins.rs), evaluated before the program with jsw's internals.
-    Part,
-    /// A classic script: global code, compiled at build time and run when the
-    /// entry starts or when first imported or required.
-    Script,
-}
+/// How a module reaches the engine (the payload's module kinds).
+pub use jsw_wire::ModuleKind;
+use jsw_wire::names::{ESM_FACADE_SUFFIX, MAIN_SUFFIX, MISSING_PREFIX};
 
 /// One module as the engine registers it.
 #[derive(Debug, Clone)]
@@ -237,20 +225,8 @@ impl Graph<'_> {
                 Diagnostic::at(&file, span, format!("invalid JSON: {e}"))
             })?;
             self.nodes.push(Node {
-                path: path.to_path_buf(),
-                format: Format::Json,
-                file,
-                ast: None,
                 json: Some(value.to_string()),
-                imports: Vec::new(),
-                requires: Vec::new(),
-                cjs_exports: BTreeSet::new(),
-                cjs_default_fn: false,
-                exports: None,
-                specifiers: HashMap::new(),
-                named_imports: Vec::new(),
-                unresolved: None,
-                plain: false,
+                ..Node::empty(path, Format::Json, file, false)
             });
             return Ok(index);
         }
@@ -290,23 +266,14 @@ impl Graph<'_> {
         );
 
         let mut node = Node {
-            path: path.to_path_buf(),
-            format,
-            file: file.clone(),
-            ast: None,
-            json: None,
-            imports: Vec::new(),
-            requires: Vec::new(),
-            cjs_exports: BTreeSet::new(),
-            cjs_default_fn: false,
             exports,
-            specifiers: HashMap::new(),
             named_imports,
             unresolved: Some(unresolved),
-            plain,
+            ..Node::empty(path, format, file.clone(), plain)
         };
         // Reserve the slot: imports below may refer back to this module (cycles).
-        self.nodes.push(node_placeholder(&node));
+        self.nodes
+            .push(Node::empty(path, format, file.clone(), plain));
 
         match format {
             Format::Esm => {
@@ -360,8 +327,6 @@ impl Graph<'_> {
         })
     }
 
-    /// An import of a name the target module certainly does not export fails to
-    /// link when the program starts; say so now, at the import.
     /// The WIT interfaces any module imports.
     fn wit_used(&self) -> BTreeSet<String> {
         let wit = &self.options.wit_imports;
@@ -375,6 +340,8 @@ impl Graph<'_> {
             .collect()
     }
 
+    /// An import of a name the target module certainly does not export fails to
+    /// link when the program starts; say so now, at the import.
     fn check_imports(&self) -> Result<()> {
         for node in &self.nodes {
             for (specifier, name, span) in &node.named_imports {
@@ -435,9 +402,11 @@ impl Graph<'_> {
         let facade_of = |t: &Target, nodes: &[Node]| -> Option<String> {
             match t {
                 Target::Node(i) if nodes[*i].format != Format::Esm => {
-                    Some(format!("{}?esm", names[*i]))
+                    Some(format!("{}{ESM_FACADE_SUFFIX}", names[*i]))
                 }
-                Target::Builtin(b) if b.starts_with("node:") => Some(format!("{b}?esm")),
+                Target::Builtin(b) if b.starts_with("node:") => {
+                    Some(format!("{b}{ESM_FACADE_SUFFIX}"))
+                }
                 _ => None,
             }
         };
@@ -465,7 +434,7 @@ impl Graph<'_> {
                             facade_of(t, &self.nodes).unwrap_or_else(|| match t {
                                 Target::Node(j) => names[*j].clone(),
                                 Target::Builtin(b) => b.clone(),
-                                Target::Missing(s) => format!("jsw:missing/{s}"),
+                                Target::Missing(s) => format!("{MISSING_PREFIX}{s}"),
                             })
                         })
                         .collect();
@@ -608,7 +577,7 @@ impl Graph<'_> {
         // Facades: `default` is module.exports; named exports are what importers
         // asked for plus what the CommonJS code visibly assigns.
         for (facade, mut wanted) in facades {
-            let target = facade.trim_end_matches("?esm").to_string();
+            let target = facade.trim_end_matches(ESM_FACADE_SUFFIX).to_string();
             edges.insert(facade.clone(), vec![target.clone()]);
             if let Some(i) = names.iter().position(|n| *n == target) {
                 wanted.extend(self.nodes[i].cjs_exports.iter().cloned());
@@ -629,7 +598,7 @@ impl Graph<'_> {
             Format::Esm => (names[0].clone(), entry::entry_export(&self, 0)),
             // A CommonJS entry is run through a one-line ES module.
             _ => {
-                let name = format!("{}?main", names[0]);
+                let name = format!("{}{MAIN_SUFFIX}", names[0]);
                 edges.insert(name.clone(), vec![names[0].clone()]);
                 modules.push(BundledModule {
                     name: name.clone(),
@@ -724,22 +693,25 @@ impl Graph<'_> {
     }
 }
 
-fn node_placeholder(node: &Node) -> Node {
-    Node {
-        path: node.path.clone(),
-        format: node.format,
-        file: node.file.clone(),
-        ast: None,
-        json: None,
-        imports: Vec::new(),
-        requires: Vec::new(),
-        cjs_exports: BTreeSet::new(),
-        cjs_default_fn: false,
-        exports: None,
-        specifiers: HashMap::new(),
-        named_imports: Vec::new(),
-        unresolved: None,
-        plain: node.plain,
+impl Node {
+    /// A module of the graph with nothing found in it yet.
+    fn empty(path: &Path, format: Format, file: Lrc<SourceFile>, plain: bool) -> Node {
+        Node {
+            path: path.to_path_buf(),
+            format,
+            file,
+            ast: None,
+            json: None,
+            imports: Vec::new(),
+            requires: Vec::new(),
+            cjs_exports: BTreeSet::new(),
+            cjs_default_fn: false,
+            exports: None,
+            specifiers: HashMap::new(),
+            named_imports: Vec::new(),
+            unresolved: None,
+            plain,
+        }
     }
 }
 

@@ -471,32 +471,3 @@ pub fn emit(
         quads.into_iter().flatten().collect(),
     ))
 }
-
-/// Packs sorted `[gen line, gen col, src line, src col]` quadruples into bytes:
-/// LEB128 varints of the generated line delta, the generated column (delta on the
-/// same line), the zigzag source-line delta and the source column. About 4–5
-/// bytes an entry instead of 16; the engine unpacks a module's table only when a
-/// stack trace passes through it.
-pub fn pack_positions(flat: &[u32]) -> Vec<u8> {
-    fn varint(out: &mut Vec<u8>, mut v: u64) {
-        while v >= 0x80 {
-            out.push((v as u8) | 0x80);
-            v >>= 7;
-        }
-        out.push(v as u8);
-    }
-    let mut out = Vec::with_capacity(flat.len());
-    let (mut line, mut col, mut src_line) = (0u32, 0u32, 0i64);
-    for q in flat.chunks_exact(4) {
-        varint(&mut out, (q[0] - line) as u64);
-        if q[0] != line {
-            col = 0;
-        }
-        varint(&mut out, (q[1] - col) as u64);
-        let d = q[2] as i64 - src_line;
-        varint(&mut out, ((d << 1) ^ (d >> 63)) as u64);
-        varint(&mut out, q[3] as u64);
-        (line, col, src_line) = (q[0], q[1], q[2] as i64);
-    }
-    out
-}

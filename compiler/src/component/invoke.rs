@@ -18,7 +18,7 @@ use wasmtime::component::wasm_wave::untyped::UntypedFuncCall;
 use wasmtime::component::{
     Component, ComponentExportIndex, InstancePre, Linker, ResourceTable, ResourceType, Type, Val,
 };
-use wasmtime::{Config, Engine, Store};
+use wasmtime::{Engine, Store};
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
 
@@ -72,14 +72,12 @@ impl Invoker {
     /// Compiles `wasm` and types `call` (WAVE: `name(args...)`) against the
     /// export it names.
     pub fn new(wasm: &[u8], call: &str, pooling: bool, host: HostFunctions) -> Result<Invoker> {
-        let mut config = Config::new();
-        crate::deep_stack(&mut config);
-        if pooling {
-            config.allocation_strategy(wasmtime::InstanceAllocationStrategy::Pooling(
-                crate::bench::pool(),
-            ));
-        }
-        let engine = Engine::new(&config).context_wt("creating the wasmtime engine")?;
+        let config = crate::wasmtime_config::EngineConfig::new();
+        let engine = if pooling {
+            config.pooling(crate::bench::pool()).engine()?
+        } else {
+            config.engine()?
+        };
         let component = Component::new(&engine, wasm).context_wt("compiling the component")?;
         let parsed = UntypedFuncCall::parse(call)
             .map_err(|e| anyhow::anyhow!("invalid call {call:?}: {e}"))?;

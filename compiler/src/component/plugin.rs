@@ -19,6 +19,7 @@
 //! HTTP handlers.
 
 use anyhow::{Context, Result};
+use jsw_wire::names::{WIT_ARGS_EXPORT, WIT_CALL_EXPORT, WIT_POST_EXPORT};
 use wasi_preview1_component_adapter_provider::{
     WASI_SNAPSHOT_PREVIEW1_ADAPTER_NAME, WASI_SNAPSHOT_PREVIEW1_REACTOR_ADAPTER,
 };
@@ -94,9 +95,9 @@ fn layout(core: &[u8]) -> Result<Layout> {
                     let export = export?;
                     if export.kind == ExternalKind::Func {
                         match export.name {
-                            "jsw-wit-args" => args = Some(export.index),
-                            "jsw-wit-call" => call = Some(export.index),
-                            "jsw-wit-post" => post = Some(export.index),
+                            WIT_ARGS_EXPORT => args = Some(export.index),
+                            WIT_CALL_EXPORT => call = Some(export.index),
+                            WIT_POST_EXPORT => post = Some(export.index),
                             _ => {}
                         }
                     }

@@ -25,7 +25,7 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use tokio::net::TcpListener;
 use wasmtime::component::Linker;
-use wasmtime::{Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig};
+use wasmtime::{Engine, PoolingAllocationConfig};
 
 use crate::WasmtimeResultExt;
 pub use app::Input;
@@ -135,13 +135,6 @@ impl std::error::Error for AddrInUse {}
 /// The wasmtime engine for serving: async (requests wait on I/O without holding
 /// a thread), pooled instances, epochs for timeouts, fuel when asked.
 fn engine(options: &Options) -> Result<Engine> {
-    let mut config = Config::new();
-    config.epoch_interruption(true);
-    if options.limits.fuel.is_some() {
-        config.consume_fuel(true);
-    }
-    crate::deep_stack(&mut config);
-    crate::cache::share_functions(&mut config, options.compile.cache);
     let slots = options.concurrency.max(1) as u32;
     let mut pool = PoolingAllocationConfig::default();
     // One request is one component instance: the program's module, the
@@ -164,11 +157,17 @@ fn engine(options: &Options) -> Result<Engine> {
         .pagemap_scan(wasmtime::Enabled::Auto)
         .linear_memory_keep_resident(KEEP_RESIDENT)
         .table_keep_resident(1 << 20);
-    config.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
-    // Reserve only what an instance may use, so that the pool fits in memory.
-    config.memory_reservation(options.limits.max_memory as u64);
-    config.memory_reservation_for_growth(0);
-    Engine::new(&config).context_wt("creating the wasmtime engine")
+    crate::wasmtime_config::EngineConfig::new()
+        .epochs(true)
+        .fuel(options.limits.fuel.is_some())
+        .shared_code(options.compile.cache)
+        .pooling(pool)
+        .with(|config| {
+            // Reserve only what an instance may use, so that the pool fits in memory.
+            config.memory_reservation(options.limits.max_memory as u64);
+            config.memory_reservation_for_growth(0);
+        })
+        .engine()
 }
 
 fn linker(engine: &Engine) -> Result<Linker<request::RequestState>> {

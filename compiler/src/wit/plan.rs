@@ -7,6 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use anyhow::{Result, bail};
+use jsw_wire::wit::{FuncKind, TypeCode};
 use wit_parser::abi::{AbiVariant, WasmType};
 use wit_parser::{
     Function, FunctionKind, Handle, InterfaceId, LiftLowerAbi, ManglingAndAbi, Resolve,
@@ -146,7 +147,7 @@ pub fn plan(world: &World, used: &BTreeSet<String>) -> Result<Plan> {
                 results: vec![Flat::I32],
                 post_return: None,
             });
-            imports.push(table.intrinsic(&local, "new", name, ty, true, 0)?);
+            imports.push(table.intrinsic(&local, "new", name, ty, true, FuncKind::Function)?);
             dtors.push((local.clone(), key, ty));
         }
     }
@@ -386,7 +387,7 @@ impl Glue<'_> {
                 format!("{}#[resource-drop]{rname}", self.specifier),
                 ty,
                 false,
-                0,
+                FuncKind::Function,
             )?);
             let constructor = if members.contains("  constructor(") {
                 String::new()
@@ -642,16 +643,16 @@ impl Table<'_> {
         // Resource functions are found on their class: the class by its
         // PascalCase name, then the member by its camelCase one.
         let (kind, js) = match f.kind {
-            FunctionKind::Constructor(r) => (1, self.class_name(r)),
+            FunctionKind::Constructor(r) => (FuncKind::Constructor, self.class_name(r)),
             FunctionKind::Method(r) => (
-                2,
+                FuncKind::Method,
                 format!("{}.{}", self.class_name(r), camel(f.item_name())),
             ),
             FunctionKind::Static(r) => (
-                3,
+                FuncKind::Static,
                 format!("{}.{}", self.class_name(r), camel(f.item_name())),
             ),
-            _ => (0, camel(&f.name)),
+            _ => (FuncKind::Function, camel(&f.name)),
         };
         let mut bytes = Vec::new();
         put_str(&mut bytes, interface);
@@ -684,7 +685,7 @@ impl Table<'_> {
             None => bytes.push(0),
         }
         bytes.push(throws as u8);
-        bytes.push(kind);
+        bytes.push(kind.code());
         Ok(Entry { bytes, throws })
     }
 
@@ -698,7 +699,7 @@ impl Table<'_> {
         let name = self.resolve.types[r].name.clone().unwrap_or_default();
         let wit = format!("{}#[dtor]{name}", self.resolve.name_world_key(key));
         let class = self.class_name(r);
-        self.intrinsic(interface, &class, wit, r, false, 4)
+        self.intrinsic(interface, &class, wit, r, false, FuncKind::Destructor)
     }
 
     /// The entry of a resource intrinsic (resource.new, resource.drop, a
@@ -711,7 +712,7 @@ impl Table<'_> {
         wit: String,
         r: TypeId,
         returns: bool,
-        kind: u8,
+        kind: FuncKind,
     ) -> Result<Entry> {
         let u32_type = self.ty(&Type::U32)?;
         let mut bytes = Vec::new();
@@ -727,7 +728,7 @@ impl Table<'_> {
         put_u32(&mut bytes, u32_type);
         put_maybe(&mut bytes, returns.then_some(u32_type));
         bytes.push(0);
-        bytes.push(kind);
+        bytes.push(kind.code());
         Ok(Entry {
             bytes,
             throws: false,
@@ -740,19 +741,19 @@ impl Table<'_> {
         }
         let mut out = Vec::new();
         match t {
-            Type::Bool => out.push(0),
-            Type::U8 => out.push(1),
-            Type::S8 => out.push(2),
-            Type::U16 => out.push(3),
-            Type::S16 => out.push(4),
-            Type::U32 => out.push(5),
-            Type::S32 => out.push(6),
-            Type::U64 => out.push(7),
-            Type::S64 => out.push(8),
-            Type::F32 => out.push(9),
-            Type::F64 => out.push(10),
-            Type::Char => out.push(11),
-            Type::String => out.push(12),
+            Type::Bool => out.push(TypeCode::Bool.code()),
+            Type::U8 => out.push(TypeCode::U8.code()),
+            Type::S8 => out.push(TypeCode::S8.code()),
+            Type::U16 => out.push(TypeCode::U16.code()),
+            Type::S16 => out.push(TypeCode::S16.code()),
+            Type::U32 => out.push(TypeCode::U32.code()),
+            Type::S32 => out.push(TypeCode::S32.code()),
+            Type::U64 => out.push(TypeCode::U64.code()),
+            Type::S64 => out.push(TypeCode::S64.code()),
+            Type::F32 => out.push(TypeCode::F32.code()),
+            Type::F64 => out.push(TypeCode::F64.code()),
+            Type::Char => out.push(TypeCode::Char.code()),
+            Type::String => out.push(TypeCode::String.code()),
             Type::ErrorContext => bail!("`error-context` is not supported by jsw"),
             Type::Id(id) => {
                 let def = &self.resolve.types[*id];
@@ -764,7 +765,7 @@ impl Table<'_> {
                     }
                     TypeDefKind::List(e) => {
                         let e = self.ty(e)?;
-                        out.push(13);
+                        out.push(TypeCode::List.code());
                         put_u32(&mut out, e);
                     }
                     TypeDefKind::Record(r) => {
@@ -772,7 +773,7 @@ impl Table<'_> {
                         for f in &r.fields {
                             fields.push((camel(&f.name), self.ty(&f.ty)?));
                         }
-                        out.push(14);
+                        out.push(TypeCode::Record.code());
                         put_u32(&mut out, fields.len() as u32);
                         for (name, t) in fields {
                             put_str(&mut out, &name);
@@ -784,7 +785,7 @@ impl Table<'_> {
                         for t in &tuple.types {
                             items.push(self.ty(t)?);
                         }
-                        out.push(15);
+                        out.push(TypeCode::Tuple.code());
                         put_u32(&mut out, items.len() as u32);
                         for t in items {
                             put_u32(&mut out, t);
@@ -796,7 +797,7 @@ impl Table<'_> {
                             let t = c.ty.as_ref().map(|t| self.ty(t)).transpose()?;
                             cases.push((c.name.clone(), t));
                         }
-                        out.push(16);
+                        out.push(TypeCode::Variant.code());
                         put_u32(&mut out, cases.len() as u32);
                         for (name, t) in cases {
                             put_str(&mut out, &name);
@@ -804,14 +805,14 @@ impl Table<'_> {
                         }
                     }
                     TypeDefKind::Enum(e) => {
-                        out.push(17);
+                        out.push(TypeCode::Enum.code());
                         put_u32(&mut out, e.cases.len() as u32);
                         for c in &e.cases {
                             put_str(&mut out, &c.name);
                         }
                     }
                     TypeDefKind::Flags(f) => {
-                        out.push(18);
+                        out.push(TypeCode::Flags.code());
                         put_u32(&mut out, f.flags.len() as u32);
                         for flag in &f.flags {
                             put_str(&mut out, &camel(&flag.name));
@@ -819,37 +820,37 @@ impl Table<'_> {
                     }
                     TypeDefKind::Option(inner) => {
                         let i = self.ty(inner)?;
-                        out.push(19);
+                        out.push(TypeCode::Option.code());
                         put_u32(&mut out, i);
                     }
                     TypeDefKind::Result(r) => {
                         let ok = r.ok.as_ref().map(|t| self.ty(t)).transpose()?;
                         let err = r.err.as_ref().map(|t| self.ty(t)).transpose()?;
-                        out.push(20);
+                        out.push(TypeCode::Result.code());
                         put_maybe(&mut out, ok);
                         put_maybe(&mut out, err);
                     }
                     TypeDefKind::Handle(h) => {
                         let (kind, r) = match h {
-                            Handle::Own(r) => (21, *r),
-                            Handle::Borrow(r) => (22, *r),
+                            Handle::Own(r) => (TypeCode::Own, *r),
+                            Handle::Borrow(r) => (TypeCode::Borrow, *r),
                         };
                         let new = self.exported_new.get(&self.canonical(r)).copied();
                         let r = self.resource(r);
                         match (kind, new) {
                             // The plugin's own resource: a handle is made from
                             // the object's rep with resource.new.
-                            (21, Some(new)) => {
-                                out.push(23);
+                            (TypeCode::Own, Some(new)) => {
+                                out.push(TypeCode::OwnExported.code());
                                 put_u32(&mut out, r);
                                 put_u32(&mut out, new);
                             }
                             (_, Some(_)) => {
-                                out.push(24);
+                                out.push(TypeCode::BorrowExported.code());
                                 put_u32(&mut out, r);
                             }
                             _ => {
-                                out.push(kind);
+                                out.push(kind.code());
                                 put_u32(&mut out, r);
                             }
                         }

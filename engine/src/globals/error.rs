@@ -38,40 +38,6 @@ pub fn register(module: &str, packed: &[u8], verbatim: Option<u32>) {
     POSITIONS.with_borrow_mut(|p| p.insert(module.to_string(), positions));
 }
 
-/// Inverse of the compiler's `pack_positions`: sorted
-/// `[gen line, gen col, src line, src col]` quadruples.
-fn unpack(bytes: &[u8]) -> Vec<[u32; 4]> {
-    let mut out = Vec::with_capacity(bytes.len() / 4);
-    let mut i = 0;
-    let mut next = || -> Option<u64> {
-        let mut v = 0u64;
-        let mut shift = 0;
-        loop {
-            let b = *bytes.get(i)?;
-            i += 1;
-            v |= ((b & 0x7f) as u64) << shift;
-            if b < 0x80 {
-                return Some(v);
-            }
-            shift += 7;
-            if shift > 63 {
-                return None;
-            }
-        }
-    };
-    let (mut line, mut col, mut src_line) = (0u32, 0u32, 0i64);
-    while let (Some(dl), Some(c), Some(ds), Some(sc)) = (next(), next(), next(), next()) {
-        if dl != 0 {
-            col = 0;
-        }
-        line = line.wrapping_add(dl as u32);
-        col = col.wrapping_add(c as u32);
-        src_line += ((ds >> 1) as i64) ^ -((ds & 1) as i64);
-        out.push([line, col, src_line.max(0) as u32, sc as u32]);
-    }
-    out
-}
-
 /// Maps a 1-based generated line/column to the 1-based source line/column: the
 /// nearest mapping at or before it on the same line, else the line's first.
 fn map(module: &str, line: u32, column: u32) -> Option<(u32, u32)> {
@@ -79,7 +45,7 @@ fn map(module: &str, line: u32, column: u32) -> Option<(u32, u32)> {
         let positions = p.get_mut(module)?;
         let table = &mut positions.table;
         if let Table::Packed(bytes) = table {
-            *table = Table::Unpacked(unpack(bytes));
+            *table = Table::Unpacked(jsw_wire::positions::unpack(bytes));
         }
         let Table::Unpacked(quads) = table else {
             return None;

@@ -25,13 +25,14 @@ use rquickjs::module::{Declarations, Exports, ModuleDef};
 use rquickjs::{Ctx, Exception, Function, Object, Persistent, Value};
 
 use abi::{Allocs, Fail, FlatReader, Kind, Types};
+use jsw_wire::wit::{FuncKind, TypeCode};
 
 /// The canonical ABI passes at most this many flat parameters; more go through memory.
 const MAX_FLAT_PARAMS: usize = 16;
 
 /// Build-time exit status: the program does not satisfy the world (the
 /// compiler turns the lines on stderr into its error).
-pub const MISMATCH: i32 = 79;
+pub const MISMATCH: i32 = jsw_wire::BuildExit::WorldMismatch.status();
 
 struct Func {
     /// "" for a function of the world itself, else the camelCase name of the
@@ -50,15 +51,6 @@ struct Func {
     /// How the JS side is called: a function, or a resource's constructor
     /// (`new`), method (`this` is the first argument), static, or destructor.
     kind: FuncKind,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum FuncKind {
-    Function,
-    Constructor,
-    Method,
-    Static,
-    Destructor,
 }
 
 impl Func {
@@ -139,42 +131,46 @@ pub extern "C" fn cabi_realloc(
     memory::realloc(old, old_size, align, new_size)
 }
 
-/// Reads the table the compiler wrote (see compiler/src/wit/table.rs).
+/// Reads the table the compiler wrote (compiler/src/wit/plan.rs).
 #[allow(clippy::type_complexity)]
 fn parse(bytes: &[u8]) -> Result<(Types, Vec<Func>, Vec<Func>, Vec<String>), String> {
     let mut r = Reader { bytes, pos: 0 };
     let mut types = Types::default();
     for _ in 0..r.u32()? {
-        let kind = match r.u8()? {
-            0 => Kind::Bool,
-            1 => Kind::U8,
-            2 => Kind::S8,
-            3 => Kind::U16,
-            4 => Kind::S16,
-            5 => Kind::U32,
-            6 => Kind::S32,
-            7 => Kind::U64,
-            8 => Kind::S64,
-            9 => Kind::F32,
-            10 => Kind::F64,
-            11 => Kind::Char,
-            12 => Kind::String,
-            13 => Kind::List(r.ty(&types)?),
-            14 => {
+        let code = r.u8()?;
+        let Some(code) = TypeCode::from_code(code) else {
+            return Err(format!("unknown WIT type kind {code}"));
+        };
+        let kind = match code {
+            TypeCode::Bool => Kind::Bool,
+            TypeCode::U8 => Kind::U8,
+            TypeCode::S8 => Kind::S8,
+            TypeCode::U16 => Kind::U16,
+            TypeCode::S16 => Kind::S16,
+            TypeCode::U32 => Kind::U32,
+            TypeCode::S32 => Kind::S32,
+            TypeCode::U64 => Kind::U64,
+            TypeCode::S64 => Kind::S64,
+            TypeCode::F32 => Kind::F32,
+            TypeCode::F64 => Kind::F64,
+            TypeCode::Char => Kind::Char,
+            TypeCode::String => Kind::String,
+            TypeCode::List => Kind::List(r.ty(&types)?),
+            TypeCode::Record => {
                 let mut fields = Vec::new();
                 for _ in 0..r.u32()? {
                     fields.push((r.string()?, r.ty(&types)?));
                 }
                 Kind::Record(fields)
             }
-            15 => {
+            TypeCode::Tuple => {
                 let mut items = Vec::new();
                 for _ in 0..r.u32()? {
                     items.push(r.ty(&types)?);
                 }
                 Kind::Tuple(items)
             }
-            16 => {
+            TypeCode::Variant => {
                 let mut cases = Vec::new();
                 for _ in 0..r.u32()? {
                     let name = r.string()?;
@@ -182,8 +178,8 @@ fn parse(bytes: &[u8]) -> Result<(Types, Vec<Func>, Vec<Func>, Vec<String>), Str
                 }
                 Kind::Variant(cases)
             }
-            17 | 18 => {
-                let enumeration = r.bytes[r.pos - 1] == 17;
+            TypeCode::Enum | TypeCode::Flags => {
+                let enumeration = code == TypeCode::Enum;
                 let mut names = Vec::new();
                 for _ in 0..r.u32()? {
                     names.push(r.string()?);
@@ -194,22 +190,21 @@ fn parse(bytes: &[u8]) -> Result<(Types, Vec<Func>, Vec<Func>, Vec<String>), Str
                     Kind::Flags(names)
                 }
             }
-            19 => Kind::Option(r.ty(&types)?),
-            20 => {
+            TypeCode::Option => Kind::Option(r.ty(&types)?),
+            TypeCode::Result => {
                 let ok = r.maybe_ty(&types)?;
                 Kind::Result(ok, r.maybe_ty(&types)?)
             }
-            21 => Kind::Own(r.u32()?),
-            22 => Kind::Borrow(r.u32()?),
-            23 => {
+            TypeCode::Own => Kind::Own(r.u32()?),
+            TypeCode::Borrow => Kind::Borrow(r.u32()?),
+            TypeCode::OwnExported => {
                 let _resource = r.u32()?;
                 Kind::OwnExported(r.u32()?)
             }
-            24 => {
+            TypeCode::BorrowExported => {
                 let _resource = r.u32()?;
                 Kind::BorrowExported
             }
-            k => return Err(format!("unknown WIT type kind {k}")),
         };
         types.push(kind);
     }
@@ -226,13 +221,9 @@ fn parse(bytes: &[u8]) -> Result<(Types, Vec<Func>, Vec<Func>, Vec<String>), Str
             }
             let result = r.maybe_ty(&types)?;
             let throws = r.u8()? == 1;
-            let kind = match r.u8()? {
-                1 => FuncKind::Constructor,
-                2 => FuncKind::Method,
-                3 => FuncKind::Static,
-                4 => FuncKind::Destructor,
-                _ => FuncKind::Function,
-            };
+            let code = r.u8()?;
+            let kind = FuncKind::from_code(code)
+                .ok_or_else(|| format!("unknown WIT function kind {code}"))?;
             out.push(Func {
                 interface,
                 js,
@@ -297,7 +288,7 @@ impl Reader<'_> {
 pub fn prepare(table: &[u8]) -> Result<(), i32> {
     let (types, exports, imports, preload) = parse(table).map_err(|e| {
         crate::io::write(2, format!("jsw: {e}\n").as_bytes());
-        70
+        jsw_wire::BuildExit::Software.status()
     })?;
     TABLE.set(Some(Rc::new(Table {
         types,
@@ -323,12 +314,12 @@ pub fn resolve<'js>(ctx: &Ctx<'js>, entry: &str, namespace: Value<'js>) -> Resul
         // A CommonJS entry's exports are its `module.exports`, which the
         // namespace holds as `default`.
         match ns.get::<_, Object>("default") {
-            Ok(exports) if entry.ends_with("?main") => exports,
+            Ok(exports) if entry.ends_with(jsw_wire::names::MAIN_SUFFIX) => exports,
             _ => ns,
         }
     });
     // The entry as the user named it (a CommonJS entry is loaded as `x.cjs?main`).
-    let commonjs = entry.ends_with("?main");
+    let commonjs = entry.ends_with(jsw_wire::names::MAIN_SUFFIX);
     let entry = entry.split('?').next().unwrap_or(entry);
     for f in &table.exports {
         let holder: Option<Object> = match (&namespace, f.interface.as_str()) {

@@ -1,0 +1,36 @@
+//! Names both sides use: the engine's exports that the compiler and the hosts
+//! call, and the module-name conventions of the bundle.
+
+/// Build time: runs the program's top level inside the snapshot sandbox (the
+/// payload on stdin); Wizer snapshots the instance after it.
+pub const INIT_EXPORT: &str = "wizer-initialize";
+/// Run time, before `_start`: the host passes settings (see [`configure`]).
+pub const CONFIGURE_EXPORT: &str = "jsw-configure";
+/// After a run: where in linear memory the engine noted its phase times (for
+/// `jsw bench`).
+pub const PHASES_EXPORT: &str = "jsw-phases";
+/// Plugin mode: where the flat arguments of the next call go.
+pub const WIT_ARGS_EXPORT: &str = "jsw-wit-args";
+/// Plugin mode: calls the world's function of the given index.
+pub const WIT_CALL_EXPORT: &str = "jsw-wit-call";
+/// Plugin mode: frees what the last call returned (the canonical ABI's
+/// post-return).
+pub const WIT_POST_EXPORT: &str = "jsw-wit-post";
+
+/// The flag bits of `jsw-configure`'s second argument (the first is the native
+/// stack, in bytes, the host lets wasm use).
+pub mod configure {
+    /// `proc_exit` takes any status 0–255 (hosts that follow WASI strictly
+    /// accept only 0–125, and the engine then maps 126–255 to 125).
+    pub const FULL_EXIT_STATUS: u32 = 1;
+    /// Note the phase times for `jsw-phases`.
+    pub const RECORD_PHASES: u32 = 2;
+}
+
+/// A CommonJS module's ES facade is named `<module>?esm`.
+pub const ESM_FACADE_SUFFIX: &str = "?esm";
+/// The entry of a CommonJS program is registered as `<entry>?main`.
+pub const MAIN_SUFFIX: &str = "?main";
+/// An import the bundler could not resolve becomes `jsw:missing/<specifier>`:
+/// importing it throws Node's `ERR_MODULE_NOT_FOUND` at run time.
+pub const MISSING_PREFIX: &str = "jsw:missing/";

@@ -19,19 +19,21 @@ fn app_source() -> PathBuf {
 }
 
 /// Compiles the test app into `dir/app.wasm`.
-fn compile_app(dir: &Path) -> PathBuf {
-    std::fs::copy(app_source(), dir.join("app.ts")).unwrap();
-    let out = jsw()
+/// `jsw compile SRC -o OUT` in `dir`, which must succeed; its stderr.
+fn compile(dir: &Path, src: &str, out: &str) -> String {
+    let o = jsw()
         .current_dir(dir)
-        .args(["compile", "app.ts", "-o", "app.wasm"])
+        .args(["compile", src, "-o", out])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    assert!(
-        text(&out.stderr).contains("wasi:http component"),
-        "{}",
-        text(&out.stderr)
-    );
+    assert!(o.status.success(), "{src}: {}", text(&o.stderr));
+    text(&o.stderr)
+}
+
+fn compile_app(dir: &Path) -> PathBuf {
+    std::fs::copy(app_source(), dir.join("app.ts")).unwrap();
+    let stderr = compile(dir, "app.ts", "app.wasm");
+    assert!(stderr.contains("wasi:http component"), "{stderr}");
     dir.join("app.wasm")
 }
 
@@ -440,12 +442,7 @@ fn hot_swap_under_load_drops_nothing() {
     support::write(dir.path(), "v1.js", v1);
     support::write(dir.path(), "v2.js", v2);
     for (src, out) in [("v1.js", "app.wasm"), ("v2.js", "next.wasm")] {
-        let o = jsw()
-            .current_dir(dir.path())
-            .args(["compile", src, "-o", out])
-            .output()
-            .unwrap();
-        assert!(o.status.success(), "{}", text(&o.stderr));
+        compile(dir.path(), src, out);
     }
     let server = Server::start(dir.path(), "app.wasm", &[]);
     let stop = Arc::new(AtomicBool::new(false));
@@ -561,12 +558,7 @@ fn bad_inputs_are_one_line_errors() {
         "cli.js",
         "export function main() { console.log('hi'); }\n",
     );
-    let o = jsw()
-        .current_dir(dir.path())
-        .args(["compile", "cli.js", "-o", "cli.wasm"])
-        .output()
-        .unwrap();
-    assert!(o.status.success());
+    compile(dir.path(), "cli.js", "cli.wasm");
     let o = jsw()
         .current_dir(dir.path())
         .args(["serve", "cli.wasm", "--addr", "127.0.0.1:0"])
@@ -818,12 +810,7 @@ fn a_dead_worker_is_replaced() {
 fn compile_edges(dir: &Path) {
     let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/serve/edges.ts");
     std::fs::copy(source, dir.join("edges.ts")).unwrap();
-    let out = jsw()
-        .current_dir(dir)
-        .args(["compile", "edges.ts", "-o", "edges.wasm"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", text(&out.stderr));
+    compile(dir, "edges.ts", "edges.wasm");
 }
 
 /// A plain HTTP/1.1 upstream on loopback for outbound fetch(). Like Python's
@@ -1233,12 +1220,7 @@ fn hot_swap_ends_on_the_last_version_written() {
     // A component replaced twice in quick succession, with workers.
     for (n, name) in [(1, "a.wasm"), (2, "b.wasm")] {
         support::write(dir.path(), "src.js", &version(n));
-        let o = jsw()
-            .current_dir(dir.path())
-            .args(["compile", "src.js", "-o", name])
-            .output()
-            .unwrap();
-        assert!(o.status.success(), "{}", text(&o.stderr));
+        compile(dir.path(), "src.js", name);
     }
     std::fs::copy(dir.path().join("a.wasm"), dir.path().join("live.wasm")).unwrap();
     let server = Server::start(dir.path(), "live.wasm", &["--workers", "2", "--no-cache"]);
@@ -1801,17 +1783,7 @@ fn warmup_requests_put_lazy_initialisation_in_the_snapshot() {
         ),
     );
     for name in ["cold", "warm"] {
-        let o = jsw()
-            .current_dir(dir.path())
-            .args([
-                "compile",
-                &format!("{name}.ts"),
-                "-o",
-                &format!("{name}.wasm"),
-            ])
-            .output()
-            .unwrap();
-        assert!(o.status.success(), "{name}: {}", text(&o.stderr));
+        compile(dir.path(), &format!("{name}.ts"), &format!("{name}.wasm"));
     }
     let server = Server::start(dir.path(), "warm.wasm", &["--workers", "1"]);
     // Built at build time (the build's clock is at 0), not per request.
@@ -1878,12 +1850,7 @@ fn a_warmup_that_would_leak_state_or_fails_fails_the_build() {
         "random.ts",
         "export default { fetch: () => new Response(String(Math.random())) };\nexport const warmup = [{ path: '/', same: false }];\n",
     );
-    let o = jsw()
-        .current_dir(dir.path())
-        .args(["compile", "random.ts", "-o", "out.wasm"])
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", text(&o.stderr));
+    compile(dir.path(), "random.ts", "out.wasm");
 }
 
 #[test]
@@ -1932,17 +1899,7 @@ fn per_request_cost_does_not_grow_with_the_snapshot_heap() {
         ),
     );
     for name in ["hello", "index"] {
-        let o = jsw()
-            .current_dir(dir.path())
-            .args([
-                "compile",
-                &format!("{name}.js"),
-                "-o",
-                &format!("{name}.wasm"),
-            ])
-            .output()
-            .unwrap();
-        assert!(o.status.success(), "{}", text(&o.stderr));
+        compile(dir.path(), &format!("{name}.js"), &format!("{name}.wasm"));
     }
     let reports = bench_json(dir.path(), &["hello.wasm", "index.wasm"]);
     let field = |name: &str, key: &str| report_field(&reports, name, key);

@@ -45,7 +45,12 @@ fn key(engine: &Engine, wasm: &[u8]) -> String {
     engine.precompile_compatibility_hash().hash(&mut h);
     h.0.update(env!("CARGO_PKG_VERSION").as_bytes());
     h.0.update(wasm);
-    h.0.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    hex(&h.0.finalize())
+}
+
+/// Bytes (a digest) in lowercase hexadecimal, as cache file names are.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Cranelift's cache of compiled functions (wasmtime's incremental compilation),
@@ -61,10 +66,7 @@ struct FunctionStore {
 
 impl FunctionStore {
     fn path(&self, key: &[u8]) -> PathBuf {
-        let hex: String = Sha256::digest(key)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let hex = hex(&Sha256::digest(key));
         self.dir.join(&hex[..2]).join(&hex[2..])
     }
 }
@@ -311,6 +313,5 @@ fn index_path(engine: &Engine, path: &std::path::Path) -> Option<PathBuf> {
     ] {
         h.0.update(n.to_le_bytes());
     }
-    let name: String = h.0.finalize().iter().map(|b| format!("{b:02x}")).collect();
-    Some(dir()?.join("index").join(name))
+    Some(dir()?.join("index").join(hex(&h.0.finalize())))
 }

@@ -184,10 +184,7 @@ fn listeners(addr: SocketAddr, count: usize) -> Result<Vec<std::net::TcpListener
 /// What identifies a version between supervisor and workers.
 fn digest(wasm: &[u8]) -> String {
     use sha2::{Digest, Sha256};
-    Sha256::digest(wasm)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::cache::hex(&Sha256::digest(wasm))
 }
 
 /// Where a worker acknowledges the version it serves.

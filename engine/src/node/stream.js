@@ -107,22 +107,9 @@
         highWaterMark,
         encoding,
         signal,
-        read() {
-          reader.read().then(
-            (chunk) => readable.push(chunk.done ? null : chunk.value),
-            (error) => destroy(readable, error),
-          );
-        },
+        read: readerRead(reader, () => readable),
         destroy(error, callback) {
-          const done = () => {
-            try {
-              callback(error);
-            } catch (thrown) {
-              process.nextTick(() => {
-                throw thrown;
-              });
-            }
-          };
+          const done = destroyed(callback, error);
           if (closed) return done();
           reader.cancel(error).then(done, done);
         },
@@ -209,6 +196,28 @@
     }
 
     // The write side of a Writable or Duplex made over a WritableStream.
+    // read() of a Readable (or Duplex) fed by a web stream's reader.
+    function readerRead(reader, target) {
+      return function read() {
+        reader.read().then(
+          (chunk) => target().push(chunk.done ? null : chunk.value),
+          (error) => destroy(target(), error),
+        );
+      };
+    }
+    // Calls a destroy() callback once the web stream is cancelled; what the
+    // callback throws is thrown on the next tick, as in Node.
+    function destroyed(callback, error) {
+      return () => {
+        try {
+          callback(error);
+        } catch (thrown) {
+          process.nextTick(() => {
+            throw thrown;
+          });
+        }
+      };
+    }
     function writerMethods(writer, options, target, isClosed) {
       const { decodeStrings = true, objectMode = false } = options;
       return {
@@ -319,22 +328,9 @@
         decodeStrings,
         signal,
         ...writerMethods(writer, { decodeStrings, objectMode }, () => duplex, () => writableClosed),
-        read() {
-          reader.read().then(
-            (chunk) => duplex.push(chunk.done ? null : chunk.value),
-            (error) => destroy(duplex, error),
-          );
-        },
+        read: readerRead(reader, () => duplex),
         destroy(error, callback) {
-          const done = () => {
-            try {
-              callback(error);
-            } catch (thrown) {
-              process.nextTick(() => {
-                throw thrown;
-              });
-            }
-          };
+          const done = destroyed(callback, error);
           if (writableClosed && readableClosed) return done();
           Promise.all([
             writableClosed ? undefined : writer.abort(error),

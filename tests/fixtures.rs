@@ -183,10 +183,19 @@ fn check_oracle(problems: &mut Vec<String>, dir: &Path, entry: &str, stdin: &[u8
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     let Ok(mut child) = node.spawn() else {
-        eprintln!(
-            "note: node is not installed; the oracle check of {} is skipped",
-            dir.display()
-        );
+        // Under CI a missing Node would make every oracle check vanish
+        // unnoticed: that is a failure, as `support::skip` makes it elsewhere.
+        if std::env::var_os("CI").is_some() {
+            problems.push(format!(
+                "node cannot start, so the oracle check of {} cannot run (CI requires it; scripts/setup.sh installs Node)",
+                dir.display()
+            ));
+        } else {
+            eprintln!(
+                "note: node is not installed; the oracle check of {} is skipped",
+                dir.display()
+            );
+        }
         return;
     };
     {

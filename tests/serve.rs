@@ -361,11 +361,13 @@ fn limits_fail_the_request_not_the_server() {
     let server = Server::start(
         dir.path(),
         "app.wasm",
-        &["--timeout", "1s", "--max-memory", "64MiB"],
+        // 2 s, not less: filling 64 MiB must finish within the timeout even
+        // on a machine busy with the other tests.
+        &["--timeout", "2s", "--max-memory", "64MiB"],
     );
     let looped = get(server.addr, "/loop");
     assert_eq!(looped.status, 504);
-    let slow = get(server.addr, "/sleep?ms=3000");
+    let slow = get(server.addr, "/sleep?ms=5000");
     assert_eq!(slow.status, 504);
     let oom = get(server.addr, "/oom");
     assert_eq!(oom.status, 500);

@@ -306,7 +306,7 @@ pub fn resolve<'js>(ctx: &Ctx<'js>, entry: &str, namespace: Value<'js>) -> Resul
     let table = table();
     table.types.make_atoms(ctx);
     for module in &table.preload {
-        crate::settle(ctx, crate::import(ctx, module))?;
+        crate::event_loop::settle(ctx, crate::import(ctx, module))?;
     }
     let mut found = Vec::new();
     let mut problems = String::new();
@@ -446,7 +446,7 @@ pub extern "C" fn call(index: u32) -> *mut u64 {
         if !STARTED.replace(true)
             && let Err(e) = crate::globals::start(&ctx)
         {
-            crate::report(&ctx, e);
+            crate::event_loop::report(&ctx, e);
             trap("the engine could not start");
         }
         let args = lift_args(&ctx, &table, f).unwrap_or_else(|e| {
@@ -485,12 +485,14 @@ pub extern "C" fn call(index: u32) -> *mut u64 {
             (_, None) => trap("the export's function is gone"),
         };
         let outcome = match outcome {
-            Ok(v) => settle(&ctx, v),
+            Ok(v) => crate::event_loop::settle_call(&ctx, v, || {
+                trap("the export returned a promise that can never settle (nothing is left to run)")
+            }),
             Err(rquickjs::Error::Exception) => Err(ctx.catch()),
             Err(e) => trap(&format!("`{}` failed: {e}", f.wit)),
         };
         if let Err(e) = abi::release_lent(&ctx) {
-            crate::report(&ctx, e);
+            crate::event_loop::report(&ctx, e);
             trap("giving back the handles lent to the call failed");
         }
         let threw = outcome.is_err();
@@ -604,36 +606,6 @@ fn failure(ctx: &Ctx<'_>, e: Fail, what: &str) -> String {
             let thrown = ctx.catch();
             crate::globals::report_uncaught(ctx, thrown);
             format!("reading {what} threw (see above)")
-        }
-    }
-}
-
-/// Runs jobs and timers until a returned promise settles.
-fn settle<'js>(ctx: &Ctx<'js>, value: Value<'js>) -> Result<Value<'js>, Value<'js>> {
-    let Some(promise) = value.as_promise().cloned() else {
-        return Ok(value);
-    };
-    loop {
-        let _ = crate::globals::drain_jobs(ctx);
-        match promise.state() {
-            rquickjs::promise::PromiseState::Resolved => {
-                return promise
-                    .result::<Value>()
-                    .unwrap_or(Ok(value))
-                    .map_err(|_| ctx.catch());
-            }
-            rquickjs::promise::PromiseState::Rejected => {
-                return match promise.result::<Value>() {
-                    Some(Err(rquickjs::Error::Exception)) => Err(ctx.catch()),
-                    _ => Err(Value::new_undefined(ctx.clone())),
-                };
-            }
-            rquickjs::promise::PromiseState::Pending => match crate::globals::run_timer(ctx) {
-                Ok(true) => {}
-                _ => trap(
-                    "the export returned a promise that can never settle (nothing is left to run)",
-                ),
-            },
         }
     }
 }

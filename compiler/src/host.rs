@@ -10,9 +10,9 @@ use wasmtime_wasi::I32Exit;
 
 use crate::WasmtimeResultExt;
 
-/// `jsw-configure`'s flags: `proc_exit` takes 0–255; note when `main` starts
-/// and when the program is done (read back through `jsw-phases`; `jsw bench`
-/// asks for it).
+// `jsw-configure`'s flags: `proc_exit` takes 0–255; note when `main` starts
+// and when the program is done (read back through `jsw-phases`; `jsw bench`
+// asks for it).
 use jsw_wire::names::configure::FULL_EXIT_STATUS;
 pub use jsw_wire::names::configure::RECORD_PHASES;
 

@@ -11,6 +11,7 @@ pub mod exit;
 pub mod names;
 pub mod payload;
 pub mod positions;
+pub mod reader;
 pub mod wit;
 
 pub use exit::BuildExit;

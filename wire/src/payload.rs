@@ -12,6 +12,8 @@
 //! generated position table, or 1 + the number of header lines before the file
 //! as written; `wit` follows only in [`Mode::Wit`].
 
+use crate::reader::Reader;
+
 pub const MAGIC: &[u8; 4] = b"JSW1";
 
 /// How much of the program runs inside the snapshot.
@@ -167,7 +169,7 @@ impl Payload {
     }
 
     pub fn decode(bytes: &[u8]) -> Result<Payload, String> {
-        let mut r = Reader { bytes, pos: 0 };
+        let mut r = Reader::new(bytes, "program payload");
         if r.take(4)? != MAGIC {
             return Err("not a jsw program payload".into());
         }
@@ -207,10 +209,10 @@ impl Payload {
         } else {
             Vec::new()
         };
-        if r.pos != bytes.len() {
+        if r.left() > 0 {
             return Err(format!(
                 "{} bytes after the end of the program payload",
-                bytes.len() - r.pos
+                r.left()
             ));
         }
         Ok(Payload {
@@ -220,40 +222,6 @@ impl Payload {
             modules,
             wit,
         })
-    }
-}
-
-struct Reader<'a> {
-    bytes: &'a [u8],
-    pos: usize,
-}
-
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Result<&'a [u8], String> {
-        let end = self.pos.checked_add(n).filter(|&e| e <= self.bytes.len());
-        let end = end.ok_or("truncated program payload")?;
-        let out = &self.bytes[self.pos..end];
-        self.pos = end;
-        Ok(out)
-    }
-
-    fn byte(&mut self) -> Result<u8, String> {
-        Ok(self.take(1)?[0])
-    }
-
-    fn u32(&mut self) -> Result<u32, String> {
-        let b = self.take(4)?;
-        Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-    }
-
-    fn bytes(&mut self) -> Result<&'a [u8], String> {
-        let len = self.u32()? as usize;
-        self.take(len)
-    }
-
-    fn string(&mut self) -> Result<String, String> {
-        String::from_utf8(self.bytes()?.to_vec())
-            .map_err(|_| "program payload is not UTF-8".to_string())
     }
 }
 

@@ -34,6 +34,8 @@ struct Sample {
 
 struct Prepared {
     name: String,
+    /// What each request asks for (`/` for the empty handler, the floor).
+    uri: String,
     size: usize,
     pre: ProxyPre<RequestState>,
     instantiate: Vec<Duration>,
@@ -75,13 +77,17 @@ fn bench_here(components: &[(String, Vec<u8>)], options: &BenchOptions) -> Resul
     let timing_engine = super::engine(&serving)?;
     let counting_engine = super::engine(&counting)?;
     let runtime = runtime()?;
-    let uri = format!("http://localhost{}", options.path);
-    // The empty handler answers every path; the floor is measured with `/`.
-    let floor = "http://localhost/".to_string();
     let mut prepared = Vec::new();
-    for (name, wasm) in &all {
+    for (k, (name, wasm)) in all.iter().enumerate() {
+        // The empty handler answers every path; the floor is measured with `/`.
+        let path = if k + 1 == all.len() {
+            "/"
+        } else {
+            &options.path
+        };
         prepared.push(Prepared {
             name: name.clone(),
+            uri: format!("http://localhost{path}"),
             size: wasm.len(),
             pre: prepare(&timing_engine, name, wasm)?,
             instantiate: Vec::with_capacity(options.iterations),
@@ -92,10 +98,9 @@ fn bench_here(components: &[(String, Vec<u8>)], options: &BenchOptions) -> Resul
         });
     }
     for i in 0..options.warmup + options.iterations.max(1) {
-        for (k, p) in prepared.iter_mut().enumerate() {
-            let path = if k + 1 == all.len() { &floor } else { &uri };
+        for p in &mut prepared {
             let sample = runtime
-                .block_on(once(&timing_engine, &p.pre, &serving.limits, path))
+                .block_on(once(&timing_engine, &p.pre, &serving.limits, &p.uri))
                 .with_context(|| format!("serving a request with {}", p.name))?;
             if !(200..400).contains(&sample.status) {
                 bail!(
@@ -116,11 +121,10 @@ fn bench_here(components: &[(String, Vec<u8>)], options: &BenchOptions) -> Resul
         }
     }
     let mut reports = Vec::new();
-    for (k, ((name, wasm), p)) in all.iter().zip(prepared).enumerate() {
-        let path = if k + 1 == all.len() { &floor } else { &uri };
+    for ((name, wasm), p) in all.iter().zip(prepared) {
         let counted = prepare(&counting_engine, name, wasm)?;
         let fuel = runtime
-            .block_on(once(&counting_engine, &counted, &counting.limits, path))?
+            .block_on(once(&counting_engine, &counted, &counting.limits, &p.uri))?
             .fuel;
         reports.push(Report {
             name: p.name,

@@ -314,26 +314,15 @@ impl Glue<'_> {
                     continue;
                 }
             };
-            let index = core.len();
-            let entry = table.func(self.specifier, f, Some(self.key))?;
-            let throws = entry.throws;
-            entries.push(entry);
-            let sig = resolve.wasm_signature(AbiVariant::GuestImport, f);
-            let (module, name) = resolve.wasm_import_name(
-                MANGLING,
-                WasmImport::Func {
-                    interface: Some(self.key),
-                    func: f,
-                },
-            );
-            core.push(CoreFunc {
-                module,
-                name,
-                params: flats(&sig.params),
-                results: flats(&sig.results),
-                post_return: None,
-            });
-            let (list, body) = call_body(f, index, throws);
+            let (list, body) = import_func(
+                resolve,
+                f,
+                self.specifier,
+                Some(self.key),
+                table,
+                entries,
+                core,
+            )?;
             let js = camel(f.item_name());
             match (owner, &f.kind) {
                 (None, _) => source.push_str(&format!(
@@ -408,6 +397,40 @@ impl Glue<'_> {
 
 /// A JS function's parameter list and its body calling import `index` through
 /// the engine (a method passes `this` first; a `result` has its `err` thrown).
+/// An imported function (of an interface, or of the world itself with no
+/// `key`): its entry in the table, its core import, and the JS that calls it
+/// (parameter list and body).
+fn import_func(
+    resolve: &Resolve,
+    f: &Function,
+    specifier: &str,
+    key: Option<&WorldKey>,
+    table: &mut Table,
+    entries: &mut Vec<Entry>,
+    core: &mut Vec<CoreFunc>,
+) -> Result<(String, String)> {
+    let index = core.len();
+    let entry = table.func(specifier, f, key)?;
+    let throws = entry.throws;
+    entries.push(entry);
+    let sig = resolve.wasm_signature(AbiVariant::GuestImport, f);
+    let (module, name) = resolve.wasm_import_name(
+        MANGLING,
+        WasmImport::Func {
+            interface: key,
+            func: f,
+        },
+    );
+    core.push(CoreFunc {
+        module,
+        name,
+        params: flats(&sig.params),
+        results: flats(&sig.results),
+        post_return: None,
+    });
+    Ok(call_body(f, index, throws))
+}
+
 fn call_body(f: &Function, index: usize, throws: bool) -> (String, String) {
     let method = matches!(f.kind, FunctionKind::Method(_));
     let params: Vec<String> = f
@@ -443,26 +466,7 @@ fn world_function(
     core: &mut Vec<CoreFunc>,
 ) -> Result<String> {
     supported(resolve, f, "")?;
-    let index = core.len();
-    let entry = table.func("", f, None)?;
-    let throws = entry.throws;
-    entries.push(entry);
-    let sig = resolve.wasm_signature(AbiVariant::GuestImport, f);
-    let (module, name) = resolve.wasm_import_name(
-        MANGLING,
-        WasmImport::Func {
-            interface: None,
-            func: f,
-        },
-    );
-    core.push(CoreFunc {
-        module,
-        name,
-        params: flats(&sig.params),
-        results: flats(&sig.results),
-        post_return: None,
-    });
-    let (list, body) = call_body(f, index, throws);
+    let (list, body) = import_func(resolve, f, "", None, table, entries, core)?;
     let js = camel(&f.name);
     // An export may be named by a reserved word; a function may not.
     let local = super::local_name(&js);

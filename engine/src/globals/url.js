@@ -339,10 +339,6 @@
       fragment: parts[5],
     };
   }
-  // Whether `input` is a simple URL already in the form it serializes to: a
-  // request's URL that is can be handed out as it came.
-  const isCanonical = (input) => urlSimple(input)?.[6] === true;
-
   function parse(input, base, url, stateOverride) {
     if (url === undefined && base === undefined && stateOverride === undefined) {
       const simple = parseSimple(input);
@@ -1006,7 +1002,6 @@
 
   const define = (name, value) =>
     Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
-  jsw.urlIsCanonical = isCanonical;
   define("URL", URL);
   define("URLSearchParams", URLSearchParams);
 };

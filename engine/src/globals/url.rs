@@ -9,6 +9,14 @@ use rquickjs::{Array, Ctx, Function, IntoJs, Object, Value};
 
 pub fn init<'js>(ctx: &Ctx<'js>, jsw: &Object<'js>) -> rquickjs::Result<()> {
     jsw.set("urlSimple", Function::new(ctx.clone(), url_simple)?)?;
+    // Whether a URL is simple and already what it serializes to: fetch.js
+    // then hands a request's URL out as it came, parsing nothing.
+    jsw.set(
+        "urlIsCanonical",
+        Function::new(ctx.clone(), |input: String| {
+            simple(&input).is_some_and(|url| url.canonical)
+        })?,
+    )?;
     super::eval_part(ctx, jsw, "url", include_str!("url.js"))
 }
 
@@ -171,8 +179,8 @@ fn host_is_plain(host: &str) -> bool {
         })
 }
 
-/// url.js's fast path: `[scheme, host, port, pathSegments, query, fragment,
-/// canonical]`, or undefined when the full parser must read the input.
+/// url.js's fast path: `[scheme, host, port, pathSegments, query, fragment]`,
+/// or undefined when the full parser must read the input.
 fn url_simple<'js>(ctx: Ctx<'js>, input: rquickjs::String<'js>) -> rquickjs::Result<Value<'js>> {
     let input = input.to_string()?;
     let Some(url) = simple(&input) else {
@@ -198,6 +206,5 @@ fn url_simple<'js>(ctx: Ctx<'js>, input: rquickjs::String<'js>) -> rquickjs::Res
             None => parts.set(i, null())?,
         }
     }
-    parts.set(6, url.canonical)?;
     parts.into_js(&ctx)
 }

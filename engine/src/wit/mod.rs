@@ -25,6 +25,7 @@ use rquickjs::module::{Declarations, Exports, ModuleDef};
 use rquickjs::{Ctx, Exception, Function, Object, Persistent, Value};
 
 use abi::{Allocs, Fail, FlatReader, Kind, Types};
+use jsw_wire::reader::Reader;
 use jsw_wire::wit::{FuncKind, TypeCode};
 
 /// The canonical ABI passes at most this many flat parameters; more go through memory.
@@ -134,10 +135,10 @@ pub extern "C" fn cabi_realloc(
 /// Reads the table the compiler wrote (compiler/src/wit/plan.rs).
 #[allow(clippy::type_complexity)]
 fn parse(bytes: &[u8]) -> Result<(Types, Vec<Func>, Vec<Func>, Vec<String>), String> {
-    let mut r = Reader { bytes, pos: 0 };
+    let mut r = Reader::new(bytes, "WIT table");
     let mut types = Types::default();
     for _ in 0..r.u32()? {
-        let code = r.u8()?;
+        let code = r.byte()?;
         let Some(code) = TypeCode::from_code(code) else {
             return Err(format!("unknown WIT type kind {code}"));
         };
@@ -155,18 +156,18 @@ fn parse(bytes: &[u8]) -> Result<(Types, Vec<Func>, Vec<Func>, Vec<String>), Str
             TypeCode::F64 => Kind::F64,
             TypeCode::Char => Kind::Char,
             TypeCode::String => Kind::String,
-            TypeCode::List => Kind::List(r.ty(&types)?),
+            TypeCode::List => Kind::List(ty(&mut r, &types)?),
             TypeCode::Record => {
                 let mut fields = Vec::new();
                 for _ in 0..r.u32()? {
-                    fields.push((r.string()?, r.ty(&types)?));
+                    fields.push((r.string()?, ty(&mut r, &types)?));
                 }
                 Kind::Record(fields)
             }
             TypeCode::Tuple => {
                 let mut items = Vec::new();
                 for _ in 0..r.u32()? {
-                    items.push(r.ty(&types)?);
+                    items.push(ty(&mut r, &types)?);
                 }
                 Kind::Tuple(items)
             }
@@ -174,7 +175,7 @@ fn parse(bytes: &[u8]) -> Result<(Types, Vec<Func>, Vec<Func>, Vec<String>), Str
                 let mut cases = Vec::new();
                 for _ in 0..r.u32()? {
                     let name = r.string()?;
-                    cases.push((name, r.maybe_ty(&types)?));
+                    cases.push((name, maybe_ty(&mut r, &types)?));
                 }
                 Kind::Variant(cases)
             }
@@ -190,10 +191,10 @@ fn parse(bytes: &[u8]) -> Result<(Types, Vec<Func>, Vec<Func>, Vec<String>), Str
                     Kind::Flags(names)
                 }
             }
-            TypeCode::Option => Kind::Option(r.ty(&types)?),
+            TypeCode::Option => Kind::Option(ty(&mut r, &types)?),
             TypeCode::Result => {
-                let ok = r.maybe_ty(&types)?;
-                Kind::Result(ok, r.maybe_ty(&types)?)
+                let ok = maybe_ty(&mut r, &types)?;
+                Kind::Result(ok, maybe_ty(&mut r, &types)?)
             }
             TypeCode::Own => Kind::Own(r.u32()?),
             TypeCode::Borrow => Kind::Borrow(r.u32()?),
@@ -217,11 +218,11 @@ fn parse(bytes: &[u8]) -> Result<(Types, Vec<Func>, Vec<Func>, Vec<String>), Str
             let at = r.string()?;
             let mut params = Vec::new();
             for _ in 0..r.u32()? {
-                params.push((r.string()?, r.ty(&types)?));
+                params.push((r.string()?, ty(r, &types)?));
             }
-            let result = r.maybe_ty(&types)?;
-            let throws = r.u8()? == 1;
-            let code = r.u8()?;
+            let result = maybe_ty(r, &types)?;
+            let throws = r.byte()? == 1;
+            let code = r.byte()?;
             let kind = FuncKind::from_code(code)
                 .ok_or_else(|| format!("unknown WIT function kind {code}"))?;
             out.push(Func {
@@ -246,41 +247,19 @@ fn parse(bytes: &[u8]) -> Result<(Types, Vec<Func>, Vec<Func>, Vec<String>), Str
     Ok((types, exports, imports, preload))
 }
 
-struct Reader<'a> {
-    bytes: &'a [u8],
-    pos: usize,
+/// A type index that must refer to a type defined before it.
+fn ty(r: &mut Reader, types: &Types) -> Result<u32, String> {
+    let t = r.u32()?;
+    if t >= types.len() {
+        return Err(format!("WIT type {t} is used before it is defined"));
+    }
+    Ok(t)
 }
 
-impl Reader<'_> {
-    fn take(&mut self, n: usize) -> Result<&[u8], String> {
-        let end = self.pos + n;
-        let out = self.bytes.get(self.pos..end).ok_or("truncated WIT table")?;
-        self.pos = end;
-        Ok(out)
-    }
-    fn u8(&mut self) -> Result<u8, String> {
-        Ok(self.take(1)?[0])
-    }
-    fn u32(&mut self) -> Result<u32, String> {
-        let b = self.take(4)?;
-        Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-    }
-    fn string(&mut self) -> Result<String, String> {
-        let n = self.u32()? as usize;
-        String::from_utf8(self.take(n)?.to_vec()).map_err(|_| "WIT table is not UTF-8".into())
-    }
-    fn ty(&mut self, types: &Types) -> Result<u32, String> {
-        let t = self.u32()?;
-        if t >= types.len() {
-            return Err(format!("WIT type {t} is used before it is defined"));
-        }
-        Ok(t)
-    }
-    fn maybe_ty(&mut self, types: &Types) -> Result<Option<u32>, String> {
-        match self.u8()? {
-            0 => Ok(None),
-            _ => self.ty(types).map(Some),
-        }
+fn maybe_ty(r: &mut Reader, types: &Types) -> Result<Option<u32>, String> {
+    match r.byte()? {
+        0 => Ok(None),
+        _ => ty(r, types).map(Some),
     }
 }
 

@@ -4,14 +4,14 @@
 mod support;
 
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::{Command, Output, Stdio};
 
 use support::*;
 
 #[test]
 fn help_lists_the_subcommands() {
-    let out = jsw().arg("--help").output().unwrap();
-    assert!(out.status.success());
+    let out = jsw_output(&["--help"]);
+    expect_success(&out);
     let help = text(&out.stdout);
     for sub in ["compile", "run"] {
         assert!(help.contains(sub), "help does not mention {sub}:\n{help}");
@@ -22,10 +22,10 @@ fn help_lists_the_subcommands() {
 fn compile_missing_input_is_an_error_naming_the_file() {
     let dir = tempfile::tempdir().unwrap();
     let out = compile(dir.path(), &["nope.ts", "-o", "out.wasm"]);
-    assert_eq!(out.status.code(), Some(1));
-    assert_eq!(
-        text(&out.stderr),
-        "error: cannot read nope.ts\n  caused by: No such file or directory (os error 2)\n"
+    expect_failure(
+        &out,
+        1,
+        "error: cannot read nope.ts\n  caused by: No such file or directory (os error 2)\n",
     );
     assert!(!dir.path().join("out.wasm").exists());
 }
@@ -35,12 +35,11 @@ fn compile_a_directory_says_to_give_a_file() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join("src")).unwrap();
     let out = compile(dir.path(), &["src", "-o", "out.wasm"]);
-    assert_eq!(out.status.code(), Some(1));
-    let err = text(&out.stderr);
-    assert!(
-        err.starts_with("error: ")
-            && err.contains("src is a directory: give the program's entry file"),
-        "{err}"
+    expect_failure_starting(&out, 1, "error: ");
+    expect_failure_containing(
+        &out,
+        1,
+        &["src is a directory: give the program's entry file"],
     );
 }
 
@@ -49,10 +48,10 @@ fn compile_into_a_missing_directory_fails_cleanly() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "app.js", "console.log(1)\n");
     let out = compile(dir.path(), &["-q", "app.js", "-o", "missing/app.wasm"]);
-    assert_eq!(out.status.code(), Some(1));
-    assert_eq!(
-        text(&out.stderr),
-        "error: cannot write missing/app.wasm: the directory missing does not exist\n"
+    expect_failure(
+        &out,
+        1,
+        "error: cannot write missing/app.wasm: the directory missing does not exist\n",
     );
 }
 
@@ -61,8 +60,7 @@ fn failed_compile_keeps_the_previous_module_and_leaves_no_temp_files() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "app.ts", "let x: number = ;\n");
     write(dir.path(), "app.wasm", "previous build");
-    let out = compile(dir.path(), &["-q", "app.ts"]);
-    assert_eq!(out.status.code(), Some(1));
+    expect_code(&compile(dir.path(), &["-q", "app.ts"]), 1);
     assert_eq!(
         std::fs::read_to_string(dir.path().join("app.wasm")).unwrap(),
         "previous build"
@@ -83,7 +81,7 @@ fn compile_defaults_the_output_name_and_prints_a_summary() {
         "export function main() { console.log('hi') }\n",
     );
     let out = compile(dir.path(), &["app.ts"]);
-    assert!(out.status.success(), "{}", text(&out.stderr));
+    expect_success(&out);
     let summary = text(&out.stderr);
     assert!(
         summary.starts_with("compiled app.ts -> app.wasm ("),
@@ -102,13 +100,12 @@ fn unresolvable_import_points_at_the_import() {
         "import { x } from './missing';\nconsole.log(x);\n",
     );
     let out = compile(dir.path(), &["-q", "app.ts", "-o", "app.wasm"]);
-    assert_eq!(out.status.code(), Some(1));
-    let err = text(&out.stderr);
-    assert!(
-        err.starts_with("error: cannot resolve \"./missing\": no such file (tried "),
-        "{err}"
+    expect_failure_starting(
+        &out,
+        1,
+        "error: cannot resolve \"./missing\": no such file (tried ",
     );
-    assert!(err.contains("--> app.ts:1:19\n"), "{err}");
+    expect_failure_containing(&out, 1, &["--> app.ts:1:19\n"]);
     assert!(!dir.path().join("app.wasm").exists());
 }
 
@@ -126,13 +123,8 @@ fn relative_imports_are_linked() {
         "app.ts",
         "import { double } from './lib/math';\nexport function main() { console.log(double(21)); }\n",
     );
-    let out = compile(dir.path(), &["-q", "app.ts", "-o", "app.wasm"]);
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    let run = jsw()
-        .current_dir(dir.path())
-        .args(["run", "app.wasm"])
-        .output()
-        .unwrap();
+    expect_success(&compile(dir.path(), &["-q", "app.ts", "-o", "app.wasm"]));
+    let run = jsw_in(dir.path(), &["run", "app.wasm"]);
     assert_eq!(text(&run.stdout), "42\n");
 }
 
@@ -140,28 +132,21 @@ fn relative_imports_are_linked() {
 fn run_rejects_a_file_that_is_not_wasm() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "notes.txt", "console.log(1)\n");
-    let out = jsw()
-        .current_dir(dir.path())
-        .args(["run", "notes.txt"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    assert_eq!(
-        text(&out.stderr),
-        "error: notes.txt is not a WebAssembly module (compile a program first: jsw compile app.ts)\n"
+    let out = jsw_in(dir.path(), &["run", "notes.txt"]);
+    expect_failure(
+        &out,
+        1,
+        "error: notes.txt is not a WebAssembly module (compile a program first: jsw compile app.ts)\n",
     );
 }
 
 #[test]
 fn run_reports_a_missing_module() {
-    let out = jsw()
-        .args(["run", "/nonexistent/app.wasm"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    assert_eq!(
-        text(&out.stderr),
-        "error: cannot read /nonexistent/app.wasm\n  caused by: No such file or directory (os error 2)\n"
+    let out = jsw_output(&["run", "/nonexistent/app.wasm"]);
+    expect_failure(
+        &out,
+        1,
+        "error: cannot read /nonexistent/app.wasm\n  caused by: No such file or directory (os error 2)\n",
     );
 }
 
@@ -177,9 +162,8 @@ fn same_input_gives_byte_identical_modules() {
          setTimeout(() => {}, 10);\n\
          export function main() { console.log(made.length, table.length); }\n",
     );
-    let a = compile(dir.path(), &["-q", "app.js", "-o", "a.wasm"]);
-    let b = compile(dir.path(), &["-q", "app.js", "-o", "b.wasm"]);
-    assert!(a.status.success() && b.status.success());
+    expect_success(&compile(dir.path(), &["-q", "app.js", "-o", "a.wasm"]));
+    expect_success(&compile(dir.path(), &["-q", "app.js", "-o", "b.wasm"]));
     let a = std::fs::read(dir.path().join("a.wasm")).unwrap();
     let b = std::fs::read(dir.path().join("b.wasm")).unwrap();
     assert!(a == b, "two builds of the same program differ");
@@ -190,26 +174,17 @@ fn no_snapshot_build_prints_the_same_and_is_smaller() {
     let dir = tempfile::tempdir().unwrap();
     let src = fixtures().join("heavy-top-level/app.ts");
     let src = src.to_str().unwrap();
-    assert!(
-        compile(dir.path(), &["-q", src, "-o", "snap.wasm"])
-            .status
-            .success()
-    );
-    assert!(
-        compile(dir.path(), &["-q", "--no-snapshot", src, "-o", "lazy.wasm"])
-            .status
-            .success()
-    );
+    expect_success(&compile(dir.path(), &["-q", src, "-o", "snap.wasm"]));
+    expect_success(&compile(
+        dir.path(),
+        &["-q", "--no-snapshot", src, "-o", "lazy.wasm"],
+    ));
     let expected =
         std::fs::read_to_string(fixtures().join("heavy-top-level/expected.stdout")).unwrap();
     for module in ["snap.wasm", "lazy.wasm"] {
-        let out = jsw()
-            .current_dir(dir.path())
-            .args(["run", module])
-            .output()
-            .unwrap();
+        let out = jsw_in(dir.path(), &["run", module]);
         assert_eq!(text(&out.stdout), expected, "{module}");
-        assert!(out.status.success());
+        expect_success(&out);
     }
     // The snapshot carries the table the top level built; the lazy module builds it at start.
     let snap = std::fs::metadata(dir.path().join("snap.wasm"))
@@ -241,7 +216,7 @@ fn modules_run_unchanged_under_node_wasi() {
             .arg(&module)
             .output()
             .unwrap();
-        assert!(out.status.success(), "{}", text(&out.stderr));
+        expect_success(&out);
         let node = node_wasi(&module, &[]);
         let expected = std::fs::read_to_string(case_dir.join("expected.stdout")).unwrap();
         assert_eq!(
@@ -305,7 +280,7 @@ fn build_environment_does_not_leak_into_the_module() {
         .args(["compile", "-q", "app.js", "-o", "app.wasm"])
         .output()
         .unwrap();
-    assert!(out.status.success());
+    expect_success(&out);
     let run = run_in(dir.path(), &["--env", "SECRET=given-at-run-time"]);
     assert_eq!(text(&run.stdout), "[2,[]] given-at-run-time\n");
     let wasm = std::fs::read(dir.path().join("app.wasm")).unwrap();
@@ -316,7 +291,7 @@ fn build_environment_does_not_leak_into_the_module() {
 fn exit_status_reaches_every_host() {
     let dir = compiled("export function main() { console.log('bye'); process.exit(42); }\n");
     let out = run_in(dir.path(), &[]);
-    assert_eq!(out.status.code(), Some(42));
+    expect_code(&out, 42);
     assert_eq!(text(&out.stdout), "bye\n");
     if Command::new("node").arg("--version").output().is_ok() {
         let node = node_wasi(&dir.path().join("app.wasm"), &[]);
@@ -333,11 +308,7 @@ fn args_and_env_are_passed_by_jsw_run() {
     let out = run_in(dir.path(), &["--env", "K=v=1", "--", "a", "b c"]);
     assert_eq!(text(&out.stdout), "[[\"a\",\"b c\"],\"v=1\",null]\n");
     let bad = run_in(dir.path(), &["--env", "NOEQUALS"]);
-    assert_eq!(bad.status.code(), Some(1));
-    assert_eq!(
-        text(&bad.stderr),
-        "error: --env NOEQUALS: expected NAME=VALUE\n"
-    );
+    expect_failure(&bad, 1, "error: --env NOEQUALS: expected NAME=VALUE\n");
 }
 
 #[test]
@@ -350,11 +321,7 @@ fn the_runtime_exposes_no_host_file_access() {
         "app.js",
         "export function main() { console.log(typeof require, typeof Deno, typeof process.binding); }\n",
     );
-    assert!(
-        compile(dir.path(), &["-q", "app.js", "-o", "app.wasm"])
-            .status
-            .success()
-    );
+    expect_success(&compile(dir.path(), &["-q", "app.js", "-o", "app.wasm"]));
     let out = run_in(dir.path(), &[]);
     assert_eq!(text(&out.stdout), "undefined undefined undefined\n");
 }
@@ -363,27 +330,26 @@ fn the_runtime_exposes_no_host_file_access() {
 fn run_limits_name_the_limit_and_exit_non_zero() {
     let dir = compiled("export function main() { let i = 0; while (true) i++; }\n");
     let out = run_in(dir.path(), &["--timeout", "200ms"]);
-    assert_eq!(out.status.code(), Some(124));
-    assert_eq!(
-        text(&out.stderr),
-        "error: the module ran longer than --timeout 200ms\n"
+    expect_failure(
+        &out,
+        124,
+        "error: the module ran longer than --timeout 200ms\n",
     );
     let out = run_in(dir.path(), &["--fuel", "50000"]);
-    assert_eq!(out.status.code(), Some(1));
-    assert_eq!(
-        text(&out.stderr),
-        "error: the module executed more than --fuel 50000 instructions\n"
+    expect_failure(
+        &out,
+        1,
+        "error: the module executed more than --fuel 50000 instructions\n",
     );
 
     let dir = compiled(
         "export function main() { const keep = []; while (true) keep.push(new Array(1e5).fill(1)); }\n",
     );
     let out = run_in(dir.path(), &["--max-memory", "32MiB"]);
-    assert_eq!(out.status.code(), Some(1));
+    expect_failure_starting(&out, 1, "Uncaught InternalError: out of memory\n");
     let stderr = text(&out.stderr);
     assert!(
-        stderr.starts_with("Uncaught InternalError: out of memory\n")
-            && stderr.ends_with("\nerror: the module needed more memory than --max-memory 32MiB\n"),
+        stderr.ends_with("\nerror: the module needed more memory than --max-memory 32MiB\n"),
         "{stderr}"
     );
 }
@@ -403,18 +369,12 @@ fn running_out_of_memory_is_an_error_the_program_can_catch() {
 fn run_rejects_malformed_limits() {
     let dir = compiled("export function main() {}\n");
     let out = run_in(dir.path(), &["--timeout", "soon"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        text(&out.stderr).contains("`soon` is not a duration (e.g. 500ms, 2s, 1m)"),
-        "{}",
-        text(&out.stderr)
-    );
+    expect_failure_containing(&out, 2, &["`soon` is not a duration (e.g. 500ms, 2s, 1m)"]);
     let out = run_in(dir.path(), &["--max-memory", "64XB"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        text(&out.stderr).contains("unknown unit `xb` in `64XB` (use KiB, MiB or GiB)"),
-        "{}",
-        text(&out.stderr)
+    expect_failure_containing(
+        &out,
+        2,
+        &["unknown unit `xb` in `64XB` (use KiB, MiB or GiB)"],
     );
 }
 
@@ -446,13 +406,19 @@ fn run_a_source_file_directly_prints_top_level_output_too() {
         "app.ts",
         "console.log('top level');\nexport function main(): void { console.log('main', process.argv.slice(2)); }\n",
     );
-    let out = jsw()
-        .current_dir(dir.path())
-        .args(["run", "app.ts", "--", "x"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = jsw_in(dir.path(), &["run", "app.ts", "--", "x"]);
+    expect_success(&out);
     assert_eq!(text(&out.stdout), "top level\nmain [ 'x' ]\n");
+}
+
+/// Runs `jsw ARGS` in `dir` with its code cache in `cache`.
+fn jsw_cached(dir: &Path, cache: &Path, args: &[&str]) -> Output {
+    jsw()
+        .current_dir(dir)
+        .env("JSW_CACHE_DIR", cache)
+        .args(args)
+        .output()
+        .unwrap()
 }
 
 #[test]
@@ -460,12 +426,7 @@ fn compiled_code_is_cached_and_the_cache_can_be_bypassed() {
     let dir = compiled("export function main() { console.log('cached'); }\n");
     let cache = tempfile::tempdir().unwrap();
     for _ in 0..2 {
-        let out = jsw()
-            .current_dir(dir.path())
-            .env("JSW_CACHE_DIR", cache.path())
-            .args(["run", "app.wasm"])
-            .output()
-            .unwrap();
+        let out = jsw_cached(dir.path(), cache.path(), &["run", "app.wasm"]);
         assert_eq!(text(&out.stdout), "cached\n");
     }
     let entries = std::fs::read_dir(cache.path().join("code"))
@@ -473,12 +434,7 @@ fn compiled_code_is_cached_and_the_cache_can_be_bypassed() {
         .count();
     assert_eq!(entries, 1, "one module, one cache entry");
     let fresh = tempfile::tempdir().unwrap();
-    let out = jsw()
-        .current_dir(dir.path())
-        .env("JSW_CACHE_DIR", fresh.path())
-        .args(["run", "--no-cache", "app.wasm"])
-        .output()
-        .unwrap();
+    let out = jsw_cached(dir.path(), fresh.path(), &["run", "--no-cache", "app.wasm"]);
     assert_eq!(text(&out.stdout), "cached\n");
     assert!(
         !fresh.path().join("code").exists(),
@@ -490,11 +446,10 @@ fn compiled_code_is_cached_and_the_cache_can_be_bypassed() {
 fn compile_precompile_writes_a_cwasm_too() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "app.js", "export function main() {}\n");
-    let out = compile(
+    expect_success(&compile(
         dir.path(),
         &["-q", "--precompile", "app.js", "-o", "app.wasm"],
-    );
-    assert!(out.status.success(), "{}", text(&out.stderr));
+    ));
     let cwasm = std::fs::read(dir.path().join("app.cwasm")).unwrap();
     assert!(cwasm.starts_with(b"\x7fELF"), "a .cwasm is an ELF image");
 
@@ -504,32 +459,27 @@ fn compile_precompile_writes_a_cwasm_too() {
         "app.js",
         "export function main() { console.log('precompiled', process.argv.slice(2)); }\n",
     );
-    let out = compile(
+    expect_success(&compile(
         dir.path(),
         &["-q", "--precompile", "app.js", "-o", "pre.wasm"],
-    );
-    assert!(out.status.success(), "{}", text(&out.stderr));
+    ));
     assert!(
         dir.path().join("pre.cwasm").is_file(),
         "-o pre.wasm writes pre.cwasm"
     );
-    let refused = jsw()
-        .current_dir(dir.path())
-        .args(["run", "pre.cwasm"])
-        .output()
-        .unwrap();
-    assert_eq!(refused.status.code(), Some(1));
-    assert!(
-        text(&refused.stderr).contains("pre.cwasm is precompiled machine code (a .cwasm)")
-            && text(&refused.stderr).contains("--allow-precompiled"),
-        "{}",
-        text(&refused.stderr)
+    let refused = jsw_in(dir.path(), &["run", "pre.cwasm"]);
+    expect_failure_containing(
+        &refused,
+        1,
+        &[
+            "pre.cwasm is precompiled machine code (a .cwasm)",
+            "--allow-precompiled",
+        ],
     );
-    let ran = jsw()
-        .current_dir(dir.path())
-        .args(["run", "--allow-precompiled", "pre.cwasm", "--", "x"])
-        .output()
-        .unwrap();
+    let ran = jsw_in(
+        dir.path(),
+        &["run", "--allow-precompiled", "pre.cwasm", "--", "x"],
+    );
     assert_eq!(text(&ran.stderr), "");
     assert_eq!(text(&ran.stdout), "precompiled [ 'x' ]\n");
 }
@@ -551,7 +501,7 @@ fn outputs_get_the_usual_mode_for_new_files() {
             .arg(env!("CARGO_BIN_EXE_jsw"))
             .output()
             .unwrap();
-        assert!(out.status.success(), "{}", text(&out.stderr));
+        expect_success(&out);
         for file in ["app.wasm", "app.cwasm"] {
             let got = std::fs::metadata(dir.path().join(file))
                 .unwrap()
@@ -572,26 +522,25 @@ fn lone_surrogates_in_errors_and_build_output_print_as_node_prints_them() {
         "const half = '\\u{1F600}'.slice(0, 1);\nconsole.log(`build ${half}`, [half]);\nexport function main() { throw new Error(`bad ${half}`); }\n",
     );
     let out = compile(dir.path(), &["-q", "app.js", "-o", "app.wasm"]);
-    assert!(out.status.success(), "{}", text(&out.stderr));
+    expect_success(&out);
     assert_eq!(
         text(&out.stderr),
         "[build stdout] build \u{FFFD} [ '\\ud83d' ]\n"
     );
     let out = run_in(dir.path(), &[]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(
-        text(&out.stderr).starts_with("Uncaught Error: bad \u{FFFD}\n    at main (app.js:3:"),
-        "{}",
-        text(&out.stderr)
+    expect_failure_starting(
+        &out,
+        1,
+        "Uncaught Error: bad \u{FFFD}\n    at main (app.js:3:",
     );
 }
 
 #[test]
 fn bench_reports_json_for_modules_and_the_floor() {
     let dir = compiled("export function main() { console.log(1); }\n");
-    let out = jsw()
-        .current_dir(dir.path())
-        .args([
+    let out = jsw_in(
+        dir.path(),
+        &[
             "bench",
             "--json",
             "-n",
@@ -600,10 +549,9 @@ fn bench_reports_json_for_modules_and_the_floor() {
             "1",
             "app.js",
             "--compare-no-snapshot",
-        ])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", text(&out.stderr));
+        ],
+    );
+    expect_success(&out);
     let json = text(&out.stdout);
     for name in [
         "\"app.js (snapshot)\"",
@@ -635,25 +583,20 @@ fn bench_reports_json_for_modules_and_the_floor() {
         assert!(phases["main"]["median_ns"].as_u64() > Some(0), "{json}");
         assert!(report["resident"].as_u64() > Some(0), "{json}");
     }
-    let table = jsw()
-        .current_dir(dir.path())
-        .args(["bench", "-n", "3", "--warmup", "0", "app.wasm"])
-        .output()
-        .unwrap();
+    let table = jsw_in(
+        dir.path(),
+        &["bench", "-n", "3", "--warmup", "0", "app.wasm"],
+    );
     assert!(
         text(&table.stdout).starts_with("module "),
         "{}",
         text(&table.stdout)
     );
-    let missing = jsw()
-        .current_dir(dir.path())
-        .args(["bench", "nope.wasm"])
-        .output()
-        .unwrap();
-    assert_eq!(missing.status.code(), Some(1));
-    assert_eq!(
-        text(&missing.stderr),
-        "error: cannot read nope.wasm\n  caused by: No such file or directory (os error 2)\n"
+    let missing = jsw_in(dir.path(), &["bench", "nope.wasm"]);
+    expect_failure(
+        &missing,
+        1,
+        "error: cannot read nope.wasm\n  caused by: No such file or directory (os error 2)\n",
     );
 }
 
@@ -673,12 +616,11 @@ fn deep_recursion_is_a_catchable_range_error() {
         text(&out.stdout),
         "10000\ntrue Maximum call stack size exceeded\n"
     );
-    assert!(
-        text(&out.stderr).starts_with("Uncaught RangeError: Maximum call stack size exceeded\n"),
-        "{}",
-        text(&out.stderr)
+    expect_failure_starting(
+        &out,
+        1,
+        "Uncaught RangeError: Maximum call stack size exceeded\n",
     );
-    assert_eq!(out.status.code(), Some(1));
 }
 
 #[test]
@@ -686,12 +628,11 @@ fn non_utf8_source_is_refused_by_name() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("app.js"), b"console.log('caf\xe9');\n").unwrap();
     let out = compile(dir.path(), &["-q", "app.js", "-o", "app.wasm"]);
-    assert_eq!(out.status.code(), Some(1));
-    let err = text(&out.stderr);
-    assert!(
-        err.starts_with("error: ")
-            && err.contains("app.js is not UTF-8 text (invalid byte at offset 16)"),
-        "{err}"
+    expect_failure_starting(&out, 1, "error: ");
+    expect_failure_containing(
+        &out,
+        1,
+        &["app.js is not UTF-8 text (invalid byte at offset 16)"],
     );
 }
 
@@ -714,10 +655,10 @@ fn build_time_limits_fail_the_build_with_a_reason() {
             "loop.wasm",
         ],
     );
-    assert_eq!(out.status.code(), Some(1));
-    assert_eq!(
-        text(&out.stderr),
-        "error: the top level of loop.js did not finish within 0.5s at build time (an endless loop? work that belongs in main()?); raise the limit with --build-timeout\n"
+    expect_failure(
+        &out,
+        1,
+        "error: the top level of loop.js did not finish within 0.5s at build time (an endless loop? work that belongs in main()?); raise the limit with --build-timeout\n",
     );
     assert!(!dir.path().join("loop.wasm").exists());
 
@@ -737,11 +678,10 @@ fn build_time_limits_fail_the_build_with_a_reason() {
             "oom.wasm",
         ],
     );
-    assert_eq!(out.status.code(), Some(1));
-    assert!(
-        text(&out.stderr).starts_with("[build stderr] Uncaught InternalError: out of memory\n"),
-        "{}",
-        text(&out.stderr)
+    expect_failure_starting(
+        &out,
+        1,
+        "[build stderr] Uncaught InternalError: out of memory\n",
     );
 
     write(
@@ -750,34 +690,23 @@ fn build_time_limits_fail_the_build_with_a_reason() {
         "function f(n) { return f(n + 1) + 1; }\nf(0);\nexport function main() {}\n",
     );
     let out = compile(dir.path(), &["-q", "deep.js", "-o", "deep.wasm"]);
-    assert_eq!(out.status.code(), Some(1));
-    assert_eq!(
-        text(&out.stderr),
-        "[build stderr] Uncaught RangeError: Maximum call stack size exceeded\nerror: the top level of deep.js failed at build time (exit status 1)\n"
+    expect_failure(
+        &out,
+        1,
+        "[build stderr] Uncaught RangeError: Maximum call stack size exceeded\nerror: the top level of deep.js failed at build time (exit status 1)\n",
     );
 }
 
 #[test]
 fn bad_flags_are_usage_errors() {
-    let out = jsw()
-        .args(["compile", "--frobnicate", "app.ts"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        text(&out.stderr).contains("unexpected argument '--frobnicate'"),
-        "{}",
-        text(&out.stderr)
+    let out = jsw_output(&["compile", "--frobnicate", "app.ts"]);
+    expect_failure_containing(&out, 2, &["unexpected argument '--frobnicate'"]);
+    expect_code(&jsw_output(&["compile"]), 2);
+    expect_code(
+        &jsw_output(&["compile", "--error-format", "xml", "a.ts"]),
+        2,
     );
-    let out = jsw().args(["compile"]).output().unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let out = jsw()
-        .args(["compile", "--error-format", "xml", "a.ts"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let out = jsw().args(["frobnicate"]).output().unwrap();
-    assert_eq!(out.status.code(), Some(2));
+    expect_code(&jsw_output(&["frobnicate"]), 2);
 }
 
 #[test]
@@ -785,12 +714,7 @@ fn unwritable_output_leaves_nothing_behind() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "app.js", "export function main() {}\n");
     let out = compile(dir.path(), &["-q", "app.js", "-o", "/proc/jsw-test.wasm"]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(
-        text(&out.stderr).starts_with("error: cannot write /proc/jsw-test.wasm"),
-        "{}",
-        text(&out.stderr)
-    );
+    expect_failure_starting(&out, 1, "error: cannot write /proc/jsw-test.wasm");
 }
 
 #[test]
@@ -798,16 +722,11 @@ fn run_refuses_a_module_that_is_not_a_wasi_command() {
     let dir = tempfile::tempdir().unwrap();
     // A valid module with nothing in it: no `_start`.
     std::fs::write(dir.path().join("lib.wasm"), b"\0asm\x01\0\0\0").unwrap();
-    let out = jsw()
-        .current_dir(dir.path())
-        .args(["run", "lib.wasm"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    assert!(
-        text(&out.stderr).contains("the module has no `_start` export: it is not a WASI command"),
-        "{}",
-        text(&out.stderr)
+    let out = jsw_in(dir.path(), &["run", "lib.wasm"]);
+    expect_failure_containing(
+        &out,
+        1,
+        &["the module has no `_start` export: it is not a WASI command"],
     );
 }
 
@@ -945,13 +864,11 @@ fn builds_do_not_depend_on_the_working_directory() {
         "import { x } from './x';\nexport function main() { console.log(x); }\n",
     );
     write(dir.path(), "src/x.ts", "export const x: number = 1;\n");
-    let a = compile(dir.path(), &["-q", "src/app.ts", "-o", "a.wasm"]);
-    let b = jsw()
-        .current_dir(dir.path().join("src"))
-        .args(["compile", "-q", "app.ts", "-o", "../b.wasm"])
-        .output()
-        .unwrap();
-    assert!(a.status.success() && b.status.success());
+    expect_success(&compile(dir.path(), &["-q", "src/app.ts", "-o", "a.wasm"]));
+    expect_success(&compile(
+        &dir.path().join("src"),
+        &["-q", "app.ts", "-o", "../b.wasm"],
+    ));
     assert!(
         std::fs::read(dir.path().join("a.wasm")).unwrap()
             == std::fs::read(dir.path().join("b.wasm")).unwrap()
@@ -969,11 +886,7 @@ fn a_rebuilt_module_never_runs_stale_cached_code() {
                 "app.js",
                 &format!("export function main() {{ console.log('{word}'); }}\n"),
             );
-            assert!(
-                compile(dir.path(), &["-q", "app.js", "-o", "app.wasm"])
-                    .status
-                    .success()
-            );
+            expect_success(&compile(dir.path(), &["-q", "app.js", "-o", "app.wasm"]));
         } else {
             // A different module of exactly the same size, rewritten in place
             // rather than replaced: the previous one with its word changed.
@@ -992,12 +905,7 @@ fn a_rebuilt_module_never_runs_stale_cached_code() {
             std::fs::write(&path, &after).unwrap();
         }
         for _ in 0..2 {
-            let out = jsw()
-                .current_dir(dir.path())
-                .env("JSW_CACHE_DIR", cache.path())
-                .args(["run", "app.wasm"])
-                .output()
-                .unwrap();
+            let out = jsw_cached(dir.path(), cache.path(), &["run", "app.wasm"]);
             assert_eq!(
                 text(&out.stdout),
                 format!("{word}\n"),
@@ -1063,7 +971,7 @@ fn side_effect_free_packages_lose_what_is_not_imported() {
             "import { a } from 'lib';\nexport function main() { console.log(a); }\n",
         );
         let out = compile(dir.path(), &["app.js", "-o", "app.wasm"]);
-        assert!(out.status.success(), "{}", text(&out.stderr));
+        expect_success(&out);
         let summary = text(&out.stderr);
         assert!(
             summary.contains(&format!(" in {modules} modules;")),
@@ -1123,11 +1031,10 @@ fn dynamic_imports_of_builtins_have_every_named_export() {
         "export async function main() { const name = './other.js'; await import(name); }\n",
     );
     let out = run_in(dir.path(), &[]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(
-        text(&out.stderr).contains("follows only import() of a string literal; to include it"),
-        "{}",
-        text(&out.stderr)
+    expect_failure_containing(
+        &out,
+        1,
+        &["follows only import() of a string literal; to include it"],
     );
 }
 
@@ -1148,12 +1055,10 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
 fn run_hints_that_program_arguments_go_after_a_double_dash() {
     let dir = compiled("export function main() {}\n");
     let out = run_in(dir.path(), &["a", "b"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        text(&out.stderr)
-            .contains("tip: arguments for the program go after `--`: jsw run MODULE -- a ..."),
-        "{}",
-        text(&out.stderr)
+    expect_failure_containing(
+        &out,
+        2,
+        &["tip: arguments for the program go after `--`: jsw run MODULE -- a ..."],
     );
 }
 
@@ -1169,7 +1074,7 @@ fn json_errors_locate_build_time_failures() {
         dir.path(),
         &["--error-format", "json", "top.mjs", "-o", "t.wasm"],
     );
-    assert_eq!(out.status.code(), Some(1));
+    expect_code(&out, 1);
     let json: serde_json::Value = serde_json::from_slice(&out.stderr).unwrap();
     assert_eq!(json["error"]["file"], "top.mjs");
     assert_eq!(json["error"]["line"], 2);
@@ -1184,22 +1089,16 @@ fn json_errors_locate_build_time_failures() {
 #[test]
 fn bench_stops_at_a_module_whose_run_fails() {
     let dir = compiled("export function main() { throw new Error('broken'); }\n");
-    let out = jsw()
-        .current_dir(dir.path())
-        .args(["bench", "-n", "2", "app.wasm"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    assert!(
-        text(&out.stderr)
-            .contains("app.wasm exited with status 1: jsw bench measures runs that succeed"),
-        "{}",
-        text(&out.stderr)
+    let out = jsw_in(dir.path(), &["bench", "-n", "2", "app.wasm"]);
+    expect_failure_containing(
+        &out,
+        1,
+        &["app.wasm exited with status 1: jsw bench measures runs that succeed"],
     );
 }
 
 #[test]
 fn compile_help_says_types_are_stripped_not_checked() {
-    let out = jsw().args(["compile", "--help"]).output().unwrap();
+    let out = jsw_output(&["compile", "--help"]);
     assert!(text(&out.stdout).contains("TypeScript types are stripped, not checked"));
 }

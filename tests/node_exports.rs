@@ -268,30 +268,15 @@ fn node_available() -> bool {
     found
 }
 
-/// Every built-in the engine defines (`defineBuiltin("node:…")` in its
-/// sources), so that a new one is compared as soon as it exists.
+/// Every built-in the engine implements in JS (jsw_wire::builtins, whose
+/// unit tests check it against the parts that define them), so that a new one
+/// is compared as soon as it exists.
 fn builtins() -> Vec<String> {
-    fn walk(dir: &Path, out: &mut Vec<String>) {
-        for entry in std::fs::read_dir(dir).unwrap().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                walk(&path, out);
-            } else if path.extension().is_some_and(|e| e == "js") {
-                let source = std::fs::read_to_string(&path).unwrap_or_default();
-                for part in source.split("defineBuiltin(\"").skip(1) {
-                    out.push(part.split('"').next().unwrap().to_string());
-                }
-            }
-        }
-    }
-    let mut names = Vec::new();
-    walk(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../engine/src"),
-        &mut names,
-    );
-    names.sort();
-    names.dedup();
-    names
+    jsw_wire::builtins::BUILTINS
+        .iter()
+        .filter(|b| b.exports().is_some())
+        .map(|b| b.name.to_string())
+        .collect()
 }
 
 /// A program printing, for each built-in, one JSON line: its name, the keys

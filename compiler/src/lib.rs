@@ -20,6 +20,7 @@ pub mod output;
 pub mod runner;
 pub mod serve;
 pub mod snapshot;
+pub mod store;
 pub mod wasmtime_config;
 pub mod wit;
 

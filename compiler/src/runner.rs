@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
-use wasmtime::{Config, Engine, Linker, Store, StoreLimits, StoreLimitsBuilder, Trap};
+use wasmtime::{Config, Engine, Linker, Store, Trap};
 use wasmtime_wasi::p1::WasiP1Ctx;
 use wasmtime_wasi::{FsPerms, I32Exit, WasiCtxBuilder};
 
@@ -78,44 +78,7 @@ pub fn precompile(wasm: &[u8]) -> Result<Vec<u8>> {
 
 struct State {
     wasi: WasiP1Ctx,
-    limits: MemoryLimit,
-}
-
-/// Refuses memory growth past `--max-memory` (or past what the host can give)
-/// without trapping: `memory.grow` returns -1, QuickJS's allocator fails and the
-/// program sees a catchable `InternalError: out of memory`. The refusal is
-/// remembered so that a run which then ends in failure is explained in one line.
-struct MemoryLimit {
-    inner: StoreLimits,
-    refused: bool,
-}
-
-impl wasmtime::ResourceLimiter for MemoryLimit {
-    fn memory_growing(
-        &mut self,
-        current: usize,
-        desired: usize,
-        maximum: Option<usize>,
-    ) -> wasmtime::Result<bool> {
-        let allowed = self.inner.memory_growing(current, desired, maximum)?;
-        self.refused |= !allowed;
-        Ok(allowed)
-    }
-
-    fn memory_grow_failed(&mut self, _error: wasmtime::Error) -> wasmtime::Result<()> {
-        // The host itself could not map more memory: the same answer as a limit.
-        self.refused = true;
-        Ok(())
-    }
-
-    fn table_growing(
-        &mut self,
-        current: usize,
-        desired: usize,
-        maximum: Option<usize>,
-    ) -> wasmtime::Result<bool> {
-        self.inner.table_growing(current, desired, maximum)
-    }
+    limits: crate::store::MemoryLimit,
 }
 
 /// Runs `wasm` with the process's stdin/stdout/stderr and returns its exit status.
@@ -218,18 +181,15 @@ fn run_module(engine: &Engine, module: &wasmtime::Module, options: &RunOptions) 
                 host.display()
             ))?;
     }
-    let mut limits = StoreLimitsBuilder::new();
-    if let Some(bytes) = options.max_memory {
-        limits = limits.memory_size(bytes.try_into().unwrap_or(usize::MAX));
-    }
     let mut store = Store::new(
         &engine,
         State {
             wasi: builder.build_p1(),
-            limits: MemoryLimit {
-                inner: limits.build(),
-                refused: false,
-            },
+            limits: crate::store::MemoryLimit::new(
+                options
+                    .max_memory
+                    .map(|bytes| bytes.try_into().unwrap_or(usize::MAX)),
+            ),
         },
     );
     store.limiter(|s| &mut s.limits);
@@ -272,7 +232,7 @@ fn run_module(engine: &Engine, module: &wasmtime::Module, options: &RunOptions) 
     };
     if let Some(&I32Exit(status)) = err.downcast_ref::<I32Exit>() {
         // The program saw `out of memory` as an error; if it then failed, say why.
-        if status != 0 && store.data().limits.refused {
+        if status != 0 && store.data().limits.refused() {
             return Err(LimitExceeded {
                 message: out_of_memory(options.max_memory),
                 status,
@@ -295,7 +255,7 @@ fn run_module(engine: &Engine, module: &wasmtime::Module, options: &RunOptions) 
     let limit = limit.or_else(|| {
         // Memory ran out where the program could not see it as an error (e.g.
         // an allocator that aborts), so the trap is the limit's doing.
-        store.data().limits.refused.then(|| LimitExceeded {
+        store.data().limits.refused().then(|| LimitExceeded {
             message: out_of_memory(options.max_memory),
             status: 1,
         })

@@ -19,6 +19,16 @@ pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
+/// Runs `jsw ARGS` in the test's own working directory.
+pub fn jsw_output(args: &[&str]) -> Output {
+    jsw().args(args).output().unwrap()
+}
+
+/// Runs `jsw ARGS` in `dir`.
+pub fn jsw_in(dir: &Path, args: &[&str]) -> Output {
+    jsw().current_dir(dir).args(args).output().unwrap()
+}
+
 pub fn compile(dir: &Path, args: &[&str]) -> Output {
     jsw()
         .current_dir(dir)
@@ -26,6 +36,77 @@ pub fn compile(dir: &Path, args: &[&str]) -> Output {
         .args(args)
         .output()
         .unwrap()
+}
+
+/// What a run printed, for the message of a failed assertion.
+fn outputs(out: &Output) -> String {
+    format!(
+        "--- stdout\n{}--- stderr\n{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    )
+}
+
+/// Asserts that the process exited with `code`.
+#[track_caller]
+pub fn expect_code(out: &Output, code: i32) {
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "expected exit status {code}, got {}\n{}",
+        out.status,
+        outputs(out)
+    );
+}
+
+/// Asserts that the process succeeded.
+#[track_caller]
+pub fn expect_success(out: &Output) {
+    assert!(
+        out.status.success(),
+        "expected success, got {}\n{}",
+        out.status,
+        outputs(out)
+    );
+}
+
+/// Asserts that the process exited with `code` and printed exactly `stderr`.
+#[track_caller]
+pub fn expect_failure(out: &Output, code: i32, stderr: &str) {
+    expect_code(out, code);
+    assert_eq!(
+        text(&out.stderr),
+        stderr,
+        "unexpected stderr (exit status {code})\n{}",
+        outputs(out)
+    );
+}
+
+/// Asserts that the process exited with `code` and that its stderr contains
+/// each of `needles`.
+#[track_caller]
+pub fn expect_failure_containing(out: &Output, code: i32, needles: &[&str]) {
+    expect_code(out, code);
+    let stderr = text(&out.stderr);
+    for needle in needles {
+        assert!(
+            stderr.contains(needle),
+            "stderr lacks {needle:?} (exit status {code})\n{}",
+            outputs(out)
+        );
+    }
+}
+
+/// Asserts that the process exited with `code` and that its stderr starts
+/// with `prefix`.
+#[track_caller]
+pub fn expect_failure_starting(out: &Output, code: i32, prefix: &str) {
+    expect_code(out, code);
+    assert!(
+        text(&out.stderr).starts_with(prefix),
+        "stderr does not start with {prefix:?} (exit status {code})\n{}",
+        outputs(out)
+    );
 }
 
 pub fn write(dir: &Path, name: &str, contents: &str) -> PathBuf {
@@ -50,8 +131,7 @@ pub fn node_wasi(module: &Path, args: &[&str]) -> Output {
 pub fn compiled(source: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "app.js", source);
-    let out = compile(dir.path(), &["-q", "app.js", "-o", "app.wasm"]);
-    assert!(out.status.success(), "{}", text(&out.stderr));
+    expect_success(&compile(dir.path(), &["-q", "app.js", "-o", "app.wasm"]));
     dir
 }
 

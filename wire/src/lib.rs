@@ -7,6 +7,7 @@
 //! side that the other does not follow fails to compile or fails a round-trip
 //! test here instead of producing a module that misbehaves.
 
+pub mod builtins;
 pub mod exit;
 pub mod names;
 pub mod payload;

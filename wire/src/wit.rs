@@ -3,6 +3,33 @@
 //! back. (The table's layout around the codes: a `u32` count of types, each a
 //! code and its operands; then the exported and the imported functions.)
 
+/// A core value type of a canonical-ABI signature: the compiler writes the
+/// plugin's core functions with them, the engine lowers and lifts values
+/// into them.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Flat {
+    I32,
+    I64,
+    F32,
+    F64,
+}
+
+impl Flat {
+    /// The type a variant's payload slot takes when its cases put `self` and
+    /// `other` there (the canonical ABI's `join`).
+    pub fn join(self, other: Flat) -> Flat {
+        match (self, other) {
+            (a, b) if a == b => a,
+            (Flat::I32, Flat::F32) | (Flat::F32, Flat::I32) => Flat::I32,
+            _ => Flat::I64,
+        }
+    }
+}
+
+/// Most flat parameters a core function takes; more go through memory (the
+/// canonical ABI's MAX_FLAT_PARAMS).
+pub const MAX_FLAT_PARAMS: usize = 16;
+
 /// What a type entry is. Operands follow the code: a `u32` type index for
 /// `List` and `Option`; `u32` counts then names and type indices for `Record`,
 /// `Tuple`, `Variant`, `Enum`, `Flags`; two optional indices for `Result`; a

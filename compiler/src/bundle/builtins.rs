@@ -5,611 +5,15 @@
 
 use std::collections::BTreeSet;
 
+use jsw_wire::builtins;
+
 use super::{BundledModule, ModuleKind};
 
 /// Exports of the Node built-ins the engine implements, for `import * as`,
-/// `export * from` and `import()` (tests/cli.rs checks them against the engine).
+/// `export * from` and `import()` (tests/node_exports.rs checks them against
+/// the engine and Node).
 pub(super) fn builtin_exports(name: &str) -> Option<&'static [&'static str]> {
-    Some(match name {
-        "node:path" | "node:path/posix" => &[
-            "basename",
-            "delimiter",
-            "dirname",
-            "extname",
-            "format",
-            "isAbsolute",
-            "join",
-            "normalize",
-            "parse",
-            "posix",
-            "relative",
-            "resolve",
-            "sep",
-            "toNamespacedPath",
-            "win32",
-            "_makeLong",
-        ],
-        "node:events" => &[
-            "EventEmitter",
-            "once",
-            "on",
-            "defaultMaxListeners",
-            "errorMonitor",
-            "captureRejectionSymbol",
-            "captureRejections",
-            "usingDomains",
-            "init",
-            "listenerCount",
-            "getEventListeners",
-            "getMaxListeners",
-            "setMaxListeners",
-            "addAbortListener",
-            "EventEmitterAsyncResource",
-        ],
-        "node:util" => &[
-            "format",
-            "formatWithOptions",
-            "inspect",
-            "inherits",
-            "promisify",
-            "callbackify",
-            "deprecate",
-            "isDeepStrictEqual",
-            "types",
-            "TextEncoder",
-            "TextDecoder",
-            "debuglog",
-            "debug",
-            "styleText",
-            "parseArgs",
-            "parseEnv",
-            "getSystemErrorName",
-            "getSystemErrorMap",
-            "_errnoException",
-            "_exceptionWithHostPort",
-            "isArray",
-            "isBoolean",
-            "isBuffer",
-            "isNull",
-            "isNullOrUndefined",
-            "isNumber",
-            "isString",
-            "isSymbol",
-            "isUndefined",
-            "isRegExp",
-            "isObject",
-            "isDate",
-            "isError",
-            "isFunction",
-            "isPrimitive",
-            "log",
-            "_extend",
-            "stripVTControlCharacters",
-            "toUSVString",
-            "transferableAbortSignal",
-            "transferableAbortController",
-            "aborted",
-        ],
-        "node:assert" | "node:assert/strict" => &[
-            "ok",
-            "equal",
-            "notEqual",
-            "strictEqual",
-            "notStrictEqual",
-            "deepEqual",
-            "deepStrictEqual",
-            "notDeepStrictEqual",
-            "notDeepEqual",
-            "throws",
-            "doesNotThrow",
-            "rejects",
-            "doesNotReject",
-            "fail",
-            "match",
-            "doesNotMatch",
-            "ifError",
-            "AssertionError",
-            "strict",
-        ],
-        "node:url" => &[
-            "Url",
-            "parse",
-            "resolve",
-            "resolveObject",
-            "format",
-            "URL",
-            "URLSearchParams",
-            "domainToASCII",
-            "domainToUnicode",
-            "fileURLToPath",
-            "pathToFileURL",
-            "urlToHttpOptions",
-        ],
-        "node:string_decoder" => &["StringDecoder"],
-        "node:os" => &[
-            "EOL",
-            "devNull",
-            "constants",
-            "arch",
-            "platform",
-            "type",
-            "release",
-            "version",
-            "machine",
-            "endianness",
-            "hostname",
-            "homedir",
-            "tmpdir",
-            "uptime",
-            "loadavg",
-            "cpus",
-            "availableParallelism",
-            "totalmem",
-            "freemem",
-            "networkInterfaces",
-            "userInfo",
-            "getPriority",
-            "setPriority",
-        ],
-        "node:buffer" => &[
-            "Buffer",
-            "SlowBuffer",
-            "INSPECT_MAX_BYTES",
-            "kMaxLength",
-            "kStringMaxLength",
-            "constants",
-            "Blob",
-            "File",
-            "atob",
-            "btoa",
-            "transcode",
-            "isUtf8",
-            "isAscii",
-        ],
-        "node:timers/promises" => &["setTimeout", "setImmediate", "setInterval", "scheduler"],
-        "node:console" => &[
-            "assert",
-            "count",
-            "countReset",
-            "debug",
-            "dir",
-            "dirxml",
-            "error",
-            "group",
-            "groupCollapsed",
-            "groupEnd",
-            "info",
-            "log",
-            "table",
-            "time",
-            "timeEnd",
-            "timeLog",
-            "trace",
-            "warn",
-        ],
-        "node:util/types" => &[
-            "isAnyArrayBuffer",
-            "isArrayBuffer",
-            "isAsyncFunction",
-            "isBoxedPrimitive",
-            "isDate",
-            "isGeneratorFunction",
-            "isMap",
-            "isNativeError",
-            "isPromise",
-            "isRegExp",
-            "isSet",
-            "isTypedArray",
-            "isUint8Array",
-            "isArgumentsObject",
-            "isNumberObject",
-            "isStringObject",
-            "isBooleanObject",
-            "isBigIntObject",
-            "isSymbolObject",
-            "isGeneratorObject",
-            "isMapIterator",
-            "isSetIterator",
-            "isWeakMap",
-            "isWeakSet",
-            "isDataView",
-            "isSharedArrayBuffer",
-            "isArrayBufferView",
-            "isUint8ClampedArray",
-            "isUint16Array",
-            "isUint32Array",
-            "isInt8Array",
-            "isInt16Array",
-            "isInt32Array",
-            "isFloat32Array",
-            "isFloat64Array",
-            "isBigInt64Array",
-            "isBigUint64Array",
-            "isModuleNamespaceObject",
-            "isExternal",
-            "isKeyObject",
-            "isCryptoKey",
-        ],
-        "node:timers" => &[
-            "setTimeout",
-            "clearTimeout",
-            "setInterval",
-            "clearInterval",
-            "setImmediate",
-            "clearImmediate",
-            "promises",
-        ],
-        "node:process" => &[
-            "argv",
-            "env",
-            "exit",
-            "exitCode",
-            "nextTick",
-            "platform",
-            "arch",
-            "pid",
-            "ppid",
-            "title",
-            "version",
-            "versions",
-            "release",
-            "execArgv",
-            // Not stdin: reading it builds process.stdin, a node:stream Readable,
-            // so a facade naming it would carry node:stream into every program
-            // importing node:process.
-            "stdout",
-            "stderr",
-            "cwd",
-            "chdir",
-            "hrtime",
-            "uptime",
-            "memoryUsage",
-            "emitWarning",
-            "on",
-            "addListener",
-            "once",
-            "prependListener",
-            "prependOnceListener",
-            "off",
-            "removeListener",
-            "removeAllListeners",
-            "emit",
-            "listeners",
-            "rawListeners",
-            "listenerCount",
-            "eventNames",
-            "setMaxListeners",
-            "getMaxListeners",
-        ],
-        "node:querystring" => &[
-            "parse",
-            "stringify",
-            "escape",
-            "unescape",
-            "unescapeBuffer",
-            "decode",
-            "encode",
-        ],
-        "node:stream" => &[
-            "isDestroyed",
-            "isDisturbed",
-            "isErrored",
-            "isReadable",
-            "isWritable",
-            "Readable",
-            "Writable",
-            "Duplex",
-            "Transform",
-            "PassThrough",
-            "pipeline",
-            "addAbortSignal",
-            "finished",
-            "destroy",
-            "compose",
-            "setDefaultHighWaterMark",
-            "getDefaultHighWaterMark",
-            "promises",
-            "Stream",
-            "duplexPair",
-            "_isArrayBufferView",
-            "_isUint8Array",
-            "_uint8ArrayToBuffer",
-        ],
-        "node:stream/promises" => &["finished", "pipeline"],
-        "node:stream/consumers" => &["arrayBuffer", "blob", "buffer", "text", "json"],
-        "node:stream/web" => &[
-            "ReadableStream",
-            "ReadableStreamDefaultReader",
-            "WritableStream",
-            "WritableStreamDefaultWriter",
-            "TransformStream",
-            "ByteLengthQueuingStrategy",
-            "CountQueuingStrategy",
-            "TextEncoderStream",
-            "TextDecoderStream",
-            "ReadableStreamDefaultController",
-            "WritableStreamDefaultController",
-            "TransformStreamDefaultController",
-        ],
-        "node:crypto" => &[
-            "createHash",
-            "createHmac",
-            "createSecretKey",
-            "hash",
-            "getHashes",
-            "getCiphers",
-            "getCurves",
-            "randomBytes",
-            "randomFill",
-            "randomFillSync",
-            "randomInt",
-            "randomUUID",
-            "getRandomValues",
-            "timingSafeEqual",
-            "pbkdf2",
-            "pbkdf2Sync",
-            "Hash",
-            "Hmac",
-            "KeyObject",
-            "webcrypto",
-            "subtle",
-            "constants",
-            "getFips",
-            "createCipheriv",
-            "createDecipheriv",
-            "createSign",
-            "createVerify",
-            "sign",
-            "verify",
-            "generateKeyPair",
-            "generateKeyPairSync",
-            "generateKey",
-            "generateKeySync",
-            "createPrivateKey",
-            "createPublicKey",
-            "publicEncrypt",
-            "privateDecrypt",
-            "privateEncrypt",
-            "publicDecrypt",
-            "createDiffieHellman",
-            "createECDH",
-            "scrypt",
-            "scryptSync",
-            "hkdf",
-            "hkdfSync",
-            "generatePrime",
-            "generatePrimeSync",
-            "checkPrime",
-            "checkPrimeSync",
-        ],
-        "node:zlib" => &[
-            "crc32",
-            "constants",
-            "codes",
-            "deflateSync",
-            "deflate",
-            "Deflate",
-            "createDeflate",
-            "inflateSync",
-            "inflate",
-            "Inflate",
-            "createInflate",
-            "gzipSync",
-            "gzip",
-            "Gzip",
-            "createGzip",
-            "gunzipSync",
-            "gunzip",
-            "Gunzip",
-            "createGunzip",
-            "deflateRawSync",
-            "deflateRaw",
-            "DeflateRaw",
-            "createDeflateRaw",
-            "inflateRawSync",
-            "inflateRaw",
-            "InflateRaw",
-            "createInflateRaw",
-            "unzipSync",
-            "unzip",
-            "Unzip",
-            "createUnzip",
-            "brotliCompress",
-            "brotliCompressSync",
-            "brotliDecompress",
-            "brotliDecompressSync",
-            "createBrotliCompress",
-            "createBrotliDecompress",
-        ],
-        "node:fs" => &[
-            "constants",
-            "F_OK",
-            "R_OK",
-            "W_OK",
-            "X_OK",
-            "Stats",
-            "Dirent",
-            "Dir",
-            "opendir",
-            "opendirSync",
-            "link",
-            "linkSync",
-            "readv",
-            "readvSync",
-            "writev",
-            "writevSync",
-            "openAsBlob",
-            "lchmod",
-            "lchmodSync",
-            "FileReadStream",
-            "FileWriteStream",
-            "_toUnixTimestamp",
-            "accessSync",
-            "appendFileSync",
-            "chmodSync",
-            "chownSync",
-            "closeSync",
-            "copyFileSync",
-            "cpSync",
-            "existsSync",
-            "fchmodSync",
-            "fchownSync",
-            "fstatSync",
-            "fsyncSync",
-            "fdatasyncSync",
-            "ftruncateSync",
-            "futimesSync",
-            "lchownSync",
-            "lstatSync",
-            "lutimesSync",
-            "mkdirSync",
-            "mkdtempSync",
-            "openSync",
-            "readdirSync",
-            "readFileSync",
-            "readlinkSync",
-            "readSync",
-            "realpathSync",
-            "renameSync",
-            "rmdirSync",
-            "rmSync",
-            "statSync",
-            "symlinkSync",
-            "truncateSync",
-            "unlinkSync",
-            "utimesSync",
-            "writeFileSync",
-            "writeSync",
-            "access",
-            "appendFile",
-            "chmod",
-            "chown",
-            "close",
-            "copyFile",
-            "cp",
-            "fchmod",
-            "fchown",
-            "fstat",
-            "fsync",
-            "fdatasync",
-            "ftruncate",
-            "futimes",
-            "lchown",
-            "lstat",
-            "lutimes",
-            "mkdir",
-            "mkdtemp",
-            "open",
-            "readdir",
-            "readFile",
-            "readlink",
-            "read",
-            "realpath",
-            "rename",
-            "rmdir",
-            "rm",
-            "stat",
-            "symlink",
-            "truncate",
-            "unlink",
-            "utimes",
-            "writeFile",
-            "write",
-            "exists",
-            "watch",
-            "watchFile",
-            "unwatchFile",
-            "promises",
-            "createReadStream",
-            "createWriteStream",
-            "ReadStream",
-            "WriteStream",
-        ],
-        "node:fs/promises" => &[
-            "constants",
-            "opendir",
-            "link",
-            "lchmod",
-            "access",
-            "appendFile",
-            "chmod",
-            "chown",
-            "copyFile",
-            "cp",
-            "lchown",
-            "lstat",
-            "lutimes",
-            "mkdir",
-            "mkdtemp",
-            "open",
-            "readdir",
-            "readFile",
-            "readlink",
-            "realpath",
-            "rename",
-            "rmdir",
-            "rm",
-            "stat",
-            "symlink",
-            "truncate",
-            "unlink",
-            "utimes",
-            "writeFile",
-            "watch",
-        ],
-        "node:worker_threads" => &[
-            "isMainThread",
-            "parentPort",
-            "workerData",
-            "threadId",
-            "resourceLimits",
-            "SHARE_ENV",
-            "markAsUntransferable",
-            "getEnvironmentData",
-            "setEnvironmentData",
-            "receiveMessageOnPort",
-            "Worker",
-        ],
-        "node:diagnostics_channel" => &[
-            "channel",
-            "hasSubscribers",
-            "subscribe",
-            "unsubscribe",
-            "tracingChannel",
-            "Channel",
-        ],
-        "node:readline" => &[
-            "Interface",
-            "createInterface",
-            "clearLine",
-            "clearScreenDown",
-            "cursorTo",
-            "moveCursor",
-            "emitKeypressEvents",
-            "promises",
-        ],
-        "node:readline/promises" => &["Interface", "Readline", "createInterface"],
-        "node:http" | "node:https" => &[
-            "METHODS",
-            "STATUS_CODES",
-            "maxHeaderSize",
-            "validateHeaderName",
-            "validateHeaderValue",
-            "createServer",
-            "request",
-            "get",
-            "Server",
-            "Agent",
-            "ClientRequest",
-            "IncomingMessage",
-            "OutgoingMessage",
-            "ServerResponse",
-            "globalAgent",
-        ],
-        "node:perf_hooks" => &["performance", "constants"],
-        "node:tty" => &["isatty"],
-        _ => return None,
-    })
+    builtins::find(name)?.exports()
 }
 
 /// Why a named import of `name` from the built-in `builtin` (imported as
@@ -623,62 +27,37 @@ pub(super) fn missing_export(builtin: &str, specifier: &str, name: &str) -> Opti
         .then(|| format!("the module '{specifier}' does not provide an export named '{name}'"))
 }
 
-/// The engine's JS parts behind a built-in, and the built-ins those parts use.
-/// Smaller built-ins (path, events, util, os, buffer, ...) live in the engine
-/// itself; these are carried by the programs that import them only.
-fn parts_of(
-    builtin: &str,
-) -> (
-    &'static [&'static str],
-    &'static [(&'static str, &'static str)],
-) {
-    macro_rules! part {
-        ($name:literal) => {
-            (
-                concat!("node/", $name),
-                include_str!(concat!("../../../engine/src/node/", $name, ".js")),
-            )
+/// The source of one of the engine's JS parts that programs carry (a path
+/// under `engine/src/`, as jsw_wire::builtins names it).
+fn part_source(part: &str) -> Option<&'static str> {
+    macro_rules! parts {
+        ($($name:literal),* $(,)?) => {
+            match part {
+                $($name => Some(include_str!(concat!("../../../engine/src/", $name, ".js"))),)*
+                _ => None,
+            }
         };
     }
-    macro_rules! global {
-        ($name:literal) => {
-            (
-                concat!("globals/", $name),
-                include_str!(concat!("../../../engine/src/globals/", $name, ".js")),
-            )
-        };
-    }
-    match builtin {
-        // Intl (FormatJS polyfills and jsw's Collator), in three parts; see parts().
-        "jsw:intl" => (&[], &[part!("vendor/intl-core"), global!("intl")]),
-        "jsw:intl-datetime" => (
-            &["jsw:intl"],
-            &[part!("vendor/intl-datetime"), global!("intl-date")],
-        ),
-        "jsw:intl-segmenter" => (&["jsw:intl"], &[part!("vendor/intl-segmenter")]),
-        "node:crypto" => (&[], &[part!("crypto")]),
-        "node:zlib" => (&["node:stream"], &[part!("zlib")]),
-        "node:fs" | "node:fs/promises" => (&["node:stream"], &[part!("fs")]),
-        "node:querystring" => (&[], &[part!("querystring")]),
-        // The legacy url.parse/format/resolve (querystring parses queries).
-        "node:url" => (&["node:querystring"], &[part!("url")]),
-        // util.parseArgs, util.parseEnv, the system error names.
-        "node:util" => (
-            &[],
-            &[
-                part!("parse_args"),
-                part!("parse_env"),
-                part!("system_errors"),
-            ],
-        ),
-        "node:http" | "node:https" => (&[], &[part!("http")]),
-        "node:readline" | "node:readline/promises" => (&[], &[part!("readline")]),
-        "node:stream" | "node:stream/promises" => {
-            (&[], &[part!("vendor/readable-stream"), part!("stream")])
-        }
-        "node:stream/consumers" => (&[], &[part!("stream_consumers")]),
-        _ => (&[], &[]),
-    }
+    parts!(
+        "node/vendor/intl-core",
+        "globals/intl",
+        "node/vendor/intl-datetime",
+        "globals/intl-date",
+        "node/vendor/intl-segmenter",
+        "node/crypto",
+        "node/zlib",
+        "node/fs",
+        "node/querystring",
+        "node/url",
+        "node/parse_args",
+        "node/parse_env",
+        "node/system_errors",
+        "node/http",
+        "node/readline",
+        "node/vendor/readable-stream",
+        "node/stream",
+        "node/stream_consumers",
+    )
 }
 
 /// The parts a program needs for the built-ins it reaches (node:stream when its
@@ -689,12 +68,16 @@ pub(super) fn parts(reached: &BTreeSet<String>, modules: &[BundledModule]) -> Ve
         if !seen.insert(builtin.to_string()) {
             return;
         }
-        let (needs, parts) = parts_of(builtin);
-        for need in needs {
+        let Some(entry) = builtins::find(builtin) else {
+            return;
+        };
+        for need in entry.needs {
             visit(need, seen, out);
         }
-        for (name, source) in parts {
+        for name in entry.parts {
             if !out.iter().any(|m| m.name == *name) {
+                // The registry's unit test below checks that every part has a source.
+                let source = part_source(name).unwrap_or_default();
                 out.push(BundledModule {
                     name: name.to_string(),
                     kind: ModuleKind::Part,
@@ -740,10 +123,59 @@ pub(super) fn parts(reached: &BTreeSet<String>, modules: &[BundledModule]) -> Ve
 }
 
 /// Whether a program needs the engine built with the natives of node:crypto,
-/// node:zlib and node:fs: it reaches one of them, or its code mentions
-/// `subtle` (the global `crypto.subtle`, whose digests and HMAC are those natives).
+/// node:zlib and node:fs: it reaches a built-in whose parts use them, or its
+/// code mentions `subtle` (the global `crypto.subtle`, whose digests and HMAC
+/// are those natives; a global has no import to follow).
 pub(super) fn needs_natives(reached: &BTreeSet<String>, modules: &[BundledModule]) -> bool {
-    const NATIVE: &[&str] = &["node:crypto", "node:zlib", "node:fs", "node:fs/promises"];
-    reached.iter().any(|b| NATIVE.contains(&b.as_str()))
+    reached
+        .iter()
+        .any(|b| builtins::find(b).is_some_and(|b| b.natives))
         || modules.iter().any(|m| m.code.contains("subtle"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use builtins::{BUILTINS, Defined, RESIDENT};
+
+    fn engine_source(part: &str) -> String {
+        let path = format!("{}/../engine/src/{part}.js", env!("CARGO_MANIFEST_DIR"));
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    /// The registry tells the truth about the engine's sources: every part it
+    /// names exists (and programs' parts are embedded here), each built-in is
+    /// defined by the part it names, and no part defines a built-in the
+    /// registry does not know.
+    #[test]
+    fn the_registry_matches_the_parts() {
+        for b in BUILTINS {
+            for part in b.parts {
+                assert!(
+                    part_source(part).is_some(),
+                    "{}: part {part} is not embedded",
+                    b.name
+                );
+            }
+            if let Defined::Engine(part) | Defined::Program(part) = b.defined {
+                let source = engine_source(part);
+                assert!(
+                    source.contains(&format!("defineBuiltin(\"{}\"", b.name)),
+                    "{}: {part}.js does not define it",
+                    b.name
+                );
+            }
+        }
+        let parts = RESIDENT.iter().chain(BUILTINS.iter().flat_map(|b| b.parts));
+        for part in parts {
+            let source = engine_source(part);
+            for defined in source.split("defineBuiltin(\"").skip(1) {
+                let name = defined.split('"').next().unwrap();
+                assert!(
+                    builtins::find(name).is_some_and(|b| b.exports().is_some()),
+                    "{part}.js defines {name}, unknown to the registry"
+                );
+            }
+        }
+    }
 }

@@ -13,7 +13,7 @@ use swc_core::ecma::ast::{
     NamedExport, Pat, Stmt,
 };
 
-use super::module_export_name;
+use super::exports::module_export_name;
 
 /// What an exported name is bound to, as far as the source shows.
 #[derive(Debug, Clone)]

@@ -12,71 +12,6 @@ use super::tsconfig::TsConfig;
 /// Extensions tried, in order, for a path written without one.
 pub const EXTENSIONS: &[&str] = &["ts", "tsx", "mts", "cts", "js", "jsx", "mjs", "cjs", "json"];
 
-/// Node's built-in modules (with or without the `node:` prefix).
-pub const NODE_BUILTINS: &[&str] = &[
-    "assert",
-    "assert/strict",
-    "async_hooks",
-    "buffer",
-    "child_process",
-    "cluster",
-    "console",
-    "constants",
-    "crypto",
-    "dgram",
-    "diagnostics_channel",
-    "dns",
-    "dns/promises",
-    "domain",
-    "events",
-    "fs",
-    "fs/promises",
-    "http",
-    "http2",
-    "https",
-    "inspector",
-    "inspector/promises",
-    "module",
-    "net",
-    "os",
-    "path",
-    "path/posix",
-    "path/win32",
-    "perf_hooks",
-    "process",
-    "punycode",
-    "querystring",
-    "readline",
-    "readline/promises",
-    "repl",
-    "stream",
-    "stream/consumers",
-    "stream/promises",
-    "stream/web",
-    "string_decoder",
-    "sys",
-    "timers",
-    "timers/promises",
-    "tls",
-    "trace_events",
-    "tty",
-    "url",
-    "util",
-    "util/types",
-    "v8",
-    "vm",
-    "wasi",
-    "worker_threads",
-    "zlib",
-];
-
-/// Node's built-ins that exist only with the `node:` prefix (a bare `test` is
-/// a package).
-pub const NODE_PREFIXED_BUILTINS: &[&str] = &["sea", "test", "test/reporters"];
-
-/// Modules built into the jsw engine.
-pub const JSW_BUILTINS: &[&str] = &["jsw:io"];
-
 /// How the import is written: it decides the package.json conditions. Besides
 /// `import`/`require`, jsw matches `browser` (before `default`; the package's
 /// order of keys decides between conditions): where a package has separate
@@ -142,7 +77,12 @@ impl Resolver<'_> {
         if specifier.starts_with("jsw:") {
             return Err(format!(
                 "there is no built-in module \"{specifier}\" (jsw provides: {})",
-                JSW_BUILTINS.join(", ")
+                jsw_wire::builtins::BUILTINS
+                    .iter()
+                    .filter(|b| b.name.starts_with("jsw:") && b.is_module())
+                    .map(|b| b.name)
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ));
         }
         let dir = importer.parent().unwrap_or(Path::new("/"));
@@ -194,20 +134,9 @@ fn is_wit_path(specifier: &str) -> bool {
 }
 
 /// The canonical `node:` name of a Node built-in (or the name of a jsw one),
-/// if `specifier` names one.
+/// if `specifier` names one (see jsw_wire::builtins).
 pub fn builtin(specifier: &str) -> Option<String> {
-    if JSW_BUILTINS.contains(&specifier) {
-        return Some(specifier.to_string());
-    }
-    if let Some(bare) = specifier.strip_prefix("node:")
-        && NODE_PREFIXED_BUILTINS.contains(&bare)
-    {
-        return Some(specifier.to_string());
-    }
-    let bare = specifier.strip_prefix("node:").unwrap_or(specifier);
-    NODE_BUILTINS
-        .contains(&bare)
-        .then(|| format!("node:{bare}"))
+    jsw_wire::builtins::canonical(specifier).map(str::to_string)
 }
 
 fn file(path: &Path) -> Option<Resolved> {

@@ -6,6 +6,7 @@ use clap::Args;
 
 use jsw::{BuildFailed, Mode};
 
+use super::flags::CacheFlags;
 use super::json_string;
 
 /// Compile a program into a WASI module, running its top level at build time.
@@ -79,9 +80,8 @@ pub struct CompileCommand {
     #[arg(long, value_name = "SIZE", default_value = "1GiB", value_parser = jsw::runner::parse_bytes)]
     pub build_max_memory: u64,
 
-    /// Do not use or fill the compiled-code cache (~/.cache/jsw, or $JSW_CACHE_DIR).
-    #[arg(long)]
-    pub no_cache: bool,
+    #[command(flatten)]
+    pub cache: CacheFlags,
 
     /// Also write the module compiled to machine code for this machine, beside
     /// it with the extension .cwasm (-o app.wasm: app.cwasm). It loads only in
@@ -146,7 +146,7 @@ impl CompileCommand {
                 no_source_positions: self.no_source_positions,
                 ..Default::default()
             },
-            cache: !self.no_cache,
+            cache: self.cache.cache(),
             engine: match &self.engine {
                 Some(p) => {
                     Some(std::fs::read(p).with_context(|| format!("cannot read {}", p.display()))?)

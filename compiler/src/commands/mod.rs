@@ -1,5 +1,6 @@
 pub mod bench;
 pub mod compile;
+pub mod flags;
 pub mod run;
 pub mod serve;
 pub mod types;

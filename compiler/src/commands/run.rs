@@ -1,11 +1,12 @@
 use std::io::Write;
 use std::path::PathBuf;
-use std::time::Duration;
 
 use anyhow::{Context as _, Result};
 use clap::Args;
 
 use jsw::runner::{self, LimitExceeded, RunOptions};
+
+use super::flags::{CacheFlags, LimitFlags};
 
 /// Run a WASI command module (jsw's or any other), or a program source.
 ///
@@ -35,21 +36,11 @@ pub struct RunCommand {
     #[arg(long)]
     pub inherit_env: bool,
 
-    /// Most linear memory the module may use (e.g. 64MiB).
-    #[arg(long, value_name = "SIZE", value_parser = runner::parse_bytes)]
-    pub max_memory: Option<u64>,
+    #[command(flatten)]
+    pub limits: LimitFlags,
 
-    /// Stop the module after this long (e.g. 500ms, 2s); exit status 124.
-    #[arg(long, value_name = "DURATION", value_parser = runner::parse_duration)]
-    pub timeout: Option<Duration>,
-
-    /// Stop the module after this many wasm instructions.
-    #[arg(long, value_name = "N")]
-    pub fuel: Option<u64>,
-
-    /// Do not use or fill the compiled-code cache (~/.cache/jsw, or $JSW_CACHE_DIR).
-    #[arg(long)]
-    pub no_cache: bool,
+    #[command(flatten)]
+    pub cache: CacheFlags,
 
     /// Run a `.cwasm` written by `jsw compile --precompile`. It is machine code
     /// for this machine and this jsw's wasmtime: trust it as a native binary.
@@ -100,7 +91,7 @@ impl RunCommand {
             None
         } else {
             let options = jsw::Options {
-                cache: !self.no_cache,
+                cache: self.cache.cache(),
                 ..Default::default()
             };
             let compiled = match jsw::compile(&self.module, &options) {
@@ -153,10 +144,10 @@ impl RunCommand {
             args: self.args,
             env,
             dirs,
-            max_memory: self.max_memory,
-            timeout: self.timeout,
-            fuel: self.fuel,
-            cache: !self.no_cache,
+            max_memory: self.limits.max_memory,
+            timeout: self.limits.timeout,
+            fuel: self.limits.fuel,
+            cache: self.cache.cache(),
             allow_precompiled: self.allow_precompiled,
         };
         let result = match &wasm {

@@ -8,6 +8,8 @@ use clap::Args;
 use jsw::runner;
 use jsw::serve::{self, Input};
 
+use super::flags::{CacheFlags, LimitFlags};
+
 /// Serve a wasi:http component, or a program with a fetch handler, over HTTP.
 ///
 /// Every request gets a fresh instance of the snapshot: nothing a request does is
@@ -19,6 +21,11 @@ use jsw::serve::{self, Input};
 /// One line per request goes to stderr: method, path, status and time taken.
 /// SIGINT or SIGTERM stops accepting, lets open requests finish and exits 0.
 #[derive(Args, Debug)]
+#[command(
+    mut_arg("max_memory", |a| a.help("Most linear memory one request's instance may use; past it the handler gets \"out of memory\" and the request fails with 500 [default: 128MiB]")),
+    mut_arg("timeout", |a| a.help("Longest a request may take; past it the client gets 504 [default: 30s]")),
+    mut_arg("fuel", |a| a.help("Most wasm instructions (fuel) one request may use; past it: 500")),
+)]
 pub struct ServeCommand {
     /// The component (.wasm) or program source to serve.
     pub input: PathBuf,
@@ -28,23 +35,13 @@ pub struct ServeCommand {
     #[arg(long, value_name = "HOST:PORT", default_value = "127.0.0.1:8080", value_parser = serve::parse_addr)]
     pub addr: SocketAddr,
 
-    /// Most linear memory one request's instance may use; past it the handler
-    /// gets "out of memory" and the request fails with 500.
-    #[arg(long, value_name = "SIZE", default_value = "128MiB", value_parser = runner::parse_bytes)]
-    pub max_memory: u64,
-
-    /// Longest a request may take; past it the client gets 504.
-    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = runner::parse_duration)]
-    pub timeout: Duration,
+    #[command(flatten)]
+    pub limits: LimitFlags,
 
     /// CPU time one request may compute for, apart from the time it waits
     /// (to 1 ms); past it: 500. --timeout bounds the wall clock.
     #[arg(long, value_name = "DURATION", value_parser = runner::parse_duration)]
     pub cpu_limit: Option<Duration>,
-
-    /// Most wasm instructions (fuel) one request may use; past it: 500.
-    #[arg(long, value_name = "N")]
-    pub fuel: Option<u64>,
 
     /// Requests handled at once (per worker); more wait for a free slot.
     #[arg(long, value_name = "N", default_value_t = 256)]
@@ -90,9 +87,8 @@ pub struct ServeCommand {
     #[arg(short, long)]
     pub quiet: bool,
 
-    /// Do not use or fill the compiled-code cache (~/.cache/jsw, or $JSW_CACHE_DIR).
-    #[arg(long)]
-    pub no_cache: bool,
+    #[command(flatten)]
+    pub cache: CacheFlags,
 }
 
 impl ServeCommand {
@@ -101,25 +97,26 @@ impl ServeCommand {
             std::fs::read(&self.input)
                 .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", self.input.display()))?;
         }
-        if self.max_memory > usize::MAX as u64 {
-            anyhow::bail!(
-                "--max-memory {} is more than this machine can address",
-                self.max_memory
-            );
-        }
+        let defaults = serve::Limits::default();
+        let max_memory = match self.limits.max_memory {
+            Some(bytes) => usize::try_from(bytes).map_err(|_| {
+                anyhow::anyhow!("--max-memory {bytes} is more than this machine can address")
+            })?,
+            None => defaults.max_memory,
+        };
         let options = serve::Options {
             addr: self.addr,
             limits: serve::Limits {
-                max_memory: self.max_memory as usize,
-                timeout: self.timeout,
-                fuel: self.fuel,
+                max_memory,
+                timeout: self.limits.timeout.unwrap_or(defaults.timeout),
+                fuel: self.limits.fuel,
                 cpu: self.cpu_limit,
             },
             concurrency: self.concurrency.max(1),
             quiet: self.quiet,
             allow_hosts: self.allow_hosts.clone(),
             compile: jsw::Options {
-                cache: !self.no_cache,
+                cache: self.cache.cache(),
                 ..Default::default()
             },
             watch: !self.no_watch,

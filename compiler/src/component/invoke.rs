@@ -16,39 +16,16 @@ use anyhow::{Context, Result, bail};
 use wasmtime::component::types::{ComponentFunc, ComponentItem};
 use wasmtime::component::wasm_wave::untyped::UntypedFuncCall;
 use wasmtime::component::{
-    Component, ComponentExportIndex, InstancePre, Linker, ResourceTable, ResourceType, Type, Val,
+    Component, ComponentExportIndex, InstancePre, Linker, ResourceType, Type, Val,
 };
 use wasmtime::{Engine, Store};
-use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
-use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
 
 use crate::WasmtimeResultExt;
 use crate::bench::{BenchOptions, Summary};
+use crate::store::{ComponentState, DefaultHooks, MemoryLimit};
 
-pub struct State {
-    wasi: WasiCtx,
-    http: WasiHttpCtx,
-    table: ResourceTable,
-}
-
-impl WasiHttpView for State {
-    fn http(&mut self) -> WasiHttpCtxView<'_> {
-        WasiHttpCtxView {
-            ctx: &mut self.http,
-            table: &mut self.table,
-            hooks: wasmtime_wasi_http::default_hooks(),
-        }
-    }
-}
-
-impl WasiView for State {
-    fn ctx(&mut self) -> WasiCtxView<'_> {
-        WasiCtxView {
-            ctx: &mut self.wasi,
-            table: &mut self.table,
-        }
-    }
-}
+/// A plugin's store: WASI and wasi:http as wasmtime-wasi gives them.
+pub type State = ComponentState<DefaultHooks>;
 
 /// What the host functions of a component's world do here.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -129,11 +106,7 @@ impl Invoker {
     pub fn store(&self) -> Store<State> {
         Store::new(
             &self.engine,
-            State {
-                wasi: WasiCtx::builder().inherit_stdout().inherit_stderr().build(),
-                http: WasiHttpCtx::new(),
-                table: ResourceTable::new(),
-            },
+            State::new(DefaultHooks, MemoryLimit::new(None)),
         )
     }
 

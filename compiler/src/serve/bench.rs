@@ -225,7 +225,7 @@ async fn once(
         Some(given) => given - store.get_fuel().unwrap_or(given),
         None => 0,
     };
-    let memory = store.data().peak_memory() as u64;
+    let memory = store.data().memory.peak() as u64;
     // Returning the instance to the pool (resetting its memory) is part of
     // what a request costs the server.
     drop(store);

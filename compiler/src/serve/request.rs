@@ -9,78 +9,19 @@ use std::time::{Duration, Instant};
 use anyhow::Result;
 use bytes::Bytes;
 use http_body_util::BodyExt;
-use wasmtime::component::ResourceTable;
-use wasmtime::{ResourceLimiter, Store, Trap};
-use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
+use wasmtime::{Store, Trap};
+use wasmtime_wasi_http::WasiHttpView;
 use wasmtime_wasi_http::p2::bindings::http::types::{ErrorCode, Scheme};
 use wasmtime_wasi_http::p2::body::HyperOutgoingBody;
-use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
 
 use super::body::{Entry, Outcome, Watched};
 use super::conn::{Activity, BodyLimit, BodyState, Limited};
 use super::{Limits, Server, outbound::Outbound};
+use crate::store::{ComponentState, MemoryLimit};
 
-/// The store data of one request.
-pub struct RequestState {
-    wasi: WasiCtx,
-    http: WasiHttpCtx,
-    table: ResourceTable,
-    hooks: Outbound,
-    memory: MemoryLimit,
-}
-
-impl WasiView for RequestState {
-    fn ctx(&mut self) -> WasiCtxView<'_> {
-        WasiCtxView {
-            ctx: &mut self.wasi,
-            table: &mut self.table,
-        }
-    }
-}
-
-impl WasiHttpView for RequestState {
-    fn http(&mut self) -> WasiHttpCtxView<'_> {
-        WasiHttpCtxView {
-            ctx: &mut self.http,
-            table: &mut self.table,
-            hooks: &mut self.hooks,
-        }
-    }
-}
-
-/// Linear memory may not grow past `max`; growth that would is refused (QuickJS
-/// then throws "out of memory" in the handler) and remembered for the log line.
-struct MemoryLimit {
-    max: usize,
-    hit: Arc<AtomicBool>,
-    /// Largest size asked for (creation counts as growth from 0).
-    peak: usize,
-}
-
-impl ResourceLimiter for MemoryLimit {
-    fn memory_growing(
-        &mut self,
-        _current: usize,
-        desired: usize,
-        _maximum: Option<usize>,
-    ) -> wasmtime::Result<bool> {
-        self.peak = self.peak.max(desired);
-        if desired > self.max {
-            self.hit.store(true, Ordering::Relaxed);
-            return Ok(false);
-        }
-        Ok(true)
-    }
-
-    fn table_growing(
-        &mut self,
-        _current: usize,
-        _desired: usize,
-        _maximum: Option<usize>,
-    ) -> wasmtime::Result<bool> {
-        Ok(true)
-    }
-}
+/// The store data of one request: outbound requests go through the server's
+/// allow-list.
+pub type RequestState = ComponentState<Outbound>;
 
 pub type Response = hyper::Response<HyperOutgoingBody>;
 
@@ -92,21 +33,12 @@ pub fn new_store(
     memory_hit: Arc<AtomicBool>,
     cpu_hit: Arc<AtomicBool>,
 ) -> wasmtime::Result<Store<RequestState>> {
-    let mut wasi = WasiCtx::builder();
-    wasi.inherit_stdout().inherit_stderr();
     let mut store = Store::new(
         engine,
-        RequestState {
-            wasi: wasi.build(),
-            http: WasiHttpCtx::new(),
-            table: ResourceTable::new(),
-            hooks: Outbound::new(allow_hosts),
-            memory: MemoryLimit {
-                max: limits.max_memory,
-                hit: memory_hit,
-                peak: 0,
-            },
-        },
+        RequestState::new(
+            Outbound::new(allow_hosts),
+            MemoryLimit::reporting_to(Some(limits.max_memory), memory_hit),
+        ),
     );
     store.limiter(|s| &mut s.memory);
     // The epoch ticks every EPOCH_TICK. At each tick a running instance yields
@@ -137,13 +69,6 @@ pub fn new_store(
         store.set_fuel(fuel)?;
     }
     Ok(store)
-}
-
-impl RequestState {
-    /// The largest linear memory an instance of this store asked for, in bytes.
-    pub fn peak_memory(&self) -> usize {
-        self.memory.peak
-    }
 }
 
 /// Serves one request; never fails (a failure is a 5xx response and a log line).

@@ -19,14 +19,7 @@ use super::{World, camel};
 
 const MANGLING: ManglingAndAbi = ManglingAndAbi::Legacy(LiftLowerAbi::Sync);
 
-/// A core value type of a canonical-ABI signature.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Flat {
-    I32,
-    I64,
-    F32,
-    F64,
-}
+pub use jsw_wire::wit::Flat;
 
 /// One core function of the plugin: an export it adds or an import it calls.
 #[derive(Debug, Clone)]

@@ -25,7 +25,7 @@
       specifier = String(specifier);
       if (specifier.startsWith("node:")) return specifier;
       if (/^(\.{0,2}\/|file:)/.test(specifier)) return new URL(specifier, url).href;
-      if (builtins.has(`node:${specifier}`)) return `node:${specifier}`;
+      if (builtinSpecifiers.has(specifier)) return `node:${specifier}`;
       const err = new TypeError(`Cannot find package '${specifier}' imported from ${filename}`);
       err.code = "ERR_MODULE_NOT_FOUND";
       throw err;
@@ -38,11 +38,12 @@
     return err;
   }
 
+  // Built-ins whose JS the compiler adds only to programs that import them
+  // (jsw_wire::builtins): missing here means a computed require.
+  const onDemand = new Set(jsw.onDemandBuiltins);
+  const builtinSpecifiers = new Set(jsw.builtinSpecifiers);
   // A Node built-in jsw does not provide: loading it works (packages often only
   // probe), using any of its functions throws and says which.
-  // Built-ins whose JS the compiler adds only to programs that import them
-  // (compiler/src/bundle/builtins.rs): missing here means a computed require.
-  const onDemand = new Set(["node:crypto", "node:zlib", "node:fs", "node:fs/promises", "node:stream", "node:stream/promises", "node:querystring", "node:http", "node:https", "node:readline", "node:readline/promises", "node:stream/consumers"]);
   function unavailable(name) {
     const short = name.slice(5);
     if (onDemand.has(name)) {
@@ -94,8 +95,9 @@
       const target = Object.hasOwn(map, specifier) ? map[specifier] : undefined;
       if (target === undefined || target === null) {
         // Built-ins can be required by any spelling, even when computed.
-        const bare = specifier.startsWith("node:") ? specifier : `node:${specifier}`;
-        if (builtins.has(bare)) return load(bare, from);
+        if (builtinSpecifiers.has(specifier)) {
+          return load(specifier.startsWith("node:") ? specifier : `node:${specifier}`, from);
+        }
         throw notFound(specifier, from);
       }
       return load(target, from);

@@ -17,6 +17,24 @@ pub fn init<'js>(ctx: &Ctx<'js>, jsw: &Object<'js>) -> rquickjs::Result<()> {
             },
         )?,
     )?;
+    // For commonjs.js: the built-ins a program has only if it imports them.
+    let on_demand = jsw_wire::builtins::BUILTINS
+        .iter()
+        .filter(|b| b.on_demand())
+        .map(|b| b.name)
+        .collect::<Vec<_>>();
+    jsw.set("onDemandBuiltins", on_demand)?;
+    // Every specifier naming a Node built-in (`fs`, `node:fs`, `node:test`):
+    // a computed require of one loads it as Node would, or says why it cannot.
+    let specifiers = jsw_wire::builtins::BUILTINS
+        .iter()
+        .filter(|b| b.is_module() && b.name.starts_with("node:"))
+        .flat_map(|b| {
+            let bare = (!b.prefix_only).then(|| &b.name["node:".len()..]);
+            std::iter::once(b.name).chain(bare)
+        })
+        .collect::<Vec<_>>();
+    jsw.set("builtinSpecifiers", specifiers)?;
     super::eval_part(ctx, jsw, "commonjs", include_str!("commonjs.js"))?;
     jsw.set("vendored", Object::new(ctx.clone())?)?;
     #[cfg(feature = "node")]
@@ -29,26 +47,28 @@ pub fn init<'js>(ctx: &Ctx<'js>, jsw: &Object<'js>) -> rquickjs::Result<()> {
             (core::arch::wasm32::memory_size(0) * 65536) as f64
         })?,
     )?;
-    for (name, source) in [
-        ("node/path", include_str!("../node/path.js")),
-        ("node/events", include_str!("../node/events.js")),
-        ("node/util", include_str!("../node/util.js")),
-        ("node/assert", include_str!("../node/assert.js")),
-        ("node/misc", include_str!("../node/misc.js")),
-        ("node/buffer-lazy", include_str!("../node/buffer-lazy.js")),
-        ("node/os", include_str!("../node/os.js")),
-        (
-            "node/diagnostics_channel",
-            include_str!("../node/diagnostics_channel.js"),
-        ),
-        (
-            "node/string_decoder",
-            include_str!("../node/string_decoder.js"),
-        ),
-    ] {
-        super::eval_part(ctx, jsw, name, source)?;
+    // Every engine's own built-ins (jsw_wire::builtins::RESIDENT, in order).
+    for part in jsw_wire::builtins::RESIDENT {
+        super::eval_part(ctx, jsw, part, resident_source(part))?;
     }
     Ok(())
+}
+
+/// The source of a resident part. A part the registry names and this match
+/// lacks fails every build at once, when the engine starts.
+fn resident_source(part: &str) -> &'static str {
+    match part {
+        "node/path" => include_str!("../node/path.js"),
+        "node/events" => include_str!("../node/events.js"),
+        "node/util" => include_str!("../node/util.js"),
+        "node/assert" => include_str!("../node/assert.js"),
+        "node/misc" => include_str!("../node/misc.js"),
+        "node/buffer-lazy" => include_str!("../node/buffer-lazy.js"),
+        "node/os" => include_str!("../node/os.js"),
+        "node/diagnostics_channel" => include_str!("../node/diagnostics_channel.js"),
+        "node/string_decoder" => include_str!("../node/string_decoder.js"),
+        _ => panic!("the resident part {part} is not embedded in the engine"),
+    }
 }
 
 /// Whether a program's source may use Buffer (`Buffer`, or the `buffer` module).

@@ -57,7 +57,7 @@ struct Proxy;
 impl wasip2::exports::http::incoming_handler::Guest for Proxy {
     fn handle(request: IncomingRequest, response_out: ResponseOutparam) {
         OUTPARAM.set(Some(response_out));
-        crate::serve(|ctx| dispatch(ctx, request));
+        crate::mode::http::serve(|ctx| dispatch(ctx, request));
         crate::io::flush();
         // Nothing is left to run and the handler never answered: its promise
         // can never settle (or the engine failed, and said so on stderr).

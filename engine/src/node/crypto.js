@@ -4,24 +4,13 @@
 (jsw) => {
   "use strict";
   const native = jsw.crypto;
-  const { nodeError, describeReceived } = jsw;
+  const { nodeError, describeReceived, bytesOut } = jsw;
   const HASHES = ["md5", "sha1", "sha224", "sha256", "sha384", "sha512"];
 
-  function toBytes(data, encoding, name) {
-    if (typeof data === "string") return Buffer.from(data, encoding === "buffer" ? "utf8" : encoding || "utf8");
-    if (data instanceof Uint8Array) return data;
-    if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-    if (data instanceof ArrayBuffer) return new Uint8Array(data);
-    throw nodeError(
-      TypeError,
-      "ERR_INVALID_ARG_TYPE",
-      `The "${name}" argument must be of type string or an instance of Buffer, TypedArray, or DataView. Received ${describeReceived(data)}`,
-    );
-  }
-  const output = (bytes, encoding) => {
-    const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    return encoding === undefined || encoding === "buffer" ? buf : buf.toString(encoding);
-  };
+  // Crypto takes an ArrayBuffer without naming it in its errors, and reads a
+  // string in the "buffer" encoding (its default) as UTF-8.
+  const toBytes = (data, encoding, name) =>
+    jsw.bytesArg(data, name, { encoding: encoding === "buffer" ? "utf8" : encoding, arrayBuffer: true });
   const finalized = () => nodeError(Error, "ERR_CRYPTO_HASH_FINALIZED", "Digest already called");
 
   // The input is kept as chunks and hashed in one native call at digest():
@@ -49,7 +38,7 @@
       this.#done = true;
       const bytes = native.digest(this.#algorithm, this.#chunks);
       this.#chunks = [];
-      return output(bytes, encoding);
+      return bytesOut(bytes, encoding);
     }
     copy() {
       if (this.#done) throw finalized();
@@ -86,11 +75,11 @@
     }
     digest(encoding) {
       // Node returns an empty result for a second digest() of an Hmac.
-      if (this.#done) return output(new Uint8Array(0), encoding);
+      if (this.#done) return bytesOut(new Uint8Array(0), encoding);
       this.#done = true;
       const bytes = native.hmac(this.#algorithm, this.#key, this.#chunks);
       this.#chunks = [];
-      return output(bytes, encoding);
+      return bytesOut(bytes, encoding);
     }
   }
 
@@ -206,7 +195,7 @@
       throw nodeError(TypeError, "ERR_INVALID_ARG_TYPE", `The "digest" argument must be of type string. Received ${describeReceived(digest)}`);
     }
     if (!native.supported(digest)) throw nodeError(TypeError, "ERR_CRYPTO_INVALID_DIGEST", `Invalid digest: ${digest}`);
-    return output(native.pbkdf2(digest, p, s, iterations, keylen));
+    return bytesOut(native.pbkdf2(digest, p, s, iterations, keylen));
   }
   function pbkdf2(password, salt, iterations, keylen, digest, callback) {
     if (typeof callback !== "function") {

@@ -32,10 +32,13 @@ impl Algorithm {
             _ => return None,
         })
     }
-}
 
-fn unknown<'js>(ctx: &Ctx<'js>, name: &str) -> rquickjs::Error {
-    Exception::throw_message(ctx, &format!("Digest method not supported: {name}"))
+    /// The algorithm `name` names, or the error for one jsw does not hash with.
+    fn named(ctx: &Ctx<'_>, name: &str) -> rquickjs::Result<Algorithm> {
+        Algorithm::parse(name).ok_or_else(|| {
+            Exception::throw_message(ctx, &format!("Digest method not supported: {name}"))
+        })
+    }
 }
 
 fn digest(algorithm: Algorithm, chunks: &Array<'_>) -> rquickjs::Result<Vec<u8>> {
@@ -102,7 +105,7 @@ pub fn natives<'js>(ctx: &Ctx<'js>) -> rquickjs::Result<Object<'js>> {
              name: String,
              chunks: Array<'js>|
              -> rquickjs::Result<TypedArray<'js, u8>> {
-                let algorithm = Algorithm::parse(&name).ok_or_else(|| unknown(&ctx, &name))?;
+                let algorithm = Algorithm::named(&ctx, &name)?;
                 TypedArray::new(ctx, digest(algorithm, &chunks)?)
             },
         )?,
@@ -116,7 +119,7 @@ pub fn natives<'js>(ctx: &Ctx<'js>) -> rquickjs::Result<Object<'js>> {
              key: TypedArray<'js, u8>,
              chunks: Array<'js>|
              -> rquickjs::Result<TypedArray<'js, u8>> {
-                let algorithm = Algorithm::parse(&name).ok_or_else(|| unknown(&ctx, &name))?;
+                let algorithm = Algorithm::named(&ctx, &name)?;
                 let mac = hmac(algorithm, super::bytes(&key), &chunks)?;
                 TypedArray::new(ctx, mac)
             },
@@ -133,7 +136,7 @@ pub fn natives<'js>(ctx: &Ctx<'js>) -> rquickjs::Result<Object<'js>> {
              rounds: u32,
              length: usize|
              -> rquickjs::Result<TypedArray<'js, u8>> {
-                let algorithm = Algorithm::parse(&name).ok_or_else(|| unknown(&ctx, &name))?;
+                let algorithm = Algorithm::named(&ctx, &name)?;
                 let mut out = vec![0u8; length];
                 pbkdf2(
                     algorithm,

@@ -61,20 +61,9 @@
     if (!FLAGS.has(flags)) throw nodeError(TypeError, "ERR_INVALID_ARG_VALUE", `The argument 'flags' is invalid. Received '${flags}'`);
     return flags;
   }
-  function bytesOf(data, encoding) {
-    if (typeof data === "string") return Buffer.from(data, encoding ?? "utf8");
-    if (data instanceof Uint8Array) return data;
-    if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-    throw nodeError(
-      TypeError,
-      "ERR_INVALID_ARG_TYPE",
-      `The "data" argument must be of type string or an instance of Buffer, TypedArray, or DataView. Received ${describeReceived(data)}`,
-    );
-  }
-  const decoded = (bytes, encoding) => {
-    const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    return encoding && encoding !== "buffer" ? buf.toString(encoding) : buf;
-  };
+  // fs's data takes no ArrayBuffer; a null or empty encoding means a Buffer.
+  const bytesOf = (data, encoding) => jsw.bytesArg(data, "data", { encoding });
+  const decoded = (bytes, encoding) => jsw.bytesOut(bytes, encoding || undefined);
 
   const kType = Symbol("type");
   class Stats {

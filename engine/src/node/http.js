@@ -20,12 +20,32 @@
     function () {
       throw new Error(`${module}.${name}() is not available in jsw modules: a module has no sockets; serve HTTP with a fetch handler (export default { fetch }) and make requests with fetch()`);
     };
-  for (const module of ["http", "https"]) {
-    const exports = { METHODS, STATUS_CODES, maxHeaderSize: 16384, validateHeaderName, validateHeaderValue };
-    for (const name of ["createServer", "request", "get", "Server", "Agent", "ClientRequest", "IncomingMessage", "OutgoingMessage", "ServerResponse"]) {
-      exports[name] = noSockets(module, name);
+  // Node's http.setMaxIdleHTTPParsers: checked as Node checks it; there are
+  // no parsers to keep.
+  function setMaxIdleHTTPParsers(max) {
+    if (typeof max !== "number") {
+      throw jsw.nodeError(TypeError, "ERR_INVALID_ARG_TYPE", `The "max" argument must be of type number. Received ${jsw.describeReceived(max)}`);
     }
-    exports.globalAgent = undefined;
-    jsw.defineBuiltin(`node:${module}`, () => exports);
+    if (!Number.isInteger(max)) {
+      throw jsw.nodeError(RangeError, "ERR_OUT_OF_RANGE", `The value of "max" is out of range. It must be an integer. Received ${max}`);
+    }
+    if (max < 1) {
+      throw jsw.nodeError(RangeError, "ERR_OUT_OF_RANGE", `The value of "max" is out of range. It must be >= 1 && <= 9007199254740991. Received ${max}`);
+    }
   }
+  // Each module with Node's own export names.
+  function make(module, names, extra) {
+    const exports = { ...extra };
+    for (const name of names) exports[name] = noSockets(module, name);
+    exports.globalAgent = undefined;
+    return exports;
+  }
+  const http = make(
+    "http",
+    ["createServer", "request", "get", "Server", "Agent", "ClientRequest", "IncomingMessage", "OutgoingMessage", "ServerResponse", "_connectionListener"],
+    { METHODS, STATUS_CODES, maxHeaderSize: 16384, validateHeaderName, validateHeaderValue, setMaxIdleHTTPParsers },
+  );
+  const https = make("https", ["createServer", "request", "get", "Server", "Agent"], {});
+  jsw.defineBuiltin("node:http", () => http);
+  jsw.defineBuiltin("node:https", () => https);
 };

@@ -28,6 +28,26 @@
     if (shown.length > 128) shown = `${shown.slice(0, 128)}...`;
     return jsw.nodeError(TypeError, "ERR_INVALID_ARG_VALUE", `The ${kind(name)} '${name}' ${reason}. Received ${shown}`);
   };
+  // Node's "bytes or a string" arguments, as a Uint8Array: the caller's bytes
+  // (a view, not a copy) or the string encoded (UTF-8 when `encoding` is
+  // unset). Node's modules differ, so options say which: `arrayBuffer` takes an
+  // ArrayBuffer too (crypto and zlib do, fs's data does not), and
+  // `namesArrayBuffer` ends the error's list of types with it (zlib does;
+  // crypto takes one without saying so).
+  jsw.bytesArg = (value, name, { encoding, arrayBuffer = false, namesArrayBuffer = false } = {}) => {
+    if (typeof value === "string") return Buffer.from(value, encoding);
+    if (value instanceof Uint8Array) return value;
+    if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+    if (arrayBuffer && value instanceof ArrayBuffer) return new Uint8Array(value);
+    const types = namesArrayBuffer ? "DataView, or ArrayBuffer" : "or DataView";
+    throw jsw.invalidArgType(name, `of type string or an instance of Buffer, TypedArray, ${types}`, value);
+  };
+  // Bytes as Node's functions return them: a Buffer over the same memory, or
+  // a string in `encoding` (a Buffer when it is unset or "buffer").
+  jsw.bytesOut = (bytes, encoding) => {
+    const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    return encoding === undefined || encoding === "buffer" ? buf : buf.toString(encoding);
+  };
   // Node's AbortError (not the DOMException an AbortSignal carries).
   jsw.abortError = (cause) => {
     const error = new Error("The operation was aborted", cause === undefined ? undefined : { cause });

@@ -7,7 +7,7 @@
 (jsw) => {
   "use strict";
   const native = jsw.zlib;
-  const { nodeError, describeReceived } = jsw;
+  const { nodeError, describeReceived, bytesOut } = jsw;
 
   const constants = Object.freeze({
     Z_NO_FLUSH: 0, Z_PARTIAL_FLUSH: 1, Z_SYNC_FLUSH: 2, Z_FULL_FLUSH: 3, Z_FINISH: 4, Z_BLOCK: 5, Z_OK: 0,
@@ -25,17 +25,6 @@
     codes[constants[name]] = name;
   }
 
-  function input(buffer) {
-    if (typeof buffer === "string") return Buffer.from(buffer);
-    if (buffer instanceof Uint8Array) return buffer;
-    if (ArrayBuffer.isView(buffer)) return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-    if (buffer instanceof ArrayBuffer) return new Uint8Array(buffer);
-    throw nodeError(
-      TypeError,
-      "ERR_INVALID_ARG_TYPE",
-      `The "buffer" argument must be of type string or an instance of Buffer, TypedArray, DataView, or ArrayBuffer. Received ${describeReceived(buffer)}`,
-    );
-  }
   function level(options) {
     const value = options?.level ?? -1;
     if (!Number.isInteger(value) || value < -1 || value > 9) {
@@ -43,7 +32,6 @@
     }
     return value;
   }
-  const asBuffer = (bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
   // [format as zlib.rs names it, compressing?] per mode.
   const MODES = {
@@ -57,11 +45,11 @@
   };
   function run(mode, data, options) {
     const [format, compressing] = MODES[mode];
-    const bytes = input(data);
-    if (compressing) return asBuffer(native.compress(format, bytes, level(options)));
+    const bytes = jsw.bytesArg(data, "buffer", { arrayBuffer: true, namesArrayBuffer: true });
+    if (compressing) return bytesOut(native.compress(format, bytes, level(options)));
     const limit = options?.maxOutputLength ?? 0;
     try {
-      return asBuffer(native.decompress(format, bytes, limit));
+      return bytesOut(native.decompress(format, bytes, limit));
     } catch (e) {
       if (e?.code === "ERR_BUFFER_TOO_LARGE") {
         throw nodeError(RangeError, "ERR_BUFFER_TOO_LARGE", `Cannot create a Buffer larger than ${limit} bytes`);
@@ -72,10 +60,7 @@
 
   // zlib.crc32(data, value): the checksum continuing from `value`.
   function crc32(data, value = 0) {
-    let bytes;
-    if (typeof data === "string") bytes = Buffer.from(data);
-    else if (ArrayBuffer.isView(data)) bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-    else throw jsw.invalidArgType("data", "of type string or an instance of Buffer, TypedArray, or DataView", data);
+    const bytes = jsw.bytesArg(data, "data");
     if (typeof value !== "number") throw jsw.invalidArgType("value", "of type number", value);
     if (!Number.isInteger(value)) {
       throw nodeError(RangeError, "ERR_OUT_OF_RANGE", `The value of "value" is out of range. It must be an integer. Received ${value}`);

@@ -14,21 +14,7 @@ use rquickjs::{Array, BigInt, Ctx, Function, Object, Persistent, TypedArray, Val
 
 use super::memory;
 
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum Flat {
-    I32,
-    I64,
-    F32,
-    F64,
-}
-
-fn join(a: Flat, b: Flat) -> Flat {
-    match (a, b) {
-        (a, b) if a == b => a,
-        (Flat::I32, Flat::F32) | (Flat::F32, Flat::I32) => Flat::I32,
-        _ => Flat::I64,
-    }
-}
+pub use jsw_wire::wit::Flat;
 
 pub enum Kind {
     Bool,
@@ -242,7 +228,7 @@ impl Types {
             case_size = case_size.max(t.size);
             for (i, f) in t.flat.iter().enumerate() {
                 match joined.get_mut(i) {
-                    Some(j) => *j = join(*j, *f),
+                    Some(j) => *j = j.join(*f),
                     None => joined.push(*f),
                 }
             }

@@ -26,10 +26,7 @@ use rquickjs::{Ctx, Exception, Function, Object, Persistent, Value};
 
 use abi::{Allocs, Fail, FlatReader, Kind, Types};
 use jsw_wire::reader::Reader;
-use jsw_wire::wit::{FuncKind, TypeCode};
-
-/// The canonical ABI passes at most this many flat parameters; more go through memory.
-const MAX_FLAT_PARAMS: usize = 16;
+use jsw_wire::wit::{FuncKind, MAX_FLAT_PARAMS, TypeCode};
 
 /// Build-time exit status: the program does not satisfy the world (the
 /// compiler turns the lines on stderr into its error).
@@ -285,7 +282,7 @@ pub fn resolve<'js>(ctx: &Ctx<'js>, entry: &str, namespace: Value<'js>) -> Resul
     let table = table();
     table.types.make_atoms(ctx);
     for module in &table.preload {
-        crate::event_loop::settle(ctx, crate::import(ctx, module))?;
+        crate::event_loop::settle(ctx, crate::mode::import(ctx, module))?;
     }
     let mut found = Vec::new();
     let mut problems = String::new();
@@ -411,7 +408,7 @@ fn trap(message: &str) -> ! {
 pub extern "C" fn call(index: u32) -> *mut u64 {
     RETURNED.with_borrow_mut(Allocs::free_all);
     let table = table();
-    let Some(ctx) = crate::context() else {
+    let Some(ctx) = crate::mode::context() else {
         trap("this component holds no program")
     };
     let f = table

@@ -204,6 +204,59 @@ def neighbours(jsw, work, duration, connections):
     return {"limits": " ".join(limits), "alone": alone, "beside": beside, "hog_requests": hogs[0]}
 
 
+class Collector:
+    """An OTLP/HTTP endpoint on loopback that takes every export and answers
+    200, counting the bytes: what a local collector costs the server is only
+    the sending."""
+
+    def __enter__(self):
+        import http.server
+
+        received = self.received = [0]
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self):
+                received[0] += len(self.rfile.read(int(self.headers.get("content-length", 0))))
+                self.send_response(200)
+                self.send_header("content-length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.httpd.server_address[1]
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc):
+        self.httpd.shutdown()
+
+
+def telemetry(jsw, work, duration, connections):
+    """req/s of the hello handler under `jsw serve --workers 1` with telemetry
+    off, with traces and metrics sent to a local collector, and with
+    Prometheus scrapes answered, side by side."""
+    app = work / "hello-telemetry.wasm"
+    compile_app(jsw, PROGRAMS / "hello_handler.js", app)
+    out = {}
+    with Collector() as collector:
+        variants = [
+            ("off", []),
+            ("--otlp (traces + metrics)", ["--otlp", f"http://127.0.0.1:{collector.port}"]),
+            ("--metrics", ["--metrics", f"127.0.0.1:{free_port()}"]),
+        ]
+        for name, flags in variants:
+            port = free_port()
+            with Server([jsw, "serve", str(app), "--addr", f"127.0.0.1:{port}", "-q", "--workers", "1", *flags],
+                        port) as server:
+                out[name] = server.load(["/"], duration, connections)["/"]
+        out["exported_bytes"] = collector.received[0]
+    return out
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--duration", type=int, default=10)
@@ -211,6 +264,8 @@ def main():
     parser.add_argument("--quick", action="store_true", help="short runs without npm, for a smoke test")
     parser.add_argument("--no-componentize-js", action="store_true", help="do not measure ComponentizeJS")
     parser.add_argument("--json", metavar="FILE", help="also write every figure as JSON to FILE")
+    parser.add_argument("--telemetry-only", action="store_true",
+                        help="only the cost of --otlp and --metrics on the hello handler")
     args = parser.parse_args()
     if args.quick:
         args.duration = 1
@@ -221,6 +276,17 @@ def main():
     node = shutil.which("node")
     cores = os.cpu_count() or 1
     work = Path(tempfile.mkdtemp(prefix="jsw-serve-bench-"))
+    if args.telemetry_only:
+        t = telemetry(jsw, work, args.duration, args.connections)
+        off = t["off"]["rps"]
+        print("| `jsw serve --workers 1`, hello | req/s | p99 | vs off |")
+        print("| --- | --- | --- | --- |")
+        for name in ["off", "--otlp (traces + metrics)", "--metrics"]:
+            print(f"| {name} | {t[name]['rps']:.0f} | {t[name]['p99']} | {t[name]['rps'] / off:.2f}× |")
+        print(f"\n{t['exported_bytes']} bytes of OTLP received by the collector")
+        if args.json:
+            Path(args.json).write_text(json.dumps(t, indent=2))
+        return
     hono = None if args.quick else npm_install("bench-hono", PROGRAMS / "hono" / "package.json")
     if hono is not None:
         for f in ["hono/app.mjs", "hono/node.mjs", "index_handler.mjs", "index_node.mjs"]:

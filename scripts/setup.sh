@@ -41,6 +41,14 @@ if ! wasmtime_bin="$(wasmtime_cli_path)" || [ ! -f "$wasmtime_bin" ]; then
 fi
 [ -x "$wasmtime_bin" ] || chmod +x "$wasmtime_bin"
 
+# Prometheus's own text parser (the Python client's): the telemetry tests read
+# `jsw serve --metrics` with it, as a scraper would.
+if ! python3 -c 'import prometheus_client' 2>/dev/null; then
+  echo "setup: installing prometheus-client 0.21.1" >&2
+  python3 -m pip install -q --disable-pip-version-check prometheus-client==0.21.1 >/dev/null 2>&1 \
+    || python3 -m pip install -q --disable-pip-version-check prometheus-client==0.21.1 >/dev/null
+fi
+
 # Only for building the binary that goes into the npm package (scripts/build-npm-binary.sh):
 # cargo-zigbuild and Zig (both from the Python registry) link jsw against an old
 # glibc, so that the published binary runs on older Linux distributions too.

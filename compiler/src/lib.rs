@@ -21,6 +21,7 @@ pub mod runner;
 pub mod serve;
 pub mod snapshot;
 pub mod store;
+pub mod telemetry;
 pub mod wasmtime_config;
 pub mod wit;
 

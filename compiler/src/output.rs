@@ -53,3 +53,20 @@ pub fn show_build_output(output: &crate::BuildOutput) {
         }
     }
 }
+
+/// A JSON string literal (for machine-readable output: `--error-format json`,
+/// `jsw bench --json`, `jsw serve --log-format json`).
+pub fn json_string(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}

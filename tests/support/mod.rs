@@ -2,6 +2,8 @@
 //! dirs, and the other hosts modules must behave the same under.
 #![allow(dead_code)]
 
+pub mod server;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 

@@ -87,6 +87,21 @@ pub struct ServeCommand {
     #[arg(short, long)]
     pub quiet: bool,
 
+    /// Send traces and metrics to this OpenTelemetry collector (OTLP over
+    /// HTTP, e.g. http://localhost:4318); the OTEL_EXPORTER_OTLP_* variables
+    /// do the same.
+    #[arg(long, value_name = "URL")]
+    pub otlp: Option<String>,
+
+    /// Answer Prometheus scrapes at http://ADDR/metrics (HOST:PORT, :PORT or PORT).
+    #[arg(long, value_name = "ADDR", value_parser = serve::parse_addr)]
+    pub metrics: Option<SocketAddr>,
+
+    /// The access log's format: `human` (one line per request) or `json`
+    /// (one object per line, with the trace id when tracing).
+    #[arg(long, value_name = "FORMAT", default_value = "human", value_parser = ["human", "json"])]
+    pub log_format: String,
+
     #[command(flatten)]
     pub cache: CacheFlags,
 }
@@ -96,6 +111,9 @@ impl ServeCommand {
         if !self.input.exists() {
             std::fs::read(&self.input)
                 .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", self.input.display()))?;
+        }
+        if let Some(url) = &self.otlp {
+            jsw::telemetry::check_url(url)?;
         }
         let defaults = serve::Limits::default();
         let max_memory = match self.limits.max_memory {
@@ -134,6 +152,17 @@ impl ServeCommand {
                     .max(1),
                 max_body: self.max_body,
             },
+            telemetry: jsw::telemetry::Settings {
+                otlp: self.otlp.clone(),
+                prometheus: self.metrics.is_some(),
+                service: self
+                    .input
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| "jsw".into()),
+            },
+            metrics: self.metrics,
+            log_json: self.log_format == "json",
         };
         let input = Input::of(&self.input);
         let quiet = self.quiet;

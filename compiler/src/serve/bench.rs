@@ -167,7 +167,7 @@ async fn once(
     let mut store = request::new_store(
         engine,
         limits,
-        Arc::new(Vec::new()),
+        super::outbound::Outbound::new(Arc::new(Vec::new()), None),
         Arc::new(AtomicBool::new(false)),
         Arc::new(AtomicBool::new(false)),
     )

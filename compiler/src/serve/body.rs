@@ -25,8 +25,9 @@ use hyper::body::{Body, Frame, SizeHint};
 use wasmtime_wasi_http::Error as HttpError;
 use wasmtime_wasi_http::p2::body::HyperOutgoingBody;
 
-use super::conn::Activity;
+use super::conn::{Activity, BodyState};
 use super::log::Log;
+use crate::telemetry::RequestTrace;
 
 /// How the instance behind a response ended, shared by the request's task
 /// (which records a failure) and the response body (which ends).
@@ -71,17 +72,29 @@ pub struct Entry {
     pub target: String,
     pub status: u16,
     pub started: Instant,
+    /// The request's telemetry (None when off), ended with the line.
+    pub trace: Option<RequestTrace>,
+    /// The request body as read so far.
+    pub body: Option<Arc<BodyState>>,
+    /// Response body bytes sent.
+    pub sent: u64,
 }
 
 impl Entry {
     pub fn write(self, note: Option<&str>) {
+        let trace_id = self.trace.as_ref().and_then(|t| t.trace_id());
         self.log.access(
             &self.method,
             &self.target,
             self.status,
             self.started.elapsed(),
             note,
+            trace_id.as_deref(),
         );
+        if let Some(trace) = self.trace {
+            let received = self.body.as_ref().map_or(0, |b| b.received());
+            trace.end(self.status, note, received, self.sent);
+        }
     }
 }
 
@@ -123,11 +136,17 @@ impl Watched {
         }
     }
 
+    /// The response is over: its access-log line and telemetry.
+    fn finish(&mut self, note: Option<&str>) {
+        if let Some(mut entry) = self.entry.take() {
+            entry.sent = self.sent;
+            entry.write(note);
+        }
+    }
+
     /// Ends the body with an error (hyper aborts the connection) and logs why.
     fn cut(&mut self, reason: String) -> Poll<Option<Result<Frame<Bytes>, HttpError>>> {
-        if let Some(entry) = self.entry.take() {
-            entry.write(Some(&format!("response cut off: {reason}")));
-        }
+        self.finish(Some(&format!("response cut off: {reason}")));
         self.activity.reset_on_close();
         self.activity.idle();
         Poll::Ready(Some(Err(HttpError::InternalError(Some(reason)))))
@@ -203,9 +222,7 @@ impl Body for Watched {
                             "the body is shorter than its content-length ({declared} bytes declared, {sent} sent)"
                         ));
                     }
-                    if let Some(entry) = self.entry.take() {
-                        entry.write(None);
-                    }
+                    self.finish(None);
                     self.activity.idle();
                     return Poll::Ready(self.held.take().map(Ok));
                 }
@@ -225,9 +242,10 @@ impl Body for Watched {
 impl Drop for Watched {
     fn drop(&mut self) {
         self.activity.idle();
-        let Some(entry) = self.entry.take() else {
+        let Some(mut entry) = self.entry.take() else {
             return;
         };
+        entry.sent = self.sent;
         // hyper drops a body it has no use for (HEAD, 204, 304, an empty
         // body) without reading it; anything else dropped before its end
         // means the connection is gone.

@@ -229,6 +229,10 @@ pub async fn serve(
     mut stop: tokio::sync::watch::Receiver<bool>,
 ) {
     let activity = Activity::new(std::os::fd::AsRawFd::as_raw_fd(&stream));
+    let peers = crate::telemetry::Peers {
+        local: stream.local_addr().ok(),
+        remote: Some(peer),
+    };
     let io = wasmtime_wasi_http::io::TokioIo::new(Tracked {
         stream,
         activity: activity.clone(),
@@ -239,7 +243,7 @@ pub async fn serve(
         let activity = activity.clone();
         hyper::service::service_fn(move |req| {
             activity.busy();
-            super::request::handle(server.clone(), req, activity.clone())
+            super::request::handle(server.clone(), req, activity.clone(), peers)
         })
     };
     let connection = hyper::server::conn::http1::Builder::new()
@@ -314,9 +318,15 @@ pub enum BodyLimit {
 #[derive(Default)]
 pub struct BodyState {
     hit: std::sync::Mutex<Option<BodyLimit>>,
+    /// Bytes of the body read so far (for the request's metrics).
+    received: std::sync::atomic::AtomicU64,
 }
 
 impl BodyState {
+    pub fn received(&self) -> u64 {
+        self.received.load(Ordering::Relaxed)
+    }
+
     pub fn hit(&self) -> Option<BodyLimit> {
         *self.hit.lock().unwrap_or_else(|e| e.into_inner())
     }
@@ -363,6 +373,7 @@ impl Body for Limited {
             Poll::Ready(Some(Ok(frame))) => {
                 if let Some(data) = frame.data_ref() {
                     self.seen += data.len() as u64;
+                    self.state.received.store(self.seen, Ordering::Relaxed);
                     if self.seen > self.max {
                         self.state.set(BodyLimit::TooLarge);
                         let max = self.max;

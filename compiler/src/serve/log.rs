@@ -10,9 +10,13 @@
 use std::io::Write;
 use std::time::Duration;
 
+use crate::output::json_string as json;
+
 #[derive(Clone, Copy)]
 pub struct Log {
     pub quiet: bool,
+    /// `--log-format json`: one JSON object per access-log line.
+    pub json: bool,
     /// A worker process: its supervisor tells what happens to the server.
     pub worker: bool,
 }
@@ -32,14 +36,34 @@ impl Log {
         status: u16,
         took: Duration,
         note: Option<&str>,
+        trace_id: Option<&str>,
     ) {
         if self.quiet && note.is_none() {
             return;
         }
         let micros = took.as_micros();
+        if self.json {
+            let mut out = format!(
+                "{{\"method\":{},\"target\":{},\"status\":{status},\"duration_us\":{micros}",
+                json(method),
+                json(target)
+            );
+            if let Some(note) = note {
+                out.push_str(&format!(",\"error\":{}", json(note)));
+            }
+            if let Some(id) = trace_id {
+                out.push_str(&format!(",\"trace_id\":{}", json(id)));
+            }
+            out.push_str("}\n");
+            line(&out);
+            return;
+        }
+        let trace = trace_id
+            .map(|id| format!(" trace={id}"))
+            .unwrap_or_default();
         line(&match note {
-            Some(note) => format!("{method} {target} {status} {micros}µs ({note})\n"),
-            None => format!("{method} {target} {status} {micros}µs\n"),
+            Some(note) => format!("{method} {target} {status} {micros}µs{trace} ({note})\n"),
+            None => format!("{method} {target} {status} {micros}µs{trace}\n"),
         });
     }
 
@@ -50,6 +74,10 @@ impl Log {
     }
 
     pub fn error(&self, message: &str) {
+        if self.json {
+            line(&format!("{{\"error\":{}}}\n", json(message)));
+            return;
+        }
         line(&format!("jsw serve: error: {message}\n"));
     }
 }

@@ -28,6 +28,7 @@ use wasmtime::component::Linker;
 use wasmtime::{Engine, PoolingAllocationConfig};
 
 use crate::WasmtimeResultExt;
+use crate::telemetry::{Telemetry, prometheus};
 pub use app::Input;
 pub use conn::{ClientLimits, default_max_connections};
 use log::Log;
@@ -85,6 +86,12 @@ pub struct Options {
     pub workers: usize,
     /// What clients may do (timeouts, connections, body size).
     pub clients: ClientLimits,
+    /// OpenTelemetry: `--otlp`, and the service name (see telemetry/).
+    pub telemetry: crate::telemetry::Settings,
+    /// `--metrics ADDR`: Prometheus text at `/metrics`.
+    pub metrics: Option<SocketAddr>,
+    /// `--log-format json`.
+    pub log_json: bool,
 }
 
 impl Default for Options {
@@ -99,6 +106,9 @@ impl Default for Options {
             watch: true,
             workers: 1,
             clients: ClientLimits::default(),
+            telemetry: crate::telemetry::Settings::default(),
+            metrics: None,
+            log_json: false,
         }
     }
 }
@@ -114,6 +124,7 @@ pub struct Server {
     client_limits: ClientLimits,
     /// One per open connection (--max-connections).
     connections: Arc<tokio::sync::Semaphore>,
+    telemetry: Telemetry,
 }
 
 /// The address is taken: a one-line error for the CLI (exit status 1).
@@ -194,8 +205,13 @@ pub fn serve(input: &Input, options: Options, ready: impl FnOnce(SocketAddr)) ->
     let linker = linker(&engine)?;
     let log = Log {
         quiet: options.quiet,
+        json: options.log_json,
         worker: worker.is_some(),
     };
+    let telemetry = Telemetry::start(&crate::telemetry::Settings {
+        prometheus: options.metrics.is_some(),
+        ..options.telemetry.clone()
+    })?;
     let first = crate::on_big_stack(|| app::load(&engine, &linker, input, &options.compile, 1))?;
     let apps = Arc::new(app::Apps::new(first));
     // One thread runs every instance. Each request writes to ~40 pages of the
@@ -221,6 +237,7 @@ pub fn serve(input: &Input, options: Options, ready: impl FnOnce(SocketAddr)) ->
         connections: Arc::new(tokio::sync::Semaphore::new(
             options.clients.max_connections.max(1),
         )),
+        telemetry: telemetry.clone(),
     });
     // The epoch clock for per-request deadlines.
     {
@@ -235,6 +252,7 @@ pub fn serve(input: &Input, options: Options, ready: impl FnOnce(SocketAddr)) ->
             })
             .context("starting the epoch thread")?;
     }
+    let is_worker = worker.is_some();
     runtime.block_on(async move {
         let listener = match worker {
             Some(listener) => TcpListener::from_std(listener)?,
@@ -263,9 +281,40 @@ pub fn serve(input: &Input, options: Options, ready: impl FnOnce(SocketAddr)) ->
                 },
             );
         }
+        if let Some(metrics) = options.metrics {
+            let listener = metrics_listener(metrics, is_worker)?;
+            if is_worker {
+                // The supervisor scrapes this worker there (see workers.rs).
+                workers::announce_metrics(input, listener.local_addr()?)?;
+            }
+            let telemetry = telemetry.clone();
+            tokio::spawn(prometheus::serve(listener, move || {
+                let telemetry = telemetry.clone();
+                async move { telemetry.prometheus_text().unwrap_or_default() }
+            }));
+        }
         ready(addr);
-        accept(listener, server).await
+        let served = accept(listener, server).await;
+        // Whatever the exporters hold goes out before the process does.
+        let telemetry = telemetry.clone();
+        tokio::task::spawn_blocking(move || telemetry.shutdown())
+            .await
+            .ok();
+        served
     })
+}
+
+/// Where `/metrics` is answered: the address asked for, or, in a worker, a
+/// loopback port of its own that its supervisor scrapes.
+fn metrics_listener(addr: SocketAddr, worker: bool) -> Result<TcpListener> {
+    let addr = if worker {
+        SocketAddr::from(([127, 0, 0, 1], 0))
+    } else {
+        addr
+    };
+    Ok(TcpListener::from_std(
+        bind(addr).map_err(|e| e.context("--metrics"))?,
+    )?)
 }
 
 /// `--addr`: `HOST:PORT` with a host name (`localhost:8080`, the first address

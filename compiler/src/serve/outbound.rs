@@ -7,13 +7,17 @@ use std::sync::Arc;
 use http_body_util::BodyExt;
 use wasmtime_wasi_http::{Error, RequestOptions, WasiBody, WasiHttpHooks};
 
+use crate::telemetry::Outgoing;
+
 pub struct Outbound {
     allow: Arc<Vec<String>>,
+    /// The request's trace, which each outbound request continues.
+    trace: Option<Outgoing>,
 }
 
 impl Outbound {
-    pub fn new(allow: Arc<Vec<String>>) -> Outbound {
-        Outbound { allow }
+    pub fn new(allow: Arc<Vec<String>>, trace: Option<Outgoing>) -> Outbound {
+        Outbound { allow, trace }
     }
 }
 
@@ -50,7 +54,7 @@ type Sent = Box<
 impl WasiHttpHooks for Outbound {
     fn send_request(
         &mut self,
-        request: http::Request<WasiBody>,
+        mut request: http::Request<WasiBody>,
         options: Option<RequestOptions>,
         fut: Box<dyn Future<Output = wasmtime_wasi_http::Result<()>> + Send>,
     ) -> Sent {
@@ -61,11 +65,34 @@ impl WasiHttpHooks for Outbound {
             Some("https") => Some(443),
             _ => Some(80),
         });
-        if !allowed(&self.allow, host, port) {
+        let allowed = allowed(&self.allow, host, port);
+        let (method, uri) = (request.method().clone(), request.uri().clone());
+        let span = self
+            .trace
+            .as_ref()
+            .map(|t| t.start(&method, &uri, request.headers_mut()));
+        if !allowed {
+            if let Some(span) = span {
+                span.failed("denied", format!("{uri}: not allowed by --allow-host"));
+            }
             return Box::new(async { Err(Error::HttpRequestDenied) });
         }
         Box::new(async move {
-            let (response, io) = wasmtime_wasi_http::default_send_request(request, options).await?;
+            let sent = wasmtime_wasi_http::default_send_request(request, options).await;
+            let (response, io) = match sent {
+                Ok(answer) => {
+                    if let Some(span) = span {
+                        span.response(answer.0.status().as_u16());
+                    }
+                    answer
+                }
+                Err(e) => {
+                    if let Some(span) = span {
+                        span.failed("_OTHER", format!("{e}"));
+                    }
+                    return Err(e);
+                }
+            };
             Ok((
                 response.map(BodyExt::boxed_unsync),
                 Box::new(io) as Box<dyn Future<Output = _> + Send>,

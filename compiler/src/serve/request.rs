@@ -18,6 +18,7 @@ use super::body::{Entry, Outcome, Watched};
 use super::conn::{Activity, BodyLimit, BodyState, Limited};
 use super::{Limits, Server, outbound::Outbound};
 use crate::store::{ComponentState, MemoryLimit};
+use crate::telemetry::{Peers, RequestTrace};
 
 /// The store data of one request: outbound requests go through the server's
 /// allow-list.
@@ -29,14 +30,14 @@ pub type Response = hyper::Response<HyperOutgoingBody>;
 pub fn new_store(
     engine: &wasmtime::Engine,
     limits: &Limits,
-    allow_hosts: Arc<Vec<String>>,
+    outbound: Outbound,
     memory_hit: Arc<AtomicBool>,
     cpu_hit: Arc<AtomicBool>,
 ) -> wasmtime::Result<Store<RequestState>> {
     let mut store = Store::new(
         engine,
         RequestState::new(
-            Outbound::new(allow_hosts),
+            outbound,
             MemoryLimit::reporting_to(Some(limits.max_memory), memory_hit),
         ),
     );
@@ -77,8 +78,12 @@ pub async fn handle(
     server: Arc<Server>,
     request: hyper::Request<hyper::body::Incoming>,
     activity: Arc<Activity>,
+    peers: Peers,
 ) -> Result<Response, std::convert::Infallible> {
     let started = Instant::now();
+    let (parts, body) = request.into_parts();
+    let trace = RequestTrace::begin(&server.telemetry, &parts, &peers);
+    let request = hyper::Request::from_parts(parts, body);
     let method = request.method().to_string();
     let target = request
         .uri()
@@ -92,6 +97,9 @@ pub async fn handle(
         target,
         status: 0,
         started,
+        trace,
+        body: None,
+        sent: 0,
     };
     // A body declared larger than --max-body is refused before an instance starts.
     let declared = request
@@ -109,6 +117,7 @@ pub async fn handle(
         return Ok(closing(plain(413, "Payload Too Large\n")));
     }
     let body_state = Arc::new(BodyState::default());
+    entry.body = Some(body_state.clone());
     let request = request.map(|body| Limited::new(body, &server.client_limits, body_state.clone()));
     let answered = answer(&server, request, &entry).await;
     // A body stopped by a limit is answered for by the server, whatever the
@@ -191,10 +200,11 @@ async fn answer(
     let limits: Limits = server.limits.clone();
     let memory_hit = Arc::new(AtomicBool::new(false));
     let cpu_hit = Arc::new(AtomicBool::new(false));
+    let trace = entry.trace.as_ref();
     let mut store = new_store(
         &server.engine,
         &limits,
-        server.allow_hosts.clone(),
+        Outbound::new(server.allow_hosts.clone(), trace.and_then(|t| t.outgoing())),
         memory_hit.clone(),
         cpu_hit.clone(),
     )
@@ -213,14 +223,29 @@ async fn answer(
     let outcome = Arc::new(Outcome::default());
     let task_outcome = outcome.clone();
     let (log, method, target) = (entry.log, entry.method.clone(), entry.target.clone());
+    // The spans inside the request's, and the instance's figures when it is over.
+    let spans = trace.map(|t| (t.child("instantiate"), t.child("handler")));
+    let recorder = trace.map(|t| (t.recorder(), store.get_fuel().ok()));
     let task = tokio::task::spawn(async move {
         let _permit = permit;
+        let (mut start_span, mut handler_span) = spans.unwrap_or((None, None));
+        let mut start = Duration::ZERO;
         let run = async {
-            let proxy = app.pre.instantiate_async(&mut store).await?;
-            proxy
+            let begun = Instant::now();
+            let proxy = app.pre.instantiate_async(&mut store).await;
+            start = begun.elapsed();
+            if let Some(span) = start_span.take() {
+                span.end();
+            }
+            let proxy = proxy?;
+            let handled = proxy
                 .wasi_http_incoming_handler()
                 .call_handle(&mut store, req, out)
-                .await
+                .await;
+            if let Some(span) = handler_span.take() {
+                span.end();
+            }
+            handled
         };
         let result = match tokio::time::timeout(timeout, run).await {
             Ok(Ok(())) => Ok(()),
@@ -238,6 +263,10 @@ async fn answer(
                 "{method} {target}: after the response was sent: {}",
                 failure.reason
             ));
+        }
+        if let Some((recorder, fuel_at_start)) = recorder {
+            let fuel = fuel_at_start.and_then(|f| Some(f.saturating_sub(store.get_fuel().ok()?)));
+            recorder.record(start, store.data().memory.peak(), fuel);
         }
         drop(store);
         result

@@ -57,6 +57,7 @@ pub fn inherited_listener() -> Result<Option<std::net::TcpListener>> {
 pub fn supervise(input: &Input, options: Options, ready: impl FnOnce(SocketAddr)) -> Result<()> {
     let log = Log {
         quiet: options.quiet,
+        json: options.log_json,
         worker: false,
     };
     let engine = super::engine(&Options {
@@ -121,6 +122,16 @@ pub fn supervise(input: &Input, options: Options, ready: impl FnOnce(SocketAddr)
     log.info(&format!("{} worker processes", options.workers));
     let restarts = runtime.block_on(async {
         use tokio::signal::unix::{SignalKind, signal};
+        if let Some(metrics) = options.metrics {
+            // One /metrics for the service: every worker's, added up.
+            let listener = tokio::net::TcpListener::from_std(super::bind(metrics)?)?;
+            let (dir, live) = (private.clone(), live.clone());
+            tokio::spawn(crate::telemetry::prometheus::serve(listener, move || {
+                let pids = live.lock().unwrap_or_else(|e| e.into_inner()).clone();
+                let dir = dir.clone();
+                async move { scrape_workers(&dir, &pids).await }
+            }));
+        }
         let mut interrupt = signal(SignalKind::interrupt()).context("handling SIGINT")?;
         let mut terminate = signal(SignalKind::terminate()).context("handling SIGTERM")?;
         let mut restarts: Vec<Instant> = Vec::new();
@@ -282,6 +293,21 @@ fn worker(
     if !options.compile.cache {
         command.arg("--no-cache");
     }
+    if let Some(url) = &options.telemetry.otlp {
+        command.args(["--otlp", url]);
+    }
+    if options.metrics.is_some() {
+        // The worker answers on a loopback port of its own (announce_metrics).
+        command.args(["--metrics", "127.0.0.1:0"]);
+    }
+    if options.log_json {
+        command.args(["--log-format", "json"]);
+    }
+    // The workers export as one service, named after the user's input (their
+    // own input is the private copy).
+    if std::env::var_os("OTEL_SERVICE_NAME").is_none() {
+        command.env("OTEL_SERVICE_NAME", &options.telemetry.service);
+    }
     // SAFETY: between fork and exec only async-signal-safe calls: fcntl(2), prctl(2).
     unsafe {
         use std::os::unix::process::CommandExt;
@@ -299,4 +325,56 @@ fn worker(
     command
         .spawn()
         .with_context(|| format!("starting worker {index}"))
+}
+
+/// Where a worker says on which address it answers `/metrics`.
+fn metrics_path(component: &Path, pid: u32) -> PathBuf {
+    component.with_file_name(format!("metrics-{pid}"))
+}
+
+/// In a worker: tells the supervisor where to scrape it.
+pub fn announce_metrics(input: &Input, addr: SocketAddr) -> Result<()> {
+    if let Input::Component(component) = input {
+        publish(
+            &metrics_path(component, std::process::id()),
+            addr.to_string().as_bytes(),
+        )?;
+    }
+    Ok(())
+}
+
+/// Every live worker's metrics, added up (a worker not yet listening, or
+/// gone, is left out of this scrape).
+async fn scrape_workers(component: &Path, pids: &[u32]) -> String {
+    let mut texts = Vec::new();
+    for pid in pids {
+        let Ok(addr) = std::fs::read_to_string(metrics_path(component, *pid)) else {
+            continue;
+        };
+        if let Some(text) = scrape(addr.trim()).await {
+            texts.push(text);
+        }
+    }
+    crate::telemetry::prometheus::merge(&texts)
+}
+
+/// `GET /metrics` from one worker over loopback.
+async fn scrape(addr: &str) -> Option<String> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let fetch = async {
+        let mut stream = tokio::net::TcpStream::connect(addr).await.ok()?;
+        stream
+            .write_all(b"GET /metrics HTTP/1.0\r\nHost: worker\r\n\r\n")
+            .await
+            .ok()?;
+        let mut response = Vec::new();
+        stream.read_to_end(&mut response).await.ok()?;
+        let text = String::from_utf8(response).ok()?;
+        let (head, body) = text.split_once("\r\n\r\n")?;
+        let status = head.split(' ').nth(1)?;
+        (status == "200").then(|| body.to_string())
+    };
+    tokio::time::timeout(Duration::from_secs(5), fetch)
+        .await
+        .ok()?
 }

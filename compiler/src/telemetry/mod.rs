@@ -1,0 +1,272 @@
+//! OpenTelemetry for `jsw serve`: a SERVER span per request (with children for
+//! the instance's start and the handler, and a CLIENT span per outbound
+//! `fetch()`), W3C trace context in and out, the HTTP server metrics and jsw's
+//! own per-request figures, exported by OTLP over HTTP (protobuf), and the same
+//! metrics as Prometheus text for `--metrics`.
+//!
+//! Configured as every OpenTelemetry SDK is: `OTEL_EXPORTER_OTLP_ENDPOINT` (and
+//! the per-signal `OTEL_EXPORTER_OTLP_{TRACES,METRICS,LOGS}_ENDPOINT`),
+//! `OTEL_EXPORTER_OTLP_HEADERS`, `OTEL_SERVICE_NAME`, `OTEL_RESOURCE_ATTRIBUTES`,
+//! `OTEL_TRACES_SAMPLER(_ARG)`, `OTEL_METRIC_EXPORT_INTERVAL`;
+//! `OTEL_{TRACES,METRICS}_EXPORTER=none` turns one signal off. `--otlp URL` is a
+//! shortcut for the endpoint. With none of them, telemetry is off and a request
+//! pays one branch for it.
+
+mod carrier;
+pub mod prometheus;
+mod request;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context as _, Result};
+use opentelemetry::KeyValue;
+use opentelemetry::metrics::{Histogram, MeterProvider as _, UpDownCounter};
+use opentelemetry::trace::TracerProvider as _;
+use opentelemetry_otlp::WithExportConfig as _;
+use opentelemetry_sdk::Resource;
+use opentelemetry_sdk::metrics::SdkMeterProvider;
+use opentelemetry_sdk::trace::{SdkTracer, SdkTracerProvider};
+
+pub use carrier::{HeaderExtractor, HeaderInjector};
+pub use request::{ClientSpan, Outgoing, Peers, RequestTrace};
+
+/// What to export, decided from the environment and the command line.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    /// `--otlp URL`: the collector's base URL (the signal paths are added).
+    pub otlp: Option<String>,
+    /// `--metrics ADDR`: keep the metrics for Prometheus to scrape.
+    pub prometheus: bool,
+    /// The service name when `OTEL_SERVICE_NAME` does not give one.
+    pub service: String,
+}
+
+/// The telemetry of one server process. Cheap to share; `off()` does nothing.
+#[derive(Clone, Default)]
+pub struct Telemetry {
+    inner: Option<Arc<Inner>>,
+}
+
+struct Inner {
+    tracer: Option<SdkTracer>,
+    tracers: Option<SdkTracerProvider>,
+    meters: Option<SdkMeterProvider>,
+    instruments: Option<Instruments>,
+    prometheus: Option<Arc<prometheus::Reader>>,
+}
+
+/// The metric instruments every request records into.
+struct Instruments {
+    duration: Histogram<f64>,
+    active: UpDownCounter<i64>,
+    instantiate: Histogram<f64>,
+    memory: Histogram<u64>,
+    fuel: Histogram<u64>,
+    body_in: Histogram<u64>,
+    body_out: Histogram<u64>,
+}
+
+/// Whether an OTLP signal is to be exported: an endpoint is set for it (by
+/// `--otlp` or the environment) and its `OTEL_<SIGNAL>_EXPORTER` is not `none`.
+fn wanted(settings: &Settings, signal: &str) -> bool {
+    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+    if env(&format!("OTEL_{signal}_EXPORTER")).is_some_and(|v| v.trim() == "none") {
+        return false;
+    }
+    settings.otlp.is_some()
+        || env("OTEL_EXPORTER_OTLP_ENDPOINT").is_some()
+        || env(&format!("OTEL_EXPORTER_OTLP_{signal}_ENDPOINT")).is_some()
+}
+
+/// `--otlp URL` + `/v1/<signal>`, as the SDKs derive signal endpoints from
+/// `OTEL_EXPORTER_OTLP_ENDPOINT`.
+fn endpoint(base: &str, signal: &str) -> String {
+    format!("{}/v1/{signal}", base.trim_end_matches('/'))
+}
+
+impl Telemetry {
+    /// Nothing exported, nothing measured.
+    pub fn off() -> Telemetry {
+        Telemetry::default()
+    }
+
+    /// Starts the exporters `settings` and the environment ask for.
+    pub fn start(settings: &Settings) -> Result<Telemetry> {
+        let traces = wanted(settings, "TRACES");
+        let metrics = wanted(settings, "METRICS");
+        if !traces && !metrics && !settings.prometheus {
+            return Ok(Telemetry::off());
+        }
+        if let Some(url) = &settings.otlp {
+            check_url(url)?;
+        }
+        let resource = resource(&settings.service);
+        let tracers = if traces {
+            let mut exporter = opentelemetry_otlp::SpanExporter::builder().with_http();
+            if let Some(base) = &settings.otlp {
+                exporter = exporter.with_endpoint(endpoint(base, "traces"));
+            }
+            let exporter = exporter
+                .build()
+                .context("setting up the OTLP trace exporter")?;
+            Some(
+                SdkTracerProvider::builder()
+                    .with_batch_exporter(exporter)
+                    .with_resource(resource.clone())
+                    .build(),
+            )
+        } else {
+            None
+        };
+        let prometheus = settings
+            .prometheus
+            .then(|| Arc::new(prometheus::Reader::new()));
+        let meters = if metrics || prometheus.is_some() {
+            let mut builder = SdkMeterProvider::builder().with_resource(resource);
+            if metrics {
+                let mut exporter = opentelemetry_otlp::MetricExporter::builder().with_http();
+                if let Some(base) = &settings.otlp {
+                    exporter = exporter.with_endpoint(endpoint(base, "metrics"));
+                }
+                let exporter = exporter
+                    .build()
+                    .context("setting up the OTLP metric exporter")?;
+                builder = builder.with_periodic_exporter(exporter);
+            }
+            if let Some(reader) = &prometheus {
+                builder = builder.with_reader(prometheus::Shared(reader.clone()));
+            }
+            Some(builder.build())
+        } else {
+            None
+        };
+        let instruments = meters.as_ref().map(instruments);
+        let tracer = tracers.as_ref().map(|p| p.tracer("jsw"));
+        Ok(Telemetry {
+            inner: Some(Arc::new(Inner {
+                tracer,
+                tracers,
+                meters,
+                instruments,
+                prometheus,
+            })),
+        })
+    }
+
+    /// Whether anything is exported or measured.
+    pub fn is_on(&self) -> bool {
+        self.inner.is_some()
+    }
+
+    /// The Prometheus text of the current metrics (for `--metrics`).
+    pub fn prometheus_text(&self) -> Option<String> {
+        self.inner.as_ref()?.prometheus.as_ref().map(|r| r.text())
+    }
+
+    /// Sends what is buffered and stops the exporters (at the end of a drain).
+    pub fn shutdown(&self) {
+        let Some(inner) = &self.inner else { return };
+        if let Some(p) = &inner.tracers {
+            let _ = p.shutdown_with_timeout(Duration::from_secs(5));
+        }
+        if let Some(p) = &inner.meters {
+            let _ = p.shutdown_with_timeout(Duration::from_secs(5));
+        }
+    }
+}
+
+/// A collector URL must be http(s) with a host: a typo should fail at start,
+/// not drop every span in silence.
+pub fn check_url(url: &str) -> Result<()> {
+    let ok = url
+        .strip_prefix("http://")
+        .or_else(|| url.strip_prefix("https://"))
+        .is_some_and(|rest| !rest.is_empty() && !rest.starts_with('/'));
+    if !ok {
+        anyhow::bail!(
+            "--otlp {url}: expected the collector's http:// URL, e.g. http://localhost:4318"
+        );
+    }
+    Ok(())
+}
+
+/// The service: `OTEL_SERVICE_NAME` or `service.name` in
+/// `OTEL_RESOURCE_ATTRIBUTES` when set, else the program's name; plus what
+/// the SDK detects (telemetry.sdk.*, the other resource attributes).
+fn resource(service: &str) -> Resource {
+    let named = std::env::var("OTEL_SERVICE_NAME").is_ok_and(|v| !v.is_empty())
+        || std::env::var("OTEL_RESOURCE_ATTRIBUTES").is_ok_and(|v| {
+            v.split(',')
+                .any(|kv| kv.trim().starts_with("service.name="))
+        });
+    let builder = Resource::builder();
+    let builder = if named {
+        builder
+    } else {
+        builder.with_service_name(service.to_string())
+    };
+    builder
+        .with_attribute(KeyValue::new("process.runtime.name", "jsw"))
+        .with_attribute(KeyValue::new(
+            "process.runtime.version",
+            env!("CARGO_PKG_VERSION"),
+        ))
+        .build()
+}
+
+fn instruments(meters: &SdkMeterProvider) -> Instruments {
+    let meter = meters.meter("jsw");
+    // The buckets the HTTP semantic conventions advise for durations in seconds.
+    let seconds = vec![
+        0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0,
+    ];
+    let bytes = vec![
+        1024.0, 16384.0, 65536.0, 262144.0, 1048576.0, 4194304.0, 16777216.0, 67108864.0,
+    ];
+    Instruments {
+        duration: meter
+            .f64_histogram("http.server.request.duration")
+            .with_unit("s")
+            .with_description("Duration of HTTP server requests.")
+            .with_boundaries(seconds.clone())
+            .build(),
+        active: meter
+            .i64_up_down_counter("http.server.active_requests")
+            .with_unit("{request}")
+            .with_description("Number of active HTTP server requests.")
+            .build(),
+        instantiate: meter
+            .f64_histogram("jsw.instance.start.duration")
+            .with_unit("s")
+            .with_description("Time to create a request's fresh instance from the snapshot.")
+            .with_boundaries(vec![
+                0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+            ])
+            .build(),
+        memory: meter
+            .u64_histogram("jsw.instance.memory")
+            .with_unit("By")
+            .with_description("Largest linear memory a request's instance asked for.")
+            .with_boundaries(bytes.clone())
+            .build(),
+        fuel: meter
+            .u64_histogram("jsw.instance.fuel")
+            .with_unit("{instruction}")
+            .with_description("Wasm instructions a request used (with --fuel).")
+            .with_boundaries(vec![1e5, 1e6, 1e7, 1e8, 1e9, 1e10])
+            .build(),
+        body_in: meter
+            .u64_histogram("http.server.request.body.size")
+            .with_unit("By")
+            .with_description("Size of HTTP server request bodies.")
+            .with_boundaries(bytes.clone())
+            .build(),
+        body_out: meter
+            .u64_histogram("http.server.response.body.size")
+            .with_unit("By")
+            .with_description("Size of HTTP server response bodies.")
+            .with_boundaries(bytes)
+            .build(),
+    }
+}

@@ -1,0 +1,543 @@
+//! OpenTelemetry and Prometheus from `jsw serve`, received as a collector and a
+//! scraper receive them: an OTLP/HTTP endpoint on loopback whose payloads are
+//! decoded with OpenTelemetry's own protobuf types, an upstream server that sees
+//! the trace context an outbound fetch carries, and the Prometheus text read by
+//! Prometheus's Python parser.
+
+mod support;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpListener};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use opentelemetry_proto::tonic::collector::metrics::v1::ExportMetricsServiceRequest;
+use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
+use opentelemetry_proto::tonic::common::v1::{AnyValue, KeyValue, any_value};
+use opentelemetry_proto::tonic::trace::v1::{Span, span::SpanKind, status::StatusCode};
+use prost::Message as _;
+use support::server::{Server, request};
+use support::{compile, expect_success, write};
+
+/// One request an HTTP server on loopback received: path, headers, body.
+type Hit = (String, Vec<(String, String)>, Vec<u8>);
+/// What an HTTP server on loopback received.
+type Received = Arc<Mutex<Vec<Hit>>>;
+
+/// A minimal HTTP/1.1 server (keep-alive, content-length bodies) answering
+/// every request with `answer`; what it receives is kept.
+fn http_server(answer: &'static str) -> (SocketAddr, Received) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let received: Received = Arc::default();
+    let keep = received.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let keep = keep.clone();
+            std::thread::spawn(move || {
+                let mut writer = stream.try_clone().unwrap();
+                let mut reader = BufReader::new(stream);
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                        return;
+                    }
+                    let path = line.split_whitespace().nth(1).unwrap_or("").to_string();
+                    let mut headers = Vec::new();
+                    loop {
+                        let mut h = String::new();
+                        if reader.read_line(&mut h).unwrap_or(0) == 0 {
+                            return;
+                        }
+                        let h = h.trim_end();
+                        if h.is_empty() {
+                            break;
+                        }
+                        if let Some((n, v)) = h.split_once(':') {
+                            headers.push((n.trim().to_ascii_lowercase(), v.trim().to_string()));
+                        }
+                    }
+                    let length = headers
+                        .iter()
+                        .find(|(n, _)| n == "content-length")
+                        .and_then(|(_, v)| v.parse::<usize>().ok())
+                        .unwrap_or(0);
+                    let mut body = vec![0; length];
+                    if reader.read_exact(&mut body).is_err() {
+                        return;
+                    }
+                    keep.lock().unwrap().push((path, headers, body));
+                    let response = format!(
+                        "HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: {}\r\n\r\n{answer}",
+                        answer.len()
+                    );
+                    if writer.write_all(response.as_bytes()).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    (addr, received)
+}
+
+/// Waits until `done` holds for what a server received.
+fn wait_until(received: &Received, what: &str, done: impl Fn(&[Hit]) -> bool) {
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(30) {
+        if done(&received.lock().unwrap()) {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("{what}: not received within 30 s");
+}
+
+fn spans(received: &Received) -> Vec<(String, Span)> {
+    let mut out = Vec::new();
+    for (path, _, body) in received.lock().unwrap().iter() {
+        if path != "/v1/traces" {
+            continue;
+        }
+        let request = ExportTraceServiceRequest::decode(&body[..]).expect("an OTLP trace export");
+        for resource in request.resource_spans {
+            let service = resource
+                .resource
+                .as_ref()
+                .and_then(|r| string_attr(&r.attributes, "service.name"))
+                .unwrap_or_default();
+            for scope in resource.scope_spans {
+                for span in scope.spans {
+                    out.push((service.clone(), span));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn attr<'a>(attributes: &'a [KeyValue], key: &str) -> Option<&'a any_value::Value> {
+    attributes
+        .iter()
+        .find(|kv| kv.key == key)
+        .and_then(|kv| kv.value.as_ref())
+        .and_then(|v: &AnyValue| v.value.as_ref())
+}
+
+fn string_attr(attributes: &[KeyValue], key: &str) -> Option<String> {
+    match attr(attributes, key)? {
+        any_value::Value::StringValue(s) => Some(s.clone()),
+        _ => None,
+    }
+}
+
+fn int_attr(attributes: &[KeyValue], key: &str) -> Option<i64> {
+    match attr(attributes, key)? {
+        any_value::Value::IntValue(i) => Some(*i),
+        _ => None,
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+const HANDLER: &str = r#"
+export default {
+  async fetch(request) {
+    const url = new URL(request.url);
+    if (url.pathname === "/slow") {
+      await new Promise((resolve) => setTimeout(resolve, 10000));
+    }
+    const upstream = request.headers.get("x-upstream");
+    if (upstream) {
+      const answer = await fetch(`http://${upstream}/hello`);
+      return new Response(`upstream said ${await answer.text()}`);
+    }
+    return new Response("hello");
+  },
+};
+"#;
+
+fn compile_handler(dir: &Path) {
+    write(dir, "app.js", HANDLER);
+    expect_success(&compile(dir, &["-q", "app.js", "-o", "app.wasm"]));
+}
+
+/// Fast exports, so that a test does not wait for the SDK's default intervals.
+const FAST: &[(&str, &str)] = &[
+    ("OTEL_BSP_SCHEDULE_DELAY", "100"),
+    ("OTEL_METRIC_EXPORT_INTERVAL", "300"),
+];
+
+#[test]
+fn a_request_is_one_trace_from_the_caller_through_its_fetch() {
+    let dir = tempfile::tempdir().unwrap();
+    compile_handler(dir.path());
+    let (collector, received) = http_server("");
+    let (upstream, upstream_saw) = http_server("hi");
+    let otlp = format!("http://{collector}");
+    let server = Server::start_with_env(
+        dir.path(),
+        "app.wasm",
+        &[
+            "--workers",
+            "1",
+            "--otlp",
+            &otlp,
+            "--allow-host",
+            &upstream.to_string(),
+        ],
+        FAST,
+    );
+    let trace_id = "4bf92f3577b34da6a3ce929d0e0e4736";
+    let caller_span = "00f067aa0ba902b7";
+    let traceparent = format!("00-{trace_id}-{caller_span}-01");
+    let up = upstream.to_string();
+    let response = request(
+        server.addr,
+        "GET",
+        "/items?x=1",
+        &[
+            ("traceparent", &traceparent),
+            ("user-agent", "probe/1.0"),
+            ("x-upstream", &up),
+        ],
+        b"",
+    )
+    .unwrap();
+    assert_eq!(response.status, 200);
+    assert_eq!(response.text(), "upstream said hi");
+    // The access log names the trace.
+    server.expect("GET /items?x=1 200");
+    server.expect(&format!("trace={trace_id}"));
+
+    wait_until(&received, "the request's spans", |r| {
+        r.iter().filter(|(p, _, _)| p == "/v1/traces").count() > 0
+            && spans(&received_clone(r)).len() >= 4
+    });
+    let all = spans(&received);
+    let find = |kind: SpanKind| {
+        all.iter()
+            .find(|(_, s)| s.kind == kind as i32)
+            .map(|(service, s)| (service.clone(), s.clone()))
+            .unwrap_or_else(|| panic!("no {kind:?} span in {all:#?}"))
+    };
+    let (service, server_span) = find(SpanKind::Server);
+    assert_eq!(service, "app", "the service is named after the program");
+    assert_eq!(
+        hex(&server_span.trace_id),
+        trace_id,
+        "the caller's trace goes on"
+    );
+    assert_eq!(hex(&server_span.parent_span_id), caller_span);
+    assert_eq!(server_span.name, "GET");
+    let a = &server_span.attributes;
+    assert_eq!(
+        string_attr(a, "http.request.method").as_deref(),
+        Some("GET")
+    );
+    assert_eq!(string_attr(a, "url.path").as_deref(), Some("/items"));
+    assert_eq!(string_attr(a, "url.query").as_deref(), Some("x=1"));
+    assert_eq!(string_attr(a, "url.scheme").as_deref(), Some("http"));
+    assert_eq!(int_attr(a, "http.response.status_code"), Some(200));
+    assert_eq!(
+        string_attr(a, "server.address").as_deref(),
+        Some("127.0.0.1")
+    );
+    assert_eq!(
+        int_attr(a, "server.port"),
+        Some(i64::from(server.addr.port()))
+    );
+    assert_eq!(
+        string_attr(a, "client.address").as_deref(),
+        Some("127.0.0.1")
+    );
+    assert_eq!(
+        string_attr(a, "user_agent.original").as_deref(),
+        Some("probe/1.0")
+    );
+    assert!(
+        int_attr(a, "jsw.instance.memory").is_some_and(|m| m > 0),
+        "{a:?}"
+    );
+
+    for name in ["instantiate", "handler"] {
+        let child = all
+            .iter()
+            .map(|(_, s)| s)
+            .find(|s| s.name == name)
+            .unwrap_or_else(|| panic!("no {name} span"));
+        assert_eq!(child.trace_id, server_span.trace_id);
+        assert_eq!(
+            child.parent_span_id, server_span.span_id,
+            "{name} is the request's child"
+        );
+    }
+    let (_, client) = find(SpanKind::Client);
+    assert_eq!(client.trace_id, server_span.trace_id);
+    assert_eq!(client.parent_span_id, server_span.span_id);
+    assert_eq!(
+        int_attr(&client.attributes, "http.response.status_code"),
+        Some(200)
+    );
+    assert_eq!(
+        string_attr(&client.attributes, "url.full"),
+        Some(format!("http://{upstream}/hello"))
+    );
+    // The upstream was called within the same trace, by the CLIENT span.
+    let saw = upstream_saw.lock().unwrap();
+    let sent = saw[0]
+        .1
+        .iter()
+        .find(|(n, _)| n == "traceparent")
+        .map(|(_, v)| v.clone())
+        .expect("the outbound request carries a traceparent");
+    assert_eq!(sent, format!("00-{trace_id}-{}-01", hex(&client.span_id)));
+}
+
+/// `spans()` reads from the shared list; inside `wait_until` the list is
+/// already locked, so it reads a copy.
+fn received_clone(r: &[Hit]) -> Received {
+    Arc::new(Mutex::new(r.to_vec()))
+}
+
+#[test]
+fn a_limit_makes_the_span_an_error_and_sigterm_flushes_it() {
+    let dir = tempfile::tempdir().unwrap();
+    compile_handler(dir.path());
+    let (collector, received) = http_server("");
+    let otlp = format!("http://{collector}");
+    // Spans wait a minute in the batch: only the drain's flush sends them.
+    let mut server = Server::start_with_env(
+        dir.path(),
+        "app.wasm",
+        &["--workers", "1", "--otlp", &otlp, "--timeout", "300ms"],
+        &[
+            ("OTEL_BSP_SCHEDULE_DELAY", "60000"),
+            ("OTEL_SERVICE_NAME", "checkout"),
+        ],
+    );
+    let response = request(server.addr, "GET", "/slow", &[], b"").unwrap();
+    assert_eq!(response.status, 504);
+    server.expect("GET /slow 504");
+    assert!(server.terminate().success());
+    let all = spans(&received);
+    let (service, span) = all
+        .iter()
+        .find(|(_, s)| s.kind == SpanKind::Server as i32)
+        .unwrap_or_else(|| panic!("the drain did not flush the span: {all:#?}"));
+    assert_eq!(service, "checkout", "OTEL_SERVICE_NAME names the service");
+    assert_eq!(
+        int_attr(&span.attributes, "http.response.status_code"),
+        Some(504)
+    );
+    assert_eq!(
+        string_attr(&span.attributes, "error.type").as_deref(),
+        Some("timeout")
+    );
+    let status = span.status.as_ref().expect("a status");
+    assert_eq!(status.code, StatusCode::Error as i32);
+    let event = span
+        .events
+        .iter()
+        .find(|e| e.name == "exception")
+        .expect("an exception event");
+    assert!(
+        string_attr(&event.attributes, "exception.message")
+            .is_some_and(|m| m.contains("--timeout")),
+        "{event:?}"
+    );
+}
+
+/// Prometheus's own parser (the Python client's), as JSON: name, labels, value.
+fn parse_prometheus(text: &str) -> Option<Vec<(String, serde_json::Value, f64)>> {
+    let script = r#"
+import json, sys
+from prometheus_client.parser import text_string_to_metric_families
+out = []
+for family in text_string_to_metric_families(sys.stdin.read()):
+    for s in family.samples:
+        out.append([s.name, s.labels, s.value])
+print(json.dumps(out))
+"#;
+    let mut child = std::process::Command::new("python3")
+        .args(["-c", script])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .ok()?;
+    child.stdin.take()?.write_all(text.as_bytes()).ok()?;
+    let out = child.wait_with_output().ok()?;
+    if !out.status.success() {
+        let err = String::from_utf8_lossy(&out.stderr);
+        if err.contains("No module named 'prometheus_client'") {
+            support::skip(
+                "the Python package prometheus-client is not installed (scripts/setup.sh)",
+            );
+            return None;
+        }
+        panic!("the Prometheus parser refused the text: {err}\n{text}");
+    }
+    let samples: Vec<(String, serde_json::Value, f64)> =
+        serde_json::from_slice(&out.stdout).unwrap();
+    Some(samples)
+}
+
+fn free_port() -> SocketAddr {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+}
+
+fn scrape(addr: SocketAddr) -> String {
+    let response = request(addr, "GET", "/metrics", &[], b"").unwrap();
+    assert_eq!(response.status, 200);
+    assert!(
+        response
+            .header("content-type")
+            .is_some_and(|t| t.starts_with("text/plain; version=0.0.4")),
+        "{:?}",
+        response.headers
+    );
+    response.text()
+}
+
+fn count(samples: &[(String, serde_json::Value, f64)], name: &str, status: &str) -> f64 {
+    samples
+        .iter()
+        .filter(|(n, labels, _)| n == name && labels["http_response_status_code"] == status)
+        .map(|(_, _, v)| v)
+        .sum()
+}
+
+#[test]
+fn metrics_reach_the_collector_and_prometheus_across_workers() {
+    let dir = tempfile::tempdir().unwrap();
+    compile_handler(dir.path());
+    let (collector, received) = http_server("");
+    let otlp = format!("http://{collector}");
+    let metrics = free_port();
+    let server = Server::start_with_env(
+        dir.path(),
+        "app.wasm",
+        &[
+            "--workers",
+            "2",
+            "--otlp",
+            &otlp,
+            "--metrics",
+            &metrics.to_string(),
+            "--timeout",
+            "300ms",
+        ],
+        FAST,
+    );
+    for _ in 0..6 {
+        assert_eq!(
+            request(server.addr, "GET", "/", &[], b"").unwrap().status,
+            200
+        );
+    }
+    assert_eq!(
+        request(server.addr, "GET", "/slow", &[], b"")
+            .unwrap()
+            .status,
+        504
+    );
+    server.expect("GET /slow 504");
+
+    // Prometheus: one text for the service, every worker's requests added up.
+    let start = Instant::now();
+    let samples = loop {
+        let text = scrape(metrics);
+        let Some(samples) = parse_prometheus(&text) else {
+            return;
+        };
+        if count(
+            &samples,
+            "http_server_request_duration_seconds_count",
+            "200",
+        ) >= 6.0
+            || start.elapsed() > Duration::from_secs(20)
+        {
+            break samples;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    assert_eq!(
+        count(
+            &samples,
+            "http_server_request_duration_seconds_count",
+            "200"
+        ),
+        6.0
+    );
+    assert_eq!(
+        count(
+            &samples,
+            "http_server_request_duration_seconds_count",
+            "504"
+        ),
+        1.0
+    );
+    let timeout = samples
+        .iter()
+        .find(|(n, l, _)| {
+            n == "http_server_request_duration_seconds_count" && l["error_type"] == "timeout"
+        })
+        .expect("the timed-out request is counted with error.type");
+    assert_eq!(timeout.2, 1.0);
+    let active: f64 = samples
+        .iter()
+        .filter(|(n, _, _)| n == "http_server_active_requests")
+        .map(|(_, _, v)| v)
+        .sum();
+    assert_eq!(active, 0.0, "no request is in flight");
+    assert!(
+        samples
+            .iter()
+            .any(|(n, _, v)| n == "jsw_instance_start_duration_seconds_count" && *v >= 7.0),
+        "every instance's start is measured"
+    );
+
+    // OTLP: the same histogram, exported by the workers.
+    wait_until(&received, "the request metrics", |r| {
+        let mut points = 0;
+        for (path, _, body) in r {
+            if path != "/v1/metrics" {
+                continue;
+            }
+            let export =
+                ExportMetricsServiceRequest::decode(&body[..]).expect("an OTLP metrics export");
+            for resource in export.resource_metrics {
+                for scope in resource.scope_metrics {
+                    for metric in scope.metrics {
+                        if metric.name == "http.server.request.duration" {
+                            points += 1;
+                        }
+                    }
+                }
+            }
+        }
+        points > 0
+    });
+}
+
+#[test]
+fn telemetry_flags_are_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    compile_handler(dir.path());
+    let out = support::jsw_in(
+        dir.path(),
+        &["serve", "app.wasm", "--otlp", "localhost:4318"],
+    );
+    support::expect_failure(
+        &out,
+        1,
+        "error: --otlp localhost:4318: expected the collector's http:// URL, e.g. http://localhost:4318\n",
+    );
+}

@@ -12,6 +12,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest;
 use opentelemetry_proto::tonic::collector::metrics::v1::ExportMetricsServiceRequest;
 use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
 use opentelemetry_proto::tonic::common::v1::{AnyValue, KeyValue, any_value};
@@ -147,6 +148,11 @@ const HANDLER: &str = r#"
 export default {
   async fetch(request) {
     const url = new URL(request.url);
+    if (url.pathname === "/log") {
+      console.log("hello from", url.pathname);
+      console.error("oops: %d", 42);
+      return new Response("logged");
+    }
     if (url.pathname === "/slow") {
       await new Promise((resolve) => setTimeout(resolve, 10000));
     }
@@ -540,4 +546,98 @@ fn telemetry_flags_are_checked() {
         1,
         "error: --otlp localhost:4318: expected the collector's http:// URL, e.g. http://localhost:4318\n",
     );
+}
+
+#[test]
+fn console_lines_are_log_records_of_their_request() {
+    let dir = tempfile::tempdir().unwrap();
+    compile_handler(dir.path());
+    let (collector, received) = http_server("");
+    let otlp = format!("http://{collector}");
+    let server = Server::start_with_env(
+        dir.path(),
+        "app.wasm",
+        &["--workers", "1", "--otlp", &otlp],
+        &[
+            ("OTEL_BSP_SCHEDULE_DELAY", "100"),
+            ("OTEL_BLRP_SCHEDULE_DELAY", "100"),
+        ],
+    );
+    let trace_id = "0af7651916cd43dd8448eb211c80319c";
+    let traceparent = format!("00-{trace_id}-b7ad6b7169203331-01");
+    let response = request(
+        server.addr,
+        "GET",
+        "/log",
+        &[("traceparent", &traceparent)],
+        b"",
+    )
+    .unwrap();
+    assert_eq!(response.text(), "logged");
+    // The output still reaches the server's own streams as it did.
+    server.expect("oops: 42");
+    let logs = || {
+        let mut out = Vec::new();
+        for (path, _, body) in received.lock().unwrap().iter() {
+            if path != "/v1/logs" {
+                continue;
+            }
+            let export = ExportLogsServiceRequest::decode(&body[..]).expect("an OTLP logs export");
+            for resource in export.resource_logs {
+                for scope in resource.scope_logs {
+                    out.extend(scope.log_records);
+                }
+            }
+        }
+        out
+    };
+    let start = Instant::now();
+    while logs().len() < 2 && start.elapsed() < Duration::from_secs(30) {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    wait_until(&received, "the request's span", |r| {
+        spans(&received_clone(r))
+            .iter()
+            .any(|(_, s)| s.kind == SpanKind::Server as i32)
+    });
+    let server_span = spans(&received)
+        .into_iter()
+        .map(|(_, s)| s)
+        .find(|s| s.kind == SpanKind::Server as i32)
+        .unwrap();
+    let records = logs();
+    let body = |r: &opentelemetry_proto::tonic::logs::v1::LogRecord| match r
+        .body
+        .as_ref()
+        .and_then(|b| b.value.as_ref())
+    {
+        Some(any_value::Value::StringValue(s)) => s.clone(),
+        other => panic!("a log body that is not a string: {other:?}"),
+    };
+    let line = |text: &str| {
+        records
+            .iter()
+            .find(|r| body(r) == text)
+            .unwrap_or_else(|| panic!("no record {text:?} in {records:#?}"))
+    };
+    let info = line("hello from /log");
+    assert_eq!(info.severity_number, 9, "stdout is INFO");
+    assert_eq!(info.severity_text, "INFO");
+    assert_eq!(
+        string_attr(&info.attributes, "log.iostream").as_deref(),
+        Some("stdout")
+    );
+    let error = line("oops: 42");
+    assert_eq!(error.severity_number, 17, "stderr is ERROR");
+    for record in [info, error] {
+        assert_eq!(
+            hex(&record.trace_id),
+            trace_id,
+            "the record belongs to the request's trace"
+        );
+        assert_eq!(
+            record.span_id, server_span.span_id,
+            "and to its SERVER span"
+        );
+    }
 }

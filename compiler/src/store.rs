@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use wasmtime::ResourceLimiter;
 use wasmtime::component::ResourceTable;
+use wasmtime_wasi::cli::StdoutStream;
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpHooks, WasiHttpView};
 
@@ -79,6 +80,9 @@ impl ResourceLimiter for MemoryLimit {
     }
 }
 
+/// An instance's stdout and stderr, when not the process's own.
+pub type Output = (Box<dyn StdoutStream + Sync>, Box<dyn StdoutStream + Sync>);
+
 /// wasi:http's defaults: outbound requests go wherever the guest sends them.
 pub struct DefaultHooks;
 
@@ -96,8 +100,23 @@ pub struct ComponentState<H: WasiHttpHooks> {
 
 impl<H: WasiHttpHooks> ComponentState<H> {
     pub fn new(hooks: H, memory: MemoryLimit) -> Self {
+        Self::with_output(hooks, memory, None)
+    }
+
+    /// `new` with the instance's stdout and stderr going through `output`
+    /// (serve's console lines as log records) instead of straight to the process's.
+    pub fn with_output(hooks: H, memory: MemoryLimit, output: Option<Output>) -> Self {
+        let mut wasi = WasiCtx::builder();
+        match output {
+            Some((stdout, stderr)) => {
+                wasi.stdout(stdout).stderr(stderr);
+            }
+            None => {
+                wasi.inherit_stdout().inherit_stderr();
+            }
+        }
         ComponentState {
-            wasi: WasiCtx::builder().inherit_stdout().inherit_stderr().build(),
+            wasi: wasi.build(),
             http: WasiHttpCtx::new(),
             table: ResourceTable::new(),
             hooks,

@@ -168,6 +168,7 @@ async fn once(
         engine,
         limits,
         super::outbound::Outbound::new(Arc::new(Vec::new()), None),
+        None,
         Arc::new(AtomicBool::new(false)),
         Arc::new(AtomicBool::new(false)),
     )

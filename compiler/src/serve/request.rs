@@ -18,6 +18,7 @@ use super::body::{Entry, Outcome, Watched};
 use super::conn::{Activity, BodyLimit, BodyState, Limited};
 use super::{Limits, Server, outbound::Outbound};
 use crate::store::{ComponentState, MemoryLimit};
+use crate::telemetry::console::{Console, LogSink, Stream};
 use crate::telemetry::{Peers, RequestTrace};
 
 /// The store data of one request: outbound requests go through the server's
@@ -31,14 +32,16 @@ pub fn new_store(
     engine: &wasmtime::Engine,
     limits: &Limits,
     outbound: Outbound,
+    output: Option<crate::store::Output>,
     memory_hit: Arc<AtomicBool>,
     cpu_hit: Arc<AtomicBool>,
 ) -> wasmtime::Result<Store<RequestState>> {
     let mut store = Store::new(
         engine,
-        RequestState::new(
+        RequestState::with_output(
             outbound,
             MemoryLimit::reporting_to(Some(limits.max_memory), memory_hit),
+            output,
         ),
     );
     store.limiter(|s| &mut s.memory);
@@ -70,6 +73,14 @@ pub fn new_store(
         store.set_fuel(fuel)?;
     }
     Ok(store)
+}
+
+/// The instance's stdout and stderr when its console lines are exported as logs.
+fn console_output(sink: LogSink) -> crate::store::Output {
+    (
+        Box::new(Console::new(Stream::Stdout, sink.clone())),
+        Box::new(Console::new(Stream::Stderr, sink)),
+    )
 }
 
 /// Serves one request; never fails (a failure is a 5xx response and a log line).
@@ -205,6 +216,7 @@ async fn answer(
         &server.engine,
         &limits,
         Outbound::new(server.allow_hosts.clone(), trace.and_then(|t| t.outgoing())),
+        trace.and_then(|t| t.log_sink()).map(console_output),
         memory_hit.clone(),
         cpu_hit.clone(),
     )

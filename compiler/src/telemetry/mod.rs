@@ -13,6 +13,7 @@
 //! pays one branch for it.
 
 mod carrier;
+pub mod console;
 pub mod prometheus;
 mod request;
 
@@ -21,10 +22,12 @@ use std::time::Duration;
 
 use anyhow::{Context as _, Result};
 use opentelemetry::KeyValue;
+use opentelemetry::logs::LoggerProvider as _;
 use opentelemetry::metrics::{Histogram, MeterProvider as _, UpDownCounter};
 use opentelemetry::trace::TracerProvider as _;
 use opentelemetry_otlp::WithExportConfig as _;
 use opentelemetry_sdk::Resource;
+use opentelemetry_sdk::logs::{SdkLogger, SdkLoggerProvider};
 use opentelemetry_sdk::metrics::SdkMeterProvider;
 use opentelemetry_sdk::trace::{SdkTracer, SdkTracerProvider};
 
@@ -52,6 +55,8 @@ struct Inner {
     tracer: Option<SdkTracer>,
     tracers: Option<SdkTracerProvider>,
     meters: Option<SdkMeterProvider>,
+    loggers: Option<SdkLoggerProvider>,
+    logger: Option<SdkLogger>,
     instruments: Option<Instruments>,
     prometheus: Option<Arc<prometheus::Reader>>,
 }
@@ -95,7 +100,8 @@ impl Telemetry {
     pub fn start(settings: &Settings) -> Result<Telemetry> {
         let traces = wanted(settings, "TRACES");
         let metrics = wanted(settings, "METRICS");
-        if !traces && !metrics && !settings.prometheus {
+        let logs = wanted(settings, "LOGS");
+        if !traces && !metrics && !logs && !settings.prometheus {
             return Ok(Telemetry::off());
         }
         if let Some(url) = &settings.otlp {
@@ -123,7 +129,7 @@ impl Telemetry {
             .prometheus
             .then(|| Arc::new(prometheus::Reader::new()));
         let meters = if metrics || prometheus.is_some() {
-            let mut builder = SdkMeterProvider::builder().with_resource(resource);
+            let mut builder = SdkMeterProvider::builder().with_resource(resource.clone());
             if metrics {
                 let mut exporter = opentelemetry_otlp::MetricExporter::builder().with_http();
                 if let Some(base) = &settings.otlp {
@@ -141,6 +147,24 @@ impl Telemetry {
         } else {
             None
         };
+        let loggers = if logs {
+            let mut exporter = opentelemetry_otlp::LogExporter::builder().with_http();
+            if let Some(base) = &settings.otlp {
+                exporter = exporter.with_endpoint(endpoint(base, "logs"));
+            }
+            let exporter = exporter
+                .build()
+                .context("setting up the OTLP log exporter")?;
+            Some(
+                SdkLoggerProvider::builder()
+                    .with_batch_exporter(exporter)
+                    .with_resource(resource)
+                    .build(),
+            )
+        } else {
+            None
+        };
+        let logger = loggers.as_ref().map(|p| p.logger("jsw"));
         let instruments = meters.as_ref().map(instruments);
         let tracer = tracers.as_ref().map(|p| p.tracer("jsw"));
         Ok(Telemetry {
@@ -148,6 +172,8 @@ impl Telemetry {
                 tracer,
                 tracers,
                 meters,
+                loggers,
+                logger,
                 instruments,
                 prometheus,
             })),
@@ -171,6 +197,9 @@ impl Telemetry {
             let _ = p.shutdown_with_timeout(Duration::from_secs(5));
         }
         if let Some(p) = &inner.meters {
+            let _ = p.shutdown_with_timeout(Duration::from_secs(5));
+        }
+        if let Some(p) = &inner.loggers {
             let _ = p.shutdown_with_timeout(Duration::from_secs(5));
         }
     }

@@ -204,6 +204,16 @@ impl RequestTrace {
         ))
     }
 
+    /// Where the instance's console lines go as log records (None when logs
+    /// are not exported).
+    pub fn log_sink(&self) -> Option<super::console::LogSink> {
+        let logger = self.telemetry.inner.as_ref()?.logger.clone()?;
+        Some(super::console::LogSink {
+            logger,
+            cx: self.cx.clone(),
+        })
+    }
+
     /// For the instance's outbound requests.
     pub fn outgoing(&self) -> Option<Outgoing> {
         let inner = self.telemetry.inner.as_ref()?;

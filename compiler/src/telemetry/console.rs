@@ -1,0 +1,181 @@
+//! A request's stdout and stderr (the handler's `console` output): written to
+//! the server's own stdout and stderr byte for byte, as before, and, when logs
+//! are exported, each line also becomes an OTLP log record carrying the
+//! request's trace and span ids. Severity follows the stream, as Node's
+//! console chooses it: stdout (`log`, `info`, `debug`) is INFO, stderr
+//! (`warn`, `error`, `trace`, uncaught errors) is ERROR; `log.iostream` says
+//! which.
+
+use std::io::Write as _;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::task::{Context as TaskContext, Poll};
+
+use bytes::Bytes;
+use opentelemetry::logs::{AnyValue, LogRecord as _, Logger as _, Severity};
+use opentelemetry::trace::TraceContextExt as _;
+use opentelemetry_sdk::logs::SdkLogger;
+use wasmtime_wasi::cli::{IsTerminal, StdoutStream};
+use wasmtime_wasi::p2::{OutputStream, Pollable, StreamResult};
+
+/// Which of the process's streams.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Stream {
+    Stdout,
+    Stderr,
+}
+
+/// Where one request's log records go.
+#[derive(Clone)]
+pub struct LogSink {
+    pub(super) logger: SdkLogger,
+    pub(super) cx: opentelemetry::Context,
+}
+
+/// One of a request's output streams.
+pub struct Console {
+    stream: Stream,
+    sink: LogSink,
+    /// The line not finished yet (shared by every handle the guest opens).
+    partial: Arc<Mutex<Vec<u8>>>,
+}
+
+impl Console {
+    pub fn new(stream: Stream, sink: LogSink) -> Console {
+        Console {
+            stream,
+            sink,
+            partial: Arc::default(),
+        }
+    }
+
+    fn handle(&self) -> Handle {
+        Handle {
+            stream: self.stream,
+            sink: self.sink.clone(),
+            partial: self.partial.clone(),
+        }
+    }
+}
+
+impl Drop for Console {
+    /// The request is over: a last line without a newline is still a record.
+    fn drop(&mut self) {
+        let rest = std::mem::take(&mut *self.partial.lock().unwrap_or_else(|e| e.into_inner()));
+        if !rest.is_empty() {
+            emit(&self.sink, self.stream, &rest);
+        }
+    }
+}
+
+impl IsTerminal for Console {
+    fn is_terminal(&self) -> bool {
+        false
+    }
+}
+
+impl StdoutStream for Console {
+    fn p2_stream(&self) -> Box<dyn OutputStream> {
+        Box::new(self.handle())
+    }
+
+    fn async_stream(&self) -> Box<dyn tokio::io::AsyncWrite + Send + Sync> {
+        Box::new(self.handle())
+    }
+}
+
+struct Handle {
+    stream: Stream,
+    sink: LogSink,
+    partial: Arc<Mutex<Vec<u8>>>,
+}
+
+impl Handle {
+    fn write_all(&self, bytes: &[u8]) -> std::io::Result<()> {
+        match self.stream {
+            Stream::Stdout => std::io::stdout().write_all(bytes)?,
+            Stream::Stderr => std::io::stderr().write_all(bytes)?,
+        }
+        let mut partial = self.partial.lock().unwrap_or_else(|e| e.into_inner());
+        partial.extend_from_slice(bytes);
+        while let Some(end) = partial.iter().position(|&b| b == b'\n') {
+            let line: Vec<u8> = partial.drain(..=end).collect();
+            emit(&self.sink, self.stream, &line[..line.len() - 1]);
+        }
+        Ok(())
+    }
+
+    fn flush(&self) -> std::io::Result<()> {
+        match self.stream {
+            Stream::Stdout => std::io::stdout().flush(),
+            Stream::Stderr => std::io::stderr().flush(),
+        }
+    }
+}
+
+/// One log record for one line.
+fn emit(sink: &LogSink, stream: Stream, line: &[u8]) {
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    let mut record = sink.logger.create_log_record();
+    let (severity, text, iostream) = match stream {
+        Stream::Stdout => (Severity::Info, "INFO", "stdout"),
+        Stream::Stderr => (Severity::Error, "ERROR", "stderr"),
+    };
+    record.set_severity_number(severity);
+    record.set_severity_text(text);
+    record.set_body(AnyValue::String(
+        String::from_utf8_lossy(line).into_owned().into(),
+    ));
+    record.set_observed_timestamp(std::time::SystemTime::now());
+    record.set_timestamp(std::time::SystemTime::now());
+    record.add_attribute("log.iostream", iostream);
+    let span = sink.cx.span();
+    let context = span.span_context();
+    if context.is_valid() {
+        record.set_trace_context(
+            context.trace_id(),
+            context.span_id(),
+            Some(context.trace_flags()),
+        );
+    }
+    sink.logger.emit(record);
+}
+
+impl OutputStream for Handle {
+    fn write(&mut self, bytes: Bytes) -> StreamResult<()> {
+        self.write_all(&bytes)
+            .map_err(|e| wasmtime_wasi::p2::StreamError::LastOperationFailed(e.into()))
+    }
+
+    fn flush(&mut self) -> StreamResult<()> {
+        Handle::flush(self)
+            .map_err(|e| wasmtime_wasi::p2::StreamError::LastOperationFailed(e.into()))
+    }
+
+    fn check_write(&mut self) -> StreamResult<usize> {
+        Ok(1 << 20)
+    }
+}
+
+#[async_trait::async_trait]
+impl Pollable for Handle {
+    async fn ready(&mut self) {}
+}
+
+impl tokio::io::AsyncWrite for Handle {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        _cx: &mut TaskContext<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        Poll::Ready(self.write_all(buf).map(|()| buf.len()))
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, _cx: &mut TaskContext<'_>) -> Poll<std::io::Result<()>> {
+        Poll::Ready(Handle::flush(&self))
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, _cx: &mut TaskContext<'_>) -> Poll<std::io::Result<()>> {
+        Poll::Ready(Ok(()))
+    }
+}

@@ -1102,3 +1102,116 @@ fn compile_help_says_types_are_stripped_not_checked() {
     let out = jsw_output(&["compile", "--help"]);
     assert!(text(&out.stdout).contains("TypeScript types are stripped, not checked"));
 }
+
+/// `jsw run --cpu-prof`: a `.cpuprofile` as Node writes it, whose hottest
+/// function is the program's hot one, at its own line in the TypeScript source;
+/// the run's output and exit status are the program's.
+#[test]
+fn cpu_prof_writes_a_profile_with_the_hot_function_on_top() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "app.ts",
+        "type N = number;\n\
+         function fib(n: N): N {\n\
+           return n < 2 ? n : fib(n - 1) + fib(n - 2);\n\
+         }\n\
+         export function main() {\n\
+           console.log(fib(27));\n\
+           process.exit(3);\n\
+         }\n",
+    );
+    let out = jsw_in(
+        dir.path(),
+        &[
+            "run",
+            "--cpu-prof-dir",
+            "profiles",
+            "--cpu-prof-interval",
+            "200",
+            "app.ts",
+        ],
+    );
+    expect_code(&out, 3);
+    assert_eq!(text(&out.stdout), "196418\n");
+    let profiles: Vec<_> = std::fs::read_dir(dir.path().join("profiles"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    assert_eq!(profiles.len(), 1, "{profiles:?}");
+    let name = profiles[0]
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    assert!(
+        name.starts_with("CPU.") && name.ends_with(".0.001.cpuprofile"),
+        "{name}"
+    );
+    let profile: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&profiles[0]).unwrap()).unwrap();
+    let nodes = profile["nodes"].as_array().unwrap();
+    let samples = profile["samples"].as_array().unwrap();
+    assert_eq!(
+        samples.len(),
+        profile["timeDeltas"].as_array().unwrap().len()
+    );
+    assert!(samples.len() >= 20, "{} samples", samples.len());
+    assert!(profile["endTime"].as_f64() > profile["startTime"].as_f64());
+    // Every sample and child is a node; node 1 is the root.
+    let ids: Vec<u64> = nodes.iter().map(|n| n["id"].as_u64().unwrap()).collect();
+    assert_eq!(nodes[0]["callFrame"]["functionName"], "(root)");
+    for s in samples {
+        assert!(ids.contains(&s.as_u64().unwrap()));
+    }
+    for n in nodes {
+        for c in n["children"].as_array().unwrap() {
+            assert!(ids.contains(&c.as_u64().unwrap()));
+        }
+    }
+    // Self time by function: fib has nearly all of it.
+    let mut by_function = std::collections::BTreeMap::<String, u64>::new();
+    for n in nodes {
+        *by_function
+            .entry(n["callFrame"]["functionName"].as_str().unwrap().to_string())
+            .or_default() += n["hitCount"].as_u64().unwrap();
+    }
+    let total: u64 = by_function.values().sum();
+    assert!(by_function["fib"] * 10 >= total * 8, "{by_function:?}");
+    let fibs: Vec<_> = nodes
+        .iter()
+        .filter(|n| n["callFrame"]["functionName"] == "fib")
+        .collect();
+    for fib in &fibs {
+        // Where fib is defined (0-based, as in Node's profiles): line 2 of app.ts.
+        assert_eq!(fib["callFrame"]["url"], "file:///app.ts");
+        assert_eq!(fib["callFrame"]["lineNumber"], 1);
+    }
+    let lines: Vec<u64> = fibs
+        .iter()
+        .filter_map(|n| n["positionTicks"].as_array())
+        .flatten()
+        .map(|t| t["line"].as_u64().unwrap())
+        .collect();
+    assert!(
+        !lines.is_empty() && lines.iter().all(|&l| l == 3),
+        "the time is spent on line 3: {lines:?}"
+    );
+    // What Chrome DevTools reads: the protocol's own Profiler.Profile type.
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/cpuprofile");
+    if let Some(installed) = support::npm_install(&source, "cpuprofile") {
+        std::fs::copy(source.join("check.mjs"), installed.join("check.mjs")).unwrap();
+        let out = std::process::Command::new("node")
+            .arg(installed.join("check.mjs"))
+            .arg(&profiles[0])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}{}",
+            text(&out.stdout),
+            text(&out.stderr)
+        );
+    }
+}

@@ -17,6 +17,7 @@ pub mod component;
 pub mod diagnostic;
 pub mod host;
 pub mod output;
+pub mod profile;
 pub mod runner;
 pub mod serve;
 pub mod snapshot;

@@ -5,8 +5,19 @@ use std::path::Path;
 
 use anyhow::{Context as _, Result, bail};
 
-/// Writes `bytes` to a temporary file beside `path`, then renames it into place.
+/// Writes `bytes` to a temporary file beside `path`, synced, then renames it
+/// into place.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_renaming(path, bytes, true)
+}
+
+/// `write_atomic` without waiting for the disk: for files a run leaves behind
+/// (profiles), where the run's own time matters more than surviving a power cut.
+pub fn write_unsynced(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_renaming(path, bytes, false)
+}
+
+fn write_renaming(path: &Path, bytes: &[u8], sync: bool) -> Result<()> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -36,7 +47,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         .with_context(|| format!("cannot write {}", path.display()))?;
     tmp.write_all(bytes)
         .with_context(|| format!("cannot write {}", path.display()))?;
-    tmp.as_file().sync_all().ok();
+    if sync {
+        tmp.as_file().sync_all().ok();
+    }
     tmp.persist(path)
         .map_err(|e| e.error)
         .with_context(|| format!("cannot write {}", path.display()))?;

@@ -30,6 +30,8 @@ pub struct RunOptions {
     pub cache: bool,
     /// Accept a precompiled `.cwasm` (machine code, trusted like a native binary).
     pub allow_precompiled: bool,
+    /// `--cpu-prof`: profile the run's JS and write a `.cpuprofile`.
+    pub profile: Option<crate::profile::ProfileOptions>,
 }
 
 /// The file given to run is not something that can run.
@@ -222,11 +224,19 @@ fn run_module(engine: &Engine, module: &wasmtime::Module, options: &RunOptions) 
     let instance = linker
         .instantiate(&mut store, module)
         .context_wt("instantiating the module")?;
-    crate::host::configure(&mut store, &instance)?;
+    let flags = options.profile.as_ref().map_or(0, |p| p.flags());
+    crate::host::configure_with(&mut store, &instance, flags)?;
     let start = instance
         .get_typed_func::<(), ()>(&mut store, "_start")
         .context_wt("finding _start")?;
-    let err = match start.call(&mut store, ()) {
+    let outcome = start.call(&mut store, ());
+    // However the run ended (an exit status, an error), its profile is written.
+    if let Some(profile) = &options.profile
+        && !matches!(&outcome, Err(e) if e.downcast_ref::<Trap>().is_some())
+    {
+        crate::profile::write(&mut store, &instance, profile)?;
+    }
+    let err = match outcome {
         Ok(()) => return Ok(0),
         Err(err) => err,
     };

@@ -11,7 +11,7 @@ use std::cell::Cell;
 /// The native wasm stack a host gives unless it says otherwise (wasmtime's default).
 const DEFAULT_WASM_STACK: usize = 512 * 1024;
 
-use jsw_wire::names::configure::{FULL_EXIT_STATUS, RECORD_PHASES};
+use jsw_wire::names::configure::{FULL_EXIT_STATUS, PROFILE, RECORD_PHASES};
 
 thread_local! {
     static WASM_STACK: Cell<usize> = const { Cell::new(DEFAULT_WASM_STACK) };
@@ -44,6 +44,9 @@ pub extern "C" fn configure(wasm_stack: u32, flags: u32) {
     WASM_STACK.set(wasm_stack as usize);
     FULL_EXIT.set(flags & FULL_EXIT_STATUS != 0);
     RECORDING.set(flags & RECORD_PHASES != 0);
+    if flags & PROFILE != 0 {
+        crate::profile::configure(flags >> 8);
+    }
 }
 
 /// The native wasm stack the host gives, in bytes.

@@ -23,6 +23,7 @@ mod modules;
 mod node;
 mod payload;
 mod phase;
+mod profile;
 mod stack;
 mod text;
 mod wasi;
@@ -44,6 +45,7 @@ fn main() {
     });
     let status = mode::command::run(engine);
     host::mark(1);
+    profile::finish();
     if status == 0 {
         // Returning from `_start` is a success exit without `proc_exit`, which
         // hosts implement as an error unwinding out of the instance; returning is
@@ -61,6 +63,7 @@ fn fatal(message: &str) -> ! {
 }
 
 fn exit(status: i32) -> ! {
+    profile::finish();
     io::flush();
     std::process::exit(host::exit_status(status))
 }

@@ -166,8 +166,16 @@ pub fn npm_packages_dir() -> PathBuf {
 /// keyed by the pins, with `npm ci`); None when npm or the registry is
 /// unavailable (see `skip`).
 pub fn npm_packages() -> Option<PathBuf> {
-    let manifest = std::fs::read_to_string(npm_packages_dir().join("package.json")).unwrap();
-    let lock = std::fs::read_to_string(npm_packages_dir().join("package-lock.json")).unwrap();
+    npm_install(&npm_packages_dir(), "npm-packages")
+}
+
+/// Installs the pinned packages of `source` (a folder with package.json and
+/// package-lock.json) once, into a temp folder keyed by the pins, with `npm
+/// ci`, and copies the folder's other files beside them; None when npm or the
+/// registry is unavailable (see `skip`).
+pub fn npm_install(source: &Path, name: &str) -> Option<PathBuf> {
+    let manifest = std::fs::read_to_string(source.join("package.json")).unwrap();
+    let lock = std::fs::read_to_string(source.join("package-lock.json")).unwrap();
     // A folder keyed by the pins, so a changed pin installs afresh.
     let key = manifest
         .bytes()
@@ -175,7 +183,7 @@ pub fn npm_packages() -> Option<PathBuf> {
         .fold(0xcbf29ce484222325u64, |h, b| {
             (h ^ b as u64).wrapping_mul(0x100000001b3)
         });
-    let dir = std::env::temp_dir().join(format!("jsw-npm-packages-{key:016x}"));
+    let dir = std::env::temp_dir().join(format!("jsw-{name}-{key:016x}"));
     if dir.join("node_modules/.jsw-installed").exists() {
         return Some(dir);
     }

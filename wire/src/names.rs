@@ -9,6 +9,9 @@ pub const CONFIGURE_EXPORT: &str = "jsw-configure";
 /// After a run: where in linear memory the engine noted its phase times (for
 /// `jsw bench`).
 pub const PHASES_EXPORT: &str = "jsw-phases";
+/// After a run with `configure::PROFILE`: where the `.cpuprofile` JSON is (a
+/// little-endian u32 length, then the bytes), or 0.
+pub const PROFILE_EXPORT: &str = "jsw-profile";
 /// Plugin mode: where the flat arguments of the next call go.
 pub const WIT_ARGS_EXPORT: &str = "jsw-wit-args";
 /// Plugin mode: calls the world's function of the given index.
@@ -25,6 +28,9 @@ pub mod configure {
     pub const FULL_EXIT_STATUS: u32 = 1;
     /// Note the phase times for `jsw-phases`.
     pub const RECORD_PHASES: u32 = 2;
+    /// Profile the run's JS for `jsw-profile`; the sampling interval in
+    /// microseconds is in the bits above the first 8.
+    pub const PROFILE: u32 = 4;
 }
 
 /// A CommonJS module's ES facade is named `<module>?esm`.

@@ -54,6 +54,20 @@ pub struct RunCommand {
     #[arg(long, value_name = "CALL")]
     pub invoke: Option<String>,
 
+    /// Profile the program's JS and write a `.cpuprofile` (as `node
+    /// --cpu-prof` does; Chrome DevTools, VS Code and speedscope open it) into
+    /// the current directory, or --cpu-prof-dir.
+    #[arg(long)]
+    pub cpu_prof: bool,
+
+    /// Where --cpu-prof writes its profile (implies --cpu-prof).
+    #[arg(long, value_name = "DIR")]
+    pub cpu_prof_dir: Option<PathBuf>,
+
+    /// Microseconds between --cpu-prof samples.
+    #[arg(long, value_name = "MICROSECONDS", default_value_t = 1000, value_parser = clap::value_parser!(u32).range(10..=10_000_000))]
+    pub cpu_prof_interval: u32,
+
     #[arg(last = true)]
     pub args: Vec<String>,
 }
@@ -149,6 +163,15 @@ impl RunCommand {
             fuel: self.limits.fuel,
             cache: self.cache.cache(),
             allow_precompiled: self.allow_precompiled,
+            profile: (self.cpu_prof || self.cpu_prof_dir.is_some()).then(|| {
+                jsw::profile::ProfileOptions {
+                    dir: self
+                        .cpu_prof_dir
+                        .clone()
+                        .unwrap_or_else(jsw::profile::default_dir),
+                    interval_us: self.cpu_prof_interval,
+                }
+            }),
         };
         let result = match &wasm {
             Some(wasm) => runner::run(wasm, &options),

@@ -61,6 +61,5 @@ pub fn init<'js>(ctx: &Ctx<'js>, jsw: &Object<'js>) -> rquickjs::Result<()> {
 }
 
 fn exit_now(code: i32) {
-    io::flush();
-    std::process::exit(crate::host::exit_status(code))
+    crate::exit(code)
 }

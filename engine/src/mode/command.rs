@@ -59,6 +59,7 @@ pub fn run(engine: Engine) -> i32 {
             crate::fatal("this module is a plugin: its host calls the functions it exports")
         }
     };
+    crate::profile::start(&engine.rt, &engine.ctx);
     engine.ctx.with(|ctx| {
         if let Err(e) = engine.enter(&ctx) {
             return report(&ctx, e);

@@ -1,0 +1,95 @@
+//! `jsw run --cpu-prof`: asks a jsw module to profile its JS (a `jsw-configure`
+//! flag with the sampling interval) and, after the run, writes what its
+//! `jsw-profile` export holds as a `.cpuprofile`, the file `node --cpu-prof`
+//! writes and Chrome DevTools, VS Code and speedscope open.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result};
+use wasmtime::{AsContextMut, Instance};
+
+use crate::WasmtimeResultExt;
+
+/// Where and how often to sample.
+#[derive(Debug, Clone)]
+pub struct ProfileOptions {
+    /// The directory the profile is written to.
+    pub dir: PathBuf,
+    /// Microseconds between samples (Node's default: 1000).
+    pub interval_us: u32,
+}
+
+impl ProfileOptions {
+    /// The `jsw-configure` flags that ask for this profile.
+    pub fn flags(&self) -> u32 {
+        jsw_wire::names::configure::PROFILE | (self.interval_us.min(0xff_ffff) << 8)
+    }
+}
+
+/// Node's name for a profile: `CPU.<date>.<time>.<pid>.0.001.cpuprofile`.
+fn file_name() -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_secs() as i64;
+    let (days, secs) = (now.div_euclid(86_400), now.rem_euclid(86_400));
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "CPU.{year:04}{month:02}{day:02}.{:02}{:02}{:02}.{}.0.001.cpuprofile",
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60,
+        std::process::id()
+    )
+}
+
+/// After the run: the module's profile, written into `options.dir`. A module
+/// without the export (not a jsw module, or one from an older jsw) is said so.
+pub fn write(
+    mut store: impl AsContextMut,
+    instance: &Instance,
+    options: &ProfileOptions,
+) -> Result<PathBuf> {
+    let export = instance
+        .get_typed_func::<(), u32>(&mut store, jsw_wire::names::PROFILE_EXPORT)
+        .map_err(|_| {
+            anyhow::anyhow!("--cpu-prof: the module cannot be profiled (it is not a jsw module of this version; compile it again)")
+        })?;
+    let at = export
+        .call(&mut store, ())
+        .context_wt("reading the profile")? as usize;
+    if at == 0 {
+        anyhow::bail!("--cpu-prof: the module ended before its profile was taken");
+    }
+    let memory = instance
+        .get_memory(&mut store, "memory")
+        .context("--cpu-prof: the module has no memory")?;
+    let data = memory.data(&store);
+    let len = data
+        .get(at..at + 4)
+        .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize)
+        .context("--cpu-prof: the profile is outside the module's memory")?;
+    let json = data
+        .get(at + 4..at + 4 + len)
+        .context("--cpu-prof: the profile is outside the module's memory")?;
+    let path = options.dir.join(file_name());
+    std::fs::create_dir_all(&options.dir)
+        .with_context(|| format!("cannot create {}", options.dir.display()))?;
+    crate::output::write_unsynced(&path, json)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(path)
+}
+
+/// The default directory: the current one, as Node's.
+pub fn default_dir() -> PathBuf {
+    Path::new(".").to_path_buf()
+}

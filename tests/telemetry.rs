@@ -148,6 +148,10 @@ const HANDLER: &str = r#"
 export default {
   async fetch(request) {
     const url = new URL(request.url);
+    if (url.pathname === "/throw") {
+      await Promise.resolve();
+      throw new TypeError(`no item ${url.pathname}`);
+    }
     if (url.pathname === "/log") {
       console.log("hello from", url.pathname);
       console.error("oops: %d", 42);
@@ -640,4 +644,61 @@ fn console_lines_are_log_records_of_their_request() {
             "and to its SERVER span"
         );
     }
+}
+
+#[test]
+fn a_handler_that_throws_leaves_its_stack_in_the_trace() {
+    let dir = tempfile::tempdir().unwrap();
+    compile_handler(dir.path());
+    let (collector, received) = http_server("");
+    let otlp = format!("http://{collector}");
+    let server = Server::start_with_env(
+        dir.path(),
+        "app.wasm",
+        &["--workers", "1", "--otlp", &otlp],
+        FAST,
+    );
+    let response = request(server.addr, "GET", "/throw", &[], b"").unwrap();
+    assert_eq!(response.status, 500);
+    server.expect("GET /throw 500");
+    wait_until(&received, "the failed request's span", |r| {
+        spans(&received_clone(r))
+            .iter()
+            .any(|(_, s)| s.kind == SpanKind::Server as i32)
+    });
+    let span = spans(&received)
+        .into_iter()
+        .map(|(_, s)| s)
+        .find(|s| s.kind == SpanKind::Server as i32)
+        .unwrap();
+    assert_eq!(
+        string_attr(&span.attributes, "error.type").as_deref(),
+        Some("500")
+    );
+    assert_eq!(span.status.as_ref().unwrap().code, StatusCode::Error as i32);
+    let event = span
+        .events
+        .iter()
+        .find(|e| e.name == "exception")
+        .expect("an exception event");
+    assert_eq!(
+        string_attr(&event.attributes, "exception.type").as_deref(),
+        Some("TypeError")
+    );
+    assert_eq!(
+        string_attr(&event.attributes, "exception.message").as_deref(),
+        Some("no item /throw")
+    );
+    let stack = string_attr(&event.attributes, "exception.stacktrace").unwrap();
+    // The line of the throw in app.js, as the engine's stack traces give it.
+    let line = HANDLER
+        .lines()
+        .position(|l| l.contains("throw new TypeError"))
+        .unwrap()
+        + 1;
+    assert!(
+        stack.starts_with("TypeError: no item /throw\n    at "),
+        "{stack}"
+    );
+    assert!(stack.contains(&format!("app.js:{line}:")), "{stack}");
 }

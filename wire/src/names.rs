@@ -33,6 +33,12 @@ pub mod configure {
     pub const PROFILE: u32 = 4;
 }
 
+/// What the engine writes on stderr before the error when a request's handler
+/// throws or rejects (engine/src/http/http.js): `GET <url>: the handler
+/// failed: TypeError: …` and the stack. `jsw serve` finds the error there for
+/// the request's trace.
+pub const HANDLER_FAILED: &str = ": the handler failed: ";
+
 /// A CommonJS module's ES facade is named `<module>?esm`.
 pub const ESM_FACADE_SUFFIX: &str = "?esm";
 /// The entry of a CommonJS program is registered as `<entry>?main`.

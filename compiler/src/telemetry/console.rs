@@ -25,12 +25,18 @@ pub enum Stream {
     Stderr,
 }
 
-/// Where one request's log records go.
+/// Where one request's output goes besides the process's streams: log records
+/// (when logs are exported) and, for the request's trace, what it wrote on
+/// stderr (the first `ERRORS_KEPT` bytes), where a failed handler's error is.
 #[derive(Clone)]
 pub struct LogSink {
-    pub(super) logger: SdkLogger,
+    pub(super) logger: Option<SdkLogger>,
     pub(super) cx: opentelemetry::Context,
+    pub(super) errors: Arc<Mutex<Vec<u8>>>,
 }
+
+/// How much of a request's stderr is kept for its trace.
+pub(super) const ERRORS_KEPT: usize = 16 * 1024;
 
 /// One of a request's output streams.
 pub struct Console {
@@ -94,7 +100,15 @@ impl Handle {
     fn write_all(&self, bytes: &[u8]) -> std::io::Result<()> {
         match self.stream {
             Stream::Stdout => std::io::stdout().write_all(bytes)?,
-            Stream::Stderr => std::io::stderr().write_all(bytes)?,
+            Stream::Stderr => {
+                std::io::stderr().write_all(bytes)?;
+                let mut errors = self.sink.errors.lock().unwrap_or_else(|e| e.into_inner());
+                let room = ERRORS_KEPT.saturating_sub(errors.len());
+                errors.extend_from_slice(&bytes[..bytes.len().min(room)]);
+            }
+        }
+        if self.sink.logger.is_none() {
+            return Ok(());
         }
         let mut partial = self.partial.lock().unwrap_or_else(|e| e.into_inner());
         partial.extend_from_slice(bytes);
@@ -115,8 +129,9 @@ impl Handle {
 
 /// One log record for one line.
 fn emit(sink: &LogSink, stream: Stream, line: &[u8]) {
+    let Some(logger) = &sink.logger else { return };
     let line = line.strip_suffix(b"\r").unwrap_or(line);
-    let mut record = sink.logger.create_log_record();
+    let mut record = logger.create_log_record();
     let (severity, text, iostream) = match stream {
         Stream::Stdout => (Severity::Info, "INFO", "stdout"),
         Stream::Stderr => (Severity::Error, "ERROR", "stderr"),
@@ -138,7 +153,7 @@ fn emit(sink: &LogSink, stream: Stream, line: &[u8]) {
             Some(context.trace_flags()),
         );
     }
-    sink.logger.emit(record);
+    logger.emit(record);
 }
 
 impl OutputStream for Handle {

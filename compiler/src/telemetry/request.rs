@@ -3,6 +3,7 @@
 //! points it records when it is over.
 
 use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use opentelemetry::propagation::TextMapPropagator as _;
@@ -23,6 +24,8 @@ pub struct RequestTrace {
     scheme: KeyValue,
     started: Instant,
     ended: bool,
+    /// What the instance wrote on stderr (see console.rs).
+    errors: Arc<Mutex<Vec<u8>>>,
 }
 
 /// Records a request's instance figures (see [`RequestTrace::recorder`]).
@@ -183,6 +186,7 @@ impl RequestTrace {
             scheme: KeyValue::new("url.scheme", "http"),
             started: Instant::now(),
             ended: false,
+            errors: Arc::default(),
         })
     }
 
@@ -204,13 +208,14 @@ impl RequestTrace {
         ))
     }
 
-    /// Where the instance's console lines go as log records (None when logs
-    /// are not exported).
+    /// Where the instance's console output goes besides the process's streams
+    /// (None when neither logs are exported nor the request traced).
     pub fn log_sink(&self) -> Option<super::console::LogSink> {
-        let logger = self.telemetry.inner.as_ref()?.logger.clone()?;
-        Some(super::console::LogSink {
+        let logger = self.telemetry.inner.as_ref()?.logger.clone();
+        (logger.is_some() || self.tracing).then(|| super::console::LogSink {
             logger,
             cx: self.cx.clone(),
+            errors: self.errors.clone(),
         })
     }
 
@@ -249,6 +254,14 @@ impl RequestTrace {
             }
             if let Some(kind) = &error_type {
                 span.set_attribute(KeyValue::new("error.type", kind.clone()));
+                if failure.is_none()
+                    && let Some(event) =
+                        handler_error(&self.errors.lock().unwrap_or_else(|e| e.into_inner()))
+                {
+                    // The handler threw: its error, with the stack the engine
+                    // printed (source-mapped), as the conventions' exception event.
+                    span.add_event("exception", event);
+                }
                 if let Some(message) = failure {
                     span.add_event(
                         "exception",
@@ -308,6 +321,38 @@ impl Drop for RequestTrace {
             span.end();
         }
     }
+}
+
+/// The error a failed handler left on stderr (`…: the handler failed:
+/// TypeError: no item\n    at explode (app.ts:2:34)…`), as an exception
+/// event's attributes.
+fn handler_error(stderr: &[u8]) -> Option<Vec<KeyValue>> {
+    let text = String::from_utf8_lossy(stderr);
+    let marker = jsw_wire::names::HANDLER_FAILED;
+    let at = text.find(marker)? + marker.len();
+    let rest = &text[at..];
+    // The error's header, then its `    at …` lines.
+    let mut lines = rest.lines();
+    let header = lines.next()?.trim_end();
+    let frames: Vec<&str> = lines.take_while(|l| l.starts_with("    at ")).collect();
+    let (kind, message) = match header.split_once(": ") {
+        Some((kind, message))
+            if !kind.is_empty() && kind.chars().all(|c| c.is_alphanumeric() || c == '_') =>
+        {
+            (kind.to_string(), message.to_string())
+        }
+        _ => ("Error".to_string(), header.to_string()),
+    };
+    let mut stack = header.to_string();
+    for frame in frames {
+        stack.push('\n');
+        stack.push_str(frame);
+    }
+    Some(vec![
+        KeyValue::new("exception.type", kind),
+        KeyValue::new("exception.message", message),
+        KeyValue::new("exception.stacktrace", stack),
+    ])
 }
 
 /// `error.type`: the kind of limit or failure (the access log's note starts
@@ -438,5 +483,42 @@ impl ClientSpan {
             .set_attribute(KeyValue::new("error.type", kind.to_string()));
         self.0.set_status(Status::error(message));
         self.0.end();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The engine writes the marker where the host looks for it.
+    #[test]
+    fn the_engine_writes_the_handler_failed_marker() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../engine/src/http/http.js");
+        let source = std::fs::read_to_string(path).unwrap();
+        assert!(source.contains(&format!(
+            "${{method}} ${{url}}{}`, error",
+            jsw_wire::names::HANDLER_FAILED.trim_end()
+        )));
+    }
+
+    #[test]
+    fn a_failed_handler_is_an_exception_event() {
+        let stderr = b"before\nGET http://x/a: the handler failed: TypeError: no item /a\n    at explode (app.ts:2:34)\n    at fetch (app.ts:7:21)\nafter\n";
+        let event = handler_error(stderr).unwrap();
+        let get = |k: &str| {
+            event
+                .iter()
+                .find(|kv| kv.key.as_str() == k)
+                .unwrap()
+                .value
+                .to_string()
+        };
+        assert_eq!(get("exception.type"), "TypeError");
+        assert_eq!(get("exception.message"), "no item /a");
+        assert_eq!(
+            get("exception.stacktrace"),
+            "TypeError: no item /a\n    at explode (app.ts:2:34)\n    at fetch (app.ts:7:21)"
+        );
+        assert!(handler_error(b"nothing failed\n").is_none());
     }
 }

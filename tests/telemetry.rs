@@ -541,14 +541,56 @@ fn metrics_reach_the_collector_and_prometheus_across_workers() {
 fn telemetry_flags_are_checked() {
     let dir = tempfile::tempdir().unwrap();
     compile_handler(dir.path());
+    // A usage error (exit 2), before anything listens.
     let out = support::jsw_in(
         dir.path(),
         &["serve", "app.wasm", "--otlp", "localhost:4318"],
     );
+    support::expect_failure_containing(
+        &out,
+        2,
+        &["`localhost:4318`: expected the collector's http:// URL, e.g. http://localhost:4318"],
+    );
+    // No TLS in the exporter: refused, not dropped in silence.
+    let out = support::jsw_in(
+        dir.path(),
+        &["serve", "app.wasm", "--otlp", "https://collector:4318"],
+    );
+    support::expect_failure_containing(&out, 2, &["jsw sends OTLP over plain http:// only"]);
+    // The environment is checked as the flag is.
+    let out = support::jsw()
+        .current_dir(dir.path())
+        .env("OTEL_EXPORTER_OTLP_ENDPOINT", "ftp://collector")
+        .args(["serve", "app.wasm", "--addr", "127.0.0.1:0"])
+        .output()
+        .unwrap();
     support::expect_failure(
         &out,
         1,
-        "error: --otlp localhost:4318: expected the collector's http:// URL, e.g. http://localhost:4318\n",
+        "error: OTEL_EXPORTER_OTLP_ENDPOINT=`ftp://collector`: expected the collector's http:// URL, e.g. http://localhost:4318\n",
+    );
+    // --metrics on a port in use names --metrics, before any worker starts.
+    let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().to_string();
+    let out = support::jsw_in(
+        dir.path(),
+        &[
+            "serve",
+            "app.wasm",
+            "--addr",
+            "127.0.0.1:0",
+            "--workers",
+            "2",
+            "--metrics",
+            &port,
+        ],
+    );
+    support::expect_failure(
+        &out,
+        1,
+        &format!(
+            "error: cannot listen on {port} for --metrics: the address is in use (choose another with --metrics)\n"
+        ),
     );
 }
 

@@ -52,6 +52,31 @@ fn file_name() -> String {
     )
 }
 
+/// Before the run: the module can be profiled, and the directory exists (it
+/// is created) and takes files.
+pub fn prepare(
+    mut store: impl AsContextMut,
+    instance: &Instance,
+    options: &ProfileOptions,
+) -> Result<()> {
+    if instance
+        .get_typed_func::<(), u32>(&mut store, jsw_wire::names::PROFILE_EXPORT)
+        .is_err()
+    {
+        anyhow::bail!(
+            "--cpu-prof: the module cannot be profiled (it is not a jsw module of this version; compile it again)"
+        );
+    }
+    std::fs::create_dir_all(&options.dir)
+        .with_context(|| format!("--cpu-prof: cannot create {}", options.dir.display()))?;
+    let probe = tempfile::Builder::new()
+        .prefix(".jsw-")
+        .tempfile_in(&options.dir)
+        .with_context(|| format!("--cpu-prof: cannot write into {}", options.dir.display()))?;
+    drop(probe);
+    Ok(())
+}
+
 /// After the run: the module's profile, written into `options.dir`. A module
 /// without the export (not a jsw module, or one from an older jsw) is said so.
 pub fn write(

@@ -224,6 +224,11 @@ fn run_module(engine: &Engine, module: &wasmtime::Module, options: &RunOptions) 
     let instance = linker
         .instantiate(&mut store, module)
         .context_wt("instantiating the module")?;
+    if let Some(profile) = &options.profile {
+        // Checked before the run, so that a run is not wasted on a profile
+        // that cannot be taken or kept.
+        crate::profile::prepare(&mut store, &instance, profile)?;
+    }
     let flags = options.profile.as_ref().map_or(0, |p| p.flags());
     crate::host::configure_with(&mut store, &instance, flags)?;
     let start = instance

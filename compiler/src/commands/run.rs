@@ -64,9 +64,9 @@ pub struct RunCommand {
     #[arg(long, value_name = "DIR")]
     pub cpu_prof_dir: Option<PathBuf>,
 
-    /// Microseconds between --cpu-prof samples.
-    #[arg(long, value_name = "MICROSECONDS", default_value_t = 1000, value_parser = clap::value_parser!(u32).range(10..=10_000_000))]
-    pub cpu_prof_interval: u32,
+    /// Microseconds between --cpu-prof samples [default: 1000].
+    #[arg(long, value_name = "MICROSECONDS", value_parser = clap::value_parser!(u32).range(10..=10_000_000))]
+    pub cpu_prof_interval: Option<u32>,
 
     #[arg(last = true)]
     pub args: Vec<String>,
@@ -89,6 +89,12 @@ impl RunCommand {
                 println!("{line}");
             }
             return Ok(0);
+        }
+        if self.cpu_prof_interval.is_some() && !self.cpu_prof && self.cpu_prof_dir.is_none() {
+            return Err(runner::BadInput(
+                "--cpu-prof-interval must be used with --cpu-prof (as in Node)".into(),
+            )
+            .into());
         }
         let is_source = self
             .module
@@ -169,7 +175,7 @@ impl RunCommand {
                         .cpu_prof_dir
                         .clone()
                         .unwrap_or_else(jsw::profile::default_dir),
-                    interval_us: self.cpu_prof_interval,
+                    interval_us: self.cpu_prof_interval.unwrap_or(1000),
                 }
             }),
         };

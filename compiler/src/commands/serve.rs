@@ -90,7 +90,7 @@ pub struct ServeCommand {
     /// Send traces and metrics to this OpenTelemetry collector (OTLP over
     /// HTTP, e.g. http://localhost:4318); the OTEL_EXPORTER_OTLP_* variables
     /// do the same.
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", value_parser = jsw::telemetry::parse_url)]
     pub otlp: Option<String>,
 
     /// Answer Prometheus scrapes at http://ADDR/metrics (HOST:PORT, :PORT or PORT).
@@ -112,9 +112,7 @@ impl ServeCommand {
             std::fs::read(&self.input)
                 .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", self.input.display()))?;
         }
-        if let Some(url) = &self.otlp {
-            jsw::telemetry::check_url(url)?;
-        }
+        jsw::telemetry::check_environment()?;
         let defaults = serve::Limits::default();
         let max_memory = match self.limits.max_memory {
             Some(bytes) => usize::try_from(bytes).map_err(|_| {

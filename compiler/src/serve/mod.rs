@@ -296,10 +296,14 @@ pub fn serve(input: &Input, options: Options, ready: impl FnOnce(SocketAddr)) ->
         ready(addr);
         let served = accept(listener, server).await;
         // Whatever the exporters hold goes out before the process does.
+        let exporting = telemetry.is_on();
         let telemetry = telemetry.clone();
-        tokio::task::spawn_blocking(move || telemetry.shutdown())
+        let sent = tokio::task::spawn_blocking(move || telemetry.shutdown())
             .await
-            .ok();
+            .unwrap_or(false);
+        if exporting && !sent {
+            log.error("telemetry: the collector did not take the last spans, metrics and logs within 5 s; they are dropped");
+        }
         served
     })
 }
@@ -312,9 +316,17 @@ fn metrics_listener(addr: SocketAddr, worker: bool) -> Result<TcpListener> {
     } else {
         addr
     };
-    Ok(TcpListener::from_std(
-        bind(addr).map_err(|e| e.context("--metrics"))?,
-    )?)
+    Ok(TcpListener::from_std(bind_metrics(addr)?)?)
+}
+
+/// The `--metrics` socket, or the one-line error naming that flag.
+pub(crate) fn bind_metrics(addr: SocketAddr) -> Result<std::net::TcpListener> {
+    bind(addr).map_err(|e| match e.downcast_ref::<AddrInUse>() {
+        Some(_) => anyhow::anyhow!(
+            "cannot listen on {addr} for --metrics: the address is in use (choose another with --metrics)"
+        ),
+        None => e.context("--metrics"),
+    })
 }
 
 /// `--addr`: `HOST:PORT` with a host name (`localhost:8080`, the first address

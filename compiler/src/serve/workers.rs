@@ -76,6 +76,8 @@ pub fn supervise(input: &Input, options: Options, ready: impl FnOnce(SocketAddr)
     publish(&private, &wasm)?;
     drop(wasm);
     let listeners = listeners(options.addr, options.workers)?;
+    // Taken before any worker starts, so that a port in use is one error.
+    let metrics = options.metrics.map(super::bind_metrics).transpose()?;
     let addr = listeners[0].local_addr()?;
     let live = std::sync::Arc::new(std::sync::Mutex::new(Vec::<u32>::new()));
     if options.watch {
@@ -122,9 +124,9 @@ pub fn supervise(input: &Input, options: Options, ready: impl FnOnce(SocketAddr)
     log.info(&format!("{} worker processes", options.workers));
     let restarts = runtime.block_on(async {
         use tokio::signal::unix::{SignalKind, signal};
-        if let Some(metrics) = options.metrics {
+        if let Some(metrics) = metrics {
             // One /metrics for the service: every worker's, added up.
-            let listener = tokio::net::TcpListener::from_std(super::bind(metrics)?)?;
+            let listener = tokio::net::TcpListener::from_std(metrics)?;
             let (dir, live) = (private.clone(), live.clone());
             tokio::spawn(crate::telemetry::prometheus::serve(listener, move || {
                 let pids = live.lock().unwrap_or_else(|e| e.into_inner()).clone();

@@ -104,9 +104,7 @@ impl Telemetry {
         if !traces && !metrics && !logs && !settings.prometheus {
             return Ok(Telemetry::off());
         }
-        if let Some(url) = &settings.otlp {
-            check_url(url)?;
-        }
+        check_environment()?;
         let resource = resource(&settings.service);
         let tracers = if traces {
             let mut exporter = opentelemetry_otlp::SpanExporter::builder().with_http();
@@ -190,32 +188,79 @@ impl Telemetry {
         self.inner.as_ref()?.prometheus.as_ref().map(|r| r.text())
     }
 
-    /// Sends what is buffered and stops the exporters (at the end of a drain).
-    pub fn shutdown(&self) {
-        let Some(inner) = &self.inner else { return };
-        if let Some(p) = &inner.tracers {
-            let _ = p.shutdown_with_timeout(Duration::from_secs(5));
+    /// Sends what is buffered and stops the exporters (at the end of a
+    /// drain), the three signals at once and for 5 s at the most: a collector
+    /// that does not answer must not hold the server's exit. Returns false
+    /// when something could not be sent in that time.
+    pub fn shutdown(&self) -> bool {
+        let Some(inner) = &self.inner else {
+            return true;
+        };
+        const LIMIT: Duration = Duration::from_secs(5);
+        let (done, finished) = std::sync::mpsc::channel();
+        let mut waiting = 0;
+        let mut spawn = |stop: Box<dyn FnOnce() -> bool + Send>| {
+            let done = done.clone();
+            waiting += 1;
+            std::thread::spawn(move || {
+                let _ = done.send(stop());
+            });
+        };
+        if let Some(p) = inner.tracers.clone() {
+            spawn(Box::new(move || p.shutdown_with_timeout(LIMIT).is_ok()));
         }
-        if let Some(p) = &inner.meters {
-            let _ = p.shutdown_with_timeout(Duration::from_secs(5));
+        if let Some(p) = inner.meters.clone() {
+            spawn(Box::new(move || p.shutdown_with_timeout(LIMIT).is_ok()));
         }
-        if let Some(p) = &inner.loggers {
-            let _ = p.shutdown_with_timeout(Duration::from_secs(5));
+        if let Some(p) = inner.loggers.clone() {
+            spawn(Box::new(move || p.shutdown_with_timeout(LIMIT).is_ok()));
         }
+        let deadline = std::time::Instant::now() + LIMIT + Duration::from_millis(500);
+        let mut sent = true;
+        for _ in 0..waiting {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match finished.recv_timeout(left) {
+                Ok(ok) => sent &= ok,
+                Err(_) => return false,
+            }
+        }
+        sent
     }
 }
 
-/// A collector URL must be http(s) with a host: a typo should fail at start,
-/// not drop every span in silence.
-pub fn check_url(url: &str) -> Result<()> {
+/// A collector URL must be `http://` with a host: a typo should fail at start,
+/// not drop every span in silence. `https://` is refused too: jsw's exporter
+/// has no TLS, and a remote collector is reached through a local one.
+pub fn parse_url(url: &str) -> std::result::Result<String, String> {
+    if url.starts_with("https://") {
+        return Err(format!(
+            "`{url}`: jsw sends OTLP over plain http:// only; run a collector on this machine or in the cluster (http://localhost:4318) and let it forward over TLS"
+        ));
+    }
     let ok = url
         .strip_prefix("http://")
-        .or_else(|| url.strip_prefix("https://"))
         .is_some_and(|rest| !rest.is_empty() && !rest.starts_with('/'));
     if !ok {
-        anyhow::bail!(
-            "--otlp {url}: expected the collector's http:// URL, e.g. http://localhost:4318"
-        );
+        return Err(format!(
+            "`{url}`: expected the collector's http:// URL, e.g. http://localhost:4318"
+        ));
+    }
+    Ok(url.to_string())
+}
+
+/// The OTLP endpoints the environment names, checked as `--otlp` is.
+pub fn check_environment() -> Result<()> {
+    for name in [
+        "OTEL_EXPORTER_OTLP_ENDPOINT",
+        "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+        "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT",
+        "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT",
+    ] {
+        if let Ok(value) = std::env::var(name)
+            && !value.trim().is_empty()
+        {
+            parse_url(value.trim()).map_err(|e| anyhow::anyhow!("{name}={e}"))?;
+        }
     }
     Ok(())
 }

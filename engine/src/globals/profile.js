@@ -46,15 +46,20 @@
       const site = sites[i];
       if (site.isNative()) continue;
       const file = String(site.getFileName() || "");
-      if (file.startsWith("jsw:") || file === "") continue;
-      const name = site.getFunctionName() || "(anonymous)";
+      // The runtime's own JS, and the modules the compiler generates
+      // (`app.js?main`, `pkg.cjs?esm`), are not the program's.
+      if (file.startsWith("jsw:") || file === "" || file.includes("?")) continue;
+      // V8 names a module's top level and anonymous functions "" (DevTools
+      // shows "(anonymous)"); QuickJS calls the top level "<eval>".
+      const raw = site.getFunctionName();
+      const name = raw === "<eval>" ? "" : raw || "";
       const [line, column] = defined(site, file);
       const key = `${parent.id}\u0000${name}\u0000${file}\u0000${line}\u0000${column}`;
       let node = children.get(key);
       if (node === undefined) {
         node = {
           id: nodes.length + 1,
-          callFrame: { functionName: name === "<eval>" ? "(program)" : name, scriptId: scriptId(file), url: `file:///${file.replace(/^\//, "")}`, lineNumber: line - 1, columnNumber: column - 1 },
+          callFrame: { functionName: name, scriptId: scriptId(file), url: `file:///${file.replace(/^\//, "")}`, lineNumber: line - 1, columnNumber: column - 1 },
           hitCount: 0,
           children: [],
         };

@@ -95,9 +95,9 @@ fn wait_until(received: &Received, what: &str, done: impl Fn(&[Hit]) -> bool) {
     panic!("{what}: not received within 30 s");
 }
 
-fn spans(received: &Received) -> Vec<(String, Span)> {
+fn spans(received: &[Hit]) -> Vec<(String, Span)> {
     let mut out = Vec::new();
-    for (path, _, body) in received.lock().unwrap().iter() {
+    for (path, _, body) in received {
         if path != "/v1/traces" {
             continue;
         }
@@ -116,6 +116,18 @@ fn spans(received: &Received) -> Vec<(String, Span)> {
         }
     }
     out
+}
+
+/// The first SERVER span the collector receives, waited for.
+fn server_span(received: &Received) -> Span {
+    let server = |hits: &[Hit]| {
+        spans(hits)
+            .into_iter()
+            .map(|(_, s)| s)
+            .find(|s| s.kind == SpanKind::Server as i32)
+    };
+    wait_until(received, "a SERVER span", |r| server(r).is_some());
+    server(&received.lock().unwrap()).unwrap()
 }
 
 fn attr<'a>(attributes: &'a [KeyValue], key: &str) -> Option<&'a any_value::Value> {
@@ -224,10 +236,9 @@ fn a_request_is_one_trace_from_the_caller_through_its_fetch() {
     server.expect(&format!("trace={trace_id}"));
 
     wait_until(&received, "the request's spans", |r| {
-        r.iter().filter(|(p, _, _)| p == "/v1/traces").count() > 0
-            && spans(&received_clone(r)).len() >= 4
+        r.iter().filter(|(p, _, _)| p == "/v1/traces").count() > 0 && spans(r).len() >= 4
     });
-    let all = spans(&received);
+    let all = spans(&received.lock().unwrap());
     let find = |kind: SpanKind| {
         all.iter()
             .find(|(_, s)| s.kind == kind as i32)
@@ -307,12 +318,6 @@ fn a_request_is_one_trace_from_the_caller_through_its_fetch() {
     assert_eq!(sent, format!("00-{trace_id}-{}-01", hex(&client.span_id)));
 }
 
-/// `spans()` reads from the shared list; inside `wait_until` the list is
-/// already locked, so it reads a copy.
-fn received_clone(r: &[Hit]) -> Received {
-    Arc::new(Mutex::new(r.to_vec()))
-}
-
 #[test]
 fn a_limit_makes_the_span_an_error_and_sigterm_flushes_it() {
     let dir = tempfile::tempdir().unwrap();
@@ -333,7 +338,7 @@ fn a_limit_makes_the_span_an_error_and_sigterm_flushes_it() {
     assert_eq!(response.status, 504);
     server.expect("GET /slow 504");
     assert!(server.terminate().success());
-    let all = spans(&received);
+    let all = spans(&received.lock().unwrap());
     let (service, span) = all
         .iter()
         .find(|(_, s)| s.kind == SpanKind::Server as i32)
@@ -641,16 +646,7 @@ fn console_lines_are_log_records_of_their_request() {
     while logs().len() < 2 && start.elapsed() < Duration::from_secs(30) {
         std::thread::sleep(Duration::from_millis(100));
     }
-    wait_until(&received, "the request's span", |r| {
-        spans(&received_clone(r))
-            .iter()
-            .any(|(_, s)| s.kind == SpanKind::Server as i32)
-    });
-    let server_span = spans(&received)
-        .into_iter()
-        .map(|(_, s)| s)
-        .find(|s| s.kind == SpanKind::Server as i32)
-        .unwrap();
+    let server_span = server_span(&received);
     let records = logs();
     let body = |r: &opentelemetry_proto::tonic::logs::v1::LogRecord| match r
         .body
@@ -703,16 +699,7 @@ fn a_handler_that_throws_leaves_its_stack_in_the_trace() {
     let response = request(server.addr, "GET", "/throw", &[], b"").unwrap();
     assert_eq!(response.status, 500);
     server.expect("GET /throw 500");
-    wait_until(&received, "the failed request's span", |r| {
-        spans(&received_clone(r))
-            .iter()
-            .any(|(_, s)| s.kind == SpanKind::Server as i32)
-    });
-    let span = spans(&received)
-        .into_iter()
-        .map(|(_, s)| s)
-        .find(|s| s.kind == SpanKind::Server as i32)
-        .unwrap();
+    let span = server_span(&received);
     assert_eq!(
         string_attr(&span.attributes, "error.type").as_deref(),
         Some("500")

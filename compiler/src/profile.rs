@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result};
-use wasmtime::{AsContextMut, Instance};
+use wasmtime::{AsContextMut, Instance, TypedFunc};
 
 use crate::WasmtimeResultExt;
 
@@ -52,21 +52,26 @@ fn file_name() -> String {
     )
 }
 
+/// A run being profiled: the module's export that hands over the profile.
+pub struct Profiler {
+    export: TypedFunc<(), u32>,
+}
+
 /// Before the run: the module can be profiled, and the directory exists (it
-/// is created) and takes files.
+/// is created) and takes files, so that a run is not wasted on a profile that
+/// cannot be taken or kept.
 pub fn prepare(
     mut store: impl AsContextMut,
     instance: &Instance,
     options: &ProfileOptions,
-) -> Result<()> {
-    if instance
+) -> Result<Profiler> {
+    let export = instance
         .get_typed_func::<(), u32>(&mut store, jsw_wire::names::PROFILE_EXPORT)
-        .is_err()
-    {
-        anyhow::bail!(
-            "--cpu-prof: the module cannot be profiled (it is not a jsw module of this version; compile it again)"
-        );
-    }
+        .map_err(|_| {
+            anyhow::anyhow!(
+                "--cpu-prof: the module cannot be profiled (it is not a jsw module of this version; compile it again)"
+            )
+        })?;
     std::fs::create_dir_all(&options.dir)
         .with_context(|| format!("--cpu-prof: cannot create {}", options.dir.display()))?;
     let probe = tempfile::Builder::new()
@@ -74,44 +79,40 @@ pub fn prepare(
         .tempfile_in(&options.dir)
         .with_context(|| format!("--cpu-prof: cannot write into {}", options.dir.display()))?;
     drop(probe);
-    Ok(())
+    Ok(Profiler { export })
 }
 
-/// After the run: the module's profile, written into `options.dir`. A module
-/// without the export (not a jsw module, or one from an older jsw) is said so.
-pub fn write(
-    mut store: impl AsContextMut,
-    instance: &Instance,
-    options: &ProfileOptions,
-) -> Result<PathBuf> {
-    let export = instance
-        .get_typed_func::<(), u32>(&mut store, jsw_wire::names::PROFILE_EXPORT)
-        .map_err(|_| {
-            anyhow::anyhow!("--cpu-prof: the module cannot be profiled (it is not a jsw module of this version; compile it again)")
-        })?;
-    let at = export
-        .call(&mut store, ())
-        .context_wt("reading the profile")? as usize;
-    if at == 0 {
-        anyhow::bail!("--cpu-prof: the module ended before its profile was taken");
+impl Profiler {
+    /// After the run: the module's profile, written into `options.dir`.
+    pub fn write(
+        &self,
+        mut store: impl AsContextMut,
+        instance: &Instance,
+        options: &ProfileOptions,
+    ) -> Result<PathBuf> {
+        let at = self
+            .export
+            .call(&mut store, ())
+            .context_wt("reading the profile")? as usize;
+        if at == 0 {
+            anyhow::bail!("--cpu-prof: the module ended before its profile was taken");
+        }
+        let memory = instance
+            .get_memory(&mut store, "memory")
+            .context("--cpu-prof: the module has no memory")?;
+        let data = memory.data(&store);
+        let len = data
+            .get(at..at + 4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize)
+            .context("--cpu-prof: the profile is outside the module's memory")?;
+        let json = data
+            .get(at + 4..at + 4 + len)
+            .context("--cpu-prof: the profile is outside the module's memory")?;
+        let path = options.dir.join(file_name());
+        crate::output::write_unsynced(&path, json)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        Ok(path)
     }
-    let memory = instance
-        .get_memory(&mut store, "memory")
-        .context("--cpu-prof: the module has no memory")?;
-    let data = memory.data(&store);
-    let len = data
-        .get(at..at + 4)
-        .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize)
-        .context("--cpu-prof: the profile is outside the module's memory")?;
-    let json = data
-        .get(at + 4..at + 4 + len)
-        .context("--cpu-prof: the profile is outside the module's memory")?;
-    let path = options.dir.join(file_name());
-    std::fs::create_dir_all(&options.dir)
-        .with_context(|| format!("cannot create {}", options.dir.display()))?;
-    crate::output::write_unsynced(&path, json)
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(path)
 }
 
 /// The default directory: the current one, as Node's.

@@ -224,11 +224,10 @@ fn run_module(engine: &Engine, module: &wasmtime::Module, options: &RunOptions) 
     let instance = linker
         .instantiate(&mut store, module)
         .context_wt("instantiating the module")?;
-    if let Some(profile) = &options.profile {
-        // Checked before the run, so that a run is not wasted on a profile
-        // that cannot be taken or kept.
-        crate::profile::prepare(&mut store, &instance, profile)?;
-    }
+    let profiler = match &options.profile {
+        Some(profile) => Some(crate::profile::prepare(&mut store, &instance, profile)?),
+        None => None,
+    };
     let flags = options.profile.as_ref().map_or(0, |p| p.flags());
     crate::host::configure_with(&mut store, &instance, flags)?;
     let start = instance
@@ -236,10 +235,10 @@ fn run_module(engine: &Engine, module: &wasmtime::Module, options: &RunOptions) 
         .context_wt("finding _start")?;
     let outcome = start.call(&mut store, ());
     // However the run ended (an exit status, an error), its profile is written.
-    if let Some(profile) = &options.profile
+    if let (Some(profiler), Some(profile)) = (&profiler, &options.profile)
         && !matches!(&outcome, Err(e) if e.downcast_ref::<Trap>().is_some())
     {
-        crate::profile::write(&mut store, &instance, profile)?;
+        profiler.write(&mut store, &instance, profile)?;
     }
     let err = match outcome {
         Ok(()) => return Ok(0),

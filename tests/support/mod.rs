@@ -171,8 +171,7 @@ pub fn npm_packages() -> Option<PathBuf> {
 
 /// Installs the pinned packages of `source` (a folder with package.json and
 /// package-lock.json) once, into a temp folder keyed by the pins, with `npm
-/// ci`, and copies the folder's other files beside them; None when npm or the
-/// registry is unavailable (see `skip`).
+/// ci`; None when npm or the registry is unavailable (see `skip`).
 pub fn npm_install(source: &Path, name: &str) -> Option<PathBuf> {
     let manifest = std::fs::read_to_string(source.join("package.json")).unwrap();
     let lock = std::fs::read_to_string(source.join("package-lock.json")).unwrap();

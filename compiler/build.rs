@@ -41,6 +41,7 @@ fn main() {
         "engine/Cargo.toml",
         "wire/src",
         "wire/Cargo.toml",
+        "vendor/rquickjs-sys",
         "Cargo.toml",
         "Cargo.lock",
         ".cargo/config.toml",

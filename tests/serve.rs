@@ -1767,3 +1767,37 @@ fn kernel_at_least(major: u32, minor: u32) -> bool {
         .filter_map(|p| p.parse::<u32>().ok());
     (parts.next().unwrap_or(0), parts.next().unwrap_or(0)) >= (major, minor)
 }
+
+/// AsyncLocalStorage in a handler: concurrent tasks of one request, and
+/// concurrent requests, each keep their own store across timers, outbound
+/// fetch() and reading the response.
+#[test]
+fn async_local_storage_keeps_each_task_store_across_fetch() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/serve/context.ts");
+    std::fs::copy(source, dir.path().join("context.ts")).unwrap();
+    compile(dir.path(), "context.ts", "context.wasm");
+    let up = upstream();
+    let server = Server::start(
+        dir.path(),
+        "context.wasm",
+        &["--allow-host", &up.to_string()],
+    );
+    let addr = server.addr;
+    let clients: Vec<_> = (0..6)
+        .map(|n| {
+            std::thread::spawn(move || {
+                let r = get(addr, &format!("/?upstream=http://{up}&id=r{n}"));
+                (n, r.status, r.text())
+            })
+        })
+        .collect();
+    for client in clients {
+        let (n, status, text) = client.join().unwrap();
+        assert_eq!(status, 200, "{text}");
+        assert_eq!(
+            text,
+            format!("r{n}.0/r{n}.0:20 r{n}.1/r{n}.1:20 r{n}.2/r{n}.2:20 outside=true")
+        );
+    }
+}

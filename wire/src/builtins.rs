@@ -144,7 +144,7 @@ const STREAM_PARTS: &[&str] = &["node/vendor/readable-stream", "node/stream"];
 pub const BUILTINS: &[Builtin] = &[
     engine("node:assert", "node/assert", ASSERT),
     engine("node:assert/strict", "node/assert", ASSERT),
-    absent("node:async_hooks"),
+    program("node:async_hooks", &["node/async_hooks"], ASYNC_HOOKS),
     engine("node:buffer", "node/buffer-lazy", BUFFER),
     absent("node:child_process"),
     absent("node:cluster"),
@@ -871,6 +871,16 @@ const READLINE: &[&str] = &[
 ];
 
 const READLINE_PROMISES: &[&str] = &["Interface", "Readline", "createInterface"];
+
+const ASYNC_HOOKS: &[&str] = &[
+    "AsyncLocalStorage",
+    "createHook",
+    "executionAsyncId",
+    "triggerAsyncId",
+    "executionAsyncResource",
+    "asyncWrapProviders",
+    "AsyncResource",
+];
 
 const HTTP: &[&str] = &[
     "METHODS",

@@ -48,6 +48,7 @@ fn part_source(part: &str) -> Option<&'static str> {
         "node/zlib",
         "node/fs",
         "node/querystring",
+        "node/async_hooks",
         "node/url",
         "node/parse_args",
         "node/parse_env",

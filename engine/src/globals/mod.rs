@@ -7,6 +7,7 @@
 //! it defines for the others on it, and installs its globals.
 
 mod abort;
+mod async_context;
 pub mod commonjs;
 mod console;
 mod dom_exception;
@@ -130,6 +131,7 @@ pub fn init(ctx: &Ctx<'_>, entry: &str) -> rquickjs::Result<()> {
         "entryName",
         Function::new(ctx.clone(), || ENTRY.with_borrow(|e| e.clone()))?,
     )?;
+    async_context::init(ctx, &jsw)?;
     error::init(ctx, &jsw)?;
     dom_exception::init(ctx, &jsw)?;
     console::init(ctx, &jsw)?;

@@ -100,12 +100,16 @@
   // jsw.loopState[0] tells the event loop (mod.rs) that ticks are queued.
   jsw.runTicks = () => {
     if (ticks.length === 0) return false;
+    const outer = jsw.asyncContext();
     try {
       while (ticks.length !== 0) {
-        const [callback, args] = ticks.shift();
+        const [callback, args, frame] = ticks.shift();
+        // Each callback in the async context of its nextTick call.
+        jsw.setAsyncContext(frame);
         callback(...args);
       }
     } finally {
+      jsw.setAsyncContext(outer);
       jsw.loopState[0] = ticks.length;
     }
     return true;
@@ -325,7 +329,7 @@
         err.code = "ERR_INVALID_ARG_TYPE";
         throw err;
       }
-      ticks.push([callback, args]);
+      ticks.push([callback, args, jsw.asyncContext()]);
       jsw.loopState[0] = ticks.length;
     },
     emitWarning(warning) {

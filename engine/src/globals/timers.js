@@ -68,7 +68,9 @@
     delay = Number(delay);
     if (!(delay >= 1 && delay <= TIMEOUT_MAX)) delay = 1;
     const id = nextId++;
-    const t = { id, callback, args, delay, repeat, due: jsw.now() + delay, ref: true, seq: 0 };
+    // The callback runs in the async context current now (AsyncLocalStorage).
+    const frame = jsw.asyncContext();
+    const t = { id, callback, args, delay, repeat, due: jsw.now() + delay, ref: true, seq: 0, frame };
     byId.set(id, t);
     insert(t);
     return new Timeout(id);
@@ -130,7 +132,7 @@
     } else {
       byId.delete(t.id);
     }
-    t.callback.apply(globalThis, t.args);
+    jsw.runInFrame(t.frame, t.callback, globalThis, t.args);
   };
 
   // Timers carried over from the build keep the delay they had left.

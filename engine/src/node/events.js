@@ -431,9 +431,9 @@
   };
   EventEmitter.addAbortListener = (signal, listener) => jsw.addAbortListener(signal, listener);
 
-  // EventEmitterAsyncResource: an EventEmitter that is also an async resource.
-  // jsw has no async_hooks, so the resource only carries its ids and runs
-  // listeners as they are.
+  // EventEmitterAsyncResource: an EventEmitter that is also an async resource:
+  // its listeners run in the async context current when it was made
+  // (AsyncLocalStorage sees the stores of that moment), as Node's do.
   let nextAsyncId = 1;
   class EventEmitterAsyncResource extends EventEmitter {
     #resource;
@@ -452,16 +452,21 @@
       const asyncId = nextAsyncId++;
       const triggerAsyncId = options?.triggerAsyncId ?? 0;
       const eventEmitter = this;
+      const frame = jsw.asyncContext();
       this.#resource = {
         type: name,
         eventEmitter,
         asyncId: () => asyncId,
         triggerAsyncId: () => triggerAsyncId,
-        runInAsyncScope: (fn, thisArg, ...args) => fn.apply(thisArg, args),
+        runInAsyncScope: (fn, thisArg, ...args) => jsw.runInFrame(frame, fn, thisArg, args),
         emitDestroy() {
           return this;
         },
-        bind: (fn) => fn,
+        bind(fn, thisArg) {
+          return function (...args) {
+            return jsw.runInFrame(frame, fn, thisArg === undefined ? this : thisArg, args);
+          };
+        },
       };
     }
     emit(event, ...args) {

@@ -392,6 +392,10 @@ struct JSRuntime {
     void *host_promise_rejection_tracker_opaque;
 
     struct list_head job_list; /* list of JSJobEntry.link */
+    /* jsw's patch (async context): the value current while JS runs, kept by
+       every job and promise reaction from when it was queued or registered
+       and current again while it runs. Owns one reference. */
+    JSValue async_context;
 
     bool module_normalize_has_attr;
     union {
@@ -1074,6 +1078,7 @@ typedef struct JSJobEntry {
     struct list_head link;
     JSContext *ctx;
     JSJobFunc *job_func;
+    JSValue async_context; /* jsw's patch: current while the job runs */
     int argc;
     JSValue argv[];
 } JSJobEntry;
@@ -2344,6 +2349,7 @@ JSRuntime *JS_NewRuntime2(const JSMallocFunctions *mf, void *opaque)
     init_list_head(&rt->string_list);
 #endif
     init_list_head(&rt->job_list);
+    rt->async_context = JS_UNDEFINED; /* jsw's patch */
 
     if (JS_InitAtoms(rt))
         goto fail;
@@ -2490,9 +2496,11 @@ void JS_SetSharedArrayBufferFunctions(JSRuntime *rt,
     rt->sab_funcs = *sf;
 }
 
-/* return 0 if OK, < 0 if exception */
-int JS_EnqueueJob(JSContext *ctx, JSJobFunc *job_func,
-                  int argc, JSValueConst *argv)
+/* jsw's patch: a job queued with the async context it will run in (a
+   promise reaction's is the one current when it was registered). */
+static int js_enqueue_job_in(JSContext *ctx, JSJobFunc *job_func,
+                             int argc, JSValueConst *argv,
+                             JSValueConst async_context)
 {
     JSRuntime *rt = ctx->rt;
     JSJobEntry *e;
@@ -2505,12 +2513,36 @@ int JS_EnqueueJob(JSContext *ctx, JSJobFunc *job_func,
         return -1;
     e->ctx = ctx;
     e->job_func = job_func;
+    e->async_context = js_dup(async_context);
     e->argc = argc;
     for(i = 0; i < argc; i++) {
         e->argv[i] = js_dup(argv[i]);
     }
     list_add_tail(&e->link, &rt->job_list);
     return 0;
+}
+
+/* return 0 if OK, < 0 if exception */
+int JS_EnqueueJob(JSContext *ctx, JSJobFunc *job_func,
+                  int argc, JSValueConst *argv)
+{
+    /* jsw's patch: the job runs in the async context current now */
+    return js_enqueue_job_in(ctx, job_func, argc, argv, ctx->rt->async_context);
+}
+
+/* jsw's patch: the async context current now (a new reference). */
+JSValue JS_GetAsyncContext(JSContext *ctx)
+{
+    return js_dup(ctx->rt->async_context);
+}
+
+/* jsw's patch: makes `value` the async context current from now on (takes
+   the reference). The job running now gets its own back when it ends. */
+void JS_SetAsyncContext(JSContext *ctx, JSValue value)
+{
+    JSValue old = ctx->rt->async_context;
+    ctx->rt->async_context = value;
+    JS_FreeValue(ctx, old);
 }
 
 bool JS_IsJobPending(JSRuntime *rt)
@@ -2544,7 +2576,15 @@ int JS_ExecutePendingJob(JSRuntime *rt, JSContext **pctx)
     e = list_entry(rt->job_list.next, JSJobEntry, link);
     list_del(&e->link);
     ctx = e->ctx;
-    res = e->job_func(e->ctx, e->argc, vc(e->argv));
+    /* jsw's patch: the job runs in its async context; the one current
+       before comes back after it, whatever the job set meanwhile. */
+    {
+        JSValue saved = rt->async_context;
+        rt->async_context = e->async_context;
+        res = e->job_func(e->ctx, e->argc, vc(e->argv));
+        JS_FreeValue(ctx, rt->async_context);
+        rt->async_context = saved;
+    }
     for(i = 0; i < e->argc; i++)
         JS_FreeValue(ctx, e->argv[i]);
     if (JS_IsException(res))
@@ -2654,9 +2694,13 @@ void JS_FreeRuntime(JSRuntime *rt)
         JSJobEntry *e = list_entry(el, JSJobEntry, link);
         for(i = 0; i < e->argc; i++)
             JS_FreeValueRT(rt, e->argv[i]);
+        JS_FreeValueRT(rt, e->async_context); /* jsw's patch */
         js_free_rt(rt, e);
     }
     init_list_head(&rt->job_list);
+    /* jsw's patch */
+    JS_FreeValueRT(rt, rt->async_context);
+    rt->async_context = JS_UNDEFINED;
 
     JS_RunGC(rt);
 
@@ -55475,6 +55519,8 @@ typedef struct JSPromiseReactionData {
     struct list_head link; /* not used in promise_reaction_job */
     JSValue resolving_funcs[2];
     JSValue handler;
+    /* jsw's patch: the async context current at `then` (or `await`) */
+    JSValue async_context;
 } JSPromiseReactionData;
 
 JSPromiseStateEnum JS_PromiseState(JSContext *ctx, JSValueConst promise)
@@ -55542,6 +55588,7 @@ static void promise_reaction_data_free(JSRuntime *rt,
     JS_FreeValueRT(rt, rd->resolving_funcs[0]);
     JS_FreeValueRT(rt, rd->resolving_funcs[1]);
     JS_FreeValueRT(rt, rd->handler);
+    JS_FreeValueRT(rt, rd->async_context); /* jsw's patch */
     js_free_rt(rt, rd);
 }
 
@@ -55645,7 +55692,8 @@ static void fulfill_or_reject_promise(JSContext *ctx, JSValueConst promise,
         args[2] = rd->handler;
         args[3] = js_bool(is_reject);
         args[4] = value;
-        JS_EnqueueJob(ctx, promise_reaction_job, 5, args);
+        /* jsw's patch */
+        js_enqueue_job_in(ctx, promise_reaction_job, 5, args, rd->async_context);
         list_del(&rd->link);
         promise_reaction_data_free(ctx->rt, rd);
     }
@@ -55854,6 +55902,7 @@ static void js_promise_mark(JSRuntime *rt, JSValueConst val,
             JS_MarkValue(rt, rd->resolving_funcs[0], mark_func);
             JS_MarkValue(rt, rd->resolving_funcs[1], mark_func);
             JS_MarkValue(rt, rd->handler, mark_func);
+            JS_MarkValue(rt, rd->async_context, mark_func); /* jsw's patch */
         }
     }
     JS_MarkValue(rt, s->promise_result, mark_func);
@@ -56451,6 +56500,7 @@ static __exception int perform_promise_then(JSContext *ctx,
         if (!JS_IsFunction(ctx, handler))
             handler = JS_UNDEFINED;
         rd->handler = js_dup(handler);
+        rd->async_context = js_dup(ctx->rt->async_context); /* jsw's patch */
         rd_array[i] = rd;
     }
 
@@ -56467,7 +56517,8 @@ static __exception int perform_promise_then(JSContext *ctx,
         args[2] = rd->handler;
         args[3] = js_bool(i);
         args[4] = s->promise_result;
-        JS_EnqueueJob(ctx, promise_reaction_job, 5, args);
+        /* jsw's patch */
+        js_enqueue_job_in(ctx, promise_reaction_job, 5, args, rd->async_context);
         for(i = 0; i < 2; i++)
             promise_reaction_data_free(ctx->rt, rd_array[i]);
     }

@@ -1166,6 +1166,11 @@ typedef enum JSPromiseHookType {
 typedef void JSPromiseHook(JSContext *ctx, JSPromiseHookType type,
                            JSValueConst promise, JSValueConst parent_promise,
                            void *opaque);
+/* jsw's patch: the async context, a value each job and promise reaction
+   keeps from when it was queued or registered and makes current while it
+   runs (what AsyncLocalStorage is built on). */
+JS_EXTERN JSValue JS_GetAsyncContext(JSContext *ctx);
+JS_EXTERN void JS_SetAsyncContext(JSContext *ctx, JSValue value);
 JS_EXTERN void JS_SetPromiseHook(JSRuntime *rt, JSPromiseHook promise_hook,
                                  void *opaque);
 

@@ -101,7 +101,10 @@ fn stopped<'js>(ctx: &Ctx<'js>, stop: globals::Stop<'js>) -> Result<(), i32> {
     match stop {
         globals::Stop::Thrown(e) => uncaught(ctx, e),
         globals::Stop::Unhandled(reason, promise) => {
-            match globals::dispatch_unhandled(ctx, reason.clone(), promise) {
+            // Listeners ran in the rejection's async context; the loop goes on in none.
+            let dispatched = globals::dispatch_unhandled(ctx, reason.clone(), promise);
+            globals::async_context::reset(ctx);
+            match dispatched {
                 Ok(true) => Ok(()),
                 Ok(false) => {
                     globals::report_unhandled(ctx, reason);
@@ -131,7 +134,12 @@ pub fn uncaught(ctx: &Ctx<'_>, error: rquickjs::Error) -> Result<(), i32> {
         rquickjs::Error::Exception => ctx.catch(),
         other => return Err(report(ctx, other)),
     };
-    match globals::dispatch_uncaught(ctx, value.clone()) {
+    // Listeners ran in the async context of the timer or nextTick callback
+    // that threw (kept by timers.js and process.js; a promise job's is not
+    // kept, as in Node 20); the loop goes on in none.
+    let dispatched = globals::dispatch_uncaught(ctx, value.clone());
+    globals::async_context::reset(ctx);
+    match dispatched {
         Ok(true) => Ok(()),
         Ok(false) => {
             globals::report_uncaught(ctx, value);
@@ -169,7 +177,11 @@ pub fn settle_call<'js>(
         return Ok(value);
     };
     loop {
-        let _ = globals::drain_jobs(ctx);
+        if globals::drain_jobs(ctx).is_err() {
+            // The call's result says what failed; the rest runs in no
+            // async context.
+            globals::async_context::reset(ctx);
+        }
         match promise.state() {
             PromiseState::Resolved => {
                 return promise

@@ -34,6 +34,13 @@ fn set<'js>(ctx: Ctx<'js>, frame: Value<'js>) {
     }
 }
 
+/// Back to no async context: between the loop's turns, once the error a
+/// callback threw has been dispatched in the callback's, and before `exit`.
+pub fn reset(ctx: &Ctx<'_>) {
+    // SAFETY: the runtime is live; undefined holds no reference.
+    unsafe { JS_SetAsyncContext(ctx.as_raw().as_ptr(), qjs::JS_UNDEFINED) };
+}
+
 pub fn init<'js>(ctx: &Ctx<'js>, jsw: &Object<'js>) -> rquickjs::Result<()> {
     jsw.set("asyncContext", Function::new(ctx.clone(), get)?)?;
     jsw.set("setAsyncContext", Function::new(ctx.clone(), set)?)?;

@@ -7,7 +7,7 @@
 //! it defines for the others on it, and installs its globals.
 
 mod abort;
-mod async_context;
+pub mod async_context;
 pub mod commonjs;
 mod console;
 mod dom_exception;
@@ -368,11 +368,13 @@ where
 /// Emits `exit` (`failed`: the status of a run ended by an uncaught error) and
 /// returns the status the program ends with.
 pub fn emit_exit(ctx: &Ctx<'_>, failed: Option<i32>) -> rquickjs::Result<i32> {
+    async_context::reset(ctx);
     call_internal(ctx, "emitExit", (failed,))
 }
 
 /// Emits `beforeExit`; true when the program listens for it.
 pub fn emit_before_exit(ctx: &Ctx<'_>) -> rquickjs::Result<bool> {
+    async_context::reset(ctx);
     if loop_state(BEFORE_EXIT) == 0 {
         return Ok(false);
     }

@@ -104,12 +104,13 @@
     try {
       while (ticks.length !== 0) {
         const [callback, args, frame] = ticks.shift();
-        // Each callback in the async context of its nextTick call.
+        // Each callback in the async context of its nextTick call (still
+        // current for `uncaughtException` listeners if it throws).
         jsw.setAsyncContext(frame);
         callback(...args);
       }
-    } finally {
       jsw.setAsyncContext(outer);
+    } finally {
       jsw.loopState[0] = ticks.length;
     }
     return true;

@@ -7,13 +7,17 @@
   // jsw.loopState[1] tells the event loop (mod.rs) that some are pending.
   jsw.trackRejection = (promise, reason, handled) => {
     if (handled) pending.delete(promise);
-    else pending.set(promise, reason);
+    // With the async context it was rejected in.
+    else pending.set(promise, [reason, jsw.asyncContext()]);
     jsw.loopState[1] = pending.size;
   };
+  // The next rejection nothing handled; `unhandledRejection` listeners run in
+  // its async context, as in Node (the loop resets it after, event_loop.rs).
   jsw.takeUnhandled = () => {
-    for (const [promise, reason] of pending) {
+    for (const [promise, [reason, frame]] of pending) {
       pending.delete(promise);
       jsw.loopState[1] = pending.size;
+      jsw.setAsyncContext(frame);
       return [reason, promise];
     }
     return undefined;

@@ -132,7 +132,15 @@
     } else {
       byId.delete(t.id);
     }
-    jsw.runInFrame(t.frame, t.callback, globalThis, t.args);
+    // The callback runs in the async context of its setTimeout() call; if it
+    // throws, still in it when `uncaughtException` listeners run (the loop
+    // resets it after, event_loop.rs).
+    jsw.setAsyncContext(t.frame);
+    t.callback.apply(globalThis, t.args);
+    // An enterWith() in an interval's callback stays with the interval, as
+    // in Node 20.
+    if (t.repeat) t.frame = jsw.asyncContext();
+    jsw.setAsyncContext(undefined);
   };
 
   // Timers carried over from the build keep the delay they had left.

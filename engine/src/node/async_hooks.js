@@ -1,10 +1,14 @@
 // node:async_hooks: AsyncLocalStorage and AsyncResource over the engine's async
 // context (globals/async_context.rs). The current frame is a Map from each
-// storage to its store, never changed once made: run() makes a new one and puts
-// the old one back after, so every promise reaction, job, timer and nextTick
-// that kept a frame keeps the stores of the moment it was registered. This is
-// how Node 22's AsyncContextFrame works; what programs see matches Node 20's
-// async_hooks-based one for run(), exit(), enterWith(), bind() and snapshot().
+// storage to its store, never changed once made: run() makes a new one, so
+// every promise reaction, job, timer and nextTick that kept a frame keeps the
+// stores of the moment it was registered (Node 22's AsyncContextFrame).
+// Where Node 20's storage, which keeps stores on async resources, differs from
+// that, this follows Node 20: run() with the store already current changes
+// nothing, leaving run() or exit() puts back only that storage's store (an
+// enterWith() of another storage inside stays), an enterWith() inside exit()
+// stays after it, and an enterWith() inside an AsyncResource's scope or a
+// setInterval callback stays with the resource or the interval.
 //
 // createHook() is accepted but its callbacks are never called (QuickJS has no
 // resource lifecycle to report); enabling one says so once on stderr.
@@ -29,8 +33,9 @@
   };
 
   let nextAsyncId = 2;
-  // The ids of the AsyncResources whose scopes are running, innermost last.
+  // The AsyncResources whose scopes are running, innermost last.
   const scopes = [];
+  const TOP = {};
 
   class AsyncResource {
     #frame;
@@ -38,6 +43,11 @@
     #triggerAsyncId;
     constructor(type, options = {}) {
       if (typeof type !== "string") throw jsw.invalidArgType("type", "of type string", type);
+      if (type.length === 0) {
+        const err = new TypeError(`Invalid name for async "type": ${type}`);
+        err.code = "ERR_ASYNC_TYPE";
+        throw err;
+      }
       const trigger = typeof options === "number" ? options : options?.triggerAsyncId;
       if (trigger !== undefined && (!Number.isSafeInteger(trigger) || trigger < -1)) {
         const err = new RangeError(`Invalid triggerAsyncId value: ${trigger}`);
@@ -49,11 +59,16 @@
       this.#triggerAsyncId = trigger ?? executionAsyncId();
     }
     runInAsyncScope(fn, thisArg, ...args) {
-      scopes.push(this.#asyncId);
+      const outer = getFrame();
+      scopes.push(this);
+      setFrame(this.#frame);
       try {
-        return jsw.runInFrame(this.#frame, fn, thisArg, args);
+        return Reflect.apply(fn, thisArg, args);
       } finally {
+        // An enterWith() in the scope stays with the resource, as in Node 20.
+        this.#frame = getFrame();
         scopes.pop();
+        setFrame(outer);
       }
     }
     emitDestroy() {
@@ -68,9 +83,16 @@
     bind(fn, thisArg) {
       validateFunction(fn, "fn");
       const resource = this;
-      const bound = function (...args) {
-        return resource.runInAsyncScope(fn, thisArg === undefined ? this : thisArg, ...args);
-      };
+      let bound;
+      if (thisArg === undefined) {
+        bound = function (...args) {
+          return resource.runInAsyncScope(fn, this, ...args);
+        };
+        Object.defineProperty(bound, "name", { value: "bound" });
+      } else {
+        bound = (...args) => resource.runInAsyncScope(fn, thisArg, ...args);
+        Object.defineProperty(bound, "name", { value: "bound runInAsyncScope" });
+      }
       Object.defineProperties(bound, {
         length: { configurable: true, enumerable: false, value: fn.length, writable: false },
         asyncResource: { configurable: true, enumerable: true, value: this, writable: true },
@@ -78,9 +100,15 @@
       return bound;
     }
     static bind(fn, type, thisArg) {
-      type = type || fn?.name || "bound-anonymous-fn";
+      type = type || fn.name || "bound-anonymous-fn";
       return new AsyncResource(type).bind(fn, thisArg);
     }
+  }
+
+  // Leaving run() or exit(): this storage's store as it was before, the
+  // others' as they are now.
+  function restore(storage, had, store) {
+    setFrame(frameWith(getFrame(), storage, store, !had));
   }
 
   class AsyncLocalStorage {
@@ -89,10 +117,9 @@
       return AsyncResource.bind(fn);
     }
     static snapshot() {
-      const frame = getFrame();
-      return function runInAsyncScope(fn, ...args) {
-        return jsw.runInFrame(frame, fn, this, args);
-      };
+      return new AsyncResource("AsyncLocalStorageSnapshot").bind(function (cb, ...args) {
+        return Reflect.apply(cb, this, args);
+      });
     }
     disable() {
       if (!this.#enabled) return;
@@ -109,23 +136,41 @@
       setFrame(frameWith(getFrame(), this, store));
     }
     run(store, callback, ...args) {
+      if (this.#enabled && Object.is(store, this.getStore())) return Reflect.apply(callback, null, args);
       this.#enabled = true;
-      return jsw.runInFrame(frameWith(getFrame(), this, store), callback, undefined, args);
+      const frame = getFrame();
+      const had = frame?.has(this) ?? false;
+      const old = frame?.get(this);
+      setFrame(frameWith(frame, this, store));
+      try {
+        return Reflect.apply(callback, null, args);
+      } finally {
+        restore(this, had, old);
+      }
     }
     exit(callback, ...args) {
-      if (!this.#enabled) return Reflect.apply(callback, undefined, args);
-      return jsw.runInFrame(frameWith(getFrame(), this, undefined, true), callback, undefined, args);
+      if (!this.#enabled) return Reflect.apply(callback, null, args);
+      const frame = getFrame();
+      const had = frame?.has(this) ?? false;
+      const old = frame?.get(this);
+      setFrame(frameWith(frame, this, undefined, true));
+      try {
+        return Reflect.apply(callback, null, args);
+      } finally {
+        // An enterWith() inside stays, as in Node 20.
+        if (!getFrame()?.has(this)) restore(this, had, old);
+      }
     }
   }
 
   function executionAsyncId() {
-    return scopes.length === 0 ? 1 : scopes[scopes.length - 1];
+    return scopes.length === 0 ? 1 : scopes[scopes.length - 1].asyncId();
   }
   function triggerAsyncId() {
     return 0;
   }
   function executionAsyncResource() {
-    return {};
+    return scopes.length === 0 ? TOP : scopes[scopes.length - 1];
   }
 
   let warned = false;
@@ -145,11 +190,13 @@
       return this;
     }
   }
-  function createHook(callbacks = {}) {
-    if (callbacks === null || typeof callbacks !== "object") throw jsw.invalidArgType("callbacks", "of type object", callbacks);
-    for (const name of ["init", "before", "after", "destroy", "promiseResolve"]) {
+  function createHook({ init, before, after, destroy, promiseResolve }) {
+    const callbacks = { init, before, after, destroy, promiseResolve };
+    for (const name of Object.keys(callbacks)) {
       if (callbacks[name] !== undefined && typeof callbacks[name] !== "function") {
-        throw jsw.invalidArgType(`hook.${name}`, "of type function", callbacks[name]);
+        const err = new TypeError(`hook.${name} must be a function`);
+        err.code = "ERR_ASYNC_CALLBACK";
+        throw err;
       }
     }
     return new AsyncHook(callbacks);

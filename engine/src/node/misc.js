@@ -97,6 +97,15 @@
     setTimeout, clearTimeout, setInterval, clearInterval, setImmediate, clearImmediate, promises: timersPromisesOnce(),
   }));
   jsw.defineBuiltin("node:timers/promises", timersPromisesOnce);
+  // util.promisify(setTimeout) and (setImmediate) are timers/promises', as in Node.
+  const custom = Symbol.for("nodejs.util.promisify.custom");
+  for (const name of ["setTimeout", "setImmediate"]) {
+    Object.defineProperty(globalThis[name], custom, {
+      configurable: true,
+      enumerable: false,
+      get: () => timersPromisesOnce()[name],
+    });
+  }
   jsw.defineBuiltin("node:stream/web", () => ({
     ReadableStream, ReadableStreamDefaultReader, WritableStream, WritableStreamDefaultWriter, TransformStream,
     ByteLengthQueuingStrategy, CountQueuingStrategy, TextEncoderStream, TextDecoderStream,

@@ -1199,19 +1199,5 @@ fn cpu_prof_writes_a_profile_with_the_hot_function_on_top() {
         "the time is spent on line 3: {lines:?}"
     );
     // What Chrome DevTools reads: the protocol's own Profiler.Profile type.
-    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/cpuprofile");
-    if let Some(installed) = support::npm_install(&source, "cpuprofile") {
-        std::fs::copy(source.join("check.mjs"), installed.join("check.mjs")).unwrap();
-        let out = std::process::Command::new("node")
-            .arg(installed.join("check.mjs"))
-            .arg(&profiles[0])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}{}",
-            text(&out.stdout),
-            text(&out.stderr)
-        );
-    }
+    support::check_cpuprofile(&profiles[0]);
 }

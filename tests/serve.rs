@@ -1801,3 +1801,82 @@ fn async_local_storage_keeps_each_task_store_across_fetch() {
         );
     }
 }
+
+/// `jsw serve --cpu-prof`: every request profiles itself (asked by a request
+/// header the engine takes out) and the server writes them as one profile
+/// when it stops, the hot function on top at its own line, in the form
+/// Chrome DevTools reads.
+#[test]
+fn cpu_prof_writes_one_profile_of_the_requests_served() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("hot.ts"),
+        "// A handler that computes.\nfunction fib(n: number): number {\n  return n < 2 ? n : fib(n - 1) + fib(n - 2);\n}\nexport default {\n  fetch(request: Request): Response {\n    const seen = request.headers.has(\"jsw-cpu-profile\");\n    return new Response(`${fib(24)} ${seen}`);\n  },\n};\n",
+    )
+    .unwrap();
+    compile(dir.path(), "hot.ts", "hot.wasm");
+    let profiles = dir.path().join("profiles");
+    let mut server = Server::start(
+        dir.path(),
+        "hot.wasm",
+        &[
+            "--workers",
+            "1",
+            "--cpu-prof-dir",
+            profiles.to_str().unwrap(),
+            "--cpu-prof-interval",
+            "200",
+        ],
+    );
+    for _ in 0..6 {
+        // A client's own header changes nothing and never reaches the handler.
+        let r = request(server.addr, "GET", "/", &[("jsw-cpu-profile", "10")], b"").unwrap();
+        assert_eq!(r.text(), "46368 false");
+    }
+    assert!(server.terminate().success(), "{}", server.log());
+    assert!(
+        server
+            .log()
+            .contains("--cpu-prof: the profile of 6 request(s) is in "),
+        "{}",
+        server.log()
+    );
+    let files: Vec<_> = std::fs::read_dir(&profiles)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    let profile: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&files[0]).unwrap()).unwrap();
+    let nodes = profile["nodes"].as_array().unwrap();
+    let samples = profile["samples"].as_array().unwrap();
+    let deltas = profile["timeDeltas"].as_array().unwrap();
+    assert_eq!(samples.len(), deltas.len());
+    assert!(samples.len() >= 20, "{} samples", samples.len());
+    assert!(
+        deltas.iter().all(|d| d.as_i64().unwrap() >= 0),
+        "time goes forward"
+    );
+    let mut by_function = std::collections::BTreeMap::<String, u64>::new();
+    for n in nodes {
+        *by_function
+            .entry(n["callFrame"]["functionName"].as_str().unwrap().to_string())
+            .or_default() += n["hitCount"].as_u64().unwrap();
+    }
+    let total: u64 = by_function.values().sum();
+    assert!(by_function["fib"] * 10 >= total * 8, "{by_function:?}");
+    for n in nodes
+        .iter()
+        .filter(|n| n["callFrame"]["functionName"] == "fib")
+    {
+        assert_eq!(n["callFrame"]["url"], "file:///hot.ts");
+        assert_eq!(n["callFrame"]["lineNumber"], 1, "fib is defined on line 2");
+    }
+    // The requests' trees are one: fib under fetch, once.
+    let fetches = nodes
+        .iter()
+        .filter(|n| n["callFrame"]["functionName"] == "fetch")
+        .count();
+    assert_eq!(fetches, 1, "{nodes:#?}");
+    support::check_cpuprofile(&files[0]);
+}

@@ -731,3 +731,225 @@ fn a_handler_that_throws_leaves_its_stack_in_the_trace() {
     );
     assert!(stack.contains(&format!("app.js:{line}:")), "{stack}");
 }
+
+/// tests/otel/app.ts with the `@opentelemetry/api` it pins, compiled into
+/// `app.wasm` in a new directory (None, the test skipped, without npm).
+fn compile_otel_app() -> Option<tempfile::TempDir> {
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/otel");
+    let installed = support::npm_install(&source, "otel")?;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(source.join("app.ts"), dir.path().join("app.ts")).unwrap();
+    std::os::unix::fs::symlink(
+        installed.join("node_modules"),
+        dir.path().join("node_modules"),
+    )
+    .unwrap();
+    expect_success(&compile(dir.path(), &["-q", "app.ts", "-o", "app.wasm"]));
+    Some(dir)
+}
+
+/// A handler that bundles the real `@opentelemetry/api` (tests/otel/): its
+/// spans reach the collector as children of the request's handler span, with
+/// their attributes, events, status and instrumentation scope, the active
+/// span follows the handler across await and timers, and the outbound fetch
+/// made inside a span is that span's CLIENT child, its context sent upstream.
+#[test]
+fn spans_from_the_opentelemetry_api_join_the_request_trace() {
+    let Some(dir) = compile_otel_app() else {
+        return;
+    };
+    let (collector, received) = http_server("");
+    let (upstream, upstream_saw) = http_server("stock");
+    let otlp = format!("http://{collector}");
+    let server = Server::start_with_env(
+        dir.path(),
+        "app.wasm",
+        &[
+            "--workers",
+            "1",
+            "--otlp",
+            &otlp,
+            "--allow-host",
+            &upstream.to_string(),
+        ],
+        FAST,
+    );
+    let up = upstream.to_string();
+    let response = request(server.addr, "GET", "/buy", &[("x-upstream", &up)], b"").unwrap();
+    assert_eq!(response.status, 200);
+    let text = response.text();
+    let parts: Vec<&str> = text.split('|').collect();
+    assert_eq!(parts[..3], ["stock", "active=true", "true"], "{text}");
+    let (trace_id, checkout_id) = parts[3].split_once(' ').unwrap();
+
+    wait_until(&received, "the program's spans", |r| {
+        let all = spans(r);
+        ["checkout", "lookup", "handler", "GET"]
+            .iter()
+            .all(|name| all.iter().any(|(_, s)| s.name == *name))
+            && all.iter().any(|(_, s)| s.kind == SpanKind::Server as i32)
+    });
+    let hits = received.lock().unwrap().clone();
+    let all: Vec<Span> = spans(&hits).into_iter().map(|(_, s)| s).collect();
+    let named = |name: &str| {
+        all.iter()
+            .find(|s| s.name == name)
+            .unwrap_or_else(|| panic!("no {name} span in {all:#?}"))
+    };
+    let server_span = all
+        .iter()
+        .find(|s| s.kind == SpanKind::Server as i32)
+        .unwrap();
+    let handler = named("handler");
+    let checkout = named("checkout");
+    let lookup = named("lookup");
+    let client = all
+        .iter()
+        .find(|s| s.kind == SpanKind::Client as i32 && s.name == "GET")
+        .expect("the outbound fetch's CLIENT span");
+    assert_eq!(hex(&server_span.trace_id), trace_id, "one trace");
+    assert_eq!(
+        hex(&checkout.span_id),
+        checkout_id,
+        "the ids the program saw"
+    );
+    assert_eq!(checkout.trace_id, server_span.trace_id);
+    assert_eq!(
+        checkout.parent_span_id, handler.span_id,
+        "checkout is the handler's child"
+    );
+    assert_eq!(
+        lookup.parent_span_id, checkout.span_id,
+        "lookup is checkout's child"
+    );
+    assert_eq!(lookup.kind, SpanKind::Client as i32);
+    assert_eq!(
+        client.parent_span_id, lookup.span_id,
+        "the fetch is lookup's child"
+    );
+    // The upstream saw the CLIENT span's context.
+    let sent = upstream_saw.lock().unwrap().clone();
+    let traceparent = sent[0]
+        .1
+        .iter()
+        .find(|(k, _)| k == "traceparent")
+        .map(|(_, v)| v.clone())
+        .expect("the fetch carried traceparent");
+    assert_eq!(
+        traceparent,
+        format!("00-{trace_id}-{}-01", hex(&client.span_id))
+    );
+    // What the program recorded.
+    let a = &checkout.attributes;
+    assert_eq!(string_attr(a, "shop.user").as_deref(), Some("ada"));
+    assert!(matches!(attr(a, "shop.total"), Some(any_value::Value::DoubleValue(v)) if *v == 12.5));
+    assert!(matches!(
+        attr(a, "shop.express"),
+        Some(any_value::Value::BoolValue(true))
+    ));
+    assert!(
+        matches!(attr(&lookup.attributes, "shop.items"), Some(any_value::Value::ArrayValue(v)) if v.values.len() == 3)
+    );
+    assert_eq!(
+        int_attr(&lookup.attributes, "shop.upstream.status"),
+        Some(200)
+    );
+    let status = checkout.status.as_ref().unwrap();
+    assert_eq!(status.code, StatusCode::Error as i32);
+    assert_eq!(status.message, "coupon expired");
+    let event = |name: &str| {
+        checkout
+            .events
+            .iter()
+            .find(|e| e.name == name)
+            .unwrap_or_else(|| panic!("no {name} event"))
+    };
+    assert_eq!(
+        int_attr(&event("cart loaded").attributes, "shop.lines"),
+        Some(2)
+    );
+    let exception = &event("exception").attributes;
+    assert_eq!(
+        string_attr(exception, "exception.type").as_deref(),
+        Some("RangeError")
+    );
+    assert_eq!(
+        string_attr(exception, "exception.message").as_deref(),
+        Some("coupon expired")
+    );
+    assert!(string_attr(exception, "exception.stacktrace").is_some_and(|s| s.contains("app.ts")));
+    assert!(checkout.start_time_unix_nano >= handler.start_time_unix_nano);
+    assert!(checkout.end_time_unix_nano >= lookup.end_time_unix_nano);
+    assert!(lookup.end_time_unix_nano > lookup.start_time_unix_nano);
+    // The instrumentation scope is the program's tracer.
+    let scope = hits
+        .iter()
+        .filter(|(p, _, _)| p == "/v1/traces")
+        .flat_map(|(_, _, body)| {
+            ExportTraceServiceRequest::decode(&body[..])
+                .unwrap()
+                .resource_spans
+        })
+        .flat_map(|r| r.scope_spans)
+        .find(|s| s.spans.iter().any(|span| span.name == "checkout"))
+        .and_then(|s| s.scope)
+        .unwrap();
+    assert_eq!(
+        (scope.name.as_str(), scope.version.as_str()),
+        ("shop", "2.1.0")
+    );
+    // The span lines are the host's, not output.
+    assert!(!server.log().contains("jsw-span"), "{}", server.log());
+}
+
+/// The same component without jsw serve's tracing: under jsw serve with
+/// telemetry off (a client's own `jsw-traceparent` is dropped) and under the
+/// wasmtime CLI, the API works and records nothing, as with no SDK in Node.
+#[test]
+fn the_opentelemetry_api_records_nothing_without_tracing() {
+    let Some(dir) = compile_otel_app() else {
+        return;
+    };
+    let (upstream, _) = http_server("stock");
+    let up = upstream.to_string();
+    let untraced = "stock|active=true|false|00000000000000000000000000000000 0000000000000000";
+    let server = Server::start(dir.path(), "app.wasm", &["--allow-host", &up]);
+    let forged = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    let response = request(
+        server.addr,
+        "GET",
+        "/buy",
+        &[("x-upstream", &up), ("jsw-traceparent", forged)],
+        b"",
+    )
+    .unwrap();
+    assert_eq!(response.text(), untraced);
+    server.expect("GET /buy 200");
+    assert!(!server.log().contains("jsw-span"), "{}", server.log());
+
+    let Some(wasmtime) = support::wasmtime_cli() else {
+        return;
+    };
+    let addr = free_port();
+    let mut child = std::process::Command::new(wasmtime)
+        .args(["serve", "-S", "cli=y", "--addr", &addr.to_string()])
+        .arg(dir.path().join("app.wasm"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while std::net::TcpStream::connect(addr).is_err() {
+        assert!(
+            start.elapsed() < Duration::from_secs(120),
+            "wasmtime serve did not start"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let response = request(addr, "GET", "/buy", &[("x-upstream", &up)], b"");
+    let _ = child.kill();
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(response.unwrap().text(), untraced);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("jsw-span"), "{stderr}");
+}

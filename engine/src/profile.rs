@@ -1,12 +1,14 @@
-//! `jsw run --cpu-prof`: a sampling CPU profiler of the program's JS.
+//! `jsw run --cpu-prof` and `jsw serve --cpu-prof`: a sampling CPU profiler of
+//! the program's JS.
 //!
 //! QuickJS calls its interrupt handler every few thousand operations (function
 //! calls and loop iterations). When the host asked for a profile (a
 //! `jsw-configure` flag, with the interval), the handler looks at the clock and,
 //! once per interval, has globals/profile.js record the JS call stack. The
 //! profile is kept in linear memory at the end of the run, where the host reads
-//! it through the `jsw-profile` export. Modules run without the flag install no
-//! handler and pay nothing.
+//! it through the `jsw-profile` export; a request's (asked for by a request
+//! header, as components export only their world) goes to stderr as one line.
+//! Modules run without the flag install no handler and pay nothing.
 
 use std::cell::Cell;
 use std::ptr::NonNull;
@@ -16,6 +18,9 @@ use rquickjs::{Context, Function, qjs};
 thread_local! {
     /// Sampling interval in ns; 0: not profiling.
     static INTERVAL: Cell<u64> = const { Cell::new(0) };
+    /// The profile goes to stderr as one line (a request under `jsw serve
+    /// --cpu-prof`), not to the `jsw-profile` export.
+    static TO_STDERR: Cell<bool> = const { Cell::new(false) };
     static NEXT: Cell<u64> = const { Cell::new(0) };
     /// A sample is being taken (its JS must not sample itself).
     static BUSY: Cell<bool> = const { Cell::new(false) };
@@ -41,6 +46,14 @@ pub extern "C" fn profile() -> u32 {
 /// From `jsw-configure`: profile, sampling every `interval_us` microseconds.
 pub fn configure(interval_us: u32) {
     INTERVAL.set(u64::from(interval_us.max(10)) * 1000);
+}
+
+/// From a request's `jsw-cpu-profile` header (`jsw serve --cpu-prof`):
+/// profile this request, and hand the profile over on stderr when it ends.
+#[cfg(feature = "http")]
+pub fn configure_request(interval_us: u32) {
+    configure(interval_us);
+    TO_STDERR.set(true);
 }
 
 /// At the start of a run: the sampler and the interrupt handler, when asked.
@@ -130,6 +143,13 @@ pub fn finish() {
         qjs::JS_FreeValue(ctx, result);
         bytes
     };
+    if TO_STDERR.get() {
+        let mut line = jsw_wire::names::PROFILE_LINE.as_bytes().to_vec();
+        line.extend_from_slice(&json);
+        line.push(b'\n');
+        crate::io::write(2, &line);
+        return;
+    }
     let mut out = (json.len() as u32).to_le_bytes().to_vec();
     out.extend_from_slice(&json);
     // SAFETY: one thread; the host reads it only after the run.

@@ -242,3 +242,25 @@ pub fn wasmtime_run(wasmtime: &Path, module: &Path, args: &[&str]) -> Output {
         .output()
         .unwrap()
 }
+
+/// Checks a `.cpuprofile` against Chrome DevTools' own definition of it, the
+/// `Profiler.Profile` type of the pinned `devtools-protocol` package
+/// (tests/cpuprofile/check.mjs, run by Node); skipped without npm.
+pub fn check_cpuprofile(profile: &Path) {
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/cpuprofile");
+    let Some(installed) = npm_install(&source, "cpuprofile") else {
+        return;
+    };
+    std::fs::copy(source.join("check.mjs"), installed.join("check.mjs")).unwrap();
+    let out = Command::new("node")
+        .arg(installed.join("check.mjs"))
+        .arg(profile)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+}

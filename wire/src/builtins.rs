@@ -249,6 +249,13 @@ pub const BUILTINS: &[Builtin] = &[
         needs: &["jsw:intl"],
         ..absent("jsw:intl-segmenter")
     },
+    // The OpenTelemetry API's global provider, for programs that bundle
+    // `@opentelemetry/api`.
+    Builtin {
+        defined: Defined::Parts,
+        parts: &["globals/otel"],
+        ..absent("jsw:otel")
+    },
 ];
 
 /// The built-in named exactly `name` (canonical: `node:fs`, `jsw:io`).

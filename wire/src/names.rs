@@ -39,6 +39,29 @@ pub mod configure {
 /// the request's trace.
 pub const HANDLER_FAILED: &str = ": the handler failed: ";
 
+/// What starts the line on stderr where the engine hands `jsw serve` one span
+/// of the program's own (`@opentelemetry/api`, engine/src/globals/otel.js):
+/// the span follows as JSON. The record separator keeps it apart from any
+/// line a program prints.
+pub const GUEST_SPAN_LINE: &str = "\u{1e}jsw-span ";
+
+/// The request header through which `jsw serve` gives a request's instance
+/// the context of its handler span (a W3C `traceparent`). The engine takes it
+/// out of the request before the handler sees it; the program's spans are
+/// recorded only when it came. `jsw serve` drops one a client sends.
+pub const GUEST_TRACEPARENT: &str = "jsw-traceparent";
+
+/// The request header through which `jsw serve --cpu-prof` asks a request's
+/// instance to profile its JS, sampling every so many microseconds (the
+/// value). The engine takes it out of the request; `jsw serve` drops one a
+/// client sends.
+pub const CPU_PROFILE_HEADER: &str = "jsw-cpu-profile";
+
+/// What starts the line on stderr where a request's instance hands `jsw
+/// serve --cpu-prof` its profile (the `.cpuprofile` JSON follows), at the end
+/// of the request.
+pub const PROFILE_LINE: &str = "\u{1e}jsw-profile ";
+
 /// A CommonJS module's ES facade is named `<module>?esm`.
 pub const ESM_FACADE_SUFFIX: &str = "?esm";
 /// The entry of a CommonJS program is registered as `<entry>?main`.

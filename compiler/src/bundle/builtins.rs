@@ -49,6 +49,7 @@ fn part_source(part: &str) -> Option<&'static str> {
         "node/fs",
         "node/querystring",
         "node/async_hooks",
+        "globals/otel",
         "node/url",
         "node/parse_args",
         "node/parse_env",
@@ -120,7 +121,38 @@ pub(super) fn parts(reached: &BTreeSet<String>, modules: &[BundledModule]) -> Ve
     if mentions(&["Segmenter"]) {
         visit("jsw:intl-segmenter", &mut seen, &mut out);
     }
+    // `@opentelemetry/api` keeps its globals under this symbol's name; the
+    // part registers jsw's provider there, saying it is the bundled API's
+    // version (the API ignores a registration older than itself).
+    if mentions(&["opentelemetry.js.api."]) {
+        visit("jsw:otel", &mut seen, &mut out);
+        let version = otel_api_version(modules).unwrap_or_else(|| "1.0.0".to_string());
+        for part in out.iter_mut().filter(|m| m.name == "globals/otel") {
+            part.code = part.code.replace("@JSW_OTEL_API_VERSION@", &version);
+        }
+    }
     out
+}
+
+/// The version of the `@opentelemetry/api` in the bundle (the newest, if
+/// there are several copies): its `version.js` says `VERSION = '1.9.0'`.
+fn otel_api_version(modules: &[BundledModule]) -> Option<String> {
+    let parse = |v: &str| -> Option<(u64, u64, u64)> {
+        let mut it = v.split('.').map(|n| n.parse::<u64>().ok());
+        Some((it.next()??, it.next()??, it.next()??))
+    };
+    modules
+        .iter()
+        .filter(|m| m.name.contains("@opentelemetry/api/") && m.name.contains("version"))
+        .filter_map(|m| {
+            let at = m.code.find("VERSION = ")? + "VERSION = ".len();
+            let rest = &m.code[at..];
+            let quote = rest.chars().next().filter(|c| *c == '\'' || *c == '"')?;
+            let version = rest[1..].split(quote).next()?;
+            parse(version).map(|v| (v, version.to_string()))
+        })
+        .max()
+        .map(|(_, version)| version)
 }
 
 /// Whether a program needs the engine built with the natives of node:crypto,

@@ -3,6 +3,7 @@
 //! defaults differ (serve bounds every request by default, run bounds nothing)
 //! resolves them itself and says so in its help (`mut_arg`).
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Args;
@@ -37,5 +38,45 @@ impl CacheFlags {
     /// Whether to use the cache.
     pub fn cache(&self) -> bool {
         !self.no_cache
+    }
+}
+
+/// `--cpu-prof` and its settings, as Node names them: `run` profiles the
+/// program, `serve` every request of each server process.
+#[derive(Args, Debug, Clone, Default)]
+pub struct ProfileFlags {
+    /// Profile the program's JS and write a `.cpuprofile` (as `node
+    /// --cpu-prof` does; Chrome DevTools, VS Code and speedscope open it) into
+    /// the current directory, or --cpu-prof-dir. `jsw serve`: one profile per
+    /// server process, of all the requests it served, written when it stops.
+    #[arg(long)]
+    pub cpu_prof: bool,
+
+    /// Where --cpu-prof writes its profile (implies --cpu-prof).
+    #[arg(long, value_name = "DIR")]
+    pub cpu_prof_dir: Option<PathBuf>,
+
+    /// Microseconds between --cpu-prof samples [default: 1000].
+    #[arg(long, value_name = "MICROSECONDS", value_parser = clap::value_parser!(u32).range(10..=10_000_000))]
+    pub cpu_prof_interval: Option<u32>,
+}
+
+impl ProfileFlags {
+    /// What to profile, if anything; --cpu-prof-interval alone is a usage error.
+    pub fn options(&self) -> Result<Option<jsw::profile::ProfileOptions>, runner::BadInput> {
+        if self.cpu_prof_interval.is_some() && !self.cpu_prof && self.cpu_prof_dir.is_none() {
+            return Err(runner::BadInput(
+                "--cpu-prof-interval must be used with --cpu-prof (as in Node)".into(),
+            ));
+        }
+        Ok(
+            (self.cpu_prof || self.cpu_prof_dir.is_some()).then(|| jsw::profile::ProfileOptions {
+                dir: self
+                    .cpu_prof_dir
+                    .clone()
+                    .unwrap_or_else(jsw::profile::default_dir),
+                interval_us: self.cpu_prof_interval.unwrap_or(1000),
+            }),
+        )
     }
 }

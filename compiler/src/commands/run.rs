@@ -6,7 +6,7 @@ use clap::Args;
 
 use jsw::runner::{self, LimitExceeded, RunOptions};
 
-use super::flags::{CacheFlags, LimitFlags};
+use super::flags::{CacheFlags, LimitFlags, ProfileFlags};
 
 /// Run a WASI command module (jsw's or any other), or a program source.
 ///
@@ -54,19 +54,8 @@ pub struct RunCommand {
     #[arg(long, value_name = "CALL")]
     pub invoke: Option<String>,
 
-    /// Profile the program's JS and write a `.cpuprofile` (as `node
-    /// --cpu-prof` does; Chrome DevTools, VS Code and speedscope open it) into
-    /// the current directory, or --cpu-prof-dir.
-    #[arg(long)]
-    pub cpu_prof: bool,
-
-    /// Where --cpu-prof writes its profile (implies --cpu-prof).
-    #[arg(long, value_name = "DIR")]
-    pub cpu_prof_dir: Option<PathBuf>,
-
-    /// Microseconds between --cpu-prof samples [default: 1000].
-    #[arg(long, value_name = "MICROSECONDS", value_parser = clap::value_parser!(u32).range(10..=10_000_000))]
-    pub cpu_prof_interval: Option<u32>,
+    #[command(flatten)]
+    pub profile: ProfileFlags,
 
     #[arg(last = true)]
     pub args: Vec<String>,
@@ -90,12 +79,7 @@ impl RunCommand {
             }
             return Ok(0);
         }
-        if self.cpu_prof_interval.is_some() && !self.cpu_prof && self.cpu_prof_dir.is_none() {
-            return Err(runner::BadInput(
-                "--cpu-prof-interval must be used with --cpu-prof (as in Node)".into(),
-            )
-            .into());
-        }
+        let profile = self.profile.options()?;
         let is_source = self
             .module
             .extension()
@@ -169,15 +153,7 @@ impl RunCommand {
             fuel: self.limits.fuel,
             cache: self.cache.cache(),
             allow_precompiled: self.allow_precompiled,
-            profile: (self.cpu_prof || self.cpu_prof_dir.is_some()).then(|| {
-                jsw::profile::ProfileOptions {
-                    dir: self
-                        .cpu_prof_dir
-                        .clone()
-                        .unwrap_or_else(jsw::profile::default_dir),
-                    interval_us: self.cpu_prof_interval.unwrap_or(1000),
-                }
-            }),
+            profile,
         };
         let result = match &wasm {
             Some(wasm) => runner::run(wasm, &options),

@@ -8,7 +8,7 @@ use clap::Args;
 use jsw::runner;
 use jsw::serve::{self, Input};
 
-use super::flags::{CacheFlags, LimitFlags};
+use super::flags::{CacheFlags, LimitFlags, ProfileFlags};
 
 /// Serve a wasi:http component, or a program with a fetch handler, over HTTP.
 ///
@@ -104,6 +104,9 @@ pub struct ServeCommand {
 
     #[command(flatten)]
     pub cache: CacheFlags,
+
+    #[command(flatten)]
+    pub profile: ProfileFlags,
 }
 
 impl ServeCommand {
@@ -113,6 +116,11 @@ impl ServeCommand {
                 .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", self.input.display()))?;
         }
         jsw::telemetry::check_environment()?;
+        let profile = self.profile.options()?;
+        // Before any worker starts: a profile that could not be kept is an error now.
+        if let Some(how) = &profile {
+            jsw::profile::check_dir(how)?;
+        }
         let defaults = serve::Limits::default();
         let max_memory = match self.limits.max_memory {
             Some(bytes) => usize::try_from(bytes).map_err(|_| {
@@ -161,6 +169,7 @@ impl ServeCommand {
             },
             metrics: self.metrics,
             log_json: self.log_format == "json",
+            profile,
         };
         let input = Input::of(&self.input);
         let quiet = self.quiet;

@@ -92,6 +92,8 @@ pub struct Options {
     pub metrics: Option<SocketAddr>,
     /// `--log-format json`.
     pub log_json: bool,
+    /// `--cpu-prof`: every request profiled, one profile per process.
+    pub profile: Option<crate::profile::ProfileOptions>,
 }
 
 impl Default for Options {
@@ -109,6 +111,7 @@ impl Default for Options {
             telemetry: crate::telemetry::Settings::default(),
             metrics: None,
             log_json: false,
+            profile: None,
         }
     }
 }
@@ -125,6 +128,11 @@ pub struct Server {
     /// One per open connection (--max-connections).
     connections: Arc<tokio::sync::Semaphore>,
     telemetry: Telemetry,
+    /// `--cpu-prof`: how, and the requests' profiles merged so far.
+    profile: Option<(
+        crate::profile::ProfileOptions,
+        Arc<std::sync::Mutex<crate::profile::merge::Merged>>,
+    )>,
 }
 
 /// The address is taken: a one-line error for the CLI (exit status 1).
@@ -212,6 +220,16 @@ pub fn serve(input: &Input, options: Options, ready: impl FnOnce(SocketAddr)) ->
         prometheus: options.metrics.is_some(),
         ..options.telemetry.clone()
     })?;
+    let profile = match &options.profile {
+        Some(how) => {
+            crate::profile::check_dir(how)?;
+            Some((
+                how.clone(),
+                Arc::new(std::sync::Mutex::new(crate::profile::merge::Merged::new())),
+            ))
+        }
+        None => None,
+    };
     let first = crate::on_big_stack(|| app::load(&engine, &linker, input, &options.compile, 1))?;
     let apps = Arc::new(app::Apps::new(first));
     // One thread runs every instance. Each request writes to ~40 pages of the
@@ -238,6 +256,7 @@ pub fn serve(input: &Input, options: Options, ready: impl FnOnce(SocketAddr)) ->
             options.clients.max_connections.max(1),
         )),
         telemetry: telemetry.clone(),
+        profile: profile.clone(),
     });
     // The epoch clock for per-request deadlines.
     {
@@ -303,6 +322,21 @@ pub fn serve(input: &Input, options: Options, ready: impl FnOnce(SocketAddr)) ->
             .unwrap_or(false);
         if exporting && !sent {
             log.error("telemetry: the collector did not take the last spans, metrics and logs within 5 s; they are dropped");
+        }
+        if let Some((how, merged)) = &profile {
+            let merged = merged.lock().unwrap_or_else(|e| e.into_inner());
+            if merged.requests() == 0 {
+                log.error("--cpu-prof: no request was served, so no profile was written");
+            } else {
+                match crate::profile::write_merged(&merged, how) {
+                    Ok(path) => log.error(&format!(
+                        "--cpu-prof: the profile of {} request(s) is in {}",
+                        merged.requests(),
+                        path.display()
+                    )),
+                    Err(e) => log.error(&format!("--cpu-prof: {e:#}")),
+                }
+            }
         }
         served
     })

@@ -197,7 +197,7 @@ impl Failure {
 
 async fn answer(
     server: &Arc<Server>,
-    request: hyper::Request<Limited>,
+    mut request: hyper::Request<Limited>,
     entry: &Entry,
 ) -> Result<(Response, Arc<Outcome>), Failure> {
     // Waits here while --concurrency requests are in flight.
@@ -212,11 +212,44 @@ async fn answer(
     let memory_hit = Arc::new(AtomicBool::new(false));
     let cpu_hit = Arc::new(AtomicBool::new(false));
     let trace = entry.trace.as_ref();
+    // The spans inside the request's, and the instance's figures when it is over.
+    let spans = trace.map(|t| (t.child("instantiate"), t.child("handler")));
+    // The handler span is the parent of the program's own spans (telemetry/guest.rs).
+    let guest_parent = spans
+        .as_ref()
+        .and_then(|(_, handler)| handler.as_ref()?.traceparent());
+    // Only jsw serve says where the program's spans belong and asks for profiles.
+    request
+        .headers_mut()
+        .remove(jsw_wire::names::GUEST_TRACEPARENT);
+    request
+        .headers_mut()
+        .remove(jsw_wire::names::CPU_PROFILE_HEADER);
+    if let Some((how, _)) = &server.profile {
+        request.headers_mut().insert(
+            jsw_wire::names::CPU_PROFILE_HEADER,
+            http::HeaderValue::from(how.interval_us),
+        );
+    }
+    // The instance's output goes through the server when it is traced,
+    // logged or profiled (telemetry/console.rs).
+    let mut sink = trace.and_then(|t| t.log_sink());
+    if let Some((_, merged)) = &server.profile {
+        sink = Some(sink.unwrap_or_default().profiles(merged.clone()));
+    }
+    if let Some(parent) = guest_parent
+        .as_deref()
+        .and_then(|p| http::HeaderValue::from_str(p).ok())
+    {
+        request
+            .headers_mut()
+            .insert(jsw_wire::names::GUEST_TRACEPARENT, parent);
+    }
     let mut store = new_store(
         &server.engine,
         &limits,
         Outbound::new(server.allow_hosts.clone(), trace.and_then(|t| t.outgoing())),
-        trace.and_then(|t| t.log_sink()).map(console_output),
+        sink.map(console_output),
         memory_hit.clone(),
         cpu_hit.clone(),
     )
@@ -235,8 +268,6 @@ async fn answer(
     let outcome = Arc::new(Outcome::default());
     let task_outcome = outcome.clone();
     let (log, method, target) = (entry.log, entry.method.clone(), entry.target.clone());
-    // The spans inside the request's, and the instance's figures when it is over.
-    let spans = trace.map(|t| (t.child("instantiate"), t.child("handler")));
     let recorder = trace.map(|t| (t.recorder(), store.get_fuel().ok()));
     let task = tokio::task::spawn(async move {
         let _permit = permit;

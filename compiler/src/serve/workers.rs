@@ -305,6 +305,11 @@ fn worker(
     if options.log_json {
         command.args(["--log-format", "json"]);
     }
+    // Each worker writes the profile of the requests it served.
+    if let Some(profile) = &options.profile {
+        command.arg("--cpu-prof-dir").arg(&profile.dir);
+        command.args(["--cpu-prof-interval", &profile.interval_us.to_string()]);
+    }
     // The workers export as one service, named after the user's input (their
     // own input is the private copy).
     if std::env::var_os("OTEL_SERVICE_NAME").is_none() {

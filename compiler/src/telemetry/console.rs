@@ -15,6 +15,7 @@ use bytes::Bytes;
 use opentelemetry::logs::{AnyValue, LogRecord as _, Logger as _, Severity};
 use opentelemetry::trace::TraceContextExt as _;
 use opentelemetry_sdk::logs::SdkLogger;
+use opentelemetry_sdk::trace::SdkTracerProvider;
 use wasmtime_wasi::cli::{IsTerminal, StdoutStream};
 use wasmtime_wasi::p2::{OutputStream, Pollable, StreamResult};
 
@@ -28,11 +29,25 @@ pub enum Stream {
 /// Where one request's output goes besides the process's streams: log records
 /// (when logs are exported) and, for the request's trace, what it wrote on
 /// stderr (the first `ERRORS_KEPT` bytes), where a failed handler's error is.
-#[derive(Clone)]
+#[derive(Clone, Default)]
 pub struct LogSink {
     pub(super) logger: Option<SdkLogger>,
+    /// Where the program's own spans go (when the request is traced): the
+    /// lines that carry them are taken out of its stderr (guest.rs).
+    pub(super) spans: Option<SdkTracerProvider>,
+    /// Where the request's CPU profile goes (`jsw serve --cpu-prof`): its
+    /// line is taken out of the instance's stderr too.
+    pub(super) profiles: Option<Arc<Mutex<crate::profile::merge::Merged>>>,
     pub(super) cx: opentelemetry::Context,
     pub(super) errors: Arc<Mutex<Vec<u8>>>,
+}
+
+impl LogSink {
+    /// The same, with the request's profile going into `merged`.
+    pub fn profiles(mut self, merged: Arc<Mutex<crate::profile::merge::Merged>>) -> LogSink {
+        self.profiles = Some(merged);
+        self
+    }
 }
 
 /// How much of a request's stderr is kept for its trace.
@@ -65,10 +80,17 @@ impl Console {
 }
 
 impl Drop for Console {
-    /// The request is over: a last line without a newline is still a record.
+    /// The request is over: a last line without a newline is still a record
+    /// (and, on a traced request's stderr, still output).
     fn drop(&mut self) {
         let rest = std::mem::take(&mut *self.partial.lock().unwrap_or_else(|e| e.into_inner()));
-        if !rest.is_empty() {
+        if rest.is_empty() {
+            return;
+        }
+        let handle = self.handle();
+        if handle.by_line() {
+            let _ = handle.line(&rest);
+        } else {
             emit(&self.sink, self.stream, &rest);
         }
     }
@@ -97,16 +119,54 @@ struct Handle {
 }
 
 impl Handle {
-    fn write_all(&self, bytes: &[u8]) -> std::io::Result<()> {
-        match self.stream {
-            Stream::Stdout => std::io::stdout().write_all(bytes)?,
-            Stream::Stderr => {
-                std::io::stderr().write_all(bytes)?;
-                let mut errors = self.sink.errors.lock().unwrap_or_else(|e| e.into_inner());
-                let room = ERRORS_KEPT.saturating_sub(errors.len());
-                errors.extend_from_slice(&bytes[..bytes.len().min(room)]);
+    /// A traced request's stderr goes out line by line, so that the lines
+    /// carrying the program's spans can be taken out whole.
+    fn by_line(&self) -> bool {
+        self.stream == Stream::Stderr && (self.sink.spans.is_some() || self.sink.profiles.is_some())
+    }
+
+    /// One whole line of a traced request's stderr (its newline included).
+    fn line(&self, line: &[u8]) -> std::io::Result<()> {
+        if let (Some(spans), Some(json)) = (
+            &self.sink.spans,
+            line.strip_prefix(jsw_wire::names::GUEST_SPAN_LINE.as_bytes()),
+        ) {
+            if let Err(e) = super::guest::export(spans, json) {
+                std::io::stderr().write_all(
+                    format!("jsw serve: a span from the program was dropped: {e}\n").as_bytes(),
+                )?;
             }
+            return Ok(());
         }
+        if let (Some(merged), Some(json)) = (
+            &self.sink.profiles,
+            line.strip_prefix(jsw_wire::names::PROFILE_LINE.as_bytes()),
+        ) {
+            let added = merged.lock().unwrap_or_else(|e| e.into_inner()).add(json);
+            if let Err(e) = added {
+                std::io::stderr().write_all(
+                    format!("jsw serve: a request's CPU profile was dropped: {e:#}\n").as_bytes(),
+                )?;
+            }
+            return Ok(());
+        }
+        self.pass(line)?;
+        let text = line.strip_suffix(b"\n").unwrap_or(line);
+        emit(&self.sink, self.stream, text);
+        Ok(())
+    }
+
+    fn write_all(&self, bytes: &[u8]) -> std::io::Result<()> {
+        if self.by_line() {
+            let mut partial = self.partial.lock().unwrap_or_else(|e| e.into_inner());
+            partial.extend_from_slice(bytes);
+            while let Some(end) = partial.iter().position(|&b| b == b'\n') {
+                let line: Vec<u8> = partial.drain(..=end).collect();
+                self.line(&line)?;
+            }
+            return Ok(());
+        }
+        self.pass(bytes)?;
         if self.sink.logger.is_none() {
             return Ok(());
         }
@@ -115,6 +175,21 @@ impl Handle {
         while let Some(end) = partial.iter().position(|&b| b == b'\n') {
             let line: Vec<u8> = partial.drain(..=end).collect();
             emit(&self.sink, self.stream, &line[..line.len() - 1]);
+        }
+        Ok(())
+    }
+
+    /// Output as the program wrote it, to the process's stream (and a
+    /// request's stderr kept for its trace).
+    fn pass(&self, bytes: &[u8]) -> std::io::Result<()> {
+        match self.stream {
+            Stream::Stdout => std::io::stdout().write_all(bytes)?,
+            Stream::Stderr => {
+                std::io::stderr().write_all(bytes)?;
+                let mut errors = self.sink.errors.lock().unwrap_or_else(|e| e.into_inner());
+                let room = ERRORS_KEPT.saturating_sub(errors.len());
+                errors.extend_from_slice(&bytes[..bytes.len().min(room)]);
+            }
         }
         Ok(())
     }

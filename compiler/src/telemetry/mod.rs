@@ -14,6 +14,7 @@
 
 mod carrier;
 pub mod console;
+pub mod guest;
 pub mod prometheus;
 mod request;
 
@@ -117,6 +118,8 @@ impl Telemetry {
             Some(
                 SdkTracerProvider::builder()
                     .with_batch_exporter(exporter)
+                    // The program's own spans keep the ids it gave them.
+                    .with_id_generator(guest::Ids::default())
                     .with_resource(resource.clone())
                     .build(),
             )

@@ -78,6 +78,20 @@ impl ChildSpan {
     pub fn end(mut self) {
         self.0.end();
     }
+
+    /// Its context as a W3C `traceparent`, when it is sampled: the parent of
+    /// the program's own spans (see guest.rs).
+    pub fn traceparent(&self) -> Option<String> {
+        let sc = self.0.span_context();
+        (sc.is_valid() && sc.is_sampled()).then(|| {
+            format!(
+                "00-{}-{}-{:02x}",
+                sc.trace_id(),
+                sc.span_id(),
+                sc.trace_flags().to_u8()
+            )
+        })
+    }
 }
 
 /// Where the request came from and went to, for the span's attributes.
@@ -212,10 +226,16 @@ impl RequestTrace {
     /// (None when neither logs are exported nor the request traced).
     pub fn log_sink(&self) -> Option<super::console::LogSink> {
         let logger = self.telemetry.inner.as_ref()?.logger.clone();
+        let spans = self
+            .tracing
+            .then(|| self.telemetry.inner.as_ref()?.tracers.clone())
+            .flatten();
         (logger.is_some() || self.tracing).then(|| super::console::LogSink {
             logger,
+            spans,
             cx: self.cx.clone(),
             errors: self.errors.clone(),
+            ..Default::default()
         })
     }
 
@@ -435,12 +455,23 @@ impl Outgoing {
         } else {
             method_name
         };
+        // The program's active span, when it sent its context along (its
+        // own OpenTelemetry spans, guest.rs), is the parent; else the request.
+        let sent = TraceContextPropagator::new().extract(&HeaderExtractor(headers));
+        let sent_trace = sent.span().span_context().trace_id();
+        let parent = if sent.span().span_context().is_valid()
+            && sent_trace == self.cx.span().span_context().trace_id()
+        {
+            &sent
+        } else {
+            &self.cx
+        };
         let span = self
             .tracer
             .span_builder(name)
             .with_kind(SpanKind::Client)
             .with_attributes(attributes)
-            .start_with_context(&self.tracer, &self.cx);
+            .start_with_context(&self.tracer, parent);
         let cx = self
             .cx
             .with_remote_span_context(span.span_context().clone());

@@ -227,6 +227,8 @@
       if (body !== null || expectsPayload.has(request.method)) {
         headers.push(["content-length", String(body === null ? 0 : body.length)]);
       }
+      // The active span's context, where OpenTelemetry spans are recorded (otel.js).
+      if (jsw.traceHeaders !== undefined) headers.push(...jsw.traceHeaders(headers));
       let id;
       try {
         id = http.send(request.method, url.protocol.slice(0, -1), url.host, url.pathname + url.search, headers, body);

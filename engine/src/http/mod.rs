@@ -57,6 +57,15 @@ struct Proxy;
 impl wasip2::exports::http::incoming_handler::Guest for Proxy {
     fn handle(request: IncomingRequest, response_out: ResponseOutparam) {
         OUTPARAM.set(Some(response_out));
+        // `jsw serve --cpu-prof` asks for this request's profile.
+        let asked = request
+            .headers()
+            .get(jsw_wire::names::CPU_PROFILE_HEADER)
+            .first()
+            .and_then(|v| std::str::from_utf8(v).ok()?.trim().parse::<u32>().ok());
+        if let Some(interval_us) = asked {
+            crate::profile::configure_request(interval_us);
+        }
         crate::mode::http::serve(|ctx| dispatch(ctx, request));
         crate::io::flush();
         // Nothing is left to run and the handler never answered: its promise
@@ -211,6 +220,19 @@ fn dispatch<'js>(ctx: &Ctx<'js>, request: IncomingRequest) -> rquickjs::Result<V
     // they do in Node, Workers and Deno.
     if !has_host && let Some(authority) = request.authority().filter(|a| !a.is_empty()) {
         headers.insert(0, vec!["host".into(), authority]);
+    }
+    // The context of the host's handler span, for the program's own
+    // OpenTelemetry spans (globals/otel.js); the host's, not the program's.
+    let mut guest_parent = None;
+    headers.retain(|h| {
+        let ours = h[0].eq_ignore_ascii_case(jsw_wire::names::GUEST_TRACEPARENT);
+        if ours {
+            guest_parent = Some(h[1].clone());
+        }
+        !ours && !h[0].eq_ignore_ascii_case(jsw_wire::names::CPU_PROFILE_HEADER)
+    });
+    if let Some(internals) = crate::globals::internals(ctx) {
+        internals.set("requestTraceparent", guest_parent)?;
     }
     let has_body = method != "GET" && method != "HEAD";
     if has_body

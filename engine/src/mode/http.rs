@@ -69,6 +69,7 @@ pub fn serve(dispatch: impl for<'js> FnOnce(&Ctx<'js>) -> rquickjs::Result<Value
     };
     // The instance ends with the request; freeing would only cost time.
     let engine = std::mem::ManuallyDrop::new(engine);
+    crate::profile::start(&engine.rt, &engine.ctx);
     engine.ctx.with(|ctx| {
         if let Err(e) = engine.enter(&ctx) {
             report(&ctx, e);
@@ -85,4 +86,6 @@ pub fn serve(dispatch: impl for<'js> FnOnce(&Ctx<'js>) -> rquickjs::Result<Value
         // Work the handler left behind (waitUntil, timers) runs before the instance goes.
         let _ = outcome.and_then(|()| run_loop(&ctx));
     });
+    // The request's profile, when `jsw serve --cpu-prof` asked for one.
+    crate::profile::finish();
 }

@@ -1,7 +1,10 @@
 //! `jsw run --cpu-prof`: asks a jsw module to profile its JS (a `jsw-configure`
 //! flag with the sampling interval) and, after the run, writes what its
 //! `jsw-profile` export holds as a `.cpuprofile`, the file `node --cpu-prof`
-//! writes and Chrome DevTools, VS Code and speedscope open.
+//! writes and Chrome DevTools, VS Code and speedscope open. `jsw serve
+//! --cpu-prof` merges its requests' profiles into one (merge.rs).
+
+pub mod merge;
 
 use std::path::{Path, PathBuf};
 
@@ -72,6 +75,12 @@ pub fn prepare(
                 "--cpu-prof: the module cannot be profiled (it is not a jsw module of this version; compile it again)"
             )
         })?;
+    check_dir(options)?;
+    Ok(Profiler { export })
+}
+
+/// The profile's directory exists (it is created) and takes files.
+pub fn check_dir(options: &ProfileOptions) -> Result<()> {
     std::fs::create_dir_all(&options.dir)
         .with_context(|| format!("--cpu-prof: cannot create {}", options.dir.display()))?;
     let probe = tempfile::Builder::new()
@@ -79,7 +88,17 @@ pub fn prepare(
         .tempfile_in(&options.dir)
         .with_context(|| format!("--cpu-prof: cannot write into {}", options.dir.display()))?;
     drop(probe);
-    Ok(Profiler { export })
+    Ok(())
+}
+
+/// `jsw serve --cpu-prof`: the requests' merged profile, written into
+/// `options.dir` under Node's name for a profile.
+pub fn write_merged(merged: &merge::Merged, options: &ProfileOptions) -> Result<PathBuf> {
+    let path = options.dir.join(file_name());
+    let json = serde_json::to_vec(&merged.to_json()).context("serializing the profile")?;
+    crate::output::write_unsynced(&path, &json)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(path)
 }
 
 impl Profiler {

@@ -167,6 +167,11 @@ export default {
     if (url.pathname === "/log") {
       console.log("hello from", url.pathname);
       console.error("oops: %d", 42);
+      console.warn("careful\ntwice");
+      console.debug("details");
+      console.info("fyi");
+      console.trace("here");
+      process.stdout.write("raw line\n");
       return new Response("logged");
     }
     if (url.pathname === "/slow") {
@@ -643,7 +648,7 @@ fn console_lines_are_log_records_of_their_request() {
         out
     };
     let start = Instant::now();
-    while logs().len() < 2 && start.elapsed() < Duration::from_secs(30) {
+    while logs().len() < 8 && start.elapsed() < Duration::from_secs(30) {
         std::thread::sleep(Duration::from_millis(100));
     }
     let server_span = server_span(&received);
@@ -670,7 +675,26 @@ fn console_lines_are_log_records_of_their_request() {
         Some("stdout")
     );
     let error = line("oops: 42");
-    assert_eq!(error.severity_number, 17, "stderr is ERROR");
+    assert_eq!(error.severity_number, 17, "console.error is ERROR");
+    // Each console method's own severity, every line of a call.
+    for (text, number, severity) in [
+        ("careful", 13, "WARN"),
+        ("twice", 13, "WARN"),
+        ("details", 5, "DEBUG"),
+        ("fyi", 9, "INFO"),
+        ("Trace: here", 1, "TRACE"),
+        ("raw line", 9, "INFO"),
+    ] {
+        let record = line(text);
+        assert_eq!(
+            (record.severity_number, record.severity_text.as_str()),
+            (number, severity),
+            "{text}"
+        );
+    }
+    // The server's own streams carry the lines without the engine's marks.
+    server.expect("careful");
+    assert!(!server.log().contains('\u{1e}'), "{:?}", server.log());
     for record in [info, error] {
         assert_eq!(
             hex(&record.trace_id),

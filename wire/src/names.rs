@@ -62,6 +62,17 @@ pub const CPU_PROFILE_HEADER: &str = "jsw-cpu-profile";
 /// of the request.
 pub const PROFILE_LINE: &str = "\u{1e}jsw-profile ";
 
+/// The request header through which `jsw serve`, when it exports logs, asks
+/// a request's instance to mark each line of its `console` output with the
+/// method's level: [`LOG_LEVEL_MARK`] and one of `T` (trace), `D` (debug),
+/// `I` (log, info), `W` (warn), `E` (error), which the server takes off the
+/// line and makes the log record's severity. The engine takes it out of the
+/// request; `jsw serve` drops one a client sends.
+pub const LOG_LEVELS_HEADER: &str = "jsw-log-levels";
+
+/// What starts a marked console line (see [`LOG_LEVELS_HEADER`]).
+pub const LOG_LEVEL_MARK: char = '\u{1e}';
+
 /// A CommonJS module's ES facade is named `<module>?esm`.
 pub const ESM_FACADE_SUFFIX: &str = "?esm";
 /// The entry of a CommonJS program is registered as `<entry>?main`.

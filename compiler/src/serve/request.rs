@@ -225,6 +225,15 @@ async fn answer(
     request
         .headers_mut()
         .remove(jsw_wire::names::CPU_PROFILE_HEADER);
+    request
+        .headers_mut()
+        .remove(jsw_wire::names::LOG_LEVELS_HEADER);
+    if trace.is_some_and(|t| t.logs_exported()) {
+        request.headers_mut().insert(
+            jsw_wire::names::LOG_LEVELS_HEADER,
+            http::HeaderValue::from_static("1"),
+        );
+    }
     if let Some((how, _)) = &server.profile {
         request.headers_mut().insert(
             jsw_wire::names::CPU_PROFILE_HEADER,

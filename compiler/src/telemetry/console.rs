@@ -1,10 +1,11 @@
 //! A request's stdout and stderr (the handler's `console` output): written to
 //! the server's own stdout and stderr byte for byte, as before, and, when logs
 //! are exported, each line also becomes an OTLP log record carrying the
-//! request's trace and span ids. Severity follows the stream, as Node's
-//! console chooses it: stdout (`log`, `info`, `debug`) is INFO, stderr
-//! (`warn`, `error`, `trace`, uncaught errors) is ERROR; `log.iostream` says
-//! which.
+//! request's trace and span ids. Severity is the console method's: the engine
+//! marks each console line with its level when the server asks
+//! (jsw_wire::names::LOG_LEVELS_HEADER) and the mark is taken off here; other
+//! output (`process.stdout.write`, uncaught errors) is INFO on stdout and
+//! ERROR on stderr; `log.iostream` says which stream.
 
 use std::io::Write as _;
 use std::pin::Pin;
@@ -91,7 +92,7 @@ impl Drop for Console {
         if handle.by_line() {
             let _ = handle.line(&rest);
         } else {
-            emit(&self.sink, self.stream, &rest);
+            emit(&self.sink, self.stream, &rest, None);
         }
     }
 }
@@ -122,7 +123,11 @@ impl Handle {
     /// A traced request's stderr goes out line by line, so that the lines
     /// carrying the program's spans can be taken out whole.
     fn by_line(&self) -> bool {
-        self.stream == Stream::Stderr && (self.sink.spans.is_some() || self.sink.profiles.is_some())
+        // With logs exported, the engine marks each console line with its
+        // level (jsw_wire::names::LOG_LEVELS_HEADER), on both streams.
+        self.sink.logger.is_some()
+            || (self.stream == Stream::Stderr
+                && (self.sink.spans.is_some() || self.sink.profiles.is_some()))
     }
 
     /// One whole line of a traced request's stderr (its newline included).
@@ -150,9 +155,18 @@ impl Handle {
             }
             return Ok(());
         }
+        // A console line's level, and the line without its mark.
+        let mut mark = [0u8; 4];
+        let mark = jsw_wire::names::LOG_LEVEL_MARK
+            .encode_utf8(&mut mark)
+            .as_bytes();
+        let (level, line) = match line.strip_prefix(mark) {
+            Some([level, rest @ ..]) if b"TDIWE".contains(level) => (Some(*level), rest),
+            _ => (None, line),
+        };
         self.pass(line)?;
         let text = line.strip_suffix(b"\n").unwrap_or(line);
-        emit(&self.sink, self.stream, text);
+        emit(&self.sink, self.stream, text, level);
         Ok(())
     }
 
@@ -174,7 +188,7 @@ impl Handle {
         partial.extend_from_slice(bytes);
         while let Some(end) = partial.iter().position(|&b| b == b'\n') {
             let line: Vec<u8> = partial.drain(..=end).collect();
-            emit(&self.sink, self.stream, &line[..line.len() - 1]);
+            emit(&self.sink, self.stream, &line[..line.len() - 1], None);
         }
         Ok(())
     }
@@ -202,14 +216,23 @@ impl Handle {
     }
 }
 
-/// One log record for one line.
-fn emit(sink: &LogSink, stream: Stream, line: &[u8]) {
+/// One log record for one line: the severity of the console method that
+/// wrote it (`level`, the engine's mark), else of its stream.
+fn emit(sink: &LogSink, stream: Stream, line: &[u8], level: Option<u8>) {
     let Some(logger) = &sink.logger else { return };
     let line = line.strip_suffix(b"\r").unwrap_or(line);
     let mut record = logger.create_log_record();
-    let (severity, text, iostream) = match stream {
-        Stream::Stdout => (Severity::Info, "INFO", "stdout"),
-        Stream::Stderr => (Severity::Error, "ERROR", "stderr"),
+    let iostream = match stream {
+        Stream::Stdout => "stdout",
+        Stream::Stderr => "stderr",
+    };
+    let (severity, text) = match (level, stream) {
+        (Some(b'T'), _) => (Severity::Trace, "TRACE"),
+        (Some(b'D'), _) => (Severity::Debug, "DEBUG"),
+        (Some(b'I'), _) => (Severity::Info, "INFO"),
+        (Some(b'W'), _) => (Severity::Warn, "WARN"),
+        (Some(_), _) | (None, Stream::Stderr) => (Severity::Error, "ERROR"),
+        (None, Stream::Stdout) => (Severity::Info, "INFO"),
     };
     record.set_severity_number(severity);
     record.set_severity_text(text);

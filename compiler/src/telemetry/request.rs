@@ -239,6 +239,14 @@ impl RequestTrace {
         })
     }
 
+    /// Whether the instance's console lines become log records.
+    pub fn logs_exported(&self) -> bool {
+        self.telemetry
+            .inner
+            .as_ref()
+            .is_some_and(|i| i.logger.is_some())
+    }
+
     /// For the instance's outbound requests.
     pub fn outgoing(&self) -> Option<Outgoing> {
         let inner = self.telemetry.inner.as_ref()?;

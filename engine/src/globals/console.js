@@ -632,17 +632,22 @@
   const counts = new Map();
   const timers = new Map();
   let groupIndent = "";
-  const print = (fd, args) => {
+  // Under `jsw serve` exporting logs, each line says the method's level
+  // (http/mod.rs sets jsw.logLevels from the request; the server takes the
+  // mark off again, compiler/src/telemetry/console.rs).
+  const MARK = "\u001e";
+  const print = (fd, args, level = fd === 1 ? "I" : "E") => {
     let text = format(args);
     if (groupIndent !== "") text = groupIndent + text.split("\n").join("\n" + groupIndent);
+    if (jsw.logLevels === true) text = MARK + level + text.split("\n").join("\n" + MARK + level);
     jsw.write(fd, text + "\n");
   };
 
   const console = {
     log: (...args) => print(1, args),
     info: (...args) => print(1, args),
-    debug: (...args) => print(1, args),
-    warn: (...args) => print(2, args),
+    debug: (...args) => print(1, args, "D"),
+    warn: (...args) => print(2, args, "W"),
     error: (...args) => print(2, args),
     trace: (...args) => {
       // The runtime's own frames are already left out of the trace: every frame
@@ -650,13 +655,14 @@
       const stack = String(new Error().stack);
       const at = stack.indexOf("\n    at ");
       const frames = at < 0 ? "" : stack.slice(at);
-      print(2, [`Trace${args.length ? ": " + format(args) : ""}${frames}`]);
+      print(2, [`Trace${args.length ? ": " + format(args) : ""}${frames}`], "T");
     },
     assert: (condition, ...args) => {
       if (condition) return;
-      if (args.length === 0) print(2, ["Assertion failed"]);
-      else if (typeof args[0] === "string") print(2, [`Assertion failed: ${args[0]}`, ...args.slice(1)]);
-      else print(2, ["Assertion failed:", ...args]);
+      // Node's console.assert is a console.warn.
+      if (args.length === 0) print(2, ["Assertion failed"], "W");
+      else if (typeof args[0] === "string") print(2, [`Assertion failed: ${args[0]}`, ...args.slice(1)], "W");
+      else print(2, ["Assertion failed:", ...args], "W");
     },
     // Node's console.dir shows objects as they are, not as their own inspect
     // methods would (unless asked with customInspect: true).
@@ -676,13 +682,13 @@
     timeLog: (label = "default", ...data) => {
       label = `${label}`;
       const start = timers.get(label);
-      if (start === undefined) return print(2, [`Warning: No such label '${label}' for console.timeLog()`]);
+      if (start === undefined) return print(2, [`Warning: No such label '${label}' for console.timeLog()`], "W");
       print(1, [`${label}: ${formatDuration(performance.now() - start)}`, ...data]);
     },
     timeEnd: (label = "default") => {
       label = `${label}`;
       const start = timers.get(label);
-      if (start === undefined) return print(2, [`Warning: No such label '${label}' for console.timeEnd()`]);
+      if (start === undefined) return print(2, [`Warning: No such label '${label}' for console.timeEnd()`], "W");
       timers.delete(label);
       print(1, [`${label}: ${formatDuration(performance.now() - start)}`]);
     },

@@ -223,16 +223,25 @@ fn dispatch<'js>(ctx: &Ctx<'js>, request: IncomingRequest) -> rquickjs::Result<V
     }
     // The context of the host's handler span, for the program's own
     // OpenTelemetry spans (globals/otel.js); the host's, not the program's.
+    // And whether console lines are to say their level (globals/console.js).
+    // Both, like the profiling request, are the host's, not the program's.
     let mut guest_parent = None;
+    let mut log_levels = false;
     headers.retain(|h| {
-        let ours = h[0].eq_ignore_ascii_case(jsw_wire::names::GUEST_TRACEPARENT);
-        if ours {
+        let name = h[0].as_str();
+        if name.eq_ignore_ascii_case(jsw_wire::names::GUEST_TRACEPARENT) {
             guest_parent = Some(h[1].clone());
+            return false;
         }
-        !ours && !h[0].eq_ignore_ascii_case(jsw_wire::names::CPU_PROFILE_HEADER)
+        if name.eq_ignore_ascii_case(jsw_wire::names::LOG_LEVELS_HEADER) {
+            log_levels = true;
+            return false;
+        }
+        !name.eq_ignore_ascii_case(jsw_wire::names::CPU_PROFILE_HEADER)
     });
     if let Some(internals) = crate::globals::internals(ctx) {
         internals.set("requestTraceparent", guest_parent)?;
+        internals.set("logLevels", log_levels)?;
     }
     let has_body = method != "GET" && method != "HEAD";
     if has_body

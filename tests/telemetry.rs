@@ -977,3 +977,38 @@ fn the_opentelemetry_api_records_nothing_without_tracing() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(!stderr.contains("jsw-span"), "{stderr}");
 }
+
+/// A collector that does not answer is said on stderr while the server runs,
+/// once, and requests are served all the same.
+#[test]
+fn an_unreachable_collector_is_said_not_hidden() {
+    let dir = tempfile::tempdir().unwrap();
+    compile_handler(dir.path());
+    // A port nothing listens on.
+    let closed = free_port();
+    let otlp = format!("http://{closed}");
+    let server = Server::start_with_env(
+        dir.path(),
+        "app.wasm",
+        &["--workers", "1", "--otlp", &otlp],
+        FAST,
+    );
+    for _ in 0..3 {
+        let response = request(server.addr, "GET", "/", &[], b"").unwrap();
+        assert_eq!(response.text(), "hello");
+    }
+    assert!(
+        server.wait_for(
+            "jsw serve: telemetry: sending traces to the collector failed (",
+            Duration::from_secs(20)
+        ),
+        "{}",
+        server.log()
+    );
+    std::thread::sleep(Duration::from_millis(500));
+    let said = server
+        .log()
+        .matches("sending traces to the collector failed")
+        .count();
+    assert_eq!(said, 1, "said once, not per batch: {}", server.log());
+}

@@ -14,6 +14,7 @@
 
 mod carrier;
 pub mod console;
+mod export;
 pub mod guest;
 pub mod prometheus;
 mod request;
@@ -117,7 +118,7 @@ impl Telemetry {
                 .context("setting up the OTLP trace exporter")?;
             Some(
                 SdkTracerProvider::builder()
-                    .with_batch_exporter(exporter)
+                    .with_batch_exporter(export::Reporting::new(exporter, "traces"))
                     // The program's own spans keep the ids it gave them.
                     .with_id_generator(guest::Ids::default())
                     .with_resource(resource.clone())
@@ -139,7 +140,8 @@ impl Telemetry {
                 let exporter = exporter
                     .build()
                     .context("setting up the OTLP metric exporter")?;
-                builder = builder.with_periodic_exporter(exporter);
+                builder =
+                    builder.with_periodic_exporter(export::Reporting::new(exporter, "metrics"));
             }
             if let Some(reader) = &prometheus {
                 builder = builder.with_reader(prometheus::Shared(reader.clone()));
@@ -158,7 +160,7 @@ impl Telemetry {
                 .context("setting up the OTLP log exporter")?;
             Some(
                 SdkLoggerProvider::builder()
-                    .with_batch_exporter(exporter)
+                    .with_batch_exporter(export::Reporting::new(exporter, "logs"))
                     .with_resource(resource)
                     .build(),
             )

@@ -237,8 +237,8 @@ class Collector:
 
 def telemetry(jsw, work, duration, connections):
     """req/s of the hello handler under `jsw serve --workers 1` with telemetry
-    off, with traces and metrics sent to a local collector, and with
-    Prometheus scrapes answered, side by side."""
+    off, with traces and metrics sent to a local collector, with Prometheus
+    scrapes answered, and with every request profiled, side by side."""
     app = work / "hello-telemetry.wasm"
     compile_app(jsw, PROGRAMS / "hello_handler.js", app)
     out = {}
@@ -247,6 +247,7 @@ def telemetry(jsw, work, duration, connections):
             ("off", []),
             ("--otlp (traces + metrics)", ["--otlp", f"http://127.0.0.1:{collector.port}"]),
             ("--metrics", ["--metrics", f"127.0.0.1:{free_port()}"]),
+            ("--cpu-prof (every 1000 µs)", ["--cpu-prof-dir", str(work / "profiles")]),
         ]
         for name, flags in variants:
             port = free_port()
@@ -265,7 +266,7 @@ def main():
     parser.add_argument("--no-componentize-js", action="store_true", help="do not measure ComponentizeJS")
     parser.add_argument("--json", metavar="FILE", help="also write every figure as JSON to FILE")
     parser.add_argument("--telemetry-only", action="store_true",
-                        help="only the cost of --otlp and --metrics on the hello handler")
+                        help="only the cost of --otlp, --metrics and --cpu-prof on the hello handler")
     args = parser.parse_args()
     if args.quick:
         args.duration = 1
@@ -281,7 +282,7 @@ def main():
         off = t["off"]["rps"]
         print("| `jsw serve --workers 1`, hello | req/s | p99 | vs off |")
         print("| --- | --- | --- | --- |")
-        for name in ["off", "--otlp (traces + metrics)", "--metrics"]:
+        for name in ["off", "--otlp (traces + metrics)", "--metrics", "--cpu-prof (every 1000 µs)"]:
             print(f"| {name} | {t[name]['rps']:.0f} | {t[name]['p99']} | {t[name]['rps'] / off:.2f}× |")
         print(f"\n{t['exported_bytes']} bytes of OTLP received by the collector")
         if args.json:

@@ -56,6 +56,15 @@ pub fn configure_request(interval_us: u32) {
     TO_STDERR.set(true);
 }
 
+/// At init (into the snapshot): the profiler's JS half, started by `start`.
+pub fn init<'js>(ctx: &rquickjs::Ctx<'js>, jsw: &rquickjs::Object<'js>) -> rquickjs::Result<()> {
+    jsw.set(
+        "nowMicros",
+        Function::new(ctx.clone(), || (crate::wasi::monotonic_ns() / 1000) as f64)?,
+    )?;
+    crate::globals::eval_part(ctx, jsw, "profile", include_str!("globals/profile.js"))
+}
+
 /// At the start of a run: the sampler and the interrupt handler, when asked.
 pub fn start(rt: &rquickjs::Runtime, context: &Context) {
     if INTERVAL.get() == 0 {
@@ -63,13 +72,10 @@ pub fn start(rt: &rquickjs::Runtime, context: &Context) {
     }
     let sampler = context.with(|ctx| -> rquickjs::Result<(qjs::JSValue, qjs::JSValue)> {
         let jsw = crate::globals::internals(&ctx).ok_or(rquickjs::Error::Unknown)?;
-        jsw.set(
-            "nowMicros",
-            Function::new(ctx.clone(), || (crate::wasi::monotonic_ns() / 1000) as f64)?,
-        )?;
-        crate::globals::eval_part(&ctx, &jsw, "profile", include_str!("globals/profile.js"))?;
-        let sample: Function = jsw.get("profileSample")?;
-        let finish: Function = jsw.get("profileFinish")?;
+        let begin: Function = jsw.get("profileStart")?;
+        let pair: rquickjs::Array = begin.call(())?;
+        let sample: Function = pair.get(0)?;
+        let finish: Function = pair.get(1)?;
         let raw = ctx.as_raw().as_ptr();
         // SAFETY: the values are kept alive (duplicated) for the rest of the run.
         Ok(unsafe {

@@ -4,6 +4,9 @@
 // format `node --cpu-prof` writes), with original file:line:column positions.
 (jsw) => {
   "use strict";
+  // Evaluated into every engine's snapshot (a request under `jsw serve
+  // --cpu-prof` must not compile it again); a profile starts afresh each time.
+  jsw.profileStart = () => {
   const root = { id: 1, callFrame: { functionName: "(root)", scriptId: "0", url: "", lineNumber: -1, columnNumber: -1 }, hitCount: 0, children: [] };
   const nodes = [root];
   const children = new Map();
@@ -89,5 +92,7 @@
       node.positionTicks = [...lines].map(([line, count]) => ({ line, ticks: count }));
     }
     return JSON.stringify({ nodes, startTime, endTime: jsw.nowMicros(), samples, timeDeltas });
+  };
+  return [jsw.profileSample, jsw.profileFinish];
   };
 };

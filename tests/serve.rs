@@ -1811,7 +1811,7 @@ fn cpu_prof_writes_one_profile_of_the_requests_served() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("hot.ts"),
-        "// A handler that computes.\nfunction fib(n: number): number {\n  return n < 2 ? n : fib(n - 1) + fib(n - 2);\n}\nexport default {\n  fetch(request: Request): Response {\n    const seen = request.headers.has(\"jsw-cpu-profile\");\n    return new Response(`${fib(24)} ${seen}`);\n  },\n};\n",
+        "// A handler that computes.\nfunction fib(n: number): number {\n  return n < 2 ? n : fib(n - 1) + fib(n - 2);\n}\nexport default {\n  fetch(request: Request): Response {\n    const seen = request.headers.has(\"jsw-cpu-profile\");\n    process.stderr.write(\"left without a newline\");\n    return new Response(`${fib(24)} ${seen}`);\n  },\n};\n",
     )
     .unwrap();
     compile(dir.path(), "hot.ts", "hot.wasm");
@@ -1828,10 +1828,14 @@ fn cpu_prof_writes_one_profile_of_the_requests_served() {
             "200",
         ],
     );
-    for _ in 0..6 {
+    for i in 0..6 {
         // A client's own header changes nothing and never reaches the handler.
         let r = request(server.addr, "GET", "/", &[("jsw-cpu-profile", "10")], b"").unwrap();
         assert_eq!(r.text(), "46368 false");
+        if i == 0 {
+            // Requests one after another stay apart in the profile's time.
+            std::thread::sleep(Duration::from_millis(300));
+        }
     }
     assert!(server.terminate().success(), "{}", server.log());
     assert!(
@@ -1857,6 +1861,8 @@ fn cpu_prof_writes_one_profile_of_the_requests_served() {
         deltas.iter().all(|d| d.as_i64().unwrap() >= 0),
         "time goes forward"
     );
+    let span = profile["endTime"].as_i64().unwrap() - profile["startTime"].as_i64().unwrap();
+    assert!(span >= 300_000, "the profile spans the pause: {span} µs");
     let mut by_function = std::collections::BTreeMap::<String, u64>::new();
     for n in nodes {
         *by_function

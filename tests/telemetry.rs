@@ -922,8 +922,35 @@ fn spans_from_the_opentelemetry_api_join_the_request_trace() {
         (scope.name.as_str(), scope.version.as_str()),
         ("shop", "2.1.0")
     );
-    // The span lines are the host's, not output.
+    // The span lines are the host's, not output; the program's unfinished
+    // line stays whole.
     assert!(!server.log().contains("jsw-span"), "{}", server.log());
+    server.expect("unfinished||finished");
+    // A request the server traces but does not sample: the program's spans
+    // record nothing, in the caller's trace.
+    let unsampled = "5bf92f3577b34da6a3ce929d0e0e4736";
+    let response = request(
+        server.addr,
+        "GET",
+        "/buy",
+        &[
+            ("x-upstream", &up),
+            (
+                "traceparent",
+                &format!("00-{unsampled}-00f067aa0ba902b7-00"),
+            ),
+        ],
+        b"",
+    )
+    .unwrap();
+    let text = response.text();
+    assert!(text.contains(&format!("|{unsampled} ")), "{text}");
+    std::thread::sleep(Duration::from_millis(500));
+    let exported = spans(&received.lock().unwrap());
+    assert!(
+        exported.iter().all(|(_, s)| hex(&s.trace_id) != unsampled),
+        "nothing of an unsampled request is exported"
+    );
 }
 
 /// The same component without jsw serve's tracing: under jsw serve with

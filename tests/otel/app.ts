@@ -35,7 +35,10 @@ export default {
       }
       const carrier: Record<string, string> = {};
       propagation.inject(context.active(), carrier);
+      // Output left without a newline while the span ends.
+      process.stderr.write("unfinished|");
       span.end();
+      process.stderr.write("|finished\n");
       const ids = `${span.spanContext().traceId} ${span.spanContext().spanId}`;
       return new Response(`${text}|active=${active}|${carrier.traceparent === `00-${ids.replace(" ", "-")}-01`}|${ids}`);
     });

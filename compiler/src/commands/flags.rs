@@ -62,21 +62,22 @@ pub struct ProfileFlags {
 }
 
 impl ProfileFlags {
-    /// What to profile, if anything; --cpu-prof-interval alone is a usage error.
-    pub fn options(&self) -> Result<Option<jsw::profile::ProfileOptions>, runner::BadInput> {
+    /// What to profile, if anything. --cpu-prof-interval alone is a usage
+    /// error: said as clap says them, exit status 2.
+    pub fn options(&self) -> Option<jsw::profile::ProfileOptions> {
         if self.cpu_prof_interval.is_some() && !self.cpu_prof && self.cpu_prof_dir.is_none() {
-            return Err(runner::BadInput(
-                "--cpu-prof-interval must be used with --cpu-prof (as in Node)".into(),
-            ));
+            clap::Error::raw(
+                clap::error::ErrorKind::MissingRequiredArgument,
+                "--cpu-prof-interval must be used with --cpu-prof (as in Node)\n",
+            )
+            .exit();
         }
-        Ok(
-            (self.cpu_prof || self.cpu_prof_dir.is_some()).then(|| jsw::profile::ProfileOptions {
-                dir: self
-                    .cpu_prof_dir
-                    .clone()
-                    .unwrap_or_else(jsw::profile::default_dir),
-                interval_us: self.cpu_prof_interval.unwrap_or(1000),
-            }),
-        )
+        (self.cpu_prof || self.cpu_prof_dir.is_some()).then(|| jsw::profile::ProfileOptions {
+            dir: self
+                .cpu_prof_dir
+                .clone()
+                .unwrap_or_else(jsw::profile::default_dir),
+            interval_us: self.cpu_prof_interval.unwrap_or(1000),
+        })
     }
 }

@@ -79,7 +79,7 @@ impl RunCommand {
             }
             return Ok(0);
         }
-        let profile = self.profile.options()?;
+        let profile = self.profile.options();
         let is_source = self
             .module
             .extension()

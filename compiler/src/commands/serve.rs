@@ -116,7 +116,7 @@ impl ServeCommand {
                 .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", self.input.display()))?;
         }
         jsw::telemetry::check_environment()?;
-        let profile = self.profile.options()?;
+        let profile = self.profile.options();
         // Before any worker starts: a profile that could not be kept is an error now.
         if let Some(how) = &profile {
             jsw::profile::check_dir(how)?;

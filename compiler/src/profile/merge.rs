@@ -32,6 +32,11 @@ pub struct Merged {
     start: Option<i64>,
     end: i64,
     requests: usize,
+    /// Requests asked for a profile.
+    asked: usize,
+    /// Time zero of the merged profile: each request's instance counts its
+    /// own time from when it was made, so its times are moved to this one.
+    origin: Option<std::time::Instant>,
 }
 
 impl Merged {
@@ -54,8 +59,24 @@ impl Merged {
         self.requests
     }
 
-    /// Adds one request's profile (the `.cpuprofile` JSON its instance wrote).
-    pub fn add(&mut self, json: &[u8]) -> Result<()> {
+    /// A request was asked for its profile.
+    pub fn ask(&mut self) {
+        self.asked += 1;
+    }
+
+    /// How many requests were asked for their profile.
+    pub fn asked(&self) -> usize {
+        self.asked
+    }
+
+    /// Adds one request's profile (the `.cpuprofile` JSON its instance wrote;
+    /// its clock started at `started`).
+    pub fn add(&mut self, json: &[u8], started: std::time::Instant) -> Result<()> {
+        let origin = *self.origin.get_or_insert(started);
+        let shift = match started.checked_duration_since(origin) {
+            Some(later) => later.as_micros() as i64,
+            None => -(origin.duration_since(started).as_micros() as i64),
+        };
         let profile: Json = serde_json::from_slice(json).context("the profile is not JSON")?;
         let nodes = profile["nodes"]
             .as_array()
@@ -96,7 +117,7 @@ impl Merged {
                 stack.push(child);
             }
         }
-        let start = profile["startTime"].as_i64().unwrap_or(0);
+        let start = profile["startTime"].as_i64().unwrap_or(0) + shift;
         let mut at = start;
         let samples = profile["samples"].as_array().into_iter().flatten();
         let deltas = profile["timeDeltas"].as_array().into_iter().flatten();
@@ -107,10 +128,8 @@ impl Merged {
             }
         }
         self.start = Some(self.start.map_or(start, |s| s.min(start)));
-        self.end = self
-            .end
-            .max(profile["endTime"].as_i64().unwrap_or(at))
-            .max(at);
+        let end = profile["endTime"].as_i64().map_or(at, |e| e + shift);
+        self.end = self.end.max(end).max(at);
         self.requests += 1;
         Ok(())
     }
@@ -217,11 +236,14 @@ mod tests {
     #[test]
     fn requests_merge_by_call_path_and_time() {
         let mut merged = Merged::new();
+        let zero = std::time::Instant::now();
         merged
-            .add(&profile(100, "fib", 3, &[110, 130, 150]))
+            .add(&profile(100, "fib", 3, &[110, 130, 150]), zero)
             .unwrap();
-        merged.add(&profile(105, "fib", 3, &[120, 140])).unwrap();
-        merged.add(&profile(200, "other", 7, &[210])).unwrap();
+        merged
+            .add(&profile(105, "fib", 3, &[120, 140]), zero)
+            .unwrap();
+        merged.add(&profile(200, "other", 7, &[210]), zero).unwrap();
         assert_eq!(merged.requests(), 3);
         let out = merged.to_json();
         let nodes = out["nodes"].as_array().unwrap();
@@ -237,5 +259,19 @@ mod tests {
         assert_eq!(out["samples"], json!([3, 3, 3, 3, 3, 4]));
         assert_eq!(out["timeDeltas"], json!([10, 10, 10, 10, 10, 60]));
         assert_eq!(out["endTime"], 215);
+    }
+
+    /// Requests one after another stay one after another: each instance's
+    /// clock starts at zero, and its start moves it into place.
+    #[test]
+    fn later_requests_come_later() {
+        let mut merged = Merged::new();
+        let zero = std::time::Instant::now();
+        merged.add(&profile(0, "fib", 3, &[10, 20]), zero).unwrap();
+        let later = zero + std::time::Duration::from_millis(5);
+        merged.add(&profile(0, "other", 7, &[10]), later).unwrap();
+        let out = merged.to_json();
+        assert_eq!(out["samples"], json!([3, 3, 4]));
+        assert_eq!(out["timeDeltas"], json!([10, 10, 4990]));
     }
 }

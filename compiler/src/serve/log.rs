@@ -73,6 +73,13 @@ impl Log {
         }
     }
 
+    /// A line every process says, workers too (unless --quiet).
+    pub fn notice(&self, message: &str) {
+        if !self.quiet {
+            line(&format!("jsw serve: {message}\n"));
+        }
+    }
+
     pub fn error(&self, message: &str) {
         if self.json {
             line(&format!("{{\"error\":{}}}\n", json(message)));

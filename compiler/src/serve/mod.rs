@@ -325,12 +325,21 @@ pub fn serve(input: &Input, options: Options, ready: impl FnOnce(SocketAddr)) ->
         }
         if let Some((how, merged)) = &profile {
             let merged = merged.lock().unwrap_or_else(|e| e.into_inner());
+            // A request a limit ended (a trap) leaves no profile behind.
+            let lost = match merged.asked().saturating_sub(merged.requests()) {
+                0 => String::new(),
+                n => format!(
+                    "; {n} more ended before their profile was taken (a limit or a trap ended them)"
+                ),
+            };
             if merged.requests() == 0 {
-                log.error("--cpu-prof: no request was served, so no profile was written");
+                log.notice(&format!(
+                    "--cpu-prof: no request's profile was taken, so none was written{lost}"
+                ));
             } else {
                 match crate::profile::write_merged(&merged, how) {
-                    Ok(path) => log.error(&format!(
-                        "--cpu-prof: the profile of {} request(s) is in {}",
+                    Ok(path) => log.notice(&format!(
+                        "--cpu-prof: the profile of {} request(s) is in {}{lost}",
                         merged.requests(),
                         path.display()
                     )),

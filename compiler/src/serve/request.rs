@@ -234,17 +234,23 @@ async fn answer(
             http::HeaderValue::from_static("1"),
         );
     }
-    if let Some((how, _)) = &server.profile {
+    if let Some((how, merged)) = &server.profile {
         request.headers_mut().insert(
             jsw_wire::names::CPU_PROFILE_HEADER,
             http::HeaderValue::from(how.interval_us),
         );
+        merged.lock().unwrap_or_else(|e| e.into_inner()).ask();
     }
     // The instance's output goes through the server when it is traced,
     // logged or profiled (telemetry/console.rs).
     let mut sink = trace.and_then(|t| t.log_sink());
     if let Some((_, merged)) = &server.profile {
-        sink = Some(sink.unwrap_or_default().profiles(merged.clone()));
+        // The instance's monotonic clock starts about now (its WASI context
+        // is made next): where its profile's times count from.
+        sink = Some(
+            sink.unwrap_or_default()
+                .profiles(merged.clone(), std::time::Instant::now()),
+        );
     }
     if let Some(parent) = guest_parent
         .as_deref()

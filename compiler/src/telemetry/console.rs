@@ -38,15 +38,23 @@ pub struct LogSink {
     pub(super) spans: Option<SdkTracerProvider>,
     /// Where the request's CPU profile goes (`jsw serve --cpu-prof`): its
     /// line is taken out of the instance's stderr too.
-    pub(super) profiles: Option<Arc<Mutex<crate::profile::merge::Merged>>>,
+    pub(super) profiles: Option<(
+        Arc<Mutex<crate::profile::merge::Merged>>,
+        std::time::Instant,
+    )>,
     pub(super) cx: opentelemetry::Context,
     pub(super) errors: Arc<Mutex<Vec<u8>>>,
 }
 
 impl LogSink {
     /// The same, with the request's profile going into `merged`.
-    pub fn profiles(mut self, merged: Arc<Mutex<crate::profile::merge::Merged>>) -> LogSink {
-        self.profiles = Some(merged);
+    /// The instance's clock started at `started`.
+    pub fn profiles(
+        mut self,
+        merged: Arc<Mutex<crate::profile::merge::Merged>>,
+        started: std::time::Instant,
+    ) -> LogSink {
+        self.profiles = Some((merged, started));
         self
     }
 }
@@ -143,11 +151,14 @@ impl Handle {
             }
             return Ok(());
         }
-        if let (Some(merged), Some(json)) = (
+        if let (Some((merged, started)), Some(json)) = (
             &self.sink.profiles,
             line.strip_prefix(jsw_wire::names::PROFILE_LINE.as_bytes()),
         ) {
-            let added = merged.lock().unwrap_or_else(|e| e.into_inner()).add(json);
+            let added = merged
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .add(json, *started);
             if let Err(e) = added {
                 std::io::stderr().write_all(
                     format!("jsw serve: a request's CPU profile was dropped: {e:#}\n").as_bytes(),
@@ -175,7 +186,14 @@ impl Handle {
             let mut partial = self.partial.lock().unwrap_or_else(|e| e.into_inner());
             partial.extend_from_slice(bytes);
             while let Some(end) = partial.iter().position(|&b| b == b'\n') {
-                let line: Vec<u8> = partial.drain(..=end).collect();
+                let mut line: Vec<u8> = partial.drain(..=end).collect();
+                // The engine's line after output the program left without a
+                // newline: the engine's goes on its own, the program's stays
+                // unfinished, as it was written.
+                if let Some(at) = engine_line_at(&line) {
+                    let unfinished: Vec<u8> = line.drain(..at).collect();
+                    partial.splice(0..0, unfinished);
+                }
                 self.line(&line)?;
             }
             return Ok(());
@@ -214,6 +232,24 @@ impl Handle {
             Stream::Stderr => std::io::stderr().flush(),
         }
     }
+}
+
+/// Where one of the engine's span or profile lines starts inside a line
+/// (past its start: after the program's unfinished output).
+fn engine_line_at(line: &[u8]) -> Option<usize> {
+    [
+        jsw_wire::names::GUEST_SPAN_LINE,
+        jsw_wire::names::PROFILE_LINE,
+    ]
+    .iter()
+    .filter_map(|marker| {
+        let marker = marker.as_bytes();
+        line.windows(marker.len())
+            .skip(1)
+            .position(|w| w == marker)
+            .map(|at| at + 1)
+    })
+    .min()
 }
 
 /// One log record for one line: the severity of the console method that

@@ -110,11 +110,13 @@ pub fn export(provider: &SdkTracerProvider, json: &[u8]) -> Result<(), String> {
         .and_then(|t| SpanId::from_hex(t).ok())
         .filter(|s| *s != SpanId::INVALID);
     let cx = match parent {
+        // Not remote: the parent is the handler's span or the program's own,
+        // both in this service.
         Some(parent) => Context::new().with_remote_span_context(SpanContext::new(
             trace_id,
             parent,
             TraceFlags::SAMPLED,
-            true,
+            false,
             TraceState::NONE,
         )),
         None => Context::new(),

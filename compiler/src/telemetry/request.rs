@@ -79,11 +79,11 @@ impl ChildSpan {
         self.0.end();
     }
 
-    /// Its context as a W3C `traceparent`, when it is sampled: the parent of
-    /// the program's own spans (see guest.rs).
+    /// Its context as a W3C `traceparent`: the parent of the program's own
+    /// spans (see guest.rs), which record only when it is sampled.
     pub fn traceparent(&self) -> Option<String> {
         let sc = self.0.span_context();
-        (sc.is_valid() && sc.is_sampled()).then(|| {
+        sc.is_valid().then(|| {
             format!(
                 "00-{}-{}-{:02x}",
                 sc.trace_id(),
@@ -484,6 +484,10 @@ impl Outgoing {
             .cx
             .with_remote_span_context(span.span_context().clone());
         TraceContextPropagator::new().inject_context(&cx, &mut HeaderInjector(headers));
+        // No trace state is no header, not an empty one.
+        if headers.get("tracestate").is_some_and(|v| v.is_empty()) {
+            headers.remove("tracestate");
+        }
         ClientSpan(span)
     }
 }

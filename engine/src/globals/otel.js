@@ -101,14 +101,17 @@
   };
 
   // Times as the SDK takes them: [seconds, nanoseconds], a Date, epoch
-  // milliseconds, or milliseconds of performance.now(). Out: epoch
-  // microseconds (as a string of nanoseconds for the host).
+  // milliseconds, or milliseconds of performance.now(). A request's
+  // performance.timeOrigin is when its instance started, so a wall-clock
+  // time from before it is not taken for performance.now()'s: numbers from
+  // 2001 on (1e12 ms) are epoch milliseconds. Out: epoch microseconds (as a
+  // string of nanoseconds for the host).
   const nowMs = () => performance.timeOrigin + performance.now();
   function epochMs(time) {
     if (time === undefined) return nowMs();
     if (Array.isArray(time) && time.length === 2) return time[0] * 1e3 + time[1] / 1e6;
     if (time instanceof Date) return time.getTime();
-    if (typeof time === "number") return time < performance.timeOrigin ? performance.timeOrigin + time : time;
+    if (typeof time === "number") return time >= 1e12 ? time : performance.timeOrigin + time;
     return nowMs();
   }
   const nanos = (ms) => (BigInt(Math.round(ms * 1000)) * 1000n).toString();
@@ -216,9 +219,9 @@
     setStatus(status) {
       if (this.#ended || this.#record.status.code === 1) return this;
       const code = status?.code;
+      // Setting UNSET is ignored, as the specification says.
       if (code === 1) this.#record.status = { code: 1 };
       else if (code === 2) this.#record.status = { code: 2, message: typeof status.message === "string" ? status.message : "" };
-      else if (code === 0) this.#record.status = { code: 0 };
       return this;
     }
     updateName(name) {
@@ -316,6 +319,11 @@
       const parentSpan = options.root ? undefined : context?.getValue?.(SPAN_KEY);
       const parent = parentSpan?.spanContext?.();
       const parentValid = validContext(parent);
+      // The host traces this request but did not sample it: a span that is
+      // not recorded, in the same trace (flags 00), as an SDK's sampler makes.
+      if (parentValid && (parent.traceFlags & 1) === 0 && requestRoot() !== ROOT) {
+        return new NonRecordingSpan({ traceId: parent.traceId, spanId: randomHex(8), traceFlags: 0, traceState: parent.traceState });
+      }
       if (!recording() || (parentValid && (parent.traceFlags & 1) === 0)) {
         return new NonRecordingSpan(parentValid && !options.root ? parent : INVALID_CONTEXT);
       }

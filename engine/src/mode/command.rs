@@ -45,6 +45,9 @@ pub fn start(ctx: &Ctx<'_>, payload: &Payload) -> Result<Start, i32> {
     }
 }
 
+/// Node's exit status for a top-level await that can never settle.
+const UNSETTLED_TOP_LEVEL_AWAIT: i32 = 13;
+
 /// Run time (`_start`): runs the program's run-time part and returns its exit status.
 pub fn run(engine: Engine) -> i32 {
     // The process ends right after: freeing the runtime would only cost time
@@ -64,6 +67,8 @@ pub fn run(engine: Engine) -> i32 {
         if let Err(e) = engine.enter(&ctx) {
             return report(&ctx, e);
         }
+        // The program's evaluation, while its top level awaits.
+        let mut evaluation = None;
         let outcome = match start {
             Start::Call(f) => match f.restore(&ctx).and_then(|f| f.call::<_, Value>(())) {
                 Ok(v) => match v.into_promise() {
@@ -72,15 +77,27 @@ pub fn run(engine: Engine) -> i32 {
                 },
                 Err(e) => uncaught(&ctx, e),
             },
-            Start::Import(entry) => settle(&ctx, import(&ctx, &entry)).map(drop),
+            Start::Import(entry) => {
+                let imported = import(&ctx, &entry);
+                evaluation = imported.as_ref().ok().cloned();
+                settle(&ctx, imported).map(drop)
+            }
             Start::Handler | Start::Plugin => Ok(()),
         };
         // Like Node, the program lives on while timers are pending.
         let failed = outcome.and_then(|()| run_loop(&ctx)).err();
-        match globals::emit_exit(&ctx, failed) {
+        let status = match globals::emit_exit(&ctx, failed) {
             Ok(status) => status,
             // An `exit` listener threw: reported, status 1 (as in Node).
             Err(e) => report(&ctx, e),
+        };
+        // A top-level await that nothing is left to settle: Node's status 13
+        // (its `exit` listeners still see 0).
+        let unsettled =
+            evaluation.is_some_and(|p| p.state() == rquickjs::promise::PromiseState::Pending);
+        if status == 0 && unsettled {
+            return UNSETTLED_TOP_LEVEL_AWAIT;
         }
+        status
     })
 }

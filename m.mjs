@@ -1,0 +1,2 @@
+const p = new Promise(()=>{});
+export async function main() { await p; }

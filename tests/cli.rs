@@ -1171,12 +1171,7 @@ fn cpu_prof_writes_a_profile_with_the_hot_function_on_top() {
         }
     }
     // Self time by function: fib has nearly all of it.
-    let mut by_function = std::collections::BTreeMap::<String, u64>::new();
-    for n in nodes {
-        *by_function
-            .entry(n["callFrame"]["functionName"].as_str().unwrap().to_string())
-            .or_default() += n["hitCount"].as_u64().unwrap();
-    }
+    let by_function = support::self_time_by_function(&profile);
     let total: u64 = by_function.values().sum();
     assert!(by_function["fib"] * 10 >= total * 8, "{by_function:?}");
     let fibs: Vec<_> = nodes

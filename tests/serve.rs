@@ -1863,12 +1863,7 @@ fn cpu_prof_writes_one_profile_of_the_requests_served() {
     );
     let span = profile["endTime"].as_i64().unwrap() - profile["startTime"].as_i64().unwrap();
     assert!(span >= 300_000, "the profile spans the pause: {span} µs");
-    let mut by_function = std::collections::BTreeMap::<String, u64>::new();
-    for n in nodes {
-        *by_function
-            .entry(n["callFrame"]["functionName"].as_str().unwrap().to_string())
-            .or_default() += n["hitCount"].as_u64().unwrap();
-    }
+    let by_function = support::self_time_by_function(&profile);
     let total: u64 = by_function.values().sum();
     assert!(by_function["fib"] * 10 >= total * 8, "{by_function:?}");
     for n in nodes

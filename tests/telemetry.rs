@@ -198,15 +198,13 @@ const FAST: &[(&str, &str)] = &[
     ("OTEL_METRIC_EXPORT_INTERVAL", "300"),
 ];
 
-#[test]
-fn a_request_is_one_trace_from_the_caller_through_its_fetch() {
-    let dir = tempfile::tempdir().unwrap();
-    compile_handler(dir.path());
+/// `jsw serve dir/app.wasm`, one worker, tracing to a collector of its own
+/// and allowed to reach `upstream`; what the collector receives.
+fn traced_server(dir: &Path, upstream: SocketAddr) -> (Server, Received) {
     let (collector, received) = http_server("");
-    let (upstream, upstream_saw) = http_server("hi");
     let otlp = format!("http://{collector}");
     let server = Server::start_with_env(
-        dir.path(),
+        dir,
         "app.wasm",
         &[
             "--workers",
@@ -218,6 +216,15 @@ fn a_request_is_one_trace_from_the_caller_through_its_fetch() {
         ],
         FAST,
     );
+    (server, received)
+}
+
+#[test]
+fn a_request_is_one_trace_from_the_caller_through_its_fetch() {
+    let dir = tempfile::tempdir().unwrap();
+    compile_handler(dir.path());
+    let (upstream, upstream_saw) = http_server("hi");
+    let (server, received) = traced_server(dir.path(), upstream);
     let trace_id = "4bf92f3577b34da6a3ce929d0e0e4736";
     let caller_span = "00f067aa0ba902b7";
     let traceparent = format!("00-{trace_id}-{caller_span}-01");
@@ -782,22 +789,8 @@ fn spans_from_the_opentelemetry_api_join_the_request_trace() {
     let Some(dir) = compile_otel_app() else {
         return;
     };
-    let (collector, received) = http_server("");
     let (upstream, upstream_saw) = http_server("stock");
-    let otlp = format!("http://{collector}");
-    let server = Server::start_with_env(
-        dir.path(),
-        "app.wasm",
-        &[
-            "--workers",
-            "1",
-            "--otlp",
-            &otlp,
-            "--allow-host",
-            &upstream.to_string(),
-        ],
-        FAST,
-    );
+    let (server, received) = traced_server(dir.path(), upstream);
     let up = upstream.to_string();
     let response = request(server.addr, "GET", "/buy", &[("x-upstream", &up)], b"").unwrap();
     assert_eq!(response.status, 200);

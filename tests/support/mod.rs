@@ -264,3 +264,16 @@ pub fn check_cpuprofile(profile: &Path) {
         text(&out.stderr)
     );
 }
+
+/// A `.cpuprofile`'s samples by function name (each node's own hits).
+pub fn self_time_by_function(
+    profile: &serde_json::Value,
+) -> std::collections::BTreeMap<String, u64> {
+    let mut by_function = std::collections::BTreeMap::<String, u64>::new();
+    for n in profile["nodes"].as_array().unwrap() {
+        *by_function
+            .entry(n["callFrame"]["functionName"].as_str().unwrap().to_string())
+            .or_default() += n["hitCount"].as_u64().unwrap();
+    }
+    by_function
+}

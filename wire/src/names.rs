@@ -70,6 +70,11 @@ pub const PROFILE_LINE: &str = "\u{1e}jsw-profile ";
 /// request; `jsw serve` drops one a client sends.
 pub const LOG_LEVELS_HEADER: &str = "jsw-log-levels";
 
+/// The request headers that are the host's word to the engine: `jsw serve`
+/// drops a client's own and sets its own; the engine takes them out before
+/// the handler sees the request.
+pub const HOST_HEADERS: &[&str] = &[GUEST_TRACEPARENT, CPU_PROFILE_HEADER, LOG_LEVELS_HEADER];
+
 /// What starts a marked console line (see [`LOG_LEVELS_HEADER`]).
 pub const LOG_LEVEL_MARK: char = '\u{1e}';
 

@@ -214,28 +214,28 @@ async fn answer(
     let trace = entry.trace.as_ref();
     // The spans inside the request's, and the instance's figures when it is over.
     let spans = trace.map(|t| (t.child("instantiate"), t.child("handler")));
-    // The handler span is the parent of the program's own spans (telemetry/guest.rs).
+    // The host's word to the engine goes in headers only jsw serve sets (a
+    // client's own are dropped): the handler span, parent of the program's
+    // own spans (telemetry/guest.rs); console levels; a profile.
+    let headers = request.headers_mut();
+    for name in jsw_wire::names::HOST_HEADERS {
+        headers.remove(*name);
+    }
     let guest_parent = spans
         .as_ref()
-        .and_then(|(_, handler)| handler.as_ref()?.traceparent());
-    // Only jsw serve says where the program's spans belong and asks for profiles.
-    request
-        .headers_mut()
-        .remove(jsw_wire::names::GUEST_TRACEPARENT);
-    request
-        .headers_mut()
-        .remove(jsw_wire::names::CPU_PROFILE_HEADER);
-    request
-        .headers_mut()
-        .remove(jsw_wire::names::LOG_LEVELS_HEADER);
+        .and_then(|(_, handler)| handler.as_ref()?.traceparent())
+        .and_then(|p| http::HeaderValue::from_str(&p).ok());
+    if let Some(parent) = guest_parent {
+        headers.insert(jsw_wire::names::GUEST_TRACEPARENT, parent);
+    }
     if trace.is_some_and(|t| t.logs_exported()) {
-        request.headers_mut().insert(
+        headers.insert(
             jsw_wire::names::LOG_LEVELS_HEADER,
             http::HeaderValue::from_static("1"),
         );
     }
     if let Some((how, merged)) = &server.profile {
-        request.headers_mut().insert(
+        headers.insert(
             jsw_wire::names::CPU_PROFILE_HEADER,
             http::HeaderValue::from(how.interval_us),
         );
@@ -251,14 +251,6 @@ async fn answer(
             sink.unwrap_or_default()
                 .profiles(merged.clone(), std::time::Instant::now()),
         );
-    }
-    if let Some(parent) = guest_parent
-        .as_deref()
-        .and_then(|p| http::HeaderValue::from_str(p).ok())
-    {
-        request
-            .headers_mut()
-            .insert(jsw_wire::names::GUEST_TRACEPARENT, parent);
     }
     let mut store = new_store(
         &server.engine,

@@ -92,15 +92,10 @@ impl Drop for Console {
     /// The request is over: a last line without a newline is still a record
     /// (and, on a traced request's stderr, still output).
     fn drop(&mut self) {
+        // Only output taken line by line is held back (see `write_all`).
         let rest = std::mem::take(&mut *self.partial.lock().unwrap_or_else(|e| e.into_inner()));
-        if rest.is_empty() {
-            return;
-        }
-        let handle = self.handle();
-        if handle.by_line() {
-            let _ = handle.line(&rest);
-        } else {
-            emit(&self.sink, self.stream, &rest, None);
+        if !rest.is_empty() {
+            let _ = self.handle().line(&rest);
         }
     }
 }
@@ -128,8 +123,9 @@ struct Handle {
 }
 
 impl Handle {
-    /// A traced request's stderr goes out line by line, so that the lines
-    /// carrying the program's spans can be taken out whole.
+    /// Output goes out line by line when lines become log records or carry
+    /// the engine's spans or profile, which are taken out whole; else as it
+    /// comes.
     fn by_line(&self) -> bool {
         // With logs exported, the engine marks each console line with its
         // level (jsw_wire::names::LOG_LEVELS_HEADER), on both streams.
@@ -198,17 +194,7 @@ impl Handle {
             }
             return Ok(());
         }
-        self.pass(bytes)?;
-        if self.sink.logger.is_none() {
-            return Ok(());
-        }
-        let mut partial = self.partial.lock().unwrap_or_else(|e| e.into_inner());
-        partial.extend_from_slice(bytes);
-        while let Some(end) = partial.iter().position(|&b| b == b'\n') {
-            let line: Vec<u8> = partial.drain(..=end).collect();
-            emit(&self.sink, self.stream, &line[..line.len() - 1], None);
-        }
-        Ok(())
+        self.pass(bytes)
     }
 
     /// Output as the program wrote it, to the process's stream (and a

@@ -221,23 +221,22 @@ fn dispatch<'js>(ctx: &Ctx<'js>, request: IncomingRequest) -> rquickjs::Result<V
     if !has_host && let Some(authority) = request.authority().filter(|a| !a.is_empty()) {
         headers.insert(0, vec!["host".into(), authority]);
     }
-    // The context of the host's handler span, for the program's own
-    // OpenTelemetry spans (globals/otel.js); the host's, not the program's.
-    // And whether console lines are to say their level (globals/console.js).
-    // Both, like the profiling request, are the host's, not the program's.
+    // The host's headers are not the program's: the context of the host's
+    // handler span, for the program's own OpenTelemetry spans
+    // (globals/otel.js), whether console lines are to say their level
+    // (globals/console.js), and the profiling request (read in `handle`).
     let mut guest_parent = None;
     let mut log_levels = false;
     headers.retain(|h| {
-        let name = h[0].as_str();
-        if name.eq_ignore_ascii_case(jsw_wire::names::GUEST_TRACEPARENT) {
+        let name = h[0].to_ascii_lowercase();
+        if !jsw_wire::names::HOST_HEADERS.contains(&name.as_str()) {
+            return true;
+        }
+        if name == jsw_wire::names::GUEST_TRACEPARENT {
             guest_parent = Some(h[1].clone());
-            return false;
         }
-        if name.eq_ignore_ascii_case(jsw_wire::names::LOG_LEVELS_HEADER) {
-            log_levels = true;
-            return false;
-        }
-        !name.eq_ignore_ascii_case(jsw_wire::names::CPU_PROFILE_HEADER)
+        log_levels |= name == jsw_wire::names::LOG_LEVELS_HEADER;
+        false
     });
     if let Some(internals) = crate::globals::internals(ctx) {
         internals.set("requestTraceparent", guest_parent)?;

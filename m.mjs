@@ -1,2 +1,0 @@
-const p = new Promise(()=>{});
-export async function main() { await p; }

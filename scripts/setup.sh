@@ -10,6 +10,8 @@ command -v llvm-ar-19 >/dev/null 2>&1 || need_apt+=(llvm-19)
 [ -d /usr/include/wasm32-wasi ] || need_apt+=(wasi-libc)
 # The HTTP load generator for the serve benchmark and the load smoke test.
 command -v wrk >/dev/null 2>&1 || need_apt+=(wrk)
+# The Redis the key-value tests and benchmark serve `--kv NAME=redis://…` from.
+command -v redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "setup: installing ${need_apt[*]}" >&2
   sudo_cmd=""

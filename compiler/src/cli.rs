@@ -17,7 +17,8 @@ pub enum Command {
     Compile(commands::compile::CompileCommand),
     Run(commands::run::RunCommand),
     Bench(commands::bench::BenchCommand),
-    Serve(commands::serve::ServeCommand),
+    // Boxed: its flags make it several times larger than the others.
+    Serve(Box<commands::serve::ServeCommand>),
     Types(commands::types::TypesCommand),
 }
 

@@ -11,6 +11,7 @@
 //! components, [`bench`] measures both, all with wasmtime.
 
 pub mod bench;
+pub mod bindings;
 pub mod bundle;
 pub mod cache;
 pub mod component;
@@ -115,6 +116,9 @@ pub struct Options {
     pub target: Target,
     /// Build a component of a WIT world instead (`target` is then ignored).
     pub plugin: Option<PluginOptions>,
+    /// An HTTP handler's key-value bindings, and whether it gets its
+    /// environment regardless of what it reads (see [`bindings`]).
+    pub bindings: bindings::Declared,
 }
 
 impl Default for Options {
@@ -127,6 +131,7 @@ impl Default for Options {
             engine: None,
             target: Target::Auto,
             plugin: None,
+            bindings: Default::default(),
         }
     }
 }
@@ -136,7 +141,10 @@ pub fn compile(input: &Path, options: &Options) -> Result<Compiled> {
     if let Some(plugin) = &options.plugin {
         return compile_plugin(input, options, plugin);
     }
-    let bundle = bundle::bundle(input, &options.bundle)?;
+    // An HTTP handler may import its bindings' interfaces and `jsw:kv`.
+    let mut bundle_options = options.bundle.clone();
+    bundle_options.wit_imports = bindings::guest::import_names()?;
+    let mut bundle = bundle::bundle(input, &bundle_options)?;
     let http = match options.target {
         Target::Command => false,
         Target::Http => true,
@@ -148,39 +156,71 @@ pub fn compile(input: &Path, options: &Options) -> Result<Compiled> {
                 "--no-snapshot builds commands only; HTTP components are always snapshotted"
             );
         }
-        let payload = snapshot::encode_payload(&bundle, options.mode, true);
-        match snapshot::snapshot(
-            engine_for(true, bundle.node_natives),
-            payload,
-            &bundle.entry,
-            options.cache,
-            options.limits,
-        ) {
-            Ok(snap) => {
-                let wasm = component::proxy(&snap.wasm)
-                    .with_context(|| format!("making a wasi:http component of {}", bundle.entry))?;
-                return Ok(Compiled {
-                    wasm,
-                    kind: Kind::Http,
-                    bundle,
-                    output: snap.output,
-                });
-            }
-            Err(e) => match e.downcast_ref::<BuildFailed>() {
-                Some(failed) if failed.is_no_handler() => {
-                    if options.target == Target::Http {
-                        anyhow::bail!(
-                            "{} has no fetch handler, so it cannot be built with --target http: \
-                             export one (`export default {{ fetch(request) {{ return new Response(\"hi\") }} }}`) \
-                             or register one (`addEventListener(\"fetch\", (event) => event.respondWith(...))`)",
-                            bundle.entry
-                        );
+        let program_modules = bundle.modules.len();
+        let mut guest = bindings::guest::prepare(&mut bundle, &options.bindings, false)?;
+        loop {
+            let payload = snapshot::encode_http_payload(&bundle, options.mode, &guest.plan.table);
+            match snapshot::snapshot(
+                engine_for(true, bundle.node_natives),
+                payload,
+                &bundle.entry,
+                options.cache,
+                options.limits,
+            ) {
+                Ok(mut snap) => {
+                    let wants_env = bindings::guest::take_wants_env(&mut snap.output.stderr);
+                    if wants_env && !guest.env {
+                        // The handler takes `env`: build it again with its environment.
+                        bundle.modules.truncate(program_modules);
+                        guest = bindings::guest::prepare(&mut bundle, &options.bindings, true)?;
+                        continue;
                     }
-                    // Not a handler after all (a default export without `fetch`): a command.
+                    let core = bindings::guest::link(&snap.wasm, &guest)
+                        .and_then(|core| component::proxy(&core))
+                        .with_context(|| {
+                            format!("making a wasi:http component of {}", bundle.entry)
+                        });
+                    let mut wasm = core?;
+                    bindings::guest::mark_bindings(&mut wasm, &guest.kv);
+                    return Ok(Compiled {
+                        wasm,
+                        kind: Kind::Http,
+                        bundle,
+                        output: snap.output,
+                    });
                 }
-                _ => return Err(e),
-            },
+                Err(e) => match e.downcast_ref::<BuildFailed>() {
+                    Some(failed) if failed.is_no_handler() => {
+                        if options.target == Target::Http {
+                            anyhow::bail!(
+                                "{} has no fetch handler, so it cannot be built with --target http: \
+                                 export one (`export default {{ fetch(request) {{ return new Response(\"hi\") }} }}`) \
+                                 or register one (`addEventListener(\"fetch\", (event) => event.respondWith(...))`)",
+                                bundle.entry
+                            );
+                        }
+                        // Not a handler after all (a default export without `fetch`): a command.
+                        bundle.modules.truncate(program_modules);
+                        break;
+                    }
+                    _ => return Err(e),
+                },
+            }
         }
+    }
+    if let Some(interface) = bundle.wit_used.iter().next() {
+        anyhow::bail!(
+            "{} imports \"{interface}\", which HTTP handlers have (a key-value store or the host's \
+             configuration); it has no fetch handler, so it is built as a command, which has none",
+            bundle.entry
+        );
+    }
+    if !options.bindings.kv.is_empty() {
+        anyhow::bail!(
+            "{} has no fetch handler: --kv binds a key-value store to an HTTP handler's `env`, \
+             and a command has none",
+            bundle.entry
+        );
     }
     let payload = snapshot::encode_payload(&bundle, options.mode, false);
     let snap = snapshot::snapshot(

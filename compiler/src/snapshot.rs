@@ -90,6 +90,12 @@ pub fn encode_payload(bundle: &Bundle, mode: Mode, http: bool) -> Vec<u8> {
     payload(bundle, wire_mode(mode, http, bundle), Vec::new()).encode()
 }
 
+/// An HTTP handler's payload: the program, then the table of the host
+/// imports its bindings use (compiler/src/bindings/guest.rs).
+pub fn encode_http_payload(bundle: &Bundle, mode: Mode, table: &[u8]) -> Vec<u8> {
+    payload(bundle, wire_mode(mode, true, bundle), table.to_vec()).encode()
+}
+
 /// A plugin's payload: the program, then the world's table.
 pub fn encode_plugin_payload(bundle: &Bundle, table: &[u8]) -> Vec<u8> {
     payload(bundle, jsw_wire::Mode::Wit, table.to_vec()).encode()

@@ -96,17 +96,27 @@ pub struct ComponentState<H: WasiHttpHooks> {
     table: ResourceTable,
     hooks: H,
     pub memory: MemoryLimit,
+    /// `jsw serve`'s environment, configuration and key-value buckets.
+    bindings: std::sync::Arc<crate::bindings::host::Host>,
 }
 
 impl<H: WasiHttpHooks> ComponentState<H> {
     pub fn new(hooks: H, memory: MemoryLimit) -> Self {
-        Self::with_output(hooks, memory, None)
+        Self::with_output(hooks, memory, None, Default::default())
     }
 
     /// `new` with the instance's stdout and stderr going through `output`
     /// (serve's console lines as log records) instead of straight to the process's.
-    pub fn with_output(hooks: H, memory: MemoryLimit, output: Option<Output>) -> Self {
+    /// `bindings`: its environment variables and what wasi:config and
+    /// wasi:keyvalue give it.
+    pub fn with_output(
+        hooks: H,
+        memory: MemoryLimit,
+        output: Option<Output>,
+        bindings: std::sync::Arc<crate::bindings::host::Host>,
+    ) -> Self {
         let mut wasi = WasiCtx::builder();
+        wasi.envs(&bindings.environment());
         match output {
             Some((stdout, stderr)) => {
                 wasi.stdout(stdout).stderr(stderr);
@@ -121,6 +131,15 @@ impl<H: WasiHttpHooks> ComponentState<H> {
             table: ResourceTable::new(),
             hooks,
             memory,
+            bindings,
+        }
+    }
+
+    /// What the bindings' host functions see (bindings/host.rs).
+    pub fn bindings_view(&mut self) -> crate::bindings::host::BindingsView<'_> {
+        crate::bindings::host::BindingsView {
+            host: &self.bindings,
+            table: &mut self.table,
         }
     }
 }

@@ -10,7 +10,8 @@
 //!
 //! `imports` is `specifier \0 module name \0` pairs; `verbatim` is 0 for a
 //! generated position table, or 1 + the number of header lines before the file
-//! as written; `wit` follows only in [`Mode::Wit`].
+//! as written; `wit` follows only in [`Mode::Wit`] (the world's table) and
+//! [`Mode::Http`] (the table of the host imports a handler's bindings use).
 
 use crate::reader::Reader;
 
@@ -162,7 +163,7 @@ impl Payload {
                 u8::try_from(n + 1).expect("a verbatim module has at most 254 header lines")
             }));
         }
-        if self.mode == Mode::Wit {
+        if matches!(self.mode, Mode::Wit | Mode::Http) {
             bytes(&mut out, &self.wit);
         }
         out
@@ -204,7 +205,7 @@ impl Payload {
                 verbatim,
             });
         }
-        let wit = if mode == Mode::Wit {
+        let wit = if matches!(mode, Mode::Wit | Mode::Http) {
             r.bytes()?.to_vec()
         } else {
             Vec::new()

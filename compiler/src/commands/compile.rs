@@ -51,6 +51,13 @@ pub struct CompileCommand {
     #[arg(long, value_name = "NAME", requires = "wit")]
     pub world: Option<String>,
 
+    /// A key-value binding of the handler (repeatable): `env.NAME` opens the
+    /// wasi:keyvalue bucket BUCKET [default: NAME]. Hosts name buckets their
+    /// own way: `wasmtime serve -S keyvalue=y` serves only "" (`--kv NAME=`),
+    /// Spin's default store is `default`.
+    #[arg(long = "kv", value_name = "NAME[=BUCKET]", conflicts_with = "wit", value_parser = |s: &str| jsw::bindings::parse_kv_binding(s).map_err(|e| e.to_string()))]
+    pub kv: Vec<(String, String)>,
+
     /// Evaluate nothing at build time: engine, globals and program all start at run
     /// time. Slower to start; for measuring what the snapshot saves.
     #[arg(long)]
@@ -166,6 +173,10 @@ impl CompileCommand {
                 wit: wit.clone(),
                 world: self.world.clone(),
             }),
+            bindings: jsw::bindings::Declared {
+                kv: self.kv.iter().cloned().collect(),
+                env: false,
+            },
         };
         let compiled = match jsw::compile(&self.input, &options) {
             Ok(c) => c,

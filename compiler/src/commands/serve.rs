@@ -107,6 +107,37 @@ pub struct ServeCommand {
 
     #[command(flatten)]
     pub profile: ProfileFlags,
+
+    /// An environment variable for the handler (repeatable): process.env.NAME
+    /// and its `env.NAME`, read per request (wasi:cli/environment). Wins over
+    /// --env-file.
+    #[arg(long = "env", value_name = "NAME=VALUE", value_parser = |s: &str| jsw::bindings::config::parse_pair("--env", s).map_err(|e| e.to_string()))]
+    pub env: Vec<(String, String)>,
+
+    /// Environment variables from a dotenv file (repeatable; NAME=VALUE lines,
+    /// # comments, quotes). Keeps secrets out of the command line.
+    #[arg(long = "env-file", value_name = "FILE")]
+    pub env_files: Vec<PathBuf>,
+
+    /// A configuration value for the handler (repeatable), served through
+    /// wasi:config/store; process.env and `env` show it unless an environment
+    /// variable has the name.
+    #[arg(long = "config", value_name = "NAME=VALUE", value_parser = |s: &str| jsw::bindings::config::parse_pair("--config", s).map_err(|e| e.to_string()))]
+    pub config: Vec<(String, String)>,
+
+    /// A key-value binding, the handler's `env.NAME` (repeatable): `NAME` keeps
+    /// its data in the embedded store under --data-dir, `NAME=redis://HOST:PORT[/DB]`
+    /// in Redis (shared by workers and machines).
+    #[arg(long = "kv", value_name = "NAME[=redis://HOST:PORT[/DB]]", value_parser = |s: &str| jsw::bindings::kv::parse_binding(s).map_err(|e| format!("{e:#}")))]
+    pub kv: Vec<(String, jsw::bindings::kv::Backend)>,
+
+    /// Where the embedded key-value store keeps its file (kv.sqlite3).
+    #[arg(long, value_name = "DIR", default_value = ".jsw-data")]
+    pub data_dir: PathBuf,
+
+    /// Largest value a key-value put may store; a larger one fails that put.
+    #[arg(long, value_name = "SIZE", default_value = "25MiB", value_parser = runner::parse_bytes)]
+    pub kv_max_value: u64,
 }
 
 impl ServeCommand {
@@ -128,6 +159,18 @@ impl ServeCommand {
             })?,
             None => defaults.max_memory,
         };
+        let mut env = Vec::new();
+        for file in &self.env_files {
+            env.extend(jsw::bindings::config::read_env_file(file)?);
+        }
+        env.extend(self.env.iter().cloned());
+        let bindings = serve::BindingOptions {
+            env,
+            config: self.config.clone(),
+            kv: self.kv.clone(),
+            data_dir: self.data_dir.clone(),
+            max_value: usize::try_from(self.kv_max_value).unwrap_or(usize::MAX),
+        };
         let options = serve::Options {
             addr: self.addr,
             limits: serve::Limits {
@@ -139,8 +182,18 @@ impl ServeCommand {
             concurrency: self.concurrency.max(1),
             quiet: self.quiet,
             allow_hosts: self.allow_hosts.clone(),
+            // A source is compiled with the bindings given here: `env.NAME`
+            // for each --kv, and its environment when there is one to give.
             compile: jsw::Options {
                 cache: self.cache.cache(),
+                bindings: jsw::bindings::Declared {
+                    kv: self
+                        .kv
+                        .iter()
+                        .map(|(name, _)| (name.clone(), name.clone()))
+                        .collect(),
+                    env: !bindings.env.is_empty() || !bindings.config.is_empty(),
+                },
                 ..Default::default()
             },
             watch: !self.no_watch,
@@ -170,6 +223,7 @@ impl ServeCommand {
             metrics: self.metrics,
             log_json: self.log_format == "json",
             profile,
+            bindings,
         };
         let input = Input::of(&self.input);
         let quiet = self.quiet;

@@ -315,8 +315,12 @@ impl Reencode for Rewrite<'_> {
         for export in section {
             let export = export?;
             // The engine is also a command (`_start`) and has its own entry
-            // points; the component exports the world and what the ABI needs.
-            if export.name == "memory" || export.name == "cabi_realloc" {
+            // points; the component exports the world and what the ABI needs
+            // (and, for an HTTP handler with bindings, its handler).
+            if export.name == "memory"
+                || export.name == "cabi_realloc"
+                || export.name.starts_with(super::INCOMING_HANDLER)
+            {
                 let kind = self.export_kind(export.kind)?;
                 let index = self.external_index(export.kind, export.index)?;
                 exports.export(export.name, kind, index);
@@ -418,7 +422,7 @@ impl Rewrite<'_> {
     }
 }
 
-fn rewrite(core: &[u8], plan: &Plan) -> Result<Vec<u8>> {
+pub(crate) fn rewrite(core: &[u8], plan: &Plan) -> Result<Vec<u8>> {
     let layout = layout(core)?;
     let mut rewrite = Rewrite { plan, layout };
     let mut module = wasm_encoder::Module::new();

@@ -17,6 +17,7 @@ use wasmtime_wasi_http::p2::bindings::ProxyPre;
 
 use super::request::RequestState;
 use crate::WasmtimeResultExt;
+use crate::bindings::host::Host;
 
 /// What `jsw serve` was given.
 #[derive(Debug, Clone)]
@@ -51,6 +52,9 @@ pub struct App {
     pub version: u64,
     /// The files whose change makes a new version (the component, or every source).
     watched: Vec<PathBuf>,
+    /// Its environment, configuration and buckets (by the identifiers its
+    /// bindings open).
+    pub bindings: Arc<Host>,
 }
 
 /// Loads (or compiles) the application once.
@@ -59,9 +63,10 @@ pub fn load(
     linker: &Linker<RequestState>,
     input: &Input,
     compile: &crate::Options,
+    bindings: &Host,
     version: u64,
 ) -> Result<App> {
-    load_bytes(engine, linker, input, compile, version).map(|(app, _)| app)
+    load_bytes(engine, linker, input, compile, bindings, version).map(|(app, _)| app)
 }
 
 /// [`load`], also giving the component's bytes.
@@ -70,6 +75,7 @@ pub fn load_bytes(
     linker: &Linker<RequestState>,
     input: &Input,
     compile: &crate::Options,
+    bindings: &Host,
     version: u64,
 ) -> Result<(App, Vec<u8>)> {
     let (wasm, watched) = match input {
@@ -119,11 +125,13 @@ pub fn load_bytes(
     let pre = ProxyPre::new(pre).context_wt(format!(
         "{name} is a component, but not a wasi:http/proxy: it does not export wasi:http/incoming-handler"
     ))?;
+    let bindings = Arc::new(bindings.for_component(&crate::bindings::declared_in(&wasm)));
     Ok((
         App {
             pre,
             version,
             watched,
+            bindings,
         },
         wasm,
     ))
@@ -165,12 +173,16 @@ fn stamp(path: &Path) -> Stamp {
 /// Watches the input's files and hands a new version to `deliver` when they
 /// change (the server swaps it in; a supervisor passes it to its workers). A
 /// version that fails to build or load is reported and the old one keeps serving.
+// The loader's parts (engine, linker, input, compile options, bindings) are
+// those `load_bytes` takes, plus the version served and where it goes.
+#[allow(clippy::too_many_arguments)]
 pub fn watch(
     first: &App,
     engine: Engine,
     linker: Linker<RequestState>,
     input: Input,
     compile: crate::Options,
+    bindings: Arc<Host>,
     log: super::Log,
     deliver: impl Fn(App, Vec<u8>) -> Result<()> + Send + 'static,
 ) {
@@ -199,7 +211,7 @@ pub fn watch(
                 let read: Vec<(PathBuf, Stamp)> =
                     watched.iter().cloned().zip(stamps.iter().cloned()).collect();
                 let started = std::time::Instant::now();
-                let loaded = load_bytes(&engine, &linker, &input, &compile, version + 1)
+                let loaded = load_bytes(&engine, &linker, &input, &compile, &bindings, version + 1)
                     .and_then(|(app, wasm)| {
                         let (v, w) = (app.version, app.watched.clone());
                         deliver(app, wasm).map(|()| (v, w))

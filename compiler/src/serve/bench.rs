@@ -171,6 +171,7 @@ async fn once(
         None,
         Arc::new(AtomicBool::new(false)),
         Arc::new(AtomicBool::new(false)),
+        Default::default(),
     )
     .context_wt("creating the store")?;
     let request = hyper::Request::builder()

@@ -94,6 +94,48 @@ pub struct Options {
     pub log_json: bool,
     /// `--cpu-prof`: every request profiled, one profile per process.
     pub profile: Option<crate::profile::ProfileOptions>,
+    /// `--env`, `--env-file`, `--config`, `--kv` (see bindings/).
+    pub bindings: BindingOptions,
+}
+
+/// What a handler reaches beside HTTP (see [`crate::bindings`]).
+#[derive(Debug, Clone)]
+pub struct BindingOptions {
+    /// Environment variables, in order (the last of a name wins).
+    pub env: Vec<(String, String)>,
+    /// wasi:config values, in order (the last of a name wins).
+    pub config: Vec<(String, String)>,
+    /// Key-value bindings and where each keeps its data.
+    pub kv: Vec<(String, crate::bindings::kv::Backend)>,
+    /// Where the embedded store keeps its file.
+    pub data_dir: std::path::PathBuf,
+    /// Largest value a put may store.
+    pub max_value: usize,
+}
+
+impl Default for BindingOptions {
+    fn default() -> Self {
+        BindingOptions {
+            env: Vec::new(),
+            config: Vec::new(),
+            kv: Vec::new(),
+            data_dir: ".jsw-data".into(),
+            max_value: crate::bindings::kv::DEFAULT_MAX_VALUE,
+        }
+    }
+}
+
+impl BindingOptions {
+    /// Opens the stores (in this process) and gathers the values.
+    pub fn open(&self) -> Result<Arc<crate::bindings::host::Host>> {
+        Ok(Arc::new(crate::bindings::host::Host {
+            env: self.env.clone(),
+            config: self.config.clone(),
+            buckets: Default::default(),
+            stores: crate::bindings::kv::open_stores(&self.kv, &self.data_dir)?,
+            max_value: self.max_value,
+        }))
+    }
 }
 
 impl Default for Options {
@@ -112,6 +154,7 @@ impl Default for Options {
             metrics: None,
             log_json: false,
             profile: None,
+            bindings: BindingOptions::default(),
         }
     }
 }
@@ -194,6 +237,7 @@ fn linker(engine: &Engine) -> Result<Linker<request::RequestState>> {
     wasmtime_wasi::p2::add_to_linker_async(&mut linker).context_wt("linking WASI")?;
     wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker)
         .context_wt("linking wasi:http")?;
+    crate::bindings::host::add_to_linker(&mut linker, request::RequestState::bindings_view)?;
     Ok(linker)
 }
 
@@ -230,7 +274,9 @@ pub fn serve(input: &Input, options: Options, ready: impl FnOnce(SocketAddr)) ->
         }
         None => None,
     };
-    let first = crate::on_big_stack(|| app::load(&engine, &linker, input, &options.compile, 1))?;
+    let bindings = options.bindings.open()?;
+    let first =
+        crate::on_big_stack(|| app::load(&engine, &linker, input, &options.compile, &bindings, 1))?;
     let apps = Arc::new(app::Apps::new(first));
     // One thread runs every instance. Each request writes to ~40 pages of the
     // snapshot that are copy-on-write; with a second thread of this process
@@ -289,6 +335,7 @@ pub fn serve(input: &Input, options: Options, ready: impl FnOnce(SocketAddr)) ->
                 linker,
                 input.clone(),
                 options.compile.clone(),
+                bindings.clone(),
                 log,
                 move |app, wasm| {
                     swap_to.swap(app);

@@ -35,6 +35,7 @@ pub fn new_store(
     output: Option<crate::store::Output>,
     memory_hit: Arc<AtomicBool>,
     cpu_hit: Arc<AtomicBool>,
+    bindings: Arc<crate::bindings::host::Host>,
 ) -> wasmtime::Result<Store<RequestState>> {
     let mut store = Store::new(
         engine,
@@ -42,6 +43,7 @@ pub fn new_store(
             outbound,
             MemoryLimit::reporting_to(Some(limits.max_memory), memory_hit),
             output,
+            bindings,
         ),
     );
     store.limiter(|s| &mut s.memory);
@@ -259,6 +261,7 @@ async fn answer(
         sink.map(console_output),
         memory_hit.clone(),
         cpu_hit.clone(),
+        app.bindings.clone(),
     )
     .map_err(|e| Failure::internal(format!("setting fuel: {e}")))?;
     let (sender, receiver) = tokio::sync::oneshot::channel();

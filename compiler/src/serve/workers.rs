@@ -66,8 +66,10 @@ pub fn supervise(input: &Input, options: Options, ready: impl FnOnce(SocketAddr)
     })?;
     let linker = super::linker(&engine)?;
     // Built and checked here, so that a bad input is one error, not one per worker.
-    let (first, wasm) =
-        crate::on_big_stack(|| app::load_bytes(&engine, &linker, input, &options.compile, 1))?;
+    let bindings = options.bindings.open()?;
+    let (first, wasm) = crate::on_big_stack(|| {
+        app::load_bytes(&engine, &linker, input, &options.compile, &bindings, 1)
+    })?;
     let dir = tempfile::Builder::new()
         .prefix("jsw-serve-")
         .tempdir()
@@ -89,6 +91,7 @@ pub fn supervise(input: &Input, options: Options, ready: impl FnOnce(SocketAddr)
             linker,
             input.clone(),
             options.compile.clone(),
+            bindings.clone(),
             log,
             move |_, wasm| {
                 publish(&target, &wasm)?;

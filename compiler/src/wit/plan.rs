@@ -94,6 +94,12 @@ fn specifiers(resolve: &Resolve, key: &WorldKey, id: InterfaceId) -> Vec<String>
 /// Plans the plugin for `world`, with imports for the interfaces the program
 /// uses (`used`: specifiers as the bundle resolved them).
 pub fn plan(world: &World, used: &BTreeSet<String>) -> Result<Plan> {
+    plan_with(world, used, &[])
+}
+
+/// [`plan`], and the engine also loads the modules `preload` names at build
+/// time, before the program (an HTTP handler's bindings glue).
+pub fn plan_with(world: &World, used: &BTreeSet<String>, preload: &[String]) -> Result<Plan> {
     let resolve = &world.resolve;
     let w = &resolve.worlds[world.world];
     let mut table = Table {
@@ -216,7 +222,7 @@ pub fn plan(world: &World, used: &BTreeSet<String>) -> Result<Plan> {
             resource_owners(resolve, t, &mut owners);
         }
     }
-    let mut preload = Vec::new();
+    let mut preload = preload.to_vec();
     for (key, item) in &w.imports {
         let WorldItem::Interface { id, .. } = item else {
             if let WorldItem::Function(f) = item {

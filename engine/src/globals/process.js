@@ -6,6 +6,34 @@
   let argv = null;
   let env = null;
 
+  // The build's process.env: the top level runs while jsw compiles, so what it
+  // reads is the build's (empty) environment, and whatever it makes of that is
+  // kept in the snapshot. The build says so, once per variable.
+  const warned = new Set();
+  function buildEnv() {
+    const value = jsw.environ();
+    const warn = (key) => {
+      if (typeof key !== "string" || warned.has(key)) return;
+      warned.add(key);
+      const seen = Object.prototype.hasOwnProperty.call(value, key) ? "set" : "unset";
+      jsw.write(
+        2,
+        `jsw: warning: the top level read process.env.${key} while building (${seen} there); ` +
+          `the snapshot keeps what it made of that. Read it at run time (in main() or the handler) to see the running host's value\n`,
+      );
+    };
+    return new Proxy(value, {
+      get(target, key, receiver) {
+        warn(key);
+        return Reflect.get(target, key, receiver);
+      },
+      has(target, key) {
+        warn(key);
+        return Reflect.has(target, key);
+      },
+    });
+  }
+
   // Exit codes are validated as Node validates them (integers, or strings of
   // one); the status is the code's low byte (-1 → 255, 300 → 44), as on POSIX.
   let exitCode;
@@ -211,9 +239,12 @@
     },
     get env() {
       if (env !== null) return env;
-      const value = jsw.environ();
-      if (!jsw.isBuild()) env = value;
-      return value;
+      if (jsw.isBuild()) return buildEnv();
+      // An HTTP handler's environment comes from the host's wasi:cli
+      // environment and wasi:config store (compiler/src/bindings/), read once
+      // per request: every request is a fresh instance.
+      env = jsw.host?.environ ? jsw.host.environ() : jsw.environ();
+      return env;
     },
     set env(value) {
       env = value;

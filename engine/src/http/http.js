@@ -59,6 +59,10 @@
     if (candidate !== null && (typeof candidate === "object" || typeof candidate === "function")) {
       if (typeof candidate.fetch === "function") {
         handler = candidate;
+        // A handler that takes `env` and was built without its environment:
+        // the compiler builds it again with it (compiler/src/bindings/guest.rs,
+        // WANTS_ENV_LINE).
+        if (candidate.fetch.length >= 2 && !jsw.host?.environ) jsw.write(2, "\u001ejsw-wants-env\n");
         return true;
       }
     }
@@ -164,7 +168,38 @@
       if (response === undefined) throw new Error("no \"fetch\" listener called event.respondWith()");
       return response;
     }
-    return handler.fetch(request, {}, context);
+    return handler.fetch(request, handlerEnv(), context);
+  }
+
+  // The handler's `env` (the Workers shape): the request's environment
+  // variables and configuration (what process.env holds), then the program's
+  // key-value bindings (`env.NAME.get(key)`). The bindings glue puts them on
+  // `jsw.host` (compiler/src/bindings/); without it `env` is empty. Variables
+  // are read from the host on first use, so a handler that never looks pays
+  // nothing.
+  function handlerEnv() {
+    const host = jsw.host;
+    if (!host) return {};
+    const bindings = host.bindings ?? {};
+    if (!host.environ) return { ...bindings };
+    let loaded = null;
+    const load = () => (loaded ??= { ...(globalThis.process?.env ?? host.environ()), ...bindings });
+    return new Proxy(
+      {},
+      {
+        get: (_, key) => load()[key],
+        has: (_, key) => key in load(),
+        set: (_, key, value) => ((load()[key] = value), true),
+        deleteProperty: (_, key) => delete load()[key],
+        ownKeys: () => Reflect.ownKeys(load()),
+        getOwnPropertyDescriptor(_, key) {
+          const d = Reflect.getOwnPropertyDescriptor(load(), key);
+          if (d) d.configurable = true;
+          return d;
+        },
+        defineProperty: (_, key, d) => Reflect.defineProperty(load(), key, d),
+      },
+    );
   }
 
   // What a value is, for messages: `a string ("hi")`, `an object (Map)`, `undefined`.

@@ -12,6 +12,10 @@ use crate::{globals, http, io};
 
 /// Build time: the handler, found and warmed up.
 pub fn start(ctx: &Ctx<'_>, payload: &Payload) -> Result<Start, i32> {
+    // The host imports the handler uses (environment, config, key-value).
+    if !payload.wit.is_empty() {
+        crate::wit::load_imports(ctx, &payload.wit)?;
+    }
     let namespace = settle(ctx, import(ctx, &payload.entry))?;
     match http::resolve(ctx, namespace.clone()) {
         Ok(true) => warm_up(ctx, namespace).map(|()| Start::Handler),

@@ -275,6 +275,20 @@ pub fn prepare(table: &[u8]) -> Result<(), i32> {
     Ok(())
 }
 
+/// HTTP mode at build time, before the top level runs: reads the table of
+/// the host imports the handler uses (compiler/src/bindings/) and loads the
+/// glue modules that install them on `jsw.host` (process.env, the handler's
+/// `env`).
+pub fn load_imports<'js>(ctx: &Ctx<'js>, bytes: &[u8]) -> Result<(), i32> {
+    prepare(bytes)?;
+    let table = table();
+    table.types.make_atoms(ctx);
+    for module in &table.preload {
+        crate::event_loop::settle(ctx, crate::mode::import(ctx, module))?;
+    }
+    Ok(())
+}
+
 /// At build time, after the top level ran: finds every function the world
 /// exports in the entry's namespace. Prints what is missing or mistyped and
 /// returns `MISMATCH` when the program does not satisfy the world.
@@ -672,7 +686,7 @@ fn call_import<'js>(
         return Err(Exception::throw_message(
             &ctx,
             &format!(
-                "{} is the host's, and cannot be called at build time (the top level runs while jsw compiles): call it from an exported function",
+                "{} is the host's, and cannot be called at build time (the top level runs while jsw compiles): call it from an exported function or the fetch handler",
                 f.wit
             ),
         ));
@@ -757,6 +771,7 @@ impl ModuleDef for WitModule {
         decl.declare("call")?;
         decl.declare("ComponentError")?;
         decl.declare("register")?;
+        decl.declare("host")?;
         Ok(())
     }
 
@@ -786,6 +801,27 @@ impl ModuleDef for WitModule {
                  unwrap: Function<'js>,
                  release: Function<'js>| {
                     abi::register(&ctx, index, [wrap, unwrap, release]);
+                },
+            )?,
+        )?;
+        // `host(name, value)`: the bindings glue (compiler/src/bindings/)
+        // hands the engine's JS (process.js, http.js) what it reads per
+        // request, as `jsw.host[name]`.
+        exports.export(
+            "host",
+            Function::new(
+                ctx.clone(),
+                |ctx: Ctx<'js>, name: String, value: Value<'js>| {
+                    let jsw = crate::globals::internals(&ctx).ok_or(rquickjs::Error::Unknown)?;
+                    let host = match jsw.get::<_, Option<Object>>("host")? {
+                        Some(host) => host,
+                        None => {
+                            let host = Object::new(ctx.clone())?;
+                            jsw.set("host", host.clone())?;
+                            host
+                        }
+                    };
+                    host.set(name, value)
                 },
             )?,
         )?;

@@ -1,0 +1,248 @@
+// `jsw:kv`: key-value namespaces in the shape of Workers KV, over a
+// wasi:keyvalue@0.2.0-draft bucket, so that the same component keeps its data
+// in `jsw serve`'s embedded store or Redis, the wasmtime CLI's in-memory
+// store, Spin's or wasmCloud's.
+//
+// The handler's `env.NAME` is the namespace of binding NAME (declared with
+// `--kv NAME[=BUCKET]`: it opens bucket BUCKET, NAME by default); `open(id)`
+// gives the namespace of any bucket identifier. A bucket is opened on first
+// use in a request (every request is a fresh instance). Every method returns a
+// promise; a host that refuses (no such store, Redis down, a value too large)
+// rejects it with a KVError the handler can catch.
+//
+// The compiler (compiler/src/bindings/guest.rs) adds this module, with the
+// program's bindings in place of BINDINGS, when the program has bindings or
+// imports `jsw:kv`.
+import { open as openBucket } from "wasi:keyvalue/store@0.2.0-draft";
+import { increment as incrementKey } from "wasi:keyvalue/atomics@0.2.0-draft";
+import { getMany, setMany, deleteMany } from "wasi:keyvalue/batch@0.2.0-draft";
+import { host } from "jsw:wit";
+
+const BINDINGS = "@JSW_KV_BINDINGS@";
+
+// Workers KV's limits: keys up to 512 bytes, values up to 25 MiB, 1000 keys a
+// list page. Hosts may allow less (jsw serve says so in its error).
+const MAX_KEY_BYTES = 512;
+const MAX_VALUE_BYTES = 25 * 1024 * 1024;
+const MAX_LIST = 1000;
+const TYPES = new Set(["text", "json", "arrayBuffer", "stream"]);
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+export class KVError extends Error {
+  constructor(message, code) {
+    super(message);
+    this.name = "KVError";
+    this.code = code;
+  }
+}
+
+function checkKey(key) {
+  if (typeof key !== "string") throw new TypeError(`a key must be a string, not ${key === null ? "null" : typeof key}`);
+  if (key === "") throw new TypeError("a key must not be empty");
+  if (key === "." || key === "..") throw new TypeError(`"${key}" is not a valid key`);
+  const bytes = encoder.encode(key).length;
+  if (bytes > MAX_KEY_BYTES) throw new TypeError(`a key is at most ${MAX_KEY_BYTES} bytes; this one has ${bytes}`);
+  return key;
+}
+
+async function toBytes(value) {
+  let bytes;
+  if (typeof value === "string") bytes = encoder.encode(value);
+  else if (value instanceof ArrayBuffer) bytes = new Uint8Array(value);
+  else if (ArrayBuffer.isView(value)) bytes = new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  else if (value instanceof ReadableStream) bytes = new Uint8Array(await new Response(value).arrayBuffer());
+  else {
+    throw new TypeError(
+      "KV put() accepts only strings, ArrayBuffers, ArrayBufferViews, and ReadableStreams as values",
+    );
+  }
+  if (bytes.length > MAX_VALUE_BYTES) {
+    throw new KVError(`a value is at most ${MAX_VALUE_BYTES} bytes; this one has ${bytes.length}`, "ERR_KV_VALUE_TOO_LARGE");
+  }
+  return bytes;
+}
+
+function fromBytes(bytes, type) {
+  switch (type) {
+    case "text":
+      return decoder.decode(bytes);
+    case "json":
+      return JSON.parse(decoder.decode(bytes));
+    case "arrayBuffer":
+      return bytes.slice().buffer;
+    case "stream":
+      return new ReadableStream({
+        start(controller) {
+          if (bytes.length > 0) controller.enqueue(bytes.slice());
+          controller.close();
+        },
+      });
+  }
+}
+
+function typeOf(options) {
+  const type = typeof options === "string" ? options : (options?.type ?? "text");
+  if (!TYPES.has(type)) throw new TypeError(`unknown KV value type "${type}": use "text", "json", "arrayBuffer" or "stream"`);
+  return type;
+}
+
+export class KVNamespace {
+  #name;
+  #identifier;
+  #bucket = null;
+
+  constructor(name, identifier = name) {
+    this.#name = String(name);
+    this.#identifier = String(identifier);
+  }
+
+  // The host's refusal, as an error that names the binding and the bucket.
+  #fail(op, e) {
+    const p = e?.payload;
+    const where = this.#name === this.#identifier ? `KV ${this.#name}` : `KV ${this.#name} (bucket "${this.#identifier}")`;
+    if (p && typeof p === "object" && typeof p.tag === "string") {
+      switch (p.tag) {
+        case "no-such-store":
+          return new KVError(
+            `${where}: the host has no store for bucket "${this.#identifier}" ` +
+              `(jsw serve: --kv ${this.#name}; wasmtime serve: -S keyvalue=y, which serves only the bucket "")`,
+            "ERR_KV_NO_SUCH_STORE",
+          );
+        case "access-denied":
+          return new KVError(`${where}: ${op}: the host denied access`, "ERR_KV_ACCESS_DENIED");
+        default:
+          return new KVError(`${where}: ${op}: ${p.val ?? p.tag}`, "ERR_KV");
+      }
+    }
+    return e;
+  }
+
+  #call(op, f) {
+    try {
+      if (this.#bucket === null) this.#bucket = openBucket(this.#identifier);
+      return f(this.#bucket);
+    } catch (e) {
+      throw this.#fail(op, e);
+    }
+  }
+
+  async get(key, options) {
+    if (Array.isArray(key)) return this.#getMany(key, options);
+    checkKey(key);
+    const type = typeOf(options);
+    const bytes = this.#call("get", (b) => b.get(key));
+    return bytes === undefined || bytes === null ? null : fromBytes(bytes, type);
+  }
+
+  async #getMany(keys, options) {
+    keys.forEach(checkKey);
+    const type = typeOf(options);
+    if (type === "arrayBuffer" || type === "stream") {
+      throw new TypeError(`get() of several keys gives "text" or "json" values, not "${type}"`);
+    }
+    const found = this.#call("getMany", (b) => getMany(b, keys));
+    const out = new Map();
+    keys.forEach((key, i) => {
+      const entry = found[i];
+      out.set(key, entry === undefined || entry === null ? null : fromBytes(entry[1], type));
+    });
+    return out;
+  }
+
+  async getWithMetadata(key, options) {
+    // wasi:keyvalue keeps no metadata beside a value.
+    return { value: await this.get(key, options), metadata: null };
+  }
+
+  async put(key, value, options) {
+    checkKey(key);
+    if (options != null && (options.expiration !== undefined || options.expirationTtl !== undefined || options.metadata !== undefined)) {
+      throw new TypeError("KV put(): expiration, expirationTtl and metadata are not supported: wasi:keyvalue stores values only");
+    }
+    const bytes = await toBytes(value);
+    this.#call("put", (b) => b.set(key, bytes));
+  }
+
+  async putMany(entries) {
+    const list = Array.isArray(entries) ? entries : Object.entries(entries ?? {});
+    const pairs = [];
+    for (const [key, value] of list) pairs.push([checkKey(key), await toBytes(value)]);
+    this.#call("putMany", (b) => setMany(b, pairs));
+  }
+
+  async delete(key) {
+    checkKey(key);
+    this.#call("delete", (b) => b.delete(key));
+  }
+
+  async deleteMany(keys) {
+    keys = Array.from(keys, checkKey);
+    this.#call("deleteMany", (b) => deleteMany(b, keys));
+  }
+
+  // Keys in the host's order (sorted, on jsw serve), `prefix` filtered here:
+  // wasi:keyvalue lists by pages of the whole bucket. The cursor is this
+  // module's own: the host's page and the place in it.
+  async list(options = {}) {
+    const prefix = options?.prefix == null ? "" : String(options.prefix);
+    const limit = options?.limit == null ? MAX_LIST : Number(options.limit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIST) {
+      throw new TypeError(`list() limit must be an integer from 1 to ${MAX_LIST}`);
+    }
+    let page;
+    let skip = 0;
+    if (options?.cursor) {
+      const m = /^(\d*)\.(\d+)$/.exec(String(options.cursor));
+      if (!m) throw new TypeError(`"${options.cursor}" is not a cursor list() gave`);
+      page = m[1] === "" ? undefined : BigInt(m[1]);
+      skip = Number(m[2]);
+    }
+    const keys = [];
+    for (;;) {
+      const response = this.#call("list", (b) => b.listKeys(page));
+      const names = response.keys;
+      for (let i = skip; i < names.length; i++) {
+        if (!names[i].startsWith(prefix)) continue;
+        keys.push({ name: names[i] });
+        if (keys.length === limit) {
+          const more = i + 1 < names.length || response.cursor !== undefined;
+          if (!more) return { keys, list_complete: true, cacheStatus: null };
+          const cursor = i + 1 < names.length ? `${page ?? ""}.${i + 1}` : `${response.cursor}.0`;
+          return { keys, list_complete: false, cursor, cacheStatus: null };
+        }
+      }
+      if (response.cursor === undefined) return { keys, list_complete: true, cacheStatus: null };
+      page = response.cursor;
+      skip = 0;
+    }
+  }
+
+  // Atomic: concurrent increments from many requests all count. The value is
+  // a decimal number (a missing key counts from 0), as `get` reads it.
+  async increment(key, delta = 1) {
+    checkKey(key);
+    let by;
+    try {
+      by = BigInt(delta);
+    } catch {
+      by = -1n;
+    }
+    if (by < 0n || by > 0xffffffffffffffffn) throw new RangeError("increment() adds an integer from 0 to 2^64 - 1");
+    const value = this.#call("increment", (b) => incrementKey(b, key, by));
+    return value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value;
+  }
+}
+
+/** The namespace of bucket `identifier` (as `wasi:keyvalue/store.open` names it). */
+export function open(identifier) {
+  if (typeof identifier !== "string") throw new TypeError("open() takes a bucket identifier (a string)");
+  return new KVNamespace(identifier, identifier);
+}
+
+/** The program's bindings, as the handler's `env` holds them. */
+export const bindings = {};
+for (const [name, identifier] of Object.entries(BINDINGS)) {
+  bindings[name] = new KVNamespace(name, identifier);
+}
+host("bindings", bindings);

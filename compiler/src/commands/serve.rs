@@ -164,13 +164,19 @@ impl ServeCommand {
             env.extend(jsw::bindings::config::read_env_file(file)?);
         }
         env.extend(self.env.iter().cloned());
-        let bindings = serve::BindingOptions {
+        let mut bindings = serve::BindingOptions {
             env,
             config: self.config.clone(),
             kv: self.kv.clone(),
             data_dir: self.data_dir.clone(),
             max_value: usize::try_from(self.kv_max_value).unwrap_or(usize::MAX),
         };
+        // A worker gets its supervisor's bindings this way, not as flags.
+        if std::env::var_os("JSW_SERVE_LISTEN_FD").is_some()
+            && let Ok(json) = std::env::var(serve::BindingOptions::WORKER_VAR)
+        {
+            bindings = serve::BindingOptions::from_json(&json)?;
+        }
         let options = serve::Options {
             addr: self.addr,
             limits: serve::Limits {

@@ -126,6 +126,56 @@ impl Default for BindingOptions {
 }
 
 impl BindingOptions {
+    /// The environment variable in which a supervisor hands a worker its
+    /// bindings (as JSON): values may be secrets, which a command line would
+    /// show to every user of the machine.
+    pub const WORKER_VAR: &str = "JSW_SERVE_BINDINGS";
+
+    pub fn to_json(&self) -> String {
+        let pairs = |list: &[(String, String)]| {
+            list.iter()
+                .map(|(k, v)| serde_json::json!([k, v]))
+                .collect::<Vec<_>>()
+        };
+        let data_dir = std::path::absolute(&self.data_dir).unwrap_or_else(|_| self.data_dir.clone());
+        serde_json::json!({
+            "env": pairs(&self.env),
+            "config": pairs(&self.config),
+            "kv": self.kv.iter().map(|(name, backend)| match backend {
+                crate::bindings::kv::Backend::Embedded => name.clone(),
+                crate::bindings::kv::Backend::Redis { host, port, db } =>
+                    format!("{name}=redis://{host}:{port}/{db}"),
+            }).collect::<Vec<_>>(),
+            "data_dir": data_dir.to_string_lossy(),
+            "max_value": self.max_value,
+        })
+        .to_string()
+    }
+
+    pub fn from_json(text: &str) -> Result<BindingOptions> {
+        let v: serde_json::Value =
+            serde_json::from_str(text).context("reading the bindings a worker was given")?;
+        let pairs = |key: &str| -> Vec<(String, String)> {
+            v[key]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|p| Some((p[0].as_str()?.to_string(), p[1].as_str()?.to_string())))
+                .collect()
+        };
+        let mut kv = Vec::new();
+        for spec in v["kv"].as_array().into_iter().flatten() {
+            kv.push(crate::bindings::kv::parse_binding(spec.as_str().unwrap_or_default())?);
+        }
+        Ok(BindingOptions {
+            env: pairs("env"),
+            config: pairs("config"),
+            kv,
+            data_dir: v["data_dir"].as_str().unwrap_or(".jsw-data").into(),
+            max_value: v["max_value"].as_u64().map_or(crate::bindings::kv::DEFAULT_MAX_VALUE, |n| n as usize),
+        })
+    }
+
     /// Opens the stores (in this process) and gathers the values.
     pub fn open(&self) -> Result<Arc<crate::bindings::host::Host>> {
         Ok(Arc::new(crate::bindings::host::Host {

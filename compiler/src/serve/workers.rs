@@ -279,7 +279,8 @@ fn worker(
             &options.clients.max_connections.to_string(),
         ])
         .args(["--max-body", &options.clients.max_body.to_string()])
-        .env(LISTEN_FD, fd.to_string());
+        .env(LISTEN_FD, fd.to_string())
+        .env(super::BindingOptions::WORKER_VAR, options.bindings.to_json());
     if let Some(fuel) = limits.fuel {
         command.args(["--fuel", &fuel.to_string()]);
     }

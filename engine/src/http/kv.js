@@ -32,10 +32,10 @@ const decoder = new TextDecoder();
 export class KVError extends Error {
   constructor(message, code) {
     super(message);
-    this.name = "KVError";
     this.code = code;
   }
 }
+Object.defineProperty(KVError.prototype, "name", { value: "KVError", writable: true, configurable: true });
 
 function checkKey(key) {
   if (typeof key !== "string") throw new TypeError(`a key must be a string, not ${key === null ? "null" : typeof key}`);

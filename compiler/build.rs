@@ -59,7 +59,7 @@ fn main() {
     let sysroot = target_root.join("wasi-sysroot");
     make_sysroot(&sysroot);
 
-    // Six engines from one crate (see ENGINES). Only the engine crate itself is
+    // Eight engines from one crate (see ENGINES). Only the engine crate itself is
     // built again for each; QuickJS is compiled once for all.
     for (file, features) in ENGINES {
         let mut extra = vec![];
@@ -80,6 +80,9 @@ const ENGINES: &[(&str, &str)] = &[
     ("engine-node.wasm", "node"),
     ("engine-http.wasm", "http"),
     ("engine-http-node.wasm", "http,node"),
+    // Handlers with bindings (compiler/src/bindings/) call WIT imports too.
+    ("engine-http-wit.wasm", "http,wit"),
+    ("engine-http-wit-node.wasm", "http,wit,node"),
     ("engine-wit.wasm", "wit"),
     ("engine-wit-node.wasm", "wit,node"),
 ];

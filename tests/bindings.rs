@@ -22,7 +22,12 @@ fn app(dir: &Path) -> PathBuf {
 
 /// `jsw compile` in `dir`, which must succeed; its stderr.
 fn compile(dir: &Path, args: &[&str]) -> String {
-    let o = jsw().current_dir(dir).arg("compile").args(args).output().unwrap();
+    let o = jsw()
+        .current_dir(dir)
+        .arg("compile")
+        .args(args)
+        .output()
+        .unwrap();
     assert!(o.status.success(), "{args:?}: {}", text(&o.stderr));
     text(&o.stderr)
 }
@@ -93,7 +98,8 @@ fn a_plain_handler_imports_the_proxy_world_alone() {
     let env = imports(&dir.path().join("env.wasm"));
     assert!(
         // (wit-component merges 0.2.0 into the proxy world's newer 0.2.x.)
-        env.iter().any(|i| i.starts_with("wasi:cli/environment@0.2."))
+        env.iter()
+            .any(|i| i.starts_with("wasi:cli/environment@0.2."))
             && env.contains(&"wasi:config/store@0.2.0-rc.1".to_string())
             && !env.iter().any(|i| i.contains("keyvalue")),
         "{env:?}"
@@ -148,7 +154,10 @@ fn environment_and_configuration_reach_the_handler_per_request() {
         r#"{"env":"s3cret-token-123","process":"s3cret-token-123"}"#
     );
     // --env wins over the file; the environment over the configuration.
-    assert_eq!(env("SHARED"), r#"{"env":"from-flag","process":"from-flag"}"#);
+    assert_eq!(
+        env("SHARED"),
+        r#"{"env":"from-flag","process":"from-flag"}"#
+    );
     assert_eq!(env("colour"), r#"{"env":"blue","process":"blue"}"#);
     assert_eq!(env("MISSING"), r#"{"env":null,"process":null}"#);
     assert_eq!(
@@ -215,7 +224,11 @@ fn environment_flags_are_checked() {
     support::write(dir.path(), "bad.env", "A=1\nB=\"secret-unclosed\n");
     let o = serve(&["--env-file", "bad.env"]);
     support::expect_failure_containing(&o, 1, &["bad.env:2: the value of B has no closing \""]);
-    assert!(!text(&o.stderr).contains("secret-unclosed"), "{}", text(&o.stderr));
+    assert!(
+        !text(&o.stderr).contains("secret-unclosed"),
+        "{}",
+        text(&o.stderr)
+    );
     // A command has no bindings.
     support::write(
         dir.path(),
@@ -283,10 +296,9 @@ fn list_pages_by_cursor_and_prefix() {
     let mut cursor = String::new();
     let mut pages = 0;
     loop {
-        let page: serde_json::Value = serde_json::from_str(
-            &get(addr, &format!("/list?prefix=user:&cursor={cursor}")).text(),
-        )
-        .unwrap();
+        let page: serde_json::Value =
+            serde_json::from_str(&get(addr, &format!("/list?prefix=user:&cursor={cursor}")).text())
+                .unwrap();
         pages += 1;
         for key in page["keys"].as_array().unwrap() {
             names.push(key["name"].as_str().unwrap().to_string());
@@ -330,9 +342,9 @@ fn refusals_are_catchable_errors() {
     let missing = get(server.addr, "/get?k=a");
     assert_eq!(missing.status, 503);
     assert!(
-        missing
-            .text()
-            .starts_with("KVError ERR_KV_NO_SUCH_STORE: KV STORE: the host has no store for bucket \"STORE\""),
+        missing.text().starts_with(
+            "KVError ERR_KV_NO_SUCH_STORE: KV STORE: the host has no store for bucket \"STORE\""
+        ),
         "{}",
         missing.text()
     );
@@ -340,28 +352,55 @@ fn refusals_are_catchable_errors() {
     let server = Server::start(
         dir.path(),
         "app.wasm",
-        &["--kv", "STORE", "--data-dir", "data", "--kv-max-value", "16", "--workers", "1"],
+        &[
+            "--kv",
+            "STORE",
+            "--data-dir",
+            "data",
+            "--kv-max-value",
+            "16",
+            "--workers",
+            "1",
+        ],
     );
     let addr = server.addr;
     let big = get(addr, "/put?k=big&v=01234567890123456789");
     assert_eq!(big.status, 503);
     assert!(
-        big.text().contains("a value is at most 16 bytes on this server (--kv-max-value); this one has 20"),
+        big.text().contains(
+            "a value is at most 16 bytes on this server (--kv-max-value); this one has 20"
+        ),
         "{}",
         big.text()
     );
     let long_key = "k".repeat(513);
     let key = get(addr, &format!("/get?k={long_key}"));
     assert_eq!(key.status, 503);
-    assert!(key.text().contains("a key is at most 512 bytes"), "{}", key.text());
+    assert!(
+        key.text().contains("a key is at most 512 bytes"),
+        "{}",
+        key.text()
+    );
     let number = get(addr, "/putnumber?k=n");
-    assert!(number.text().contains("KV put() accepts only strings"), "{}", number.text());
+    assert!(
+        number.text().contains("KV put() accepts only strings"),
+        "{}",
+        number.text()
+    );
     assert_eq!(get(addr, "/put?k=word&v=abc").status, 200);
     let inc = get(addr, "/inc?k=word");
-    assert!(inc.text().contains("the value of word is not a number"), "{}", inc.text());
+    assert!(
+        inc.text().contains("the value of word is not a number"),
+        "{}",
+        inc.text()
+    );
     // An identifier nothing is bound to, through jsw:kv.
     let other = get(addr, "/open?bucket=elsewhere&k=a");
-    assert!(other.text().contains("ERR_KV_NO_SUCH_STORE"), "{}", other.text());
+    assert!(
+        other.text().contains("ERR_KV_NO_SUCH_STORE"),
+        "{}",
+        other.text()
+    );
     // The server lives on.
     assert_eq!(get(addr, "/get?k=word").text(), r#""abc""#);
 }
@@ -405,7 +444,14 @@ struct Redis {
 impl Redis {
     fn start(port: u16) -> Option<Redis> {
         let child = match Command::new("redis-server")
-            .args(["--port", &port.to_string(), "--save", "", "--appendonly", "no"])
+            .args([
+                "--port",
+                &port.to_string(),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -453,8 +499,9 @@ fn redis_is_shared_by_workers_and_survives_an_outage() {
         let down = get(addr, "/get?k=a");
         assert_eq!(down.status, 503);
         assert!(
-            down.text()
-                .starts_with(&format!("KVError ERR_KV: KV STORE: get: redis at 127.0.0.1:{port}")),
+            down.text().starts_with(&format!(
+                "KVError ERR_KV: KV STORE: get: redis at 127.0.0.1:{port}"
+            )),
             "{}",
             down.text()
         );
@@ -498,9 +545,16 @@ fn wasmtime_serve_runs_the_same_component() {
         assert_eq!(get(addr, "/get?k=seeded").text(), r#""41""#);
         // Its store lives per instance: each request starts from the seed.
         assert_eq!(get(addr, "/inc?k=seeded").text(), "42");
-        assert_eq!(get(addr, "/many?keys=seeded,x").text(), r#"{"seeded":"41","x":null}"#);
+        assert_eq!(
+            get(addr, "/many?keys=seeded,x").text(),
+            r#"{"seeded":"41","x":null}"#
+        );
         let other = get(addr, "/open?bucket=elsewhere&k=a");
-        assert!(other.text().contains("ERR_KV_NO_SUCH_STORE"), "{}", other.text());
+        assert!(
+            other.text().contains("ERR_KV_NO_SUCH_STORE"),
+            "{}",
+            other.text()
+        );
     });
     let _ = child.kill();
     let _ = child.wait();

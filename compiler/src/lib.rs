@@ -53,6 +53,15 @@ pub const ENGINE_WIT_WASM: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/eng
 pub const ENGINE_WIT_NODE_WASM: &[u8] =
     include_bytes!(concat!(env!("OUT_DIR"), "/engine-wit-node.wasm"));
 
+/// The HTTP engines again with WIT imports (features `http,wit`): for
+/// handlers with bindings, which call wasi:config and wasi:keyvalue (see
+/// [`bindings`]), so that no other handler carries the code that lifts and
+/// lowers their values.
+pub const ENGINE_HTTP_WIT_WASM: &[u8] =
+    include_bytes!(concat!(env!("OUT_DIR"), "/engine-http-wit.wasm"));
+pub const ENGINE_HTTP_WIT_NODE_WASM: &[u8] =
+    include_bytes!(concat!(env!("OUT_DIR"), "/engine-http-wit-node.wasm"));
+
 /// The engine a program is snapshotted with.
 pub fn engine_for(http: bool, node: bool) -> &'static [u8] {
     match (http, node) {
@@ -159,9 +168,20 @@ pub fn compile(input: &Path, options: &Options) -> Result<Compiled> {
         let program_modules = bundle.modules.len();
         let mut guest = bindings::guest::prepare(&mut bundle, &options.bindings, false)?;
         loop {
-            let payload = snapshot::encode_http_payload(&bundle, options.mode, &guest.plan.table);
+            // A handler without bindings has no table (and an engine without WIT).
+            let table: &[u8] = if guest.uses_imports() {
+                &guest.plan.table
+            } else {
+                &[]
+            };
+            let payload = snapshot::encode_http_payload(&bundle, options.mode, table);
+            let engine = match (guest.uses_imports(), bundle.node_natives) {
+                (false, node) => engine_for(true, node),
+                (true, false) => ENGINE_HTTP_WIT_WASM,
+                (true, true) => ENGINE_HTTP_WIT_NODE_WASM,
+            };
             match snapshot::snapshot(
-                engine_for(true, bundle.node_natives),
+                engine,
                 payload,
                 &bundle.entry,
                 options.cache,
@@ -175,7 +195,12 @@ pub fn compile(input: &Path, options: &Options) -> Result<Compiled> {
                         guest = bindings::guest::prepare(&mut bundle, &options.bindings, true)?;
                         continue;
                     }
-                    let core = bindings::guest::link(&snap.wasm, &guest)
+                    let linked = if guest.uses_imports() {
+                        bindings::guest::link(&snap.wasm, &guest)
+                    } else {
+                        Ok(snap.wasm)
+                    };
+                    let core = linked
                         .and_then(|core| component::proxy(&core))
                         .with_context(|| {
                             format!("making a wasi:http component of {}", bundle.entry)

@@ -137,12 +137,20 @@ pub fn prepare(bundle: &mut Bundle, declared: &Declared, wants_env: bool) -> Res
     })
 }
 
+impl Guest {
+    /// The handler calls host imports: it is built with the HTTP engine that
+    /// can (`http,wit`), and [`link`]ed.
+    pub fn uses_imports(&self) -> bool {
+        !self.plan.imports.is_empty()
+    }
+}
+
 /// The snapshot's core module with the bindings' imports in place of the
 /// engine's `wit-import`, and their world embedded for wit-component.
 pub fn link(core: &[u8], guest: &Guest) -> Result<Vec<u8>> {
     let mut module = crate::component::plugin::rewrite(core, &guest.plan)
         .context("adding the bindings' imports to the snapshot")?;
-    if !guest.plan.imports.is_empty() {
+    if guest.uses_imports() {
         wit_component::embed_component_metadata(
             &mut module,
             &guest.world.resolve,

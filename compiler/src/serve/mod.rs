@@ -137,7 +137,8 @@ impl BindingOptions {
                 .map(|(k, v)| serde_json::json!([k, v]))
                 .collect::<Vec<_>>()
         };
-        let data_dir = std::path::absolute(&self.data_dir).unwrap_or_else(|_| self.data_dir.clone());
+        let data_dir =
+            std::path::absolute(&self.data_dir).unwrap_or_else(|_| self.data_dir.clone());
         serde_json::json!({
             "env": pairs(&self.env),
             "config": pairs(&self.config),
@@ -165,14 +166,18 @@ impl BindingOptions {
         };
         let mut kv = Vec::new();
         for spec in v["kv"].as_array().into_iter().flatten() {
-            kv.push(crate::bindings::kv::parse_binding(spec.as_str().unwrap_or_default())?);
+            kv.push(crate::bindings::kv::parse_binding(
+                spec.as_str().unwrap_or_default(),
+            )?);
         }
         Ok(BindingOptions {
             env: pairs("env"),
             config: pairs("config"),
             kv,
             data_dir: v["data_dir"].as_str().unwrap_or(".jsw-data").into(),
-            max_value: v["max_value"].as_u64().map_or(crate::bindings::kv::DEFAULT_MAX_VALUE, |n| n as usize),
+            max_value: v["max_value"]
+                .as_u64()
+                .map_or(crate::bindings::kv::DEFAULT_MAX_VALUE, |n| n as usize),
         })
     }
 

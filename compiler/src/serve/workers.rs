@@ -280,7 +280,10 @@ fn worker(
         ])
         .args(["--max-body", &options.clients.max_body.to_string()])
         .env(LISTEN_FD, fd.to_string())
-        .env(super::BindingOptions::WORKER_VAR, options.bindings.to_json());
+        .env(
+            super::BindingOptions::WORKER_VAR,
+            options.bindings.to_json(),
+        );
     if let Some(fuel) = limits.fuel {
         command.args(["--fuel", &fuel.to_string()]);
     }

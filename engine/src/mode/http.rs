@@ -14,7 +14,16 @@ use crate::{globals, http, io};
 pub fn start(ctx: &Ctx<'_>, payload: &Payload) -> Result<Start, i32> {
     // The host imports the handler uses (environment, config, key-value).
     if !payload.wit.is_empty() {
+        #[cfg(feature = "wit")]
         crate::wit::load_imports(ctx, &payload.wit)?;
+        #[cfg(not(feature = "wit"))]
+        {
+            io::write(
+                2,
+                b"jsw: this engine was built without WIT imports (feature `wit`)\n",
+            );
+            return Err(BuildExit::Software.status());
+        }
     }
     let namespace = settle(ctx, import(ctx, &payload.entry))?;
     match http::resolve(ctx, namespace.clone()) {

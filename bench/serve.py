@@ -316,7 +316,10 @@ def main():
             if wasmtime:
                 for label, extra in [("`wasmtime serve` 49", []), ("`wasmtime serve` 49, pooling", ["-O", "pooling-allocator=y"])]:
                     port = free_port()
-                    with Server([wasmtime, "serve", "-S", "cli=y", *extra, "--addr", f"127.0.0.1:{port}", str(wasm)], port) as s:
+                    # config=y: Hono's app.fetch takes `env`, so its component
+                    # imports wasi:config (README: Configuration and storage).
+                    with Server([wasmtime, "serve", "-S", "cli=y", "-S", "config=y", *extra,
+                                 "--addr", f"127.0.0.1:{port}", str(wasm)], port) as s:
                         servers[label] = s.load(routes, args.duration, args.connections)
             if twin:
                 port = free_port()

@@ -301,7 +301,8 @@ mod tests {
             wit: vec![],
         }
         .encode();
-        assert_eq!(bytes, b"JSW1\x03\x01\0\0\0a\0\0\0\0\0\0\0\0");
+        // The last four bytes: an empty table of host imports.
+        assert_eq!(bytes, b"JSW1\x03\x01\0\0\0a\0\0\0\0\0\0\0\0\0\0\0\0");
     }
 
     #[test]

@@ -142,6 +142,8 @@ fn environment_and_configuration_reach_the_handler_per_request() {
             "colour=blue",
             "--config",
             "SHARED=from-config",
+            "--workers",
+            "2",
         ],
     );
     let env = |name: &str| get(server.addr, &format!("/env?name={name}")).text();
@@ -164,6 +166,24 @@ fn environment_and_configuration_reach_the_handler_per_request() {
         get(server.addr, "/keys").text(),
         r#"["API_TOKEN","GREETING","SHARED","colour"]"#
     );
+    // process.env kept from the top level is the run's.
+    assert_eq!(
+        get(server.addr, "/kept?name=GREETING").text(),
+        r#"{"kept":"hello there","same":true}"#
+    );
+    // The workers got the values, and no other process can see them.
+    let workers = Command::new("pgrep")
+        .args(["-P", &server.child.id().to_string()])
+        .output()
+        .unwrap();
+    let pids = text(&workers.stdout);
+    assert_eq!(pids.lines().count(), 2, "{pids}");
+    for pid in pids.lines() {
+        for file in ["cmdline", "environ"] {
+            let seen = std::fs::read(format!("/proc/{pid}/{file}")).unwrap();
+            assert!(!text(&seen).contains("s3cret"), "{file} of worker {pid}");
+        }
+    }
     // A new version (hot swap) keeps them.
     let source = std::fs::read_to_string(dir.path().join("app.ts")).unwrap();
     std::fs::write(
@@ -180,7 +200,7 @@ fn environment_and_configuration_reach_the_handler_per_request() {
         get(server.addr, "/keys2").text(),
         r#"["API_TOKEN","GREETING","SHARED","colour"]"#
     );
-    // A failing request's error output and the access log hold no value.
+    // The access log holds no value.
     let _ = get(server.addr, "/env?name=API_TOKEN");
     assert_eq!(server.terminate().code(), Some(0));
     let log = server.log();
@@ -216,14 +236,34 @@ fn environment_flags_are_checked() {
             .unwrap()
     };
     let o = serve(&["--env", "NOVALUE"]);
-    support::expect_failure_containing(&o, 2, &["--env takes NAME=VALUE"]);
+    support::expect_failure_containing(&o, 2, &["--env takes NAME=VALUE", "this one has no `=`"]);
+    // A value given by mistake is not repeated: it may be a secret.
+    let o = serve(&["--config", "=hunter2"]);
+    support::expect_failure_containing(
+        &o,
+        2,
+        &["--config takes NAME=VALUE", "the name is missing"],
+    );
+    assert!(!text(&o.stderr).contains("hunter2"), "{}", text(&o.stderr));
+    let o = serve(&["--kv", "S=redis://user:hunter2@cache:6379"]);
+    support::expect_failure_containing(&o, 2, &["passwords in the URL are not supported"]);
+    assert!(!text(&o.stderr).contains("hunter2"), "{}", text(&o.stderr));
+    let o = serve(&["--kv", "STORE", "--env", "STORE=x"]);
+    support::expect_failure_containing(&o, 2, &["`STORE` is both a key-value binding"]);
+    let o = serve(&["--kv-max-value", "50MiB"]);
+    support::expect_failure_containing(&o, 2, &["--kv-max-value is at most 25MiB"]);
     let o = serve(&["--kv", "1bad"]);
     support::expect_failure_containing(&o, 2, &["`1bad` is not a binding name"]);
     let o = serve(&["--kv", "X=http://cache:80"]);
     support::expect_failure_containing(&o, 2, &["redis://HOST:PORT[/DB]"]);
-    support::write(dir.path(), "bad.env", "A=1\nB=\"secret-unclosed\n");
+    // A line that is not NAME=VALUE (Node would drop the rest of the file).
+    support::write(
+        dir.path(),
+        "bad.env",
+        "A=1\nB=\"two\nlines\"\nsecret-unclosed\nC=3\n",
+    );
     let o = serve(&["--env-file", "bad.env"]);
-    support::expect_failure_containing(&o, 1, &["bad.env:2: the value of B has no closing \""]);
+    support::expect_failure_containing(&o, 1, &["bad.env:4: expected NAME=VALUE"]);
     assert!(
         !text(&o.stderr).contains("secret-unclosed"),
         "{}",
@@ -327,9 +367,14 @@ fn list_pages_by_cursor_and_prefix() {
         .text(),
     )
     .unwrap();
-    assert_eq!(rest["keys"][0]["name"], "order:00015");
-    assert_eq!(rest["keys"].as_array().unwrap().len(), 5);
+    assert_eq!(rest["keys"][0]["name"], "order:00015", "{rest}");
+    assert_eq!(rest["keys"].as_array().unwrap().len(), 5, "{rest}");
     assert_eq!(rest["list_complete"], true);
+    // Deleting every key while paging through them skips none.
+    assert_eq!(
+        get(addr, "/drain?prefix=user:").text(),
+        r#"{"deleted":1500,"left":0}"#
+    );
 }
 
 #[test]
@@ -358,20 +403,35 @@ fn refusals_are_catchable_errors() {
             "--data-dir",
             "data",
             "--kv-max-value",
-            "16",
+            "32",
             "--workers",
             "1",
         ],
     );
     let addr = server.addr;
-    let big = get(addr, "/put?k=big&v=01234567890123456789");
+    let big = get(
+        addr,
+        "/put?k=big&v=0123456789012345678901234567890123456789",
+    );
     assert_eq!(big.status, 503);
     assert!(
-        big.text().contains(
-            "a value is at most 16 bytes on this server (--kv-max-value); this one has 20"
-        ),
+        big.text().starts_with("KVError ERR_KV_VALUE_TOO_LARGE: ")
+            && big.text().contains(
+                "a value is at most 32 bytes on this server (--kv-max-value); this one has 40"
+            ),
         "{}",
         big.text()
+    );
+    // A request body stored as a stream is read no further than 25 MiB.
+    let upload = vec![b'x'; (25 << 20) + 1];
+    let streamed = request(addr, "POST", "/putstream?k=upload", &[], &upload).unwrap();
+    assert_eq!(streamed.status, 503);
+    assert!(
+        streamed
+            .text()
+            .starts_with("KVError ERR_KV_VALUE_TOO_LARGE: a value is at most 26214400 bytes"),
+        "{}",
+        streamed.text()
     );
     let long_key = "k".repeat(513);
     let key = get(addr, &format!("/get?k={long_key}"));
@@ -387,13 +447,7 @@ fn refusals_are_catchable_errors() {
         "{}",
         number.text()
     );
-    assert_eq!(get(addr, "/put?k=word&v=abc").status, 200);
-    let inc = get(addr, "/inc?k=word");
-    assert!(
-        inc.text().contains("the value of word is not a number"),
-        "{}",
-        inc.text()
-    );
+    check_counters(addr);
     // An identifier nothing is bound to, through jsw:kv.
     let other = get(addr, "/open?bucket=elsewhere&k=a");
     assert!(
@@ -402,7 +456,30 @@ fn refusals_are_catchable_errors() {
         other.text()
     );
     // The server lives on.
-    assert_eq!(get(addr, "/get?k=word").text(), r#""abc""#);
+    assert_eq!(get(addr, "/get?k=word").text(), r#""007""#);
+}
+
+/// What `increment` takes, the same on every store.
+fn check_counters(addr: SocketAddr) {
+    for bad in ["abc", "-10", "%205", "007"] {
+        assert_eq!(get(addr, &format!("/put?k=word&v={bad}")).status, 200);
+        let inc = get(addr, "/inc?k=word");
+        assert_eq!(inc.status, 503, "{bad}: {}", inc.text());
+        assert!(
+            inc.text()
+                .contains("the value of word is not a whole number from 0 to 2^63 - 1"),
+            "{bad}: {}",
+            inc.text()
+        );
+    }
+    assert_eq!(get(addr, "/put?k=c&v=9223372036854775806").status, 200);
+    assert_eq!(get(addr, "/inc?k=c").text(), "9223372036854775807");
+    let past = get(addr, "/inc?k=c");
+    assert!(
+        past.text().contains("incrementing c would pass 2^63 - 1"),
+        "{}",
+        past.text()
+    );
 }
 
 /// Many clients incrementing one counter at once through `workers` worker
@@ -492,6 +569,12 @@ fn redis_is_shared_by_workers_and_survives_an_outage() {
         .output()
         .unwrap();
     assert_eq!(text(&seen.stdout).trim(), "200");
+    check_counters(addr);
+    assert_eq!(get(addr, "/fill?prefix=user:&n=1500").text(), "1500\n");
+    assert_eq!(
+        get(addr, "/drain?prefix=user:").text(),
+        r#"{"deleted":1500,"left":0}"#
+    );
     assert_eq!(get(addr, "/put?k=a&v=1").status, 200);
     // Redis goes away: requests get an error they can answer with.
     drop(redis);

@@ -233,18 +233,18 @@ pub fn compile(input: &Path, options: &Options) -> Result<Compiled> {
             }
         }
     }
+    // A CommonJS entry runs as `x.cjs?main`.
+    let entry = bundle.entry.split('?').next().unwrap_or(&bundle.entry);
     if let Some(interface) = bundle.wit_used.iter().next() {
         anyhow::bail!(
-            "{} imports \"{interface}\", which HTTP handlers have (a key-value store or the host's \
-             configuration); it has no fetch handler, so it is built as a command, which has none",
-            bundle.entry
+            "{entry} imports \"{interface}\", which HTTP handlers have (a key-value store or the host's \
+             configuration); it has no fetch handler, so it is built as a command, which has none"
         );
     }
     if !options.bindings.kv.is_empty() {
         anyhow::bail!(
-            "{} has no fetch handler: --kv binds a key-value store to an HTTP handler's `env`, \
-             and a command has none",
-            bundle.entry
+            "{entry} has no fetch handler: --kv binds a key-value store to an HTTP handler's `env`, \
+             and a command has none"
         );
     }
     let payload = snapshot::encode_payload(&bundle, options.mode, false);

@@ -3,6 +3,9 @@
 // answered 503 with the error's name, code and message.
 import { open, KVError } from "jsw:kv";
 
+// Kept from the top level (build time): it must see each request's values.
+const env0 = process.env;
+
 interface Env {
   STORE: {
     get(key: string | string[], type?: string | { type: string }): Promise<any>;
@@ -26,6 +29,8 @@ export default {
           return Response.json({ env: env[q("name")] ?? null, process: process.env[q("name")] ?? null });
         case "/keys":
           return Response.json(Object.keys(process.env).sort());
+        case "/kept":
+          return Response.json({ kept: env0[q("name")] ?? null, same: env0 === process.env });
         case "/get": {
           const type = q("type") || "text";
           const value = await env.STORE.get(q("k"), { type });
@@ -36,6 +41,24 @@ export default {
         case "/put":
           await env.STORE.put(q("k"), request.method === "POST" ? await request.arrayBuffer() : q("v"));
           return new Response("stored\n");
+        case "/putstream":
+          await env.STORE.put(q("k"), request.body);
+          return new Response("stored\n");
+        case "/drain": {
+          // Deletes every key with the prefix while paging through them.
+          let cursor: string | undefined;
+          let deleted = 0;
+          do {
+            const page = await env.STORE.list({ prefix: q("prefix"), limit: 100, cursor });
+            for (const key of page.keys) {
+              await env.STORE.delete(key.name);
+              deleted++;
+            }
+            cursor = page.list_complete ? undefined : page.cursor;
+          } while (cursor);
+          const left = await env.STORE.list({ prefix: q("prefix") });
+          return Response.json({ deleted, left: left.keys.length });
+        }
         case "/putnumber":
           await env.STORE.put(q("k"), 42);
           return new Response("stored\n");

@@ -13,19 +13,23 @@ use super::host::BindingsView;
 use super::host::generated::wasi::config::store;
 
 /// Parses `--env K=V` / `--config K=V`.
+/// The message never repeats what was given: it may be a secret.
 pub fn parse_pair(flag: &str, spec: &str) -> Result<(String, String)> {
     match spec.split_once('=') {
         Some((key, value)) if !key.is_empty() => Ok((key.to_string(), value.to_string())),
-        _ => bail!(
-            "{flag} takes NAME=VALUE (e.g. {flag} GREETING=hello); got a value without a name"
-        ),
+        Some(_) => {
+            bail!("{flag} takes NAME=VALUE (e.g. {flag} GREETING=hello); the name is missing")
+        }
+        None => bail!("{flag} takes NAME=VALUE (e.g. {flag} GREETING=hello); this one has no `=`"),
     }
 }
 
-/// Reads a dotenv file: `KEY=VALUE` lines, `#` comments and blank lines,
-/// an optional `export ` before the key, values in single quotes (taken as
-/// they are) or double quotes (with `\n`, `\t`, `\"` and `\\`), and a ` #`
-/// comment after an unquoted value.
+/// Reads a dotenv file as Node 20's `util.parseEnv` (and `node --env-file`)
+/// reads one: `NAME=VALUE` lines, `export ` before the name, `#` comments,
+/// values in single, double or back quotes that may span lines (double quotes
+/// turn `\n` into a newline), and a `#` ending an unquoted value. Where Node
+/// would silently drop the rest of the file (a line without `=`), this is an
+/// error that names the line, never its value.
 pub fn read_env_file(path: &Path) -> Result<Vec<(String, String)>> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read the env file {}", path.display()))?;
@@ -33,61 +37,76 @@ pub fn read_env_file(path: &Path) -> Result<Vec<(String, String)>> {
 }
 
 fn parse_env_file(text: &str) -> std::result::Result<Vec<(String, String)>, (usize, String)> {
+    let text = text.replace('\r', "");
+    let trim = |s: &str| s.trim_matches(' ').to_string();
+    let all = text.trim_matches(' ');
+    let line_at = |rest: &str| all[..all.len() - rest.len()].matches('\n').count() + 1;
     let mut out = Vec::new();
-    for (n, raw) in text.lines().enumerate() {
-        let line = raw.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
+    let mut rest = all;
+    while !rest.is_empty() {
+        if rest.starts_with('\n') || rest.starts_with('#') {
+            match rest.find('\n') {
+                Some(n) => {
+                    rest = &rest[n + 1..];
+                    continue;
+                }
+                None => break,
+            }
         }
-        let line = line.strip_prefix("export ").unwrap_or(line).trim_start();
-        let Some((key, value)) = line.split_once('=') else {
-            return Err((n + 1, "expected NAME=VALUE".into()));
+        let line = line_at(rest);
+        let (Some(equal), newline) = (rest.find('='), rest.find('\n')) else {
+            return Err((line, "expected NAME=VALUE".into()));
         };
-        let key = key.trim();
-        if key.is_empty()
-            || !key
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-')
-        {
-            return Err((n + 1, format!("`{key}` is not a variable name")));
+        if newline.is_some_and(|n| n < equal) {
+            return Err((line, "expected NAME=VALUE".into()));
         }
-        let value = value.trim();
-        let value = if let Some(rest) = value.strip_prefix('"') {
-            let mut out = String::new();
-            let mut chars = rest.chars();
-            let mut closed = false;
-            while let Some(c) = chars.next() {
-                match c {
-                    '"' => {
-                        closed = true;
-                        break;
+        let mut key = trim(&rest[..equal]);
+        if let Some(stripped) = key.strip_prefix("export ") {
+            key = stripped.to_string();
+        }
+        if key.is_empty() {
+            return Err((line, "a line starts with `=`: expected NAME=VALUE".into()));
+        }
+        rest = rest[equal + 1..].trim_matches(' ');
+        if rest.is_empty() {
+            out.push((key, String::new()));
+            break;
+        }
+        let first = rest.chars().next().unwrap_or(' ');
+        if matches!(first, '"' | '\'' | '`') {
+            match rest[1..].find(first) {
+                Some(close) => {
+                    let value = &rest[1..1 + close];
+                    let value = if first == '"' {
+                        value.replace("\\n", "\n")
+                    } else {
+                        value.to_string()
+                    };
+                    out.push((key, value));
+                    rest = match rest[close + 2..].find('\n') {
+                        Some(n) => &rest[close + 2 + n..],
+                        None => "",
+                    };
+                }
+                None => {
+                    // No closing quote: the line as it is, quote included
+                    // (on the last line, nothing), as Node does.
+                    match rest.find('\n') {
+                        Some(n) => {
+                            out.push((key, rest[..n].to_string()));
+                            rest = &rest[n..];
+                        }
+                        None => rest = "",
                     }
-                    '\\' => match chars.next() {
-                        Some('n') => out.push('\n'),
-                        Some('t') => out.push('\t'),
-                        Some('r') => out.push('\r'),
-                        Some(c) => out.push(c),
-                        None => {}
-                    },
-                    c => out.push(c),
                 }
             }
-            if !closed {
-                return Err((n + 1, format!("the value of {key} has no closing \"")));
-            }
-            out
-        } else if let Some(rest) = value.strip_prefix('\'') {
-            match rest.find('\'') {
-                Some(end) => rest[..end].to_string(),
-                None => return Err((n + 1, format!("the value of {key} has no closing '"))),
-            }
-        } else {
-            match value.find(" #") {
-                Some(at) => value[..at].trim_end().to_string(),
-                None => value.to_string(),
-            }
-        };
-        out.push((key.to_string(), value));
+            continue;
+        }
+        let end = rest.find('\n').unwrap_or(rest.len());
+        let value = &rest[..end];
+        let value = value.split('#').next().unwrap_or_default();
+        out.push((key, trim(value)));
+        rest = &rest[end..];
     }
     Ok(out)
 }
@@ -118,9 +137,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn dotenv() {
-        let text =
-            "# comment\n\nA=1\nexport B = two words # note\nC=\"x\\ny\"\nD='$raw \\n'\nE=\nF=a=b\n";
+    fn dotenv_as_node_reads_it() {
+        // Each expectation is what Node 20's util.parseEnv gives.
+        let text = "# comment\n\nA=1\nexport B = two words # note\nC=\"x\\ny\"\nD='$raw \\n'\nE=\nF=a=b\nG=x#y\nH=\"-----BEGIN\nline\n-----END\"\nI=`back`\nJ=\"open\nK=2\n";
         assert_eq!(
             parse_env_file(text).unwrap(),
             vec![
@@ -130,9 +149,14 @@ mod tests {
                 ("D".into(), "$raw \\n".into()),
                 ("E".into(), "".into()),
                 ("F".into(), "a=b".into()),
+                ("G".into(), "x".into()),
+                ("H".into(), "-----BEGIN\nline\n-----END".into()),
+                ("I".into(), "back".into()),
+                ("J".into(), "\"open".into()),
+                ("K".into(), "2".into()),
             ]
         );
         assert_eq!(parse_env_file("A=1\nnope\n").unwrap_err().0, 2);
-        assert_eq!(parse_env_file("A=\"open\n").unwrap_err().0, 1);
+        assert_eq!(parse_env_file("A=1\n=2\n").unwrap_err().0, 2);
     }
 }

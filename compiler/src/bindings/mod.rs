@@ -50,6 +50,9 @@ pub fn check_binding_name(name: &str) -> Result<()> {
     let mut chars = name.chars();
     let ok = matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_' || c == '$')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$');
+    if name == "__proto__" {
+        bail!("`__proto__` cannot be a binding name: it is not an ordinary property of `env`");
+    }
     if !ok {
         bail!(
             "`{name}` is not a binding name: a binding is read as `env.NAME`, so it must be an \

@@ -111,8 +111,8 @@ pub struct ServeCommand {
     /// An environment variable for the handler (repeatable): process.env.NAME
     /// and its `env.NAME`, read per request (wasi:cli/environment). Wins over
     /// --env-file.
-    #[arg(long = "env", value_name = "NAME=VALUE", value_parser = |s: &str| jsw::bindings::config::parse_pair("--env", s).map_err(|e| e.to_string()))]
-    pub env: Vec<(String, String)>,
+    #[arg(long = "env", value_name = "NAME=VALUE")]
+    pub env: Vec<String>,
 
     /// Environment variables from a dotenv file (repeatable; NAME=VALUE lines,
     /// # comments, quotes). Keeps secrets out of the command line.
@@ -122,20 +122,21 @@ pub struct ServeCommand {
     /// A configuration value for the handler (repeatable), served through
     /// wasi:config/store; process.env and `env` show it unless an environment
     /// variable has the name.
-    #[arg(long = "config", value_name = "NAME=VALUE", value_parser = |s: &str| jsw::bindings::config::parse_pair("--config", s).map_err(|e| e.to_string()))]
-    pub config: Vec<(String, String)>,
+    #[arg(long = "config", value_name = "NAME=VALUE")]
+    pub config: Vec<String>,
 
     /// A key-value binding, the handler's `env.NAME` (repeatable): `NAME` keeps
     /// its data in the embedded store under --data-dir, `NAME=redis://HOST:PORT[/DB]`
     /// in Redis (shared by workers and machines).
-    #[arg(long = "kv", value_name = "NAME[=redis://HOST:PORT[/DB]]", value_parser = |s: &str| jsw::bindings::kv::parse_binding(s).map_err(|e| format!("{e:#}")))]
-    pub kv: Vec<(String, jsw::bindings::kv::Backend)>,
+    #[arg(long = "kv", value_name = "NAME[=redis://HOST:PORT[/DB]]")]
+    pub kv: Vec<String>,
 
     /// Where the embedded key-value store keeps its file (kv.sqlite3).
     #[arg(long, value_name = "DIR", default_value = ".jsw-data")]
     pub data_dir: PathBuf,
 
-    /// Largest value a key-value put may store; a larger one fails that put.
+    /// Largest value a key-value put may store (at most 25MiB, as in Workers
+    /// KV); a larger one fails that put.
     #[arg(long, value_name = "SIZE", default_value = "25MiB", value_parser = runner::parse_bytes)]
     pub kv_max_value: u64,
 }
@@ -159,22 +160,66 @@ impl ServeCommand {
             })?,
             None => defaults.max_memory,
         };
+        // Said as clap says usage errors (exit 2), without the value given:
+        // it may be a secret.
+        let usage = |message: String| -> ! {
+            clap::Error::raw(
+                clap::error::ErrorKind::ValueValidation,
+                format!("{message}\n"),
+            )
+            .exit()
+        };
+        let pairs = |flag: &str, specs: &[String]| -> Vec<(String, String)> {
+            specs
+                .iter()
+                .map(|s| {
+                    jsw::bindings::config::parse_pair(flag, s)
+                        .unwrap_or_else(|e| usage(e.to_string()))
+                })
+                .collect()
+        };
         let mut env = Vec::new();
         for file in &self.env_files {
             env.extend(jsw::bindings::config::read_env_file(file)?);
         }
-        env.extend(self.env.iter().cloned());
+        env.extend(pairs("--env", &self.env));
+        let config = pairs("--config", &self.config);
+        let kv: Vec<(String, jsw::bindings::kv::Backend)> = self
+            .kv
+            .iter()
+            .map(|s| {
+                jsw::bindings::kv::parse_binding(s).unwrap_or_else(|e| usage(format!("{e:#}")))
+            })
+            .collect();
+        if self.kv_max_value > jsw::bindings::kv::DEFAULT_MAX_VALUE as u64 {
+            usage(format!(
+                "--kv-max-value is at most 25MiB (the largest value a binding takes, as in Workers KV); got {} bytes",
+                self.kv_max_value
+            ));
+        }
+        // `env.NAME` is either a binding or a variable.
+        for (name, _) in &kv {
+            if env.iter().chain(&config).any(|(k, _)| k == name) {
+                usage(format!(
+                    "`{name}` is both a key-value binding (--kv) and a variable (--env, --env-file or --config): \
+                     the handler's `env.{name}` can be only one of them"
+                ));
+            }
+        }
         let mut bindings = serve::BindingOptions {
             env,
-            config: self.config.clone(),
-            kv: self.kv.clone(),
+            config,
+            kv: kv.clone(),
             data_dir: self.data_dir.clone(),
             max_value: usize::try_from(self.kv_max_value).unwrap_or(usize::MAX),
         };
         // A worker gets its supervisor's bindings this way, not as flags.
         if std::env::var_os("JSW_SERVE_LISTEN_FD").is_some()
-            && let Ok(json) = std::env::var(serve::BindingOptions::WORKER_VAR)
+            && let Some(file) = std::env::var_os(serve::BindingOptions::WORKER_FILE)
         {
+            let json = std::fs::read_to_string(&file).map_err(|e| {
+                anyhow::anyhow!("cannot read {}: {e}", PathBuf::from(&file).display())
+            })?;
             bindings = serve::BindingOptions::from_json(&json)?;
         }
         let options = serve::Options {
@@ -193,8 +238,7 @@ impl ServeCommand {
             compile: jsw::Options {
                 cache: self.cache.cache(),
                 bindings: jsw::bindings::Declared {
-                    kv: self
-                        .kv
+                    kv: kv
                         .iter()
                         .map(|(name, _)| (name.clone(), name.clone()))
                         .collect(),

@@ -55,6 +55,8 @@ pub struct App {
     /// Its environment, configuration and buckets (by the identifiers its
     /// bindings open).
     pub bindings: Arc<Host>,
+    /// What to tell the user about its bindings and the server's `--kv`.
+    pub notes: Vec<String>,
 }
 
 /// Loads (or compiles) the application once.
@@ -125,13 +127,37 @@ pub fn load_bytes(
     let pre = ProxyPre::new(pre).context_wt(format!(
         "{name} is a component, but not a wasi:http/proxy: it does not export wasi:http/incoming-handler"
     ))?;
-    let bindings = Arc::new(bindings.for_component(&crate::bindings::declared_in(&wasm)));
+    let declared = crate::bindings::declared_in(&wasm);
+    let mut notes = Vec::new();
+    for name in declared
+        .keys()
+        .filter(|n| !bindings.stores.contains_key(*n))
+    {
+        notes.push(format!(
+            "{name}: its binding `env.{name}` has no store here, so every call on it fails; give --kv {name} \
+             (or --kv {name}=redis://HOST:PORT)"
+        ));
+    }
+    if matches!(input, Input::Component(_)) {
+        for name in bindings
+            .stores
+            .keys()
+            .filter(|n| !declared.contains_key(*n))
+        {
+            notes.push(format!(
+                "{name}: --kv {name} is given, but the component has no binding {name}, so `env.{name}` is \
+                 undefined (compile it with --kv {name}); `open(\"{name}\")` of jsw:kv reaches it"
+            ));
+        }
+    }
+    let bindings = Arc::new(bindings.for_component(&declared));
     Ok((
         App {
             pre,
             version,
             watched,
             bindings,
+            notes,
         },
         wasm,
     ))

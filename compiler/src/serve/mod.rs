@@ -126,10 +126,9 @@ impl Default for BindingOptions {
 }
 
 impl BindingOptions {
-    /// The environment variable in which a supervisor hands a worker its
-    /// bindings (as JSON): values may be secrets, which a command line would
-    /// show to every user of the machine.
-    pub const WORKER_VAR: &str = "JSW_SERVE_BINDINGS";
+    /// The environment variable that names the file (readable by this user
+    /// alone) in which a supervisor hands a worker its bindings, as JSON.
+    pub const WORKER_FILE: &str = "JSW_SERVE_BINDINGS_FILE";
 
     pub fn to_json(&self) -> String {
         let pairs = |list: &[(String, String)]| {
@@ -332,6 +331,12 @@ pub fn serve(input: &Input, options: Options, ready: impl FnOnce(SocketAddr)) ->
     let bindings = options.bindings.open()?;
     let first =
         crate::on_big_stack(|| app::load(&engine, &linker, input, &options.compile, &bindings, 1))?;
+    // A worker's supervisor said these already.
+    if worker.is_none() {
+        for note in &first.notes {
+            log.notice(&format!("note: {note}"));
+        }
+    }
     let apps = Arc::new(app::Apps::new(first));
     // One thread runs every instance. Each request writes to ~40 pages of the
     // snapshot that are copy-on-write; with a second thread of this process

@@ -70,12 +70,30 @@ pub fn supervise(input: &Input, options: Options, ready: impl FnOnce(SocketAddr)
     let (first, wasm) = crate::on_big_stack(|| {
         app::load_bytes(&engine, &linker, input, &options.compile, &bindings, 1)
     })?;
+    for note in &first.notes {
+        log.notice(&format!("note: {note}"));
+    }
     let dir = tempfile::Builder::new()
         .prefix("jsw-serve-")
         .tempdir()
         .context("creating the workers' directory")?;
     let private = dir.path().join("app.wasm");
     publish(&private, &wasm)?;
+    // The bindings (their values may be secrets) go to the workers in a file
+    // only this user can read, not on their command lines or in their
+    // environments, which other processes can see.
+    let bindings_file = dir.path().join("bindings.json");
+    {
+        use std::io::Write;
+        use std::os::unix::fs::OpenOptionsExt;
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&bindings_file)
+            .and_then(|mut f| f.write_all(options.bindings.to_json().as_bytes()))
+            .context("writing the workers' bindings")?;
+    }
     drop(wasm);
     let listeners = listeners(options.addr, options.workers)?;
     // Taken before any worker starts, so that a port in use is one error.
@@ -109,6 +127,7 @@ pub fn supervise(input: &Input, options: Options, ready: impl FnOnce(SocketAddr)
     let spawn = |index: usize| {
         worker(
             &private,
+            &bindings_file,
             addr,
             &options,
             listeners[index].as_raw_fd(),
@@ -246,6 +265,7 @@ fn publish(path: &Path, wasm: &[u8]) -> Result<()> {
 /// same limits, one process, on the inherited socket.
 fn worker(
     component: &PathBuf,
+    bindings: &Path,
     addr: SocketAddr,
     options: &Options,
     fd: RawFd,
@@ -280,10 +300,7 @@ fn worker(
         ])
         .args(["--max-body", &options.clients.max_body.to_string()])
         .env(LISTEN_FD, fd.to_string())
-        .env(
-            super::BindingOptions::WORKER_VAR,
-            options.bindings.to_json(),
-        );
+        .env(super::BindingOptions::WORKER_FILE, bindings);
     if let Some(fuel) = limits.fuel {
         command.args(["--fuel", &fuel.to_string()]);
     }

@@ -4,35 +4,91 @@
 (jsw) => {
   "use strict";
   let argv = null;
-  let env = null;
 
-  // The build's process.env: the top level runs while jsw compiles, so what it
-  // reads is the build's (empty) environment, and whatever it makes of that is
-  // kept in the snapshot. The build says so, once per variable.
+  // process.env is one object for the whole run, as in Node, so that a
+  // reference kept from the top level sees the run's values. Behind it is the
+  // run's environment, read from the host on first use: WASI's for a command;
+  // for an HTTP handler the host's wasi:cli environment and wasi:config store
+  // (compiler/src/bindings/), once per request, since every request is a
+  // fresh instance. The top level runs while jsw compiles, where the
+  // environment is empty: what it reads there it gets from that, and the
+  // build says so once per name. What the program assigns is a string, as in
+  // Node, and an assignment made at build time stays over the run's values.
+  let replaced = null;
+  let runEnv = null;
+  const buildEnv = jsw.environ();
+  const assigned = new Map();
   const warned = new Set();
-  function buildEnv() {
-    const value = jsw.environ();
-    const warn = (key) => {
-      if (typeof key !== "string" || warned.has(key)) return;
-      warned.add(key);
-      const seen = Object.prototype.hasOwnProperty.call(value, key) ? "set" : "unset";
-      jsw.write(
-        2,
-        `jsw: warning: the top level read process.env.${key} while building (${seen} there); ` +
-          `the snapshot keeps what it made of that. Read it at run time (in main() or the handler) to see the running host's value\n`,
-      );
-    };
-    return new Proxy(value, {
-      get(target, key, receiver) {
-        warn(key);
-        return Reflect.get(target, key, receiver);
-      },
-      has(target, key) {
-        warn(key);
-        return Reflect.has(target, key);
-      },
-    });
+  const variable = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+  function warn(key) {
+    if (!jsw.isBuild() || typeof key !== "string" || assigned.has(key) || warned.has(key)) return;
+    if (!variable.test(key) || key in Object.prototype) return;
+    warned.add(key);
+    jsw.write(
+      2,
+      `jsw: warning: the top level read process.env.${key} while building (unset there); ` +
+        `the snapshot keeps what it made of that. Read it at run time (in main() or the handler) to see the running host's value\n`,
+    );
   }
+  function backing() {
+    if (jsw.isBuild()) return buildEnv;
+    if (runEnv === null) {
+      runEnv = jsw.host?.environ ? jsw.host.environ() : jsw.environ();
+      for (const [key, value] of assigned) {
+        if (value === undefined) delete runEnv[key];
+        else runEnv[key] = value;
+      }
+    }
+    return runEnv;
+  }
+  const record = (key, value) => {
+    if (jsw.isBuild() && typeof key === "string") assigned.set(key, value);
+  };
+  const envObject = new Proxy(
+    {},
+    {
+      get(_, key) {
+        warn(key);
+        return backing()[key];
+      },
+      has(_, key) {
+        warn(key);
+        return key in backing();
+      },
+      set(_, key, value) {
+        const text = typeof key === "symbol" ? value : String(value);
+        record(key, text);
+        backing()[key] = text;
+        return true;
+      },
+      deleteProperty(_, key) {
+        record(key, undefined);
+        return delete backing()[key];
+      },
+      defineProperty(_, key, descriptor) {
+        const text = "value" in descriptor ? String(descriptor.value) : undefined;
+        record(key, text);
+        backing()[key] = text;
+        return true;
+      },
+      ownKeys() {
+        if (jsw.isBuild() && !warned.has("*")) {
+          warned.add("*");
+          jsw.write(
+            2,
+            "jsw: warning: the top level listed process.env while building, where it holds only what the program set; " +
+              "the snapshot keeps what it made of that. List it at run time (in main() or the handler)\n",
+          );
+        }
+        return Reflect.ownKeys(backing());
+      },
+      getOwnPropertyDescriptor(_, key) {
+        const d = Reflect.getOwnPropertyDescriptor(backing(), key);
+        if (d) d.configurable = true;
+        return d;
+      },
+    },
+  );
 
   // Exit codes are validated as Node validates them (integers, or strings of
   // one); the status is the code's low byte (-1 → 255, 300 → 44), as on POSIX.
@@ -238,16 +294,10 @@
       argv = value;
     },
     get env() {
-      if (env !== null) return env;
-      if (jsw.isBuild()) return buildEnv();
-      // An HTTP handler's environment comes from the host's wasi:cli
-      // environment and wasi:config store (compiler/src/bindings/), read once
-      // per request: every request is a fresh instance.
-      env = jsw.host?.environ ? jsw.host.environ() : jsw.environ();
-      return env;
+      return replaced ?? envObject;
     },
     set env(value) {
-      env = value;
+      replaced = value;
     },
     get exitCode() {
       return exitCode;

@@ -42,24 +42,63 @@ function checkKey(key) {
   if (key === "") throw new TypeError("a key must not be empty");
   if (key === "." || key === "..") throw new TypeError(`"${key}" is not a valid key`);
   const bytes = encoder.encode(key).length;
-  if (bytes > MAX_KEY_BYTES) throw new TypeError(`a key is at most ${MAX_KEY_BYTES} bytes; this one has ${bytes}`);
+  if (bytes > MAX_KEY_BYTES) {
+    throw new KVError(`a key is at most ${MAX_KEY_BYTES} bytes; this one has ${bytes}`, "ERR_KV_KEY_TOO_LARGE");
+  }
   return key;
 }
+
+const tooLarge = (size) =>
+  new KVError(`a value is at most ${MAX_VALUE_BYTES} bytes; this one has ${size}`, "ERR_KV_VALUE_TOO_LARGE");
+
+// A stream's bytes, read no further than the limit (a request body may be
+// far larger than any value).
+async function readLimited(stream) {
+  const reader = stream.getReader();
+  const chunks = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    const chunk = typeof value === "string" ? encoder.encode(value) : new Uint8Array(value.buffer ?? value, value.byteOffset ?? 0, value.byteLength);
+    size += chunk.length;
+    if (size > MAX_VALUE_BYTES) {
+      reader.cancel(tooLarge(`more than ${MAX_VALUE_BYTES}`)).catch(() => {});
+      throw tooLarge(`more than ${MAX_VALUE_BYTES}`);
+    }
+    chunks.push(chunk);
+  }
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
+
+// list()'s cursor: the host's page and the last key given, so that keys
+// deleted or added meanwhile make it skip nothing.
+const base64url = (text) =>
+  btoa(Array.from(encoder.encode(text), (b) => String.fromCharCode(b)).join(""))
+    .replaceAll("+", "-")
+    .replaceAll("/", "_")
+    .replace(/=+$/, "");
+const fromBase64url = (text) =>
+  decoder.decode(Uint8Array.from(atob(text.replaceAll("-", "+").replaceAll("_", "/")), (c) => c.charCodeAt(0)));
 
 async function toBytes(value) {
   let bytes;
   if (typeof value === "string") bytes = encoder.encode(value);
   else if (value instanceof ArrayBuffer) bytes = new Uint8Array(value);
   else if (ArrayBuffer.isView(value)) bytes = new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
-  else if (value instanceof ReadableStream) bytes = new Uint8Array(await new Response(value).arrayBuffer());
+  else if (value instanceof ReadableStream) bytes = await readLimited(value);
   else {
     throw new TypeError(
       "KV put() accepts only strings, ArrayBuffers, ArrayBufferViews, and ReadableStreams as values",
     );
   }
-  if (bytes.length > MAX_VALUE_BYTES) {
-    throw new KVError(`a value is at most ${MAX_VALUE_BYTES} bytes; this one has ${bytes.length}`, "ERR_KV_VALUE_TOO_LARGE");
-  }
+  if (bytes.length > MAX_VALUE_BYTES) throw tooLarge(bytes.length);
   return bytes;
 }
 
@@ -111,8 +150,16 @@ export class KVNamespace {
           );
         case "access-denied":
           return new KVError(`${where}: ${op}: the host denied access`, "ERR_KV_ACCESS_DENIED");
-        default:
-          return new KVError(`${where}: ${op}: ${p.val ?? p.tag}`, "ERR_KV");
+        default: {
+          const message = String(p.val ?? p.tag);
+          // The host's own limits (jsw serve says them so).
+          const code = message.startsWith("a value is at most")
+            ? "ERR_KV_VALUE_TOO_LARGE"
+            : message.startsWith("a key is at most")
+              ? "ERR_KV_KEY_TOO_LARGE"
+              : "ERR_KV";
+          return new KVError(`${where}: ${op}: ${message}`, code);
+        }
       }
     }
     return e;
@@ -181,9 +228,12 @@ export class KVNamespace {
     this.#call("deleteMany", (b) => deleteMany(b, keys));
   }
 
-  // Keys in the host's order (sorted, on jsw serve), `prefix` filtered here:
-  // wasi:keyvalue lists by pages of the whole bucket. The cursor is this
-  // module's own: the host's page and the place in it.
+  // Keys in order, `prefix` filtered here: wasi:keyvalue lists the whole
+  // bucket by pages (sorted, on jsw serve; each page is sorted here too). The
+  // cursor is this module's own: the host's page and the last key given. A
+  // later call skips keys up to that one, and when keys before it were
+  // deleted meanwhile (the host's page, a position, then starts past it),
+  // steps back a page at a time, so that nothing is skipped.
   async list(options = {}) {
     const prefix = options?.prefix == null ? "" : String(options.prefix);
     const limit = options?.limit == null ? MAX_LIST : Number(options.limit);
@@ -191,30 +241,38 @@ export class KVNamespace {
       throw new TypeError(`list() limit must be an integer from 1 to ${MAX_LIST}`);
     }
     let page;
-    let skip = 0;
+    let after;
     if (options?.cursor) {
-      const m = /^(\d*)\.(\d+)$/.exec(String(options.cursor));
+      const m = /^(\d*)\.([A-Za-z0-9_-]*)$/.exec(String(options.cursor));
       if (!m) throw new TypeError(`"${options.cursor}" is not a cursor list() gave`);
       page = m[1] === "" ? undefined : BigInt(m[1]);
-      skip = Number(m[2]);
+      after = fromBase64url(m[2]);
     }
     const keys = [];
+    // Only where the call resumes: a later page starts past the key anyway.
+    let resuming = after !== undefined;
     for (;;) {
       const response = this.#call("list", (b) => b.listKeys(page));
-      const names = response.keys;
-      for (let i = skip; i < names.length; i++) {
-        if (!names[i].startsWith(prefix)) continue;
-        keys.push({ name: names[i] });
+      const names = [...response.keys].sort();
+      if (resuming && page !== undefined && page > 0n && (names.length === 0 || names[0] > after)) {
+        const back = BigInt(Math.max(names.length, MAX_LIST));
+        page = page > back ? page - back : 0n;
+        continue;
+      }
+      resuming = false;
+      for (let i = 0; i < names.length; i++) {
+        const name = names[i];
+        if ((after !== undefined && name <= after) || !name.startsWith(prefix)) continue;
+        keys.push({ name });
         if (keys.length === limit) {
-          const more = i + 1 < names.length || response.cursor !== undefined;
-          if (!more) return { keys, list_complete: true, cacheStatus: null };
-          const cursor = i + 1 < names.length ? `${page ?? ""}.${i + 1}` : `${response.cursor}.0`;
-          return { keys, list_complete: false, cursor, cacheStatus: null };
+          const inPage = i + 1 < names.length;
+          if (!inPage && response.cursor === undefined) return { keys, list_complete: true, cacheStatus: null };
+          const next = inPage ? page : response.cursor;
+          return { keys, list_complete: false, cursor: `${next ?? ""}.${base64url(name)}`, cacheStatus: null };
         }
       }
       if (response.cursor === undefined) return { keys, list_complete: true, cacheStatus: null };
       page = response.cursor;
-      skip = 0;
     }
   }
 

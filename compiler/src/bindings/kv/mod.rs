@@ -22,7 +22,8 @@ use super::host::generated::wasi::keyvalue::{atomics, batch, store};
 
 /// Keys are at most this many bytes (as in Workers KV).
 pub const MAX_KEY: usize = 512;
-/// Values are at most this many bytes unless `--kv-max-value` says otherwise.
+/// Values are at most this many bytes (as in Workers KV); `--kv-max-value`
+/// may lower it. The program's side stops reading a stream past it.
 pub const DEFAULT_MAX_VALUE: usize = 25 << 20;
 /// Keys a `list-keys` page holds.
 const PAGE: usize = 1000;
@@ -65,11 +66,18 @@ pub fn parse_binding(spec: &str) -> Result<(String, Backend)> {
     super::check_binding_name(name)?;
     let backend = match url {
         None => Backend::Embedded,
-        Some(url) => {
-            parse_redis_url(url).with_context(|| format!("--kv {name}: `{url}` is not a store"))?
-        }
+        Some(url) => parse_redis_url(url)
+            .with_context(|| format!("--kv {name}: `{}` is not a store", redacted(url)))?,
     };
     Ok((name.to_string(), backend))
+}
+
+/// A URL as it may be shown: without the password of a `user:password@`.
+fn redacted(url: &str) -> String {
+    match (url.split_once("://"), url.rfind('@')) {
+        (Some((scheme, _)), Some(at)) => format!("{scheme}://…{}", &url[at..]),
+        _ => url.to_string(),
+    }
 }
 
 fn parse_redis_url(url: &str) -> Result<Backend> {
@@ -295,20 +303,41 @@ impl batch::Host for BindingsView<'_> {
     }
 }
 
-/// Parses a decimal counter (what `increment` keeps) for an increment.
+/// What `increment` keeps: a decimal number from 0 to 2^63 - 1, digits
+/// only, no leading zero (what Redis's INCRBY takes, so that both stores
+/// agree).
+pub const MAX_COUNTER: u64 = i64::MAX as u64;
+
+fn not_a_number(key: &str) -> Failure {
+    format!(
+        "the value of {key} is not a whole number from 0 to 2^63 - 1, so it cannot be incremented"
+    )
+}
+
+fn past_the_limit(key: &str) -> Failure {
+    format!("incrementing {key} would pass 2^63 - 1")
+}
+
+/// Parses a counter for an increment and adds `delta` to it.
 fn counter(key: &str, value: Option<&[u8]>, delta: u64) -> Result<u64, Failure> {
     let current = match value {
         None => 0,
-        Some(bytes) => std::str::from_utf8(bytes)
-            .ok()
-            .and_then(|s| s.trim().parse::<u64>().ok())
-            .ok_or_else(|| {
-                format!("the value of {key} is not a number, so it cannot be incremented")
-            })?,
+        Some(bytes) => {
+            let digits = !bytes.is_empty()
+                && bytes.iter().all(u8::is_ascii_digit)
+                && (bytes[0] != b'0' || bytes.len() == 1);
+            std::str::from_utf8(bytes)
+                .ok()
+                .filter(|_| digits)
+                .and_then(|s| s.parse::<u64>().ok())
+                .filter(|n| *n <= MAX_COUNTER)
+                .ok_or_else(|| not_a_number(key))?
+        }
     };
     current
         .checked_add(delta)
-        .ok_or_else(|| format!("incrementing {key} would pass 2^64 - 1"))
+        .filter(|n| *n <= MAX_COUNTER)
+        .ok_or_else(|| past_the_limit(key))
 }
 
 #[cfg(test)]
@@ -339,14 +368,33 @@ mod tests {
         );
         assert!(parse_binding("C=http://x").is_err());
         assert!(parse_binding("C=redis://h:port").is_err());
-        assert!(parse_binding("C=redis://u:p@h:1").is_err());
+        let e = format!(
+            "{:#}",
+            parse_binding("C=redis://u:hunter2@h:1").unwrap_err()
+        );
+        assert!(!e.contains("hunter2"), "{e}");
     }
 
     #[test]
     fn counters() {
         assert_eq!(counter("k", None, 3), Ok(3));
         assert_eq!(counter("k", Some(b"41"), 1), Ok(42));
-        assert!(counter("k", Some(b"x"), 1).is_err());
-        assert!(counter("k", Some(u64::MAX.to_string().as_bytes()), 1).is_err());
+        assert_eq!(counter("k", Some(b"0"), 0), Ok(0));
+        for bad in [&b"x"[..], b"-10", b" 5", b"007", b"", b"1.5"] {
+            assert_eq!(
+                counter("k", Some(bad), 1),
+                Err(not_a_number("k")),
+                "{bad:?}"
+            );
+        }
+        let max = MAX_COUNTER.to_string();
+        assert_eq!(
+            counter("k", Some(max.as_bytes()), 1),
+            Err(past_the_limit("k"))
+        );
+        assert_eq!(
+            counter("k", Some(b"1"), MAX_COUNTER),
+            Err(past_the_limit("k"))
+        );
     }
 }

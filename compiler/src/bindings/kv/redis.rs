@@ -18,14 +18,22 @@ use super::{Failure, Store};
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
 const CALL_TIMEOUT: Duration = Duration::from_secs(5);
 /// Idle connections kept per store.
-const IDLE: usize = 16;
+const IDLE: usize = 64;
+/// How long a listing's sorted keys serve the pages after its first: SCAN
+/// has no order, so the whole database is read and sorted once per listing,
+/// not once per page.
+const LISTING: Duration = Duration::from_secs(2);
 
 pub struct Redis {
     host: String,
     port: u16,
     db: u32,
     idle: Mutex<Vec<BufReader<TcpStream>>>,
+    /// The keys of the last listing, sorted, and when they were read.
+    listing: Mutex<Option<Listing>>,
 }
+
+type Listing = (std::time::Instant, std::sync::Arc<Vec<String>>);
 
 #[derive(Debug)]
 enum Reply {
@@ -43,6 +51,7 @@ impl Redis {
             port,
             db,
             idle: Mutex::new(Vec::new()),
+            listing: Mutex::new(None),
         }
     }
 
@@ -221,6 +230,20 @@ impl Store for Redis {
     }
 
     async fn keys(&self, start: usize, count: usize) -> Result<(Vec<String>, bool), Failure> {
+        // A later page of a listing just read.
+        if start > 0 {
+            let cached = self
+                .listing
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .clone();
+            if let Some((at, all)) = cached
+                && at.elapsed() < LISTING
+            {
+                let more = all.len() > start + count;
+                return Ok((all.iter().skip(start).take(count).cloned().collect(), more));
+            }
+        }
         // SCAN has no order: the pages come from the sorted whole.
         let mut all = Vec::new();
         let mut cursor = b"0".to_vec();
@@ -247,22 +270,45 @@ impl Store for Redis {
         all.sort();
         all.dedup();
         let more = all.len() > start + count;
-        Ok((all.into_iter().skip(start).take(count).collect(), more))
+        let page = all.iter().skip(start).take(count).cloned().collect();
+        *self.listing.lock().unwrap_or_else(|p| p.into_inner()) =
+            Some((std::time::Instant::now(), std::sync::Arc::new(all)));
+        Ok((page, more))
     }
 
     async fn increment(&self, key: &str, delta: u64) -> Result<u64, Failure> {
-        let delta = i64::try_from(delta)
-            .map_err(|_| format!("{}: an increment is at most 2^63 - 1", self.name()))?;
+        // INCRBY would also take a negative number or one with spaces; the
+        // script refuses what the embedded store refuses, in the same step.
+        // (The sum comes back as the stored text: a Lua number is a double,
+        // which would round it.)
+        const SCRIPT: &[u8] = b"local v = redis.call('GET', KEYS[1]) \
+            if v and not (v == '0' or string.match(v, '^[1-9]%d*$')) then \
+              return redis.error_reply('JSWNAN') end \
+            redis.call('INCRBY', KEYS[1], ARGV[1]) \
+            return redis.call('GET', KEYS[1])";
+        if delta > super::MAX_COUNTER {
+            return Err(super::past_the_limit(key));
+        }
         let delta = delta.to_string();
         match self
-            .one(vec![b"INCRBY", key.as_bytes(), delta.as_bytes()])
+            .one(vec![
+                b"EVAL",
+                SCRIPT,
+                b"1",
+                key.as_bytes(),
+                delta.as_bytes(),
+            ])
             .await
         {
-            Ok(Reply::Integer(n)) => Ok(n as u64),
+            Ok(Reply::Bulk(Some(sum))) => std::str::from_utf8(&sum)
+                .ok()
+                .and_then(|s| s.parse::<u64>().ok())
+                .ok_or_else(|| super::not_a_number(key)),
             Ok(other) => Err(self.unexpected(other)),
-            Err(e) if e.contains("not an integer") => Err(format!(
-                "the value of {key} is not a number, so it cannot be incremented"
-            )),
+            Err(e) if e.contains("JSWNAN") || e.contains("not an integer") => {
+                Err(super::not_a_number(key))
+            }
+            Err(e) if e.contains("overflow") => Err(super::past_the_limit(key)),
             Err(e) => Err(e),
         }
     }

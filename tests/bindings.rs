@@ -250,6 +250,8 @@ fn environment_flags_are_checked() {
     assert!(!text(&o.stderr).contains("hunter2"), "{}", text(&o.stderr));
     let o = serve(&["--kv", "STORE", "--env", "STORE=x"]);
     support::expect_failure_containing(&o, 2, &["`STORE` is both a key-value binding"]);
+    let o = serve(&["--env", "__proto__=x"]);
+    support::expect_failure_containing(&o, 2, &["`__proto__` cannot be a variable name"]);
     let o = serve(&["--kv-max-value", "50MiB"]);
     support::expect_failure_containing(&o, 2, &["--kv-max-value is at most 25MiB"]);
     let o = serve(&["--kv", "1bad"]);
@@ -374,6 +376,12 @@ fn list_pages_by_cursor_and_prefix() {
     assert_eq!(
         get(addr, "/drain?prefix=user:").text(),
         r#"{"deleted":1500,"left":0}"#
+    );
+    // Pages follow the host's (UTF-8) order across their boundaries.
+    assert_eq!(get(addr, "/fillmix?n=3000").text(), "3000\n");
+    assert_eq!(
+        get(addr, "/drain?prefix=tag:").text(),
+        r#"{"deleted":3000,"left":0}"#
     );
 }
 

@@ -27,7 +27,7 @@ declare module "jsw:kv" {
   /** How `get` returns a value. */
   export type KVType = "text" | "json" | "arrayBuffer" | "stream";
 
-  /** Why a key-value call was refused (`code`: ERR_KV_NO_SUCH_STORE, ERR_KV_ACCESS_DENIED, ERR_KV, ERR_KV_VALUE_TOO_LARGE). */
+  /** Why a key-value call was refused (`code`: ERR_KV_NO_SUCH_STORE, ERR_KV_ACCESS_DENIED, ERR_KV, ERR_KV_VALUE_TOO_LARGE, ERR_KV_KEY_TOO_LARGE). */
   export class KVError extends Error {
     code: string;
   }
@@ -68,3 +68,6 @@ declare module "jsw:kv" {
   /** The program's bindings (`jsw compile --kv NAME`), as the handler's `env` holds them. */
   export const bindings: Record<string, KVNamespace>;
 }
+
+/** A handler's key-value binding (`env.NAME`), as the README's examples name its type. */
+type KVNamespace = import("jsw:kv").KVNamespace;

@@ -74,6 +74,14 @@ export default {
           await env.STORE.putMany(entries);
           return new Response(`${n}\n`);
         }
+        case "/fillmix": {
+          // Keys whose UTF-16 and UTF-8 orders differ (U+FF38 and U+1F600).
+          const n = Number(q("n"));
+          const entries: [string, string][] = [];
+          for (let i = 0; i < n; i++) entries.push([`tag:${i % 2 ? "\u{1F600}" : "\uFF38"}${i}`, String(i)]);
+          await env.STORE.putMany(entries);
+          return new Response(`${n}\n`);
+        }
         case "/list": {
           const options: { prefix?: string; limit?: number; cursor?: string } = { prefix: q("prefix") };
           if (q("limit")) options.limit = Number(q("limit"));

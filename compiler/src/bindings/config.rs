@@ -16,6 +16,9 @@ use super::host::generated::wasi::config::store;
 /// The message never repeats what was given: it may be a secret.
 pub fn parse_pair(flag: &str, spec: &str) -> Result<(String, String)> {
     match spec.split_once('=') {
+        Some(("__proto__", _)) => bail!(
+            "{flag}: `__proto__` cannot be a variable name: it is not an ordinary property of process.env"
+        ),
         Some((key, value)) if !key.is_empty() => Ok((key.to_string(), value.to_string())),
         Some(_) => {
             bail!("{flag} takes NAME=VALUE (e.g. {flag} GREETING=hello); the name is missing")
@@ -66,6 +69,9 @@ fn parse_env_file(text: &str) -> std::result::Result<Vec<(String, String)>, (usi
         }
         if key.is_empty() {
             return Err((line, "a line starts with `=`: expected NAME=VALUE".into()));
+        }
+        if key == "__proto__" {
+            return Err((line, "`__proto__` cannot be a variable name".into()));
         }
         rest = rest[equal + 1..].trim_matches(' ');
         if rest.is_empty() {

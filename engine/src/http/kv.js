@@ -77,6 +77,19 @@ async function readLimited(stream) {
   return out;
 }
 
+// Keys in code point order, which is UTF-8 byte order, the order hosts list
+// them in (JS's own string order is UTF-16's and differs above U+D7FF).
+function byCodePoint(a, b) {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.codePointAt(i);
+    const y = b.codePointAt(i);
+    if (x !== y) return x < y ? -1 : 1;
+    if (x > 0xffff) i++;
+  }
+  return a.length - b.length;
+}
+
 // list()'s cursor: the host's page and the last key given, so that keys
 // deleted or added meanwhile make it skip nothing.
 const base64url = (text) =>
@@ -246,6 +259,7 @@ export class KVNamespace {
       const m = /^(\d*)\.([A-Za-z0-9_-]*)$/.exec(String(options.cursor));
       if (!m) throw new TypeError(`"${options.cursor}" is not a cursor list() gave`);
       page = m[1] === "" ? undefined : BigInt(m[1]);
+      if (page !== undefined && page > 0xffffffffffffffffn) throw new TypeError(`"${options.cursor}" is not a cursor list() gave`);
       after = fromBase64url(m[2]);
     }
     const keys = [];
@@ -253,8 +267,8 @@ export class KVNamespace {
     let resuming = after !== undefined;
     for (;;) {
       const response = this.#call("list", (b) => b.listKeys(page));
-      const names = [...response.keys].sort();
-      if (resuming && page !== undefined && page > 0n && (names.length === 0 || names[0] > after)) {
+      const names = [...response.keys].sort(byCodePoint);
+      if (resuming && page !== undefined && page > 0n && (names.length === 0 || byCodePoint(names[0], after) > 0)) {
         const back = BigInt(Math.max(names.length, MAX_LIST));
         page = page > back ? page - back : 0n;
         continue;
@@ -262,7 +276,7 @@ export class KVNamespace {
       resuming = false;
       for (let i = 0; i < names.length; i++) {
         const name = names[i];
-        if ((after !== undefined && name <= after) || !name.startsWith(prefix)) continue;
+        if ((after !== undefined && byCodePoint(name, after) <= 0) || !name.startsWith(prefix)) continue;
         keys.push({ name });
         if (keys.length === limit) {
           const inPage = i + 1 < names.length;

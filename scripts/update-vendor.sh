@@ -39,6 +39,17 @@ for entry in "${bundled[@]}"; do
   cp "$work/$name/LICENSE" "$dest/LICENSE-$name"
   echo "$spec ($target.js: lib/ wrapped by vendor-bundle.mjs, licence LICENSE-$name)" >> "$work/VERSIONS"
 done
+# Web streams: the WHATWG reference implementation's port, its UMD ponyfill
+# build wrapped as one part (the glue is engine/src/globals/streams.js).
+webstreams="web-streams-polyfill@4.3.0"
+(cd "$work" && npm pack --silent "$webstreams" > /dev/null)
+mkdir -p "$work/web-streams"
+tar -xzf "$work/web-streams-polyfill-4.3.0.tgz" -C "$work/web-streams" --strip-components=1
+{ echo "// $webstreams dist/ponyfill.js (see VERSIONS), wrapped by scripts/update-vendor.sh. Generated."
+  echo "(jsw) => {"; echo "const exports = {}; const module = { exports };"
+  cat "$work/web-streams/dist/ponyfill.js"; echo; echo "jsw.webStreams = exports;"; echo "};"; } > "$dest/web-streams.js"
+cp "$work/web-streams/LICENSE" "$dest/LICENSE-web-streams-polyfill"
+echo "$webstreams (web-streams.js: dist/ponyfill.js wrapped, licence LICENSE-web-streams-polyfill)" >> "$work/VERSIONS"
 # Intl: FormatJS's ECMA-402 polyfills with their English locale data and the
 # IANA time zones, bundled by esbuild into three parts that the compiler adds to
 # programs that use them (compiler/src/bundle/builtins.rs).

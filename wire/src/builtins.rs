@@ -190,14 +190,14 @@ pub const BUILTINS: &[Builtin] = &[
     ),
     absent("node:repl"),
     absent("node:sea").prefix_only(),
-    program("node:stream", STREAM_PARTS, STREAM),
+    program("node:stream", STREAM_PARTS, STREAM).needs(&["jsw:streams"]),
     program(
         "node:stream/consumers",
         &["node/stream_consumers"],
         STREAM_CONSUMERS,
     ),
     program("node:stream/promises", STREAM_PARTS, STREAM_PROMISES),
-    engine("node:stream/web", "node/misc", STREAM_WEB),
+    engine("node:stream/web", "node/misc", STREAM_WEB).needs(&["jsw:streams"]),
     engine("node:string_decoder", "node/string_decoder", STRING_DECODER),
     absent("node:sys"),
     absent("node:test").prefix_only(),
@@ -248,6 +248,48 @@ pub const BUILTINS: &[Builtin] = &[
         parts: &["node/vendor/intl-segmenter"],
         needs: &["jsw:intl"],
         ..absent("jsw:intl-segmenter")
+    },
+    // Web streams: the reference implementation's port and the globals over
+    // it, for programs that mention streams, bodies or fetch (every HTTP
+    // handler does).
+    Builtin {
+        defined: Defined::Parts,
+        parts: &["node/vendor/web-streams", "globals/streams"],
+        ..absent("jsw:streams")
+    },
+    // TextDecoder's encodings beyond UTF-8 and windows-1252, in groups the
+    // compiler adds to programs that name one of their labels (encodings.rs).
+    Builtin {
+        defined: Defined::Parts,
+        parts: &["globals/encodings", "globals/encoding-tables"],
+        ..absent("jsw:encodings")
+    },
+    Builtin {
+        defined: Defined::Parts,
+        parts: &[
+            "globals/encoding-index-jis0208",
+            "globals/encoding-index-jis0212",
+        ],
+        needs: &["jsw:encodings"],
+        ..absent("jsw:encoding-japanese")
+    },
+    Builtin {
+        defined: Defined::Parts,
+        parts: &["globals/encoding-index-euc-kr"],
+        needs: &["jsw:encodings"],
+        ..absent("jsw:encoding-korean")
+    },
+    Builtin {
+        defined: Defined::Parts,
+        parts: &["globals/encoding-index-big5"],
+        needs: &["jsw:encodings"],
+        ..absent("jsw:encoding-big5")
+    },
+    Builtin {
+        defined: Defined::Parts,
+        parts: &["globals/encoding-index-gb18030"],
+        needs: &["jsw:encodings"],
+        ..absent("jsw:encoding-gb18030")
     },
     // The OpenTelemetry API's global provider, for programs that bundle
     // `@opentelemetry/api`.

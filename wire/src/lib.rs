@@ -8,6 +8,7 @@
 //! test here instead of producing a module that misbehaves.
 
 pub mod builtins;
+pub mod encodings;
 pub mod exit;
 pub mod names;
 pub mod payload;

@@ -50,6 +50,15 @@ fn part_source(part: &str) -> Option<&'static str> {
         "node/querystring",
         "node/async_hooks",
         "globals/otel",
+        "node/vendor/web-streams",
+        "globals/streams",
+        "globals/encodings",
+        "globals/encoding-tables",
+        "globals/encoding-index-jis0208",
+        "globals/encoding-index-jis0212",
+        "globals/encoding-index-euc-kr",
+        "globals/encoding-index-big5",
+        "globals/encoding-index-gb18030",
         "node/url",
         "node/parse_args",
         "node/parse_env",
@@ -65,7 +74,11 @@ fn part_source(part: &str) -> Option<&'static str> {
 /// The parts a program needs for the built-ins it reaches (node:stream when its
 /// code mentions `stdin`, Intl's when it mentions Intl or a locale method), each
 /// once, every part after those it uses.
-pub(super) fn parts(reached: &BTreeSet<String>, modules: &[BundledModule]) -> Vec<BundledModule> {
+pub(super) fn parts(
+    reached: &BTreeSet<String>,
+    modules: &[BundledModule],
+    encodings: &[String],
+) -> Vec<BundledModule> {
     fn visit(builtin: &str, seen: &mut BTreeSet<String>, out: &mut Vec<BundledModule>) {
         if !seen.insert(builtin.to_string()) {
             return;
@@ -101,6 +114,14 @@ pub(super) fn parts(reached: &BTreeSet<String>, modules: &[BundledModule]) -> Ve
             .iter()
             .any(|m| needles.iter().any(|n| m.code.contains(n)))
     };
+    // Web streams: bodies, Blob.stream(), fetch and the stream classes (an
+    // HTTP handler always mentions `fetch`). A program that names none of
+    // them carries none of their code.
+    if mentions(&[
+        "Stream", "stream", "body", "Body", "fetch", "Response", "Request", "Blob", "File",
+    ]) {
+        visit("jsw:streams", &mut seen, &mut out);
+    }
     // process.stdin is a node:stream Readable.
     if mentions(&["stdin"]) {
         visit("node:stream", &mut seen, &mut out);
@@ -121,6 +142,11 @@ pub(super) fn parts(reached: &BTreeSet<String>, modules: &[BundledModule]) -> Ve
     if mentions(&["Segmenter"]) {
         visit("jsw:intl-segmenter", &mut seen, &mut out);
     }
+    // TextDecoder's other encodings: those whose labels the code names in a
+    // string, and those the build was asked for (--encoding).
+    for group in encoding_groups(modules, encodings) {
+        visit(group, &mut seen, &mut out);
+    }
     // `@opentelemetry/api` keeps its globals under this symbol's name; the
     // part registers jsw's provider there, saying it is the bundled API's
     // version (the API ignores a registration older than itself).
@@ -132,6 +158,83 @@ pub(super) fn parts(reached: &BTreeSet<String>, modules: &[BundledModule]) -> Ve
         }
     }
     out
+}
+
+/// The groups of encoding parts a program carries: every label, UTF-16 and
+/// the single-byte encodings when its code names TextDecoder (so that any
+/// label it meets at run time is known, and one whose index is missing says
+/// so), the multi-byte indexes of the encodings whose labels it names as a
+/// string (`new TextDecoder("shift_jis")`, a table of charsets), and those of
+/// `extra` (labels or names, `--encoding`).
+fn encoding_groups(modules: &[BundledModule], extra: &[String]) -> BTreeSet<&'static str> {
+    use jsw_wire::encodings::ENCODINGS;
+    let mut groups = BTreeSet::new();
+    if !extra.is_empty() || modules.iter().any(|m| m.code.contains("TextDecoder")) {
+        groups.insert("jsw:encodings");
+    }
+    let mut add = |label: &str| {
+        let label = label.trim().to_ascii_lowercase();
+        for (name, group, labels) in ENCODINGS {
+            if let Some(group) = group
+                && (*name == label || labels.contains(&label.as_str()))
+            {
+                groups.insert(*group);
+            }
+        }
+    };
+    for label in extra {
+        add(label);
+    }
+    for m in modules.iter().filter(|m| m.code.contains("TextDecoder")) {
+        // One pass over the code's short quoted strings.
+        let bytes = m.code.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let q = bytes[i];
+            i += 1;
+            if q != b'"' && q != b'\'' && q != b'`' {
+                continue;
+            }
+            let end = bytes[i..]
+                .iter()
+                .take(24)
+                .position(|&b| b == q || b == b'\n');
+            if let Some(len) = end
+                && bytes[i + len] == q
+                && len > 0
+            {
+                if let Ok(s) = std::str::from_utf8(&bytes[i..i + len]) {
+                    add(s);
+                }
+                i += len + 1;
+            }
+        }
+    }
+    groups
+}
+
+/// Checks `--encoding` values: each must be a label of the Encoding Standard.
+pub fn check_encoding_label(label: &str) -> Result<String, String> {
+    let lower = label.trim().to_ascii_lowercase();
+    if jsw_wire::encodings::ENCODINGS
+        .iter()
+        .any(|(name, group, labels)| {
+            group.is_some() && (*name == lower || labels.contains(&lower.as_str()))
+        })
+    {
+        Ok(lower)
+    } else if jsw_wire::encodings::ENCODINGS
+        .iter()
+        .any(|(n, _, l)| *n == lower || l.contains(&lower.as_str()))
+    {
+        Err(format!(
+            "{label} needs no --encoding: every program decodes it"
+        ))
+    } else {
+        Err(format!(
+            "{label} is not a label of the Encoding Standard (e.g. shift_jis, gb18030, utf-16le, windows-1251)"
+        ))
+    }
 }
 
 /// The version of the `@opentelemetry/api` in the bundle (the newest, if

@@ -46,6 +46,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, Result, bail};
 use swc_core::common::{GLOBALS, Globals, SourceMap, sync::Lrc};
 
+pub use builtins::check_encoding_label;
 use graph::Graph;
 pub use resolve::Resolved;
 use resolve::Resolver;
@@ -114,6 +115,9 @@ pub struct Options {
     pub wit_imports: std::collections::BTreeMap<String, BTreeSet<String>>,
     /// Plugins: a CommonJS entry's `module.exports` are its exports.
     pub plugin: bool,
+    /// Encodings (labels) the program's TextDecoder must decode beyond those
+    /// its code names (`--encoding`).
+    pub encodings: Vec<String>,
 }
 
 /// Bundles the program whose entry file is `entry`.

@@ -6,7 +6,7 @@ use clap::Args;
 
 use jsw::{BuildFailed, Mode};
 
-use super::flags::CacheFlags;
+use super::flags::{CacheFlags, CarryFlags};
 use super::json_string;
 
 /// Compile a program into a WASI module, running its top level at build time.
@@ -90,6 +90,9 @@ pub struct CompileCommand {
     #[command(flatten)]
     pub cache: CacheFlags,
 
+    #[command(flatten)]
+    pub carry: CarryFlags,
+
     /// Also write the module compiled to machine code for this machine, beside
     /// it with the extension .cwasm (-o app.wasm: app.cwasm). It loads only in
     /// wasmtime 48.0.8 with default settings (`jsw run --allow-precompiled
@@ -151,6 +154,7 @@ impl CompileCommand {
                 minify: self.minify,
                 mangle_names: self.mangle_names,
                 no_source_positions: self.no_source_positions,
+                encodings: self.carry.encodings.clone(),
                 ..Default::default()
             },
             cache: self.cache.cache(),

@@ -26,6 +26,17 @@ pub struct LimitFlags {
     pub fuel: Option<u64>,
 }
 
+/// Data a program carries beyond what its code names, for choices made at run
+/// time: `compile`, `run` and `serve` (of a source) take them.
+#[derive(Args, Debug, Clone, Default)]
+pub struct CarryFlags {
+    /// Also carry this TextDecoder encoding (a label: shift_jis, gb18030,
+    /// utf-16le, ...; repeatable). A program carries the encodings whose labels
+    /// its code names in a string; this is for labels that arrive at run time.
+    #[arg(long = "encoding", value_name = "LABEL", value_parser = jsw::bundle::check_encoding_label)]
+    pub encodings: Vec<String>,
+}
+
 /// The compiled-code cache, which `compile`, `run` and `serve` all use.
 #[derive(Args, Debug, Clone, Default)]
 pub struct CacheFlags {

@@ -6,7 +6,7 @@ use clap::Args;
 
 use jsw::runner::{self, LimitExceeded, RunOptions};
 
-use super::flags::{CacheFlags, LimitFlags, ProfileFlags};
+use super::flags::{CacheFlags, CarryFlags, LimitFlags, ProfileFlags};
 
 /// Run a WASI command module (jsw's or any other), or a program source.
 ///
@@ -41,6 +41,9 @@ pub struct RunCommand {
 
     #[command(flatten)]
     pub cache: CacheFlags,
+
+    #[command(flatten)]
+    pub carry: CarryFlags,
 
     /// Run a `.cwasm` written by `jsw compile --precompile`. It is machine code
     /// for this machine and this jsw's wasmtime: trust it as a native binary.
@@ -96,6 +99,10 @@ impl RunCommand {
         } else {
             let options = jsw::Options {
                 cache: self.cache.cache(),
+                bundle: jsw::bundle::Options {
+                    encodings: self.carry.encodings.clone(),
+                    ..Default::default()
+                },
                 ..Default::default()
             };
             let compiled = match jsw::compile(&self.module, &options) {

@@ -8,7 +8,7 @@ use clap::Args;
 use jsw::runner;
 use jsw::serve::{self, Input};
 
-use super::flags::{CacheFlags, LimitFlags, ProfileFlags};
+use super::flags::{CacheFlags, CarryFlags, LimitFlags, ProfileFlags};
 
 /// Serve a wasi:http component, or a program with a fetch handler, over HTTP.
 ///
@@ -104,6 +104,9 @@ pub struct ServeCommand {
 
     #[command(flatten)]
     pub cache: CacheFlags,
+
+    #[command(flatten)]
+    pub carry: CarryFlags,
 
     #[command(flatten)]
     pub profile: ProfileFlags,
@@ -243,6 +246,10 @@ impl ServeCommand {
                         .map(|(name, _)| (name.clone(), name.clone()))
                         .collect(),
                     env: !bindings.env.is_empty() || !bindings.config.is_empty(),
+                },
+                bundle: jsw::bundle::Options {
+                    encodings: self.carry.encodings.clone(),
+                    ..Default::default()
                 },
                 ..Default::default()
             },

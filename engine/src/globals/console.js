@@ -545,6 +545,8 @@
     const first = args[0];
     let out = "";
     let next = 0;
+    // A lone string is printed as it is (`a%%b` stays `a%%b`), as Node does.
+    if (typeof first === "string" && args.length === 1) return first;
     if (typeof first === "string") {
       next = 1;
       let last = 0;
@@ -785,5 +787,9 @@
     return `${ms.toFixed(3)}ms`;
   }
 
+  // A namespace object as WebIDL makes it: its prototype an empty object, and
+  // `Object.prototype.toString` says `[object console]`.
+  Object.setPrototypeOf(console, Object.create(Object.prototype));
+  Object.defineProperty(console, Symbol.toStringTag, { value: "console", writable: false, enumerable: false, configurable: true });
   Object.defineProperty(globalThis, "console", { value: console, writable: true, configurable: true, enumerable: false });
 };

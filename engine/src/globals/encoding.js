@@ -14,6 +14,20 @@
   ]) {
     labels.set(label, "windows-1252");
   }
+  // Other encodings arrive with the part that decodes them (encodings.js), which
+  // a program whose code names TextDecoder carries (with every label), and the
+  // indexes of the multi-byte ones when it names one of their labels.
+  let decoderFor = null;
+  jsw.registerEncodings = (table, lookup) => {
+    for (const [name, names] of Object.entries(table)) for (const label of names) labels.set(label, name);
+    decoderFor = lookup;
+  };
+  const notCarried = (label, name) =>
+    new RangeError(
+      `The "${label}" encoding is not supported` +
+        ` by this program: jsw carries the ${name} decoder only when the program names one of its labels ` +
+        `in a string (new TextDecoder("${name}")) or is built with --encoding ${name}`,
+    );
   const cp1252 = "\u20ac\x81\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\x8d\u017d\x8f" +
     "\x90\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\x9d\u017e\u0178";
   const windows1252 = (bytes) => jsw.latin1Decode(bytes).replace(/[\x80-\x9f]/g, (c) => cp1252[c.charCodeAt(0) - 0x80]);
@@ -35,8 +49,17 @@
     for (let back = 1; back <= Math.min(3, n); back++) {
       const byte = b[n - back];
       if ((byte & 0xc0) === 0x80) continue;
-      const need = byte >= 0xf0 && byte <= 0xf4 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc2 && byte < 0xe0 ? 2 : 1;
-      return back < need ? n - back : n;
+      const need = byte >= 0xf0 && byte <= 0xf4 ? 4 : byte >= 0xe0 && byte < 0xf0 ? 3 : byte >= 0xc2 && byte < 0xe0 ? 2 : 1;
+      if (back >= need) return n;
+      // Held back only while it can still complete: a second byte outside its
+      // lead's range is an error now (E0 A0-BF, ED 80-9F, F0 90-BF, F4 80-8F).
+      if (back >= 2) {
+        const second = b[n - back + 1];
+        const lo = byte === 0xe0 ? 0xa0 : byte === 0xf0 ? 0x90 : 0x80;
+        const hi = byte === 0xed ? 0x9f : byte === 0xf4 ? 0x8f : 0xbf;
+        if (second < lo || second > hi) return n;
+      }
+      return n - back;
     }
     return n;
   }
@@ -63,12 +86,20 @@
     #ignoreBOM;
     #pending = new Uint8Array(0);
     #started = false;
+    #decoder = null;
     constructor(label = "utf-8", options = {}) {
-      const name = String(label).trim().toLowerCase();
+      const name = String(label).replace(/^[\t\n\f\r ]+|[\t\n\f\r ]+$/g, "").toLowerCase();
       this.#encoding = labels.get(name);
-      if (this.#encoding === undefined) throw new RangeError(`The "${label}" encoding is not supported`);
+      if (this.#encoding === undefined || this.#encoding === "replacement") {
+        throw new RangeError(`The "${label}" encoding is not supported`);
+      }
       this.#fatal = Boolean(options && options.fatal);
       this.#ignoreBOM = Boolean(options && options.ignoreBOM);
+      if (this.#encoding !== "utf-8" && this.#encoding !== "windows-1252") {
+        // Made now so that an encoding whose index the program lacks fails here.
+        this.#decoder = decoderFor(this.#encoding, this.#fatal);
+        if (!this.#decoder) throw notCarried(label, this.#encoding);
+      }
     }
     get encoding() {
       return this.#encoding;
@@ -84,6 +115,7 @@
       let bytes = bytesOf(input);
       // One byte is one character: nothing is carried between chunks.
       if (this.#encoding === "windows-1252") return windows1252(bytes);
+      if (this.#decoder !== null) return this.#other(bytes, stream);
       if (this.#pending.length > 0) {
         const joined = new Uint8Array(this.#pending.length + bytes.length);
         joined.set(this.#pending);
@@ -110,6 +142,28 @@
         this.#started = true;
       }
       if (!stream) this.#started = false;
+      return text;
+    }
+    #other(bytes, stream) {
+      let text;
+      try {
+        text = this.#decoder(bytes, !stream);
+      } catch (e) {
+        this.#decoder = decoderFor(this.#encoding, this.#fatal);
+        this.#started = false;
+        throw e;
+      }
+      if (!this.#started && text.length > 0) {
+        if (!this.#ignoreBOM && text.charCodeAt(0) === 0xfeff && this.#encoding.startsWith("utf-16")) {
+          text = text.slice(1);
+        }
+        this.#started = true;
+      }
+      if (!stream) {
+        // The next call starts a new stream (the Standard's new decoder).
+        this.#decoder = decoderFor(this.#encoding, this.#fatal);
+        this.#started = false;
+      }
       return text;
     }
   }

@@ -41,6 +41,7 @@
     get composed() { return stateOf(this).composed; }
     get defaultPrevented() { return stateOf(this).canceled; }
     get returnValue() { return !stateOf(this).canceled; }
+    set returnValue(value) { if (!value) this.preventDefault(); }
     get target() { return stateOf(this).target; }
     get srcElement() { return stateOf(this).target; }
     get currentTarget() { return stateOf(this).current; }
@@ -55,7 +56,27 @@
     }
     preventDefault() {
       const state = stateOf(this);
-      if (state.cancelable) state.canceled = true;
+      // A passive listener's preventDefault() is ignored.
+      if (state.cancelable && !state.passive) state.canceled = true;
+    }
+    // The DOM's legacy initializer: type and flags anew, unless dispatching.
+    initEvent(type, bubbles = false, cancelable = false) {
+      if (arguments.length === 0) {
+        const err = new TypeError('The "type" argument must be specified');
+        err.code = "ERR_MISSING_ARGS";
+        throw err;
+      }
+      const state = stateOf(this);
+      if (state.dispatching) return;
+      Object.assign(state, {
+        type: `${type}`,
+        bubbles: !!bubbles,
+        cancelable: !!cancelable,
+        canceled: false,
+        stopped: false,
+        immediate: false,
+        target: null,
+      });
     }
     stopPropagation() {
       stateOf(this).stopped = true;
@@ -106,14 +127,22 @@
       }
       if (callback === null || callback === undefined) return;
       const o = flatten(options);
+      // Read in the order the DOM's options dictionary has them.
+      const capture = !!o.capture;
+      const once = !!o.once;
+      const passive = !!o.passive;
       const signal = o.signal;
+      if (signal === null) {
+        const err = new TypeError('The "options.signal" property must be an instance of AbortSignal. Received null');
+        err.code = "ERR_INVALID_ARG_TYPE";
+        throw err;
+      }
       if (signal?.aborted) return;
       type = `${type}`;
       const map = listenersOf(this);
       const list = map.get(type) ?? [];
-      const capture = !!o.capture;
       if (list.some((l) => l.callback === callback && l.capture === capture)) return;
-      const listener = { callback, capture, once: !!o.once, removed: false };
+      const listener = { callback, capture, once, passive, removed: false };
       list.push(listener);
       map.set(type, list);
       if (signal !== undefined && signal !== null) {
@@ -152,6 +181,7 @@
       for (const listener of list ? [...list] : []) {
         if (listener.removed) continue;
         if (listener.once) this.removeEventListener(state.type, listener.callback, { capture: listener.capture });
+        state.passive = listener.passive;
         try {
           const { callback } = listener;
           if (typeof callback === "function") callback.call(this, event);
@@ -162,6 +192,7 @@
             throw err;
           });
         }
+        state.passive = false;
         if (state.immediate) break;
       }
       state.dispatching = false;
@@ -182,4 +213,6 @@
   for (const [name, value] of Object.entries({ Event, CustomEvent, EventTarget })) {
     Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
   }
+  // The global scope names itself `self`, as in workers and Deno and Workers.
+  Object.defineProperty(globalThis, "self", { value: globalThis, writable: true, configurable: true, enumerable: true });
 };

@@ -36,6 +36,9 @@
       if (parts === null || typeof parts !== "object" || typeof parts[Symbol.iterator] !== "function") {
         throw new TypeError("The \"blobParts\" argument must be a sequence.");
       }
+      if (options !== undefined && options !== null && typeof options !== "object" && typeof options !== "function") {
+        throw new TypeError(`The "options" argument must be of type object. Received type ${typeof options}`);
+      }
       const chunks = [];
       let total = 0;
       for (const part of parts) {
@@ -119,7 +122,10 @@
   function formValue(value, filename) {
     if (value instanceof Blob) {
       if (value instanceof File && filename === undefined) return value;
-      const file = new File([], filename === undefined ? "blob" : String(filename), { type: value.type });
+      const file = new File([], filename === undefined ? "blob" : String(filename), {
+        type: value.type,
+        lastModified: value instanceof File ? value.lastModified : undefined,
+      });
       blobBytes.set(file, blobBytes.get(value));
       return file;
     }
@@ -395,7 +401,7 @@
       const { bytes, type } = encodeMultipart(init);
       return { bytes, stream: null, type };
     }
-    if (init instanceof ReadableStream) {
+    if (typeof ReadableStream === "function" && init instanceof ReadableStream) {
       if (init.locked || jsw.streamDisturbed(init)) {
         throw new TypeError("Response body object should not be disturbed or locked");
       }
@@ -537,11 +543,16 @@
       if (from) {
         url = urlOf(from);
       } else {
+        let parsed;
         try {
-          url = new URL(String(input)).href;
+          parsed = new URL(String(input));
         } catch (cause) {
           throw new TypeError(`Failed to parse URL from ${input}`, { cause });
         }
+        if (parsed.username !== "" || parsed.password !== "") {
+          throw new TypeError(`Request cannot be constructed from a URL that includes credentials: ${input}`);
+        }
+        url = parsed.href;
       }
       let method = from ? from.method : "GET";
       if (init.method !== undefined) {
@@ -709,6 +720,7 @@
     static error() {
       const response = new Response(null, { status: 200 });
       Object.assign(responseOf(response), { status: 0, type: "error" });
+      jsw.freezeHeaders(response.headers);
       return response;
     }
     static redirect(url, status = 302) {

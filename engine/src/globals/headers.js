@@ -45,6 +45,15 @@
     return list;
   };
 
+  // Headers whose guard is "immutable" (Response.error()'s): changes throw.
+  const immutable = new WeakSet();
+  const writableList = (headers) => {
+    const list = listOf(headers);
+    if (immutable.has(headers)) throw new TypeError("Headers are immutable");
+    return list;
+  };
+  jsw.freezeHeaders = (headers) => immutable.add(headers);
+
   const joiner = (name) => (name === "cookie" ? "; " : ", ");
 
   // Sorted by name (stably: repeated headers keep their order) and combined.
@@ -114,14 +123,16 @@
           "Headers constructor: Argument 1 could not be converted to one of: sequence<sequence<ByteString>>, record<ByteString, ByteString>.",
         );
       }
-      if (lists.has(init)) {
+      const method = init[Symbol.iterator];
+      if (lists.has(init) && method === Headers.prototype[Symbol.iterator]) {
         // Another Headers: its list as it is (what it iterates is the same,
         // and console.log shows the names in their order and spelling).
         lists.set(this, listOf(init).map(([name, value]) => [name, value]));
         const names = spellings.get(init);
         if (names !== undefined) spellings.set(this, new Map(names));
-      } else if (typeof init[Symbol.iterator] === "function") {
-        for (const pair of init) {
+      } else if (method !== undefined && method !== null) {
+        if (typeof method !== "function") throw new TypeError("Headers constructor: @@iterator is not a function.");
+        for (const pair of { [Symbol.iterator]: () => method.call(init) }) {
           const entry = [...pair];
           if (entry.length !== 2) {
             throw new TypeError(`Headers constructor: expected name/value pair to be length 2, found ${entry.length}.`);
@@ -129,20 +140,27 @@
           this.append(entry[0], entry[1]);
         }
       } else {
-        // A record: own enumerable string keys, in order (what Object.keys gives).
-        const keys = Object.keys(init);
-        for (let i = 0; i < keys.length; i++) this.append(keys[i], init[keys[i]]);
+        // A record (WebIDL): each own key in order, its descriptor then its
+        // value read once; a symbol key that is enumerable is a TypeError.
+        const pairs = [];
+        for (const key of Reflect.ownKeys(init)) {
+          const desc = Reflect.getOwnPropertyDescriptor(init, key);
+          if (desc === undefined || !desc.enumerable) continue;
+          if (typeof key === "symbol") throw new TypeError("Headers constructor: a record key cannot be a symbol.");
+          pairs.push([key, init[key]]);
+        }
+        for (const [name, value] of pairs) this.append(name, value);
       }
     }
     append(name, value) {
-      const list = listOf(this);
+      const list = writableList(this);
       const lower = checkName(name, "Headers.append");
       value = checkValue(value, "Headers.append");
       if (lower !== name && !list.some((entry) => entry[0] === lower)) spell(this, lower, String(name), true);
       list.push([lower, value]);
     }
     delete(name) {
-      const list = listOf(this);
+      const list = writableList(this);
       name = checkName(name, "Headers.delete");
       for (let i = list.length - 1; i >= 0; i--) if (list[i][0] === name) list.splice(i, 1);
       spellings.get(this)?.delete(name);
@@ -166,7 +184,7 @@
       return false;
     }
     set(name, value) {
-      const list = listOf(this);
+      const list = writableList(this);
       const given = name;
       name = checkName(name, "Headers.set");
       value = checkValue(value, "Headers.set");
@@ -224,6 +242,10 @@
     }
   }
   Object.defineProperty(Headers.prototype, Symbol.toStringTag, { value: "Headers", configurable: true });
+  // WebIDL operations are enumerable properties of the prototype.
+  for (const name of ["append", "delete", "get", "getSetCookie", "has", "set", "forEach", "keys", "values", "entries"]) {
+    Object.defineProperty(Headers.prototype, name, { enumerable: true });
+  }
   // For Request and Response: the list behind a Headers object, and a Headers
   // object over a list that needs no checks (lowercase names, byte-string values).
   jsw.headerList = listOf;

@@ -21,7 +21,6 @@ mod json;
 mod performance;
 mod process;
 pub mod random;
-mod streams;
 mod structured_clone;
 pub mod timers;
 mod url;
@@ -147,7 +146,6 @@ pub fn init(ctx: &Ctx<'_>, entry: &str) -> rquickjs::Result<()> {
     headers::init(ctx, &jsw)?;
     event_target::init(ctx, &jsw)?;
     abort::init(ctx, &jsw)?;
-    streams::init(ctx, &jsw)?;
     fetch::init(ctx, &jsw)?;
     commonjs::init(ctx, &jsw)?;
     #[cfg(feature = "http")]

@@ -24,8 +24,24 @@
       case "BigInt": out = Object(BigInt.prototype.valueOf.call(value)); break;
       case "Date": out = new Date(value.getTime()); break;
       case "RegExp": out = new RegExp(value.source, value.flags); break;
-      case "ArrayBuffer": out = value.slice(0); break;
+      case "ArrayBuffer": {
+        if (value.detached) fail("An ArrayBuffer is detached and");
+        if (value.resizable) {
+          out = new ArrayBuffer(value.byteLength, { maxByteLength: value.maxByteLength });
+          new Uint8Array(out).set(new Uint8Array(value));
+        } else {
+          out = value.slice(0);
+        }
+        break;
+      }
+      // A Blob's bytes never change, so the clone shares them (as a File's name
+      // and date).
+      case "Blob": out = new globalThis.Blob([value], { type: value.type }); break;
+      case "File":
+        out = new globalThis.File([value], value.name, { type: value.type, lastModified: value.lastModified });
+        break;
       case "DataView": {
+        if (isOutOfBounds(value)) fail("An ArrayBufferView is out of bounds and");
         const buffer = clone(value.buffer, memory);
         out = new DataView(buffer, value.byteOffset, value.byteLength);
         break;
@@ -48,7 +64,8 @@
         out = Object.create(Type.prototype);
         memory.set(value, out);
         const define = (k, v) => Object.defineProperty(out, k, { value: v, writable: true, configurable: true, enumerable: false });
-        if (value.message !== undefined) define("message", String(value.message));
+        const message = Object.getOwnPropertyDescriptor(value, "message");
+        if (message !== undefined && "value" in message) define("message", String(message.value));
         if (typeof value.stack === "string") define("stack", value.stack);
         if ("cause" in value) define("cause", clone(value.cause, memory));
         return out;
@@ -69,6 +86,7 @@
       default: {
         const T = typedArrays.find((C) => value instanceof C);
         if (T !== undefined) {
+          if (isOutOfBounds(value)) fail("An ArrayBufferView is out of bounds and");
           const buffer = clone(value.buffer, memory);
           out = new T(buffer, value.byteOffset, value.length);
           break;
@@ -80,12 +98,45 @@
     return out;
   }
 
+  // A view whose buffer shrank (or was detached) below its window: a
+  // DataView's byteLength throws then, a typed array's methods do.
+  const typedArrayAt = Object.getPrototypeOf(Int8Array.prototype).at;
+  function isOutOfBounds(view) {
+    try {
+      if (view instanceof DataView) void view.byteLength;
+      else typedArrayAt.call(view, 0);
+      return false;
+    } catch {
+      return true;
+    }
+  }
+
+  // `transfer` moves ArrayBuffers: the clone gets their contents, the
+  // originals are detached.
   function structuredClone(value, options) {
     if (arguments.length === 0) throw new TypeError('The "value" argument must be specified');
-    if (options !== undefined && options !== null && options.transfer !== undefined && options.transfer.length > 0) {
-      throw new jsw.DOMException("Transferring objects is not supported", "DataCloneError");
+    const memory = new Map();
+    const transfer = options === undefined || options === null ? undefined : options.transfer;
+    if (transfer !== undefined) {
+      if (transfer === null || typeof transfer[Symbol.iterator] !== "function") {
+        throw new TypeError("The \"options.transfer\" property must be iterable");
+      }
+      const list = [...transfer];
+      for (const [i, item] of list.entries()) {
+        if (Object.prototype.toString.call(item) !== "[object ArrayBuffer]") {
+          throw new jsw.DOMException(`Value not transferable`, "DataCloneError");
+        }
+        if (list.indexOf(item) !== i || item.detached) {
+          throw new jsw.DOMException("An ArrayBuffer is detached or listed twice and could not be cloned.", "DataCloneError");
+        }
+      }
+      const out = clone(value, memory);
+      // The clone holds a copy of each buffer; the original is then detached,
+      // as a transfer leaves it.
+      for (const item of list) void item.transfer();
+      return out;
     }
-    return clone(value, new Map());
+    return clone(value, memory);
   }
   Object.defineProperty(globalThis, "structuredClone", { value: structuredClone, writable: true, configurable: true, enumerable: true });
 };

@@ -248,7 +248,7 @@
     return Boolean(stream?.isTTY);
   }
   const isStream = (s) =>
-    s instanceof ReadableStream || s instanceof WritableStream ||
+    (typeof ReadableStream === "function" && (s instanceof ReadableStream || s instanceof WritableStream)) ||
     (s !== null && typeof s === "object" && (typeof s.write === "function" || typeof s.pipe === "function") && typeof s.on === "function");
   function styleText(format, text, { validateStream = true, stream = process.stdout } = {}) {
     if (typeof text !== "string") throw jsw.invalidArgType("text", "of type string", text);

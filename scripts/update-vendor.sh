@@ -97,6 +97,30 @@ bundle intl-datetime @formatjs/intl-datetimeformat/polyfill-force.js \
 sed -i '$d' "$dest/intl-datetime.js"
 { cat "$work/intl/tz.js"; echo "};"; } >> "$dest/intl-datetime.js"
 bundle intl-segmenter @formatjs/intl-segmenter/polyfill-force.js
+# Other locales, one part per locale and API group (jsw_wire::locales lists
+# them): the compiler adds a locale's parts to programs that name it, or are
+# built with --locale. Bundled as UTF-8 (half the size of escaped text).
+locale_bundle() { # part name, then the locale-data modules
+  local name=$1; shift
+  : > "$work/intl/$name.entry.js"
+  for m in "$@"; do
+    [ -f "$work/intl/node_modules/$m" ] && echo "import \"$m\";" >> "$work/intl/$name.entry.js"
+  done
+  (cd "$work/intl" && npx esbuild "$name.entry.js" --bundle --format=iife --minify-whitespace --minify-syntax \
+    --charset=utf8 --legal-comments=none --log-level=warning --outfile="$name.iife.js")
+  { echo "// $name: FormatJS locale data (see VERSIONS), bundled by scripts/update-vendor.sh. Generated."
+    echo "(jsw) => {"; cat "$work/intl/$name.iife.js"; echo "jsw.hideIntlTables();"; echo "};"; } > "$dest/$name.js"
+}
+for part in en-GB de fr es ja zh ar hi pt ru; do
+  case $part in ar) tags="ar ar-EG";; *) tags=$part;; esac
+  core=(); dt=()
+  for api in pluralrules numberformat listformat relativetimeformat displaynames; do
+    for t in $tags; do core+=("@formatjs/intl-$api/locale-data/$t.js"); done
+  done
+  for t in $tags; do dt+=("@formatjs/intl-datetimeformat/locale-data/$t.js"); done
+  locale_bundle "intl-locale-$part" "${core[@]}"
+  locale_bundle "intl-locale-$part-datetime" "${dt[@]}"
+done
 cp "$work/intl/node_modules/@formatjs/intl-numberformat/LICENSE.md" "$dest/LICENSE-formatjs"
 for spec in "${formatjs[@]}"; do
   echo "$spec (intl-*.js, bundled with esbuild, licence LICENSE-formatjs)" >> "$work/VERSIONS"

@@ -291,6 +291,127 @@ pub const BUILTINS: &[Builtin] = &[
         needs: &["jsw:encodings"],
         ..absent("jsw:encoding-gb18030")
     },
+    // Intl's other locales (locales.rs), each in two groups.
+    Builtin {
+        defined: Defined::Parts,
+        parts: &["node/vendor/intl-locale-en-GB"],
+        needs: &["jsw:intl"],
+        ..absent("jsw:intl-locale-en-GB")
+    },
+    Builtin {
+        defined: Defined::Parts,
+        parts: &["node/vendor/intl-locale-en-GB-datetime"],
+        needs: &["jsw:intl-datetime"],
+        ..absent("jsw:intl-locale-en-GB-datetime")
+    },
+    Builtin {
+        defined: Defined::Parts,
+        parts: &["node/vendor/intl-locale-de"],
+        needs: &["jsw:intl"],
+        ..absent("jsw:intl-locale-de")
+    },
+    Builtin {
+        defined: Defined::Parts,
+        parts: &["node/vendor/intl-locale-de-datetime"],
+        needs: &["jsw:intl-datetime"],
+        ..absent("jsw:intl-locale-de-datetime")
+    },
+    Builtin {
+        defined: Defined::Parts,
+        parts: &["node/vendor/intl-locale-fr"],
+        needs: &["jsw:intl"],
+        ..absent("jsw:intl-locale-fr")
+    },
+    Builtin {
+        defined: Defined::Parts,
+        parts: &["node/vendor/intl-locale-fr-datetime"],
+        needs: &["jsw:intl-datetime"],
+        ..absent("jsw:intl-locale-fr-datetime")
+    },
+    Builtin {
+        defined: Defined::Parts,
+        parts: &["node/vendor/intl-locale-es"],
+        needs: &["jsw:intl"],
+        ..absent("jsw:intl-locale-es")
+    },
+    Builtin {
+        defined: Defined::Parts,
+        parts: &["node/vendor/intl-locale-es-datetime"],
+        needs: &["jsw:intl-datetime"],
+        ..absent("jsw:intl-locale-es-datetime")
+    },
+    Builtin {
+        defined: Defined::Parts,
+        parts: &["node/vendor/intl-locale-ja"],
+        needs: &["jsw:intl"],
+        ..absent("jsw:intl-locale-ja")
+    },
+    Builtin {
+        defined: Defined::Parts,
+        parts: &["node/vendor/intl-locale-ja-datetime"],
+        needs: &["jsw:intl-datetime"],
+        ..absent("jsw:intl-locale-ja-datetime")
+    },
+    Builtin {
+        defined: Defined::Parts,
+        parts: &["node/vendor/intl-locale-zh"],
+        needs: &["jsw:intl"],
+        ..absent("jsw:intl-locale-zh")
+    },
+    Builtin {
+        defined: Defined::Parts,
+        parts: &["node/vendor/intl-locale-zh-datetime"],
+        needs: &["jsw:intl-datetime"],
+        ..absent("jsw:intl-locale-zh-datetime")
+    },
+    Builtin {
+        defined: Defined::Parts,
+        parts: &["node/vendor/intl-locale-ar"],
+        needs: &["jsw:intl"],
+        ..absent("jsw:intl-locale-ar")
+    },
+    Builtin {
+        defined: Defined::Parts,
+        parts: &["node/vendor/intl-locale-ar-datetime"],
+        needs: &["jsw:intl-datetime"],
+        ..absent("jsw:intl-locale-ar-datetime")
+    },
+    Builtin {
+        defined: Defined::Parts,
+        parts: &["node/vendor/intl-locale-hi"],
+        needs: &["jsw:intl"],
+        ..absent("jsw:intl-locale-hi")
+    },
+    Builtin {
+        defined: Defined::Parts,
+        parts: &["node/vendor/intl-locale-hi-datetime"],
+        needs: &["jsw:intl-datetime"],
+        ..absent("jsw:intl-locale-hi-datetime")
+    },
+    Builtin {
+        defined: Defined::Parts,
+        parts: &["node/vendor/intl-locale-pt"],
+        needs: &["jsw:intl"],
+        ..absent("jsw:intl-locale-pt")
+    },
+    Builtin {
+        defined: Defined::Parts,
+        parts: &["node/vendor/intl-locale-pt-datetime"],
+        needs: &["jsw:intl-datetime"],
+        ..absent("jsw:intl-locale-pt-datetime")
+    },
+    Builtin {
+        defined: Defined::Parts,
+        parts: &["node/vendor/intl-locale-ru"],
+        needs: &["jsw:intl"],
+        ..absent("jsw:intl-locale-ru")
+    },
+    Builtin {
+        defined: Defined::Parts,
+        parts: &["node/vendor/intl-locale-ru-datetime"],
+        needs: &["jsw:intl-datetime"],
+        ..absent("jsw:intl-locale-ru-datetime")
+    },
     // The OpenTelemetry API's global provider, for programs that bundle
     // `@opentelemetry/api`.
     Builtin {

@@ -9,6 +9,7 @@
 
 pub mod builtins;
 pub mod encodings;
+pub mod locales;
 pub mod exit;
 pub mod names;
 pub mod payload;

@@ -44,6 +44,26 @@ fn part_source(part: &str) -> Option<&'static str> {
         "node/vendor/intl-datetime",
         "globals/intl-date",
         "node/vendor/intl-segmenter",
+        "node/vendor/intl-locale-en-GB",
+        "node/vendor/intl-locale-en-GB-datetime",
+        "node/vendor/intl-locale-de",
+        "node/vendor/intl-locale-de-datetime",
+        "node/vendor/intl-locale-fr",
+        "node/vendor/intl-locale-fr-datetime",
+        "node/vendor/intl-locale-es",
+        "node/vendor/intl-locale-es-datetime",
+        "node/vendor/intl-locale-ja",
+        "node/vendor/intl-locale-ja-datetime",
+        "node/vendor/intl-locale-zh",
+        "node/vendor/intl-locale-zh-datetime",
+        "node/vendor/intl-locale-ar",
+        "node/vendor/intl-locale-ar-datetime",
+        "node/vendor/intl-locale-hi",
+        "node/vendor/intl-locale-hi-datetime",
+        "node/vendor/intl-locale-pt",
+        "node/vendor/intl-locale-pt-datetime",
+        "node/vendor/intl-locale-ru",
+        "node/vendor/intl-locale-ru-datetime",
         "node/crypto",
         "node/zlib",
         "node/fs",
@@ -77,7 +97,7 @@ fn part_source(part: &str) -> Option<&'static str> {
 pub(super) fn parts(
     reached: &BTreeSet<String>,
     modules: &[BundledModule],
-    encodings: &[String],
+    options: &super::Options,
 ) -> Vec<BundledModule> {
     fn visit(builtin: &str, seen: &mut BTreeSet<String>, out: &mut Vec<BundledModule>) {
         if !seen.insert(builtin.to_string()) {
@@ -142,9 +162,19 @@ pub(super) fn parts(
     if mentions(&["Segmenter"]) {
         visit("jsw:intl-segmenter", &mut seen, &mut out);
     }
+    // Locales beyond English: those the code names (in a program that uses
+    // Intl) and those of --locale.
+    if seen.contains("jsw:intl") {
+        for part in locale_parts(modules, &options.locales) {
+            visit(&format!("jsw:intl-locale-{part}"), &mut seen, &mut out);
+            if seen.contains("jsw:intl-datetime") {
+                visit(&format!("jsw:intl-locale-{part}-datetime"), &mut seen, &mut out);
+            }
+        }
+    }
     // TextDecoder's other encodings: those whose labels the code names in a
     // string, and those the build was asked for (--encoding).
-    for group in encoding_groups(modules, encodings) {
+    for group in encoding_groups(modules, &options.encodings) {
         visit(group, &mut seen, &mut out);
     }
     // `@opentelemetry/api` keeps its globals under this symbol's name; the
@@ -186,31 +216,66 @@ fn encoding_groups(modules: &[BundledModule], extra: &[String]) -> BTreeSet<&'st
         add(label);
     }
     for m in modules.iter().filter(|m| m.code.contains("TextDecoder")) {
-        // One pass over the code's short quoted strings.
-        let bytes = m.code.as_bytes();
-        let mut i = 0;
+        for s in short_strings(&m.code, 24) {
+            add(s);
+        }
+    }
+    groups
+}
+
+/// The locale parts a program carries: those of the locale tags its code
+/// names as short strings (`"de-DE"`, `'ja'`), and of `extra` (`--locale`).
+fn locale_parts(modules: &[BundledModule], extra: &[String]) -> BTreeSet<&'static str> {
+    use jsw_wire::locales::{looks_like_tag, part_for};
+    let mut parts: BTreeSet<&'static str> = extra.iter().filter_map(|t| part_for(t)).collect();
+    for m in modules {
+        for s in short_strings(&m.code, 16) {
+            if looks_like_tag(s)
+                && let Some(part) = part_for(s)
+            {
+                parts.insert(part);
+            }
+        }
+    }
+    parts
+}
+
+/// The quoted strings of at most `max` bytes in `code`, found in one pass.
+fn short_strings(code: &str, max: usize) -> impl Iterator<Item = &str> {
+    let bytes = code.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
         while i < bytes.len() {
             let q = bytes[i];
             i += 1;
             if q != b'"' && q != b'\'' && q != b'`' {
                 continue;
             }
-            let end = bytes[i..]
-                .iter()
-                .take(24)
-                .position(|&b| b == q || b == b'\n');
+            let end = bytes[i..].iter().take(max + 1).position(|&b| b == q || b == b'\n');
             if let Some(len) = end
                 && bytes[i + len] == q
                 && len > 0
             {
-                if let Ok(s) = std::str::from_utf8(&bytes[i..i + len]) {
-                    add(s);
-                }
+                let s = std::str::from_utf8(&bytes[i..i + len]).ok();
                 i += len + 1;
+                if s.is_some() {
+                    return s;
+                }
             }
         }
+        None
+    })
+}
+
+/// Checks `--locale` values: jsw must have the locale's data.
+pub fn check_locale(tag: &str) -> Result<String, String> {
+    if tag.eq_ignore_ascii_case("en") || tag.to_ascii_lowercase().starts_with("en-us") {
+        return Ok(tag.to_string());
     }
-    groups
+    jsw_wire::locales::part_for(tag).map(|_| tag.to_string()).ok_or_else(|| {
+        let have: Vec<&str> = jsw_wire::locales::LOCALES.iter().map(|(p, _)| *p).collect();
+        format!("jsw has no Intl data for {tag}: it carries en-US, {}", have.join(", "))
+    })
 }
 
 /// Checks `--encoding` values: each must be a label of the Encoding Standard.

@@ -46,7 +46,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, Result, bail};
 use swc_core::common::{GLOBALS, Globals, SourceMap, sync::Lrc};
 
-pub use builtins::check_encoding_label;
+pub use builtins::{check_encoding_label, check_locale};
 use graph::Graph;
 pub use resolve::Resolved;
 use resolve::Resolver;
@@ -118,6 +118,9 @@ pub struct Options {
     /// Encodings (labels) the program's TextDecoder must decode beyond those
     /// its code names (`--encoding`).
     pub encodings: Vec<String>,
+    /// Locales whose Intl data the program carries beyond those its code
+    /// names (`--locale`).
+    pub locales: Vec<String>,
 }
 
 /// Bundles the program whose entry file is `entry`.

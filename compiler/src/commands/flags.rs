@@ -35,6 +35,13 @@ pub struct CarryFlags {
     /// its code names in a string; this is for labels that arrive at run time.
     #[arg(long = "encoding", value_name = "LABEL", value_parser = jsw::bundle::check_encoding_label)]
     pub encodings: Vec<String>,
+
+    /// Also carry Intl's data for this locale (repeatable: de-DE, ja, en-GB,
+    /// ...). A program carries the locales its code names in a string; this is
+    /// for locales chosen at run time. One it lacks formats as en-US, with a
+    /// warning on stderr.
+    #[arg(long = "locale", value_name = "TAG", value_parser = jsw::bundle::check_locale)]
+    pub locales: Vec<String>,
 }
 
 /// The compiled-code cache, which `compile`, `run` and `serve` all use.

@@ -101,6 +101,7 @@ impl RunCommand {
                 cache: self.cache.cache(),
                 bundle: jsw::bundle::Options {
                     encodings: self.carry.encodings.clone(),
+                    locales: self.carry.locales.clone(),
                     ..Default::default()
                 },
                 ..Default::default()

@@ -249,6 +249,7 @@ impl ServeCommand {
                 },
                 bundle: jsw::bundle::Options {
                     encodings: self.carry.encodings.clone(),
+                    locales: self.carry.locales.clone(),
                     ..Default::default()
                 },
                 ..Default::default()

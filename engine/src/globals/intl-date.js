@@ -13,6 +13,7 @@
       [name](locales = undefined, options = undefined) {
         const time = getTime.call(this);
         if (time !== time) return "Invalid Date";
+        jsw.checkLocales(Intl.DateTimeFormat, locales);
         return format.call(this, locales, options);
       },
     }[name];
@@ -20,4 +21,5 @@
   }
   // DateTimeFormat's tables arrived with this part (see intl.js).
   jsw.hideIntlTables();
+  jsw.guardIntl(["DateTimeFormat"]);
 };

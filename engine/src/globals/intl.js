@@ -123,6 +123,58 @@
   };
   jsw.hideIntlTables();
 
+  // A locale whose data the program does not carry would format as en-US
+  // (FormatJS falls back to its default without a word): say so on stderr,
+  // once per tag, so that no other locale passes silently for English. The
+  // list is jsw_wire::locales's.
+  const carriedByJsw = ["en-GB", "de", "fr", "es", "ja", "zh", "ar", "hi", "pt", "ru"];
+  const warnedLocales = new Set();
+  jsw.checkLocales = (Ctor, locales) => {
+    if (locales === undefined) return;
+    let tags;
+    try {
+      tags = Intl.getCanonicalLocales(locales);
+    } catch {
+      return; // the constructor throws what Node throws
+    }
+    const tag = tags[0];
+    if (tag === undefined || warnedLocales.has(tag) || Ctor.supportedLocalesOf([tag]).length > 0) return;
+    warnedLocales.add(tag);
+    const language = tag.split("-")[0];
+    const known = language === "en" ? tag === "en-GB" || tag.startsWith("en-GB-") : carriedByJsw.includes(language);
+    jsw.write(
+      2,
+      `jsw: warning: this program has no Intl data for "${tag}", so it formats as en-US; ` +
+        (known
+          ? `name the locale in its source (new Intl.NumberFormat("${tag}")) or build with --locale ${tag}\n`
+          : `jsw carries en-US, ${carriedByJsw.join(", ")}\n`),
+    );
+  };
+  // The constructors check their locales first (a Proxy keeps their
+  // prototypes, statics and identity as FormatJS made them).
+  jsw.guardIntl = (names) => {
+    for (const name of names) {
+      const Ctor = Intl[name];
+      if (typeof Ctor !== "function") continue;
+      const guarded = new Proxy(Ctor, {
+        construct(target, args, newTarget) {
+          jsw.checkLocales(target, args[0]);
+          const made = Reflect.construct(target, args, newTarget === guarded ? target : newTarget);
+          if (args[1] !== null && typeof args[1] === "object") jsw.intlRequested?.set(made, args[1]);
+          return made;
+        },
+        apply(target, thisArg, args) {
+          jsw.checkLocales(target, args[0]);
+          const made = Reflect.apply(target, thisArg, args);
+          if (args[1] !== null && typeof args[1] === "object") jsw.intlRequested?.set(made, args[1]);
+          return made;
+        },
+      });
+      Object.defineProperty(Intl, name, { value: guarded, writable: true, configurable: true, enumerable: false });
+    }
+  };
+  jsw.guardIntl(["NumberFormat", "PluralRules", "RelativeTimeFormat", "ListFormat", "DisplayNames"]);
+
   // FormatJS installs Number's and BigInt's toLocaleString as plain functions
   // (constructors, named "value", of length 2) that format any `this`; the
   // built-ins are methods of length 0 that only take their own type.
@@ -131,7 +183,9 @@
     Object.defineProperty(proto, "toLocaleString", {
       value: {
         toLocaleString(locales = undefined, options = undefined) {
-          return format.call(thisValue.call(this), locales, options);
+          const value = thisValue.call(this);
+          jsw.checkLocales(Intl.NumberFormat, locales);
+          return format.call(value, locales, options);
         },
       }.toLocaleString,
       writable: true,
@@ -198,15 +252,53 @@
         longOffset: String(options.timeZoneName) === "longOffset",
       };
     }
+    // The options each instance was made with (the guard in jsw.guardIntl
+    // records them), where resolvedOptions says too little.
+    const requested = new WeakMap();
+    jsw.intlRequested = requested;
+    // [between the date and the time, after the time] by language.
+    const AT_TIME = {
+      en: [" at ", ""], de: [" um ", ""], fr: [" à ", ""], es: [" a las ", ""], pt: [" às ", ""],
+      ru: [" в ", ""], ar: [" في ", ""], hi: [" को ", " बजे"],
+    };
+    function splitPlan(r) {
+      const pick = (keys) => {
+        const o = { timeZone: r.timeZone, calendar: r.calendar, numberingSystem: r.numberingSystem };
+        for (const key of keys) if (r[key] !== undefined) o[key] = r[key];
+        return Reflect.construct(Original, [r.locale, o]);
+      };
+      return {
+        date: pick(["weekday", "era", "year", "month", "day"]),
+        time: pick(["hourCycle", "hour", "minute", "second", "fractionalSecondDigits", "dayPeriod", "timeZoneName"]),
+      };
+    }
     function planOf(dtf) {
       let plan = plans.get(dtf);
       if (plan === undefined) {
         const r = originalResolved.call(dtf);
         const timed = TIME_OPTIONS.some((key) => r[key] !== undefined) || r.timeZoneName !== undefined;
-        const at =
-          r.timeStyle !== undefined ? r.dateStyle === "long" || r.dateStyle === "full" : r.month === "long" && timed;
+        const language = r.locale.split("-")[0];
+        const dated = r.dateStyle !== undefined || r.year !== undefined || r.month !== undefined || r.day !== undefined;
+        const timedOrStyled = timed || r.timeStyle !== undefined;
+        // Read without running a getter of the caller's options object.
+        const askedMonth = Object.getOwnPropertyDescriptor(requested.get(dtf) ?? {}, "month")?.value;
+        // A long date and a time: Node's data (CLDR's "atTime" patterns) joins
+        // them with a word FormatJS's data lacks.
+        const atTime = r.timeStyle !== undefined
+          ? r.dateStyle === "long" || r.dateStyle === "full"
+          : r.month === "long" && timed;
+        // (Spanish has none after a full date with its weekday.)
+        const at = atTime && Object.hasOwn(AT_TIME, language) && !(language === "es" && (r.dateStyle === "full" || r.weekday))
+          ? AT_TIME[language]
+          : null;
+        // Other dates and times: Portuguese joins them with ", ", and Japanese
+        // and Chinese write a numeric date as their short date ("2024/3/10").
+        const comma = !at && language === "pt" && dated && timedOrStyled;
+        const split = (language === "ja" || language === "zh") && r.dateStyle === undefined &&
+          (askedMonth === "numeric" || askedMonth === "2-digit" || (askedMonth === undefined && r.month === "numeric")) &&
+          timed ? splitPlan(r) : null;
         const longOffset = r.timeZoneName === "longOffset";
-        plan = at || longOffset ? { date: null, at, longOffset } : null;
+        plan = at || comma || split || longOffset ? { date: null, at, comma, split, longOffset } : null;
         plans.set(dtf, plan);
       }
       return plan;
@@ -223,6 +315,9 @@
         parts = originalParts.call(plan.date, x);
         const zone = originalParts.call(plan.zone, x).find((part) => part.type === "timeZoneName");
         if (zone !== undefined) parts.push({ type: "literal", value: plan.glue }, zone);
+      } else if (plan?.split) {
+        const x = date === undefined ? Date.now() : date;
+        parts = [...originalParts.call(plan.split.date, x), { type: "literal", value: " " }, ...originalParts.call(plan.split.time, x)];
       } else {
         parts = originalParts.call(dtf, date);
       }
@@ -235,8 +330,15 @@
         else if (TIME_PARTS.has(part.type) && firstTime < 0) firstTime = i;
         if (part.type === "timeZoneName" && plan?.longOffset) mendZone(part);
       }
-      if (plan?.at && lastDate >= 0 && firstTime === lastDate + 2 && parts[lastDate + 1].value === ", ") {
-        parts[lastDate + 1].value = " at ";
+      if (plan !== null && lastDate >= 0 && firstTime === lastDate + 2 && parts[lastDate + 1].type === "literal") {
+        if (plan.at) {
+          // What the date ends with stays (Russian "г."); the joiner goes.
+          const head = parts[lastDate + 1].value.replace(/[\s\u00a0]*[,\u060c]?[\s\u00a0]*$/u, "");
+          parts[lastDate + 1].value = head + plan.at[0];
+          if (plan.at[1]) parts.push({ type: "literal", value: plan.at[1] });
+        } else if (plan.comma) {
+          parts[lastDate + 1].value = ", ";
+        }
       }
       return parts;
     }
@@ -249,7 +351,9 @@
           const plan = planOf(this);
           if (plan === null) {
             const original = originalFormat.call(this);
-            format = (date) => original(date).replace(/\u202f(AM|PM)/g, " $1");
+            // Node's data has plain spaces where FormatJS's has narrow no-break
+            // ones (before AM/PM, before Russian "г.").
+            format = (date) => original(date).replace(/\u202f/g, " ");
           } else {
             format = (date) => partsOf(this, plan, date).map((part) => part.value).join("");
           }

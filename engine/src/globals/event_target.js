@@ -125,7 +125,6 @@
         err.code = "ERR_MISSING_ARGS";
         throw err;
       }
-      if (callback === null || callback === undefined) return;
       const o = flatten(options);
       // Read in the order the DOM's options dictionary has them.
       const capture = !!o.capture;
@@ -137,6 +136,7 @@
         err.code = "ERR_INVALID_ARG_TYPE";
         throw err;
       }
+      if (callback === null || callback === undefined) return;
       if (signal?.aborted) return;
       type = `${type}`;
       const map = listenersOf(this);

@@ -171,17 +171,22 @@
       if (at < 0) list.push(entry);
       else formEntries.set(this, [...list.slice(0, at), entry, ...list.slice(at + 1).filter(([n]) => n !== name)]);
     }
+    // Iteration is live, by index: an entry deleted while iterating is
+    // skipped, one appended is visited.
     *entries() {
-      for (const [name, value] of formEntries.get(this)) yield [name, value];
+      for (let i = 0; i < formEntries.get(this).length; i++) yield [...formEntries.get(this)[i]];
     }
     *keys() {
-      for (const [name] of formEntries.get(this)) yield name;
+      for (let i = 0; i < formEntries.get(this).length; i++) yield formEntries.get(this)[i][0];
     }
     *values() {
-      for (const [, value] of formEntries.get(this)) yield value;
+      for (let i = 0; i < formEntries.get(this).length; i++) yield formEntries.get(this)[i][1];
     }
     forEach(callback, thisArg) {
-      for (const [name, value] of formEntries.get(this)) callback.call(thisArg, value, name, this);
+      for (let i = 0; i < formEntries.get(this).length; i++) {
+        const [name, value] = formEntries.get(this)[i];
+        callback.call(thisArg, value, name, this);
+      }
     }
     [Symbol.iterator]() {
       return this.entries();
@@ -851,7 +856,80 @@
 
   // Outbound requests: the HTTP part (http.js) replaces this where the host has
   // wasi:http; elsewhere there is no network to reach.
+  // The Fetch standard's data: URL processor: the bytes after the comma
+  // (percent-decoded, base64 when the type says so) with their MIME type.
+  function dataUrl(href) {
+    let rest = href.slice(5).replace(/#.*$/s, "").replace(/^[\t\n\f\r ]+|[\t\n\f\r ]+$/g, "");
+    const comma = rest.indexOf(",");
+    if (comma < 0) return null;
+    let type = rest.slice(0, comma).replace(/^[\t\n\f\r ]+|[\t\n\f\r ]+$/g, "");
+    let bytes = percentDecode(rest.slice(comma + 1));
+    const base64 = /;[\t\n\f\r ]*base64[\t\n\f\r ]*$/i.exec(type);
+    if (base64) {
+      type = type.slice(0, base64.index);
+      let text = "";
+      for (const b of bytes) text += String.fromCharCode(b);
+      try {
+        const decoded = atob(text);
+        bytes = new Uint8Array(decoded.length);
+        for (let i = 0; i < decoded.length; i++) bytes[i] = decoded.charCodeAt(i);
+      } catch {
+        return null;
+      }
+    }
+    if (type.startsWith(";")) type = "text/plain" + type;
+    const [essence, ...params] = type.split(";");
+    const [main, sub, extra] = essence.trim().split("/");
+    let mime = "text/plain;charset=US-ASCII";
+    if (extra === undefined && sub !== undefined && token.test(main) && token.test(sub.trim())) {
+      mime = `${main.toLowerCase()}/${sub.trim().toLowerCase()}`;
+      for (const p of params) {
+        const eq = p.indexOf("=");
+        if (eq < 0) continue;
+        const name = p.slice(0, eq).trim().toLowerCase();
+        const value = p.slice(eq + 1);
+        if (name && token.test(name) && value && !mime.includes(`;${name}=`)) mime += `;${name}=${value}`;
+      }
+    }
+    return { bytes, mime };
+  }
+  function percentDecode(s) {
+    const raw = encoder.encode(s);
+    const out = new Uint8Array(raw.length);
+    let n = 0;
+    const hex = (b) => (b >= 48 && b <= 57 ? b - 48 : b >= 65 && b <= 70 ? b - 55 : b >= 97 && b <= 102 ? b - 87 : -1);
+    for (let i = 0; i < raw.length; i++) {
+      if (raw[i] === 37 && i + 2 < raw.length && hex(raw[i + 1]) >= 0 && hex(raw[i + 2]) >= 0) {
+        out[n++] = hex(raw[i + 1]) * 16 + hex(raw[i + 2]);
+        i += 2;
+      } else {
+        out[n++] = raw[i];
+      }
+    }
+    return out.subarray(0, n);
+  }
+  function fetchData(request) {
+    const data = dataUrl(request.url);
+    if (data === null) return Promise.reject(new TypeError("fetch failed", { cause: new Error(`invalid data: URL`) }));
+    const response = new Response(request.method === "HEAD" ? null : data.bytes, {
+      status: 200,
+      statusText: "OK",
+      headers: { "content-type": data.mime },
+    });
+    Object.assign(responseOf(response), { type: "basic", url: request.url });
+    return Promise.resolve(response);
+  }
+
   function fetch(input, init) {
+    // data: URLs are answered here, without a network, as Node answers them.
+    const href = input instanceof Request ? input.url : typeof input === "string" ? input : null;
+    if (href !== null && /^data:/i.test(href.trimStart())) {
+      try {
+        return fetchData(new Request(input, init));
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    }
     if (jsw.outboundFetch) return jsw.outboundFetch(input, init);
     return Promise.reject(
       new TypeError("fetch failed", {

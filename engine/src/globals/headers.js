@@ -89,6 +89,7 @@
         return { value: state.kind === "keys" ? name : state.kind === "values" ? value : [name, value], done: false };
       },
       writable: true,
+      enumerable: true,
       configurable: true,
     },
     [Symbol.toStringTag]: { value: "Headers Iterator", configurable: true },

@@ -48,7 +48,9 @@
     return new Uint8Array(out);
   }
   const isHex = (b) => (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x46) || (b >= 0x61 && b <= 0x66);
-  const decodeUtf8 = (bytes) => new TextDecoder().decode(bytes);
+  // A BOM is text here (a query's U+FEFF stays), not a byte order mark.
+  const utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
+  const decodeUtf8 = (bytes) => utf8.decode(bytes);
 
   const ALPHA = /^[A-Za-z]$/;
   const isAlpha = (c) => c !== undefined && ALPHA.test(c);
@@ -276,11 +278,63 @@
     return out;
   }
 
+  // RFC 3492's decoder, to check an "xn--" label: null when it is not valid.
+  function punydecode(input) {
+    const base = 36, tMin = 1, tMax = 26, skew = 38, damp = 700;
+    const cut = input.lastIndexOf("-");
+    const out = cut > 0 ? Array.from(input.slice(0, cut), (c) => c.codePointAt(0)) : [];
+    if (out.some((c) => c >= 128)) return null;
+    let n = 128, i = 0, bias = 72;
+    for (let at = cut > 0 ? cut + 1 : 0; at < input.length; ) {
+      const old = i;
+      for (let w = 1, k = base; ; k += base) {
+        if (at >= input.length) return null;
+        const c = input.charCodeAt(at++);
+        const d = c - 48 < 10 ? c - 22 : c - 65 < 26 ? c - 65 : c - 97 < 26 ? c - 97 : base;
+        if (d >= base) return null;
+        i += d * w;
+        const t = k <= bias ? tMin : k >= bias + tMax ? tMax : k - bias;
+        if (d < t) break;
+        w *= base - t;
+        if (i > 0x7fffffff || w > 0x7fffffff) return null;
+      }
+      let delta = old === 0 ? Math.floor((i - old) / damp) : (i - old) >> 1;
+      delta += Math.floor(delta / (out.length + 1));
+      let k = 0;
+      while (delta > ((base - tMin) * tMax) >> 1) {
+        delta = Math.floor(delta / (base - tMin));
+        k += base;
+      }
+      bias = k + Math.floor(((base - tMin + 1) * delta) / (delta + skew));
+      n += Math.floor(i / (out.length + 1));
+      i %= out.length + 1;
+      if (n > 0x10ffff || (n >= 0xd800 && n <= 0xdfff)) return null;
+      out.splice(i++, 0, n);
+    }
+    return String.fromCodePoint(...out);
+  }
+
+  // UTS #46 (as URLs use it: nontransitional, no hyphen or length checks),
+  // through Unicode normalization: the characters IDNA ignores (soft hyphen,
+  // zero-width space, word joiner, BOM, variation selectors) go, the rest is
+  // mapped by NFKC and lower case (fullwidth letters and digits, ideographic
+  // full stops and spaces), and each non-ASCII label becomes punycode. An
+  // "xn--" label must decode.
+  const IDNA_IGNORED = /[\u00ad\u034f\u180b-\u180f\u200b\u2060\u2064\ufe00-\ufe0f\ufeff]|\udb40[\udd00-\uddef]/g;
   function domainToASCII(domain) {
-    let d = domain.normalize("NFC").toLowerCase();
+    let d = domain.replace(IDNA_IGNORED, "").normalize("NFKC").toLowerCase().normalize("NFKC");
     d = d.replace(/[\u3002\uff0e\uff61]/g, ".");
-    if (!/[^\x00-\x7f]/.test(d)) return d;
-    return d.split(".").map((label) => (/[^\x00-\x7f]/.test(label) ? "xn--" + punycode(label) : label)).join(".");
+    const labels = d.split(".");
+    for (let i = 0; i < labels.length; i++) {
+      const label = labels[i];
+      if (/[^\x00-\x7f]/.test(label)) {
+        labels[i] = "xn--" + punycode(label);
+      } else if (label.startsWith("xn--")) {
+        const decoded = punydecode(label.slice(4));
+        if (decoded === null || decoded === "" || !/[^\x00-\x7f]/.test(decoded)) return null;
+      }
+    }
+    return labels.join(".");
   }
 
   function parseHost(input, notSpecial) {
@@ -295,7 +349,7 @@
     }
     const domain = decodeUtf8(percentDecodeBytes(input));
     const ascii = domainToASCII(domain);
-    if (ascii === "" || FORBIDDEN_DOMAIN.test(ascii)) return null;
+    if (ascii === null || ascii === "" || FORBIDDEN_DOMAIN.test(ascii)) return null;
     if (endsInNumber(ascii)) {
       const v4 = parseIPv4(ascii);
       return v4 === null ? null : serializeIPv4(v4);
@@ -670,10 +724,12 @@
     return url;
   }
 
-  function serializePath(url) {
+  // `bare`: the path alone (pathname), without the "/." the URL serializer
+  // puts before a hostless path that starts with "//".
+  function serializePath(url, bare = false) {
     if (url.opaque !== null) return url.opaque;
     let out = "";
-    if (url.host === null && url.path.length > 1 && url.path[0] === "") out += "/.";
+    if (!bare && url.host === null && url.path.length > 1 && url.path[0] === "") out += "/.";
     for (const seg of url.path) out += "/" + seg;
     return out;
   }
@@ -718,7 +774,7 @@
     #list = [];
     #url = null;
     constructor(init = "") {
-      if (typeof init === "object" && init !== null) {
+      if ((typeof init === "object" && init !== null) || typeof init === "function") {
         if (typeof init[Symbol.iterator] === "function") {
           for (const pair of init) {
             const p = Array.from(pair);
@@ -726,7 +782,13 @@
             this.#list.push([toUSV(p[0]), toUSV(p[1])]);
           }
         } else {
-          for (const k of Object.keys(init)) this.#list.push([toUSV(k), toUSV(init[k])]);
+          // A record (WebIDL): own enumerable string keys, in order.
+          for (const k of Reflect.ownKeys(init)) {
+            const d = Reflect.getOwnPropertyDescriptor(init, k);
+            if (d === undefined || !d.enumerable) continue;
+            if (typeof k === "symbol") throw new TypeError("Cannot convert a Symbol value to a string");
+            this.#list.push([toUSV(k), toUSV(init[k])]);
+          }
         }
       } else {
         let s = toUSV(init);
@@ -789,17 +851,19 @@
       this.#list = this.#list.map((e, i) => [e, i]).sort((x, y) => cmp(x[0][0], y[0][0]) || x[1] - y[1]).map((x) => x[0]);
       this.#update();
     }
+    // Iteration is live, by index (WebIDL's pair iterators): an entry
+    // deleted while iterating is skipped, one appended is visited.
     forEach(callback, thisArg) {
-      for (const [k, v] of this.#list) callback.call(thisArg, v, k, this);
+      for (let i = 0; i < this.#list.length; i++) callback.call(thisArg, this.#list[i][1], this.#list[i][0], this);
     }
     *entries() {
-      for (const [k, v] of this.#list) yield [k, v];
+      for (let i = 0; i < this.#list.length; i++) yield [this.#list[i][0], this.#list[i][1]];
     }
     *keys() {
-      for (const [k] of this.#list) yield k;
+      for (let i = 0; i < this.#list.length; i++) yield this.#list[i][0];
     }
     *values() {
-      for (const [, v] of this.#list) yield v;
+      for (let i = 0; i < this.#list.length; i++) yield this.#list[i][1];
     }
     [Symbol.iterator]() {
       return this.entries();
@@ -853,8 +917,10 @@
     get origin() {
       const u = this.#url;
       if (u.scheme === "blob:") {
+        // A blob: URL has its inner URL's origin when that is http(s).
         try {
-          return new URL(serializePath(u)).origin;
+          const inner = new URL(serializePath(u));
+          return inner.protocol === "http:" || inner.protocol === "https:" ? inner.origin : "null";
         } catch {
           return "null";
         }
@@ -919,7 +985,7 @@
       }
     }
     get pathname() {
-      return serializePath(this.#url);
+      return serializePath(this.#url, true);
     }
     set pathname(value) {
       const u = this.#url;
@@ -946,7 +1012,8 @@
     }
     get searchParams() {
       if (this.#params === null) {
-        this.#params = new URLSearchParams(this.#url.query ?? "");
+        this.#params = new URLSearchParams();
+        URLSearchParams._reset(this.#params, this.#url.query);
         URLSearchParams._attach(this.#params, { _setQuery: (q) => (this.#url.query = q) });
       }
       return this.#params;

@@ -17,7 +17,8 @@ snapshot, run). A subtest that never finishes prints nothing and counts as faile
 
 The target is that jsw passes every subtest Node passes. A subtest Node passes and
 jsw fails must be listed, with its reason, in tests/wpt/known-differences.txt (a
-line `FILE<TAB>SUBTEST<TAB>REASON`, or `FILE<TAB>*<TAB>REASON` for a whole file);
+line `FILE<TAB>SUBTEST<TAB>REASON`; `*` in SUBTEST matches any text, so
+`*SharedArrayBuffer*` lists every subtest that names it);
 the run fails on any other, and on a listed subtest that now passes (so the list
 stays true). Where the WPT folder is absent the run is skipped with a message.
 """
@@ -197,6 +198,16 @@ def keyed(results):
     return keys
 
 
+def listed(known, path, name):
+    """The known-differences pattern that lists this subtest, if any."""
+    for (file, pattern), _ in known.items():
+        if file != path:
+            continue
+        if pattern == name or ("*" in pattern and re.fullmatch(".*".join(map(re.escape, pattern.split("*"))), name, re.S)):
+            return (file, pattern)
+    return None
+
+
 def read_known():
     known = {}
     if os.path.exists(KNOWN):
@@ -284,7 +295,7 @@ def main():
 
     known = read_known()
     per_group = collections.OrderedDict()
-    unexpected, fixed, listed, record = [], [], 0, []
+    unexpected, fixed, n_listed, record, used = [], [], 0, [], set()
     skipped = [path for path, node_out, _ in rows if node_out is None]
     for path, node_out, jsw_out in rows:
         if node_out is None:
@@ -300,14 +311,16 @@ def main():
             g["node"] += n_status == "PASS"
             g["jsw"] += j_status == "PASS"
             record.append({"file": path, "subtest": name, "node": n_status, "jsw": j_status, "message": j_msg})
+            entry = listed(known, path, name)
             if n_status == "PASS" and j_status != "PASS":
                 g["jsw_only"] += 1
-                if (path, name) in known or (path, "*") in known:
-                    listed += 1
+                if entry is not None:
+                    n_listed += 1
+                    used.add(entry)
                 else:
                     tail = j_msg or (jsw_out.strip().splitlines() or ["(no output)"])[-1]
                     unexpected.append((path, name, j_status, tail))
-            elif (path, name) in known and j_status == "PASS":
+            elif entry is not None and j_status == "PASS" and "*" not in entry[1]:
                 fixed.append((path, name))
         if not node_k and not jsw_k:
             g["empty"] += 1
@@ -321,6 +334,11 @@ def main():
         print(f"... and {len(unexpected) - len(shown)} more (--show-all)")
     for path, name in fixed:
         print(f"NOW PASSES {path} :: {name}: remove it from tests/wpt/known-differences.txt")
+    # A pattern no failure matched is stale too (when its file ran).
+    ran = {path for path, node_out, _ in rows if node_out is not None}
+    stale = [k for k in known if k[0] in ran and k not in used]
+    for path, pattern in stale:
+        print(f"NOT NEEDED {path} :: {pattern}: nothing fails there now; remove it from tests/wpt/known-differences.txt")
     print(f"wpt: {len(paths) - len(skipped)} files from {wpt} in {time.time() - started:.0f} s ({len(skipped)} "
           "skipped: a helper they load is not in the subset)")
     print(f"| folder | subtests | Node passes | jsw passes | fail on jsw only |")
@@ -331,9 +349,10 @@ def main():
         print(f"| {label} | {c['subtests']:,} | {c['node']:,} | {c['jsw']:,} | {c['jsw_only']:,} |")
     print(f"| **total** | **{total['subtests']:,}** | **{total['node']:,}** | **{total['jsw']:,}** | "
           f"**{total['jsw_only']:,}** |")
-    print(f"  jsw fails {total['jsw_only']} subtests Node passes ({listed} listed as known, "
+    share = 100.0 * total["jsw_only"] / max(1, total["node"])
+    print(f"  jsw fails {total['jsw_only']} subtests Node passes ({share:.2f}% of them; {n_listed} listed as known, "
           f"{len(unexpected)} not listed)")
-    return 1 if unexpected or fixed else 0
+    return 1 if unexpected or fixed or stale else 0
 
 
 if __name__ == "__main__":

@@ -257,6 +257,15 @@ pub const BUILTINS: &[Builtin] = &[
         parts: &["node/vendor/web-streams", "globals/streams"],
         ..absent("jsw:streams")
     },
+    // CompressionStream and DecompressionStream, over node:zlib's natives
+    // (the compiler picks the engine with them for programs that name these).
+    Builtin {
+        defined: Defined::Parts,
+        parts: &["globals/compression"],
+        needs: &["jsw:streams"],
+        natives: true,
+        ..absent("jsw:compression")
+    },
     // TextDecoder's encodings beyond UTF-8 and windows-1252, in groups the
     // compiler adds to programs that name one of their labels (encodings.rs).
     Builtin {

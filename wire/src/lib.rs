@@ -9,8 +9,8 @@
 
 pub mod builtins;
 pub mod encodings;
-pub mod locales;
 pub mod exit;
+pub mod locales;
 pub mod names;
 pub mod payload;
 pub mod positions;

@@ -72,6 +72,7 @@ fn part_source(part: &str) -> Option<&'static str> {
         "globals/otel",
         "node/vendor/web-streams",
         "globals/streams",
+        "globals/compression",
         "globals/encodings",
         "globals/encoding-tables",
         "globals/encoding-index-jis0208",
@@ -142,6 +143,10 @@ pub(super) fn parts(
     ]) {
         visit("jsw:streams", &mut seen, &mut out);
     }
+    // CompressionStream and DecompressionStream (over node:zlib's natives).
+    if mentions(&["ompressionStream"]) {
+        visit("jsw:compression", &mut seen, &mut out);
+    }
     // process.stdin is a node:stream Readable.
     if mentions(&["stdin"]) {
         visit("node:stream", &mut seen, &mut out);
@@ -168,7 +173,11 @@ pub(super) fn parts(
         for part in locale_parts(modules, &options.locales) {
             visit(&format!("jsw:intl-locale-{part}"), &mut seen, &mut out);
             if seen.contains("jsw:intl-datetime") {
-                visit(&format!("jsw:intl-locale-{part}-datetime"), &mut seen, &mut out);
+                visit(
+                    &format!("jsw:intl-locale-{part}-datetime"),
+                    &mut seen,
+                    &mut out,
+                );
             }
         }
     }
@@ -251,7 +260,10 @@ fn short_strings(code: &str, max: usize) -> impl Iterator<Item = &str> {
             if q != b'"' && q != b'\'' && q != b'`' {
                 continue;
             }
-            let end = bytes[i..].iter().take(max + 1).position(|&b| b == q || b == b'\n');
+            let end = bytes[i..]
+                .iter()
+                .take(max + 1)
+                .position(|&b| b == q || b == b'\n');
             if let Some(len) = end
                 && bytes[i + len] == q
                 && len > 0
@@ -272,10 +284,15 @@ pub fn check_locale(tag: &str) -> Result<String, String> {
     if tag.eq_ignore_ascii_case("en") || tag.to_ascii_lowercase().starts_with("en-us") {
         return Ok(tag.to_string());
     }
-    jsw_wire::locales::part_for(tag).map(|_| tag.to_string()).ok_or_else(|| {
-        let have: Vec<&str> = jsw_wire::locales::LOCALES.iter().map(|(p, _)| *p).collect();
-        format!("jsw has no Intl data for {tag}: it carries en-US, {}", have.join(", "))
-    })
+    jsw_wire::locales::part_for(tag)
+        .map(|_| tag.to_string())
+        .ok_or_else(|| {
+            let have: Vec<&str> = jsw_wire::locales::LOCALES.iter().map(|(p, _)| *p).collect();
+            format!(
+                "jsw has no Intl data for {tag}: it carries en-US, {}",
+                have.join(", ")
+            )
+        })
 }
 
 /// Checks `--encoding` values: each must be a label of the Encoding Standard.
@@ -331,7 +348,9 @@ pub(super) fn needs_natives(reached: &BTreeSet<String>, modules: &[BundledModule
     reached
         .iter()
         .any(|b| builtins::find(b).is_some_and(|b| b.natives))
-        || modules.iter().any(|m| m.code.contains("subtle"))
+        || modules
+            .iter()
+            .any(|m| m.code.contains("subtle") || m.code.contains("ompressionStream"))
 }
 
 #[cfg(test)]

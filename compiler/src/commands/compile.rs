@@ -155,7 +155,7 @@ impl CompileCommand {
                 mangle_names: self.mangle_names,
                 no_source_positions: self.no_source_positions,
                 encodings: self.carry.encodings.clone(),
-                    locales: self.carry.locales.clone(),
+                locales: self.carry.locales.clone(),
                 ..Default::default()
             },
             cache: self.cache.cache(),

@@ -426,6 +426,9 @@
         },
       });
       body.bytes = null;
+      // A body already consumed as bytes is a stream that was read: locked
+      // and disturbed, as if text() or json() had read it from the stream.
+      if (body.used) body.stream.getReader().read().catch(() => {});
     }
     return body.stream;
   }
@@ -498,7 +501,9 @@
         }
         if (mime?.essence === "application/x-www-form-urlencoded") {
           const form = new FormData();
-          for (const [k, v] of new URLSearchParams(decode(bytes))) form.append(k, v);
+          // The urlencoded parser keeps a leading U+FEFF: it is text there.
+          const text = new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes);
+          for (const [k, v] of new URLSearchParams(text)) form.append(k, v);
           return form;
         }
         throw new TypeError('Content-Type was not one of "multipart/form-data" or "application/x-www-form-urlencoded".');
@@ -920,12 +925,52 @@
     return Promise.resolve(response);
   }
 
+  // Blob URLs (URL.createObjectURL), as Node names them: the Blob they
+  // stand for until revoked, fetched with GET.
+  const blobUrls = new Map();
+  Object.defineProperty(URL, "createObjectURL", {
+    value: function createObjectURL(blob) {
+      if (!(blob instanceof Blob)) throw new TypeError('The "obj" argument must be an instance of Blob.');
+      const url = `blob:nodedata:${crypto.randomUUID()}`;
+      blobUrls.set(url, blob);
+      return url;
+    },
+    writable: true,
+    configurable: true,
+    enumerable: true,
+  });
+  Object.defineProperty(URL, "revokeObjectURL", {
+    value: function revokeObjectURL(url) {
+      blobUrls.delete(`${url}`);
+    },
+    writable: true,
+    configurable: true,
+    enumerable: true,
+  });
+  function fetchBlob(request) {
+    const blob = blobUrls.get(request.url.replace(/#.*$/s, ""));
+    if (request.method !== "GET" || blob === undefined) {
+      return Promise.reject(new TypeError("fetch failed", {
+        cause: new Error(blob === undefined ? "no Blob behind this blob: URL" : `${request.method} of a blob: URL`),
+      }));
+    }
+    const response = new Response(blob, {
+      status: 200,
+      statusText: "OK",
+      headers: { "content-type": blob.type, "content-length": String(blob.size) },
+    });
+    Object.assign(responseOf(response), { type: "basic", url: request.url });
+    return Promise.resolve(response);
+  }
+
   function fetch(input, init) {
-    // data: URLs are answered here, without a network, as Node answers them.
+    // data: and blob: URLs are answered here, without a network, as Node
+    // answers them.
     const href = input instanceof Request ? input.url : typeof input === "string" ? input : null;
-    if (href !== null && /^data:/i.test(href.trimStart())) {
+    if (href !== null && /^(data|blob):/i.test(href.trimStart())) {
       try {
-        return fetchData(new Request(input, init));
+        const request = new Request(input, init);
+        return /^data:/i.test(request.url) ? fetchData(request) : fetchBlob(request);
       } catch (e) {
         return Promise.reject(e);
       }

@@ -53,6 +53,10 @@
     throw new TypeError("Failed to execute: the data is not an ArrayBuffer or ArrayBufferView");
   };
   const hashName = (algorithm) => {
+    // An algorithm dictionary must name its algorithm (WebIDL: a required member).
+    if (typeof algorithm === "object" && algorithm !== null && algorithm.name === undefined) {
+      throw new TypeError("Failed to execute: the algorithm has no 'name'");
+    }
     const name = String(typeof algorithm === "object" && algorithm !== null ? algorithm.name : algorithm).toUpperCase();
     if (!["SHA-1", "SHA-256", "SHA-384", "SHA-512"].includes(name)) {
       throw new jsw.DOMException("Unrecognized algorithm name", "NotSupportedError");
@@ -82,6 +86,9 @@
     return k;
   };
   const hmacAlgorithm = (algorithm) => {
+    if (typeof algorithm === "object" && algorithm !== null && algorithm.name === undefined) {
+      throw new TypeError("Failed to execute: the algorithm has no 'name'");
+    }
     const name = String(typeof algorithm === "object" && algorithm !== null ? algorithm.name : algorithm).toUpperCase();
     if (name !== "HMAC") throw new jsw.DOMException("Unrecognized algorithm name", "NotSupportedError");
   };
@@ -92,7 +99,25 @@
       return Promise.reject(e);
     }
   };
+  // An HMAC key's default length is its hash's block size.
+  const BLOCK_BITS = { "SHA-1": 512, "SHA-256": 512, "SHA-384": 1024, "SHA-512": 1024 };
   const subtle = {
+    generateKey: async((algorithm, extractable, usages) => {
+      hmacAlgorithm(algorithm);
+      const hash = hashName(algorithm.hash);
+      const list = [...usages];
+      for (const usage of list) {
+        if (usage !== "sign" && usage !== "verify") {
+          throw new jsw.DOMException(`Unsupported key usage for an HMAC key: '${usage}'`, "SyntaxError");
+        }
+      }
+      if (list.length === 0) throw new jsw.DOMException("Usages cannot be empty when creating a key.", "SyntaxError");
+      const bits = algorithm.length === undefined ? BLOCK_BITS[hash] : Number(algorithm.length);
+      if (!Number.isInteger(bits) || bits <= 0) throw new jsw.DOMException("Invalid key length", "OperationError");
+      const bytes = crypto.getRandomValues(new Uint8Array(Math.ceil(bits / 8)));
+      if (bits % 8) bytes[bytes.length - 1] &= 0xff << (8 - (bits % 8));
+      return makeKey(bytes, hash, extractable, list);
+    }),
     digest: async((algorithm, data) => natives().digest(hashName(algorithm), [Uint8Array.from(bytesOf(data))]).buffer),
     importKey: async((format, keyData, algorithm, extractable, usages) => {
       if (format !== "raw") throw new jsw.DOMException(`Unsupported key format '${format}': only 'raw' HMAC keys are`, "NotSupportedError");

@@ -321,8 +321,20 @@
   // full stops and spaces), and each non-ASCII label becomes punycode. An
   // "xn--" label must decode.
   const IDNA_IGNORED = /[\u00ad\u034f\u180b-\u180f\u200b\u2060\u2064\ufe00-\ufe0f\ufeff]|\udb40[\udd00-\uddef]/g;
+  // What UTS #46 maps a label to (before punycode).
+  const idnaMap = (s) => s.replace(IDNA_IGNORED, "").normalize("NFKC").toLowerCase().normalize("NFKC");
+  // Code points IDNA disallows outright: noncharacters and U+FFFD (what an
+  // invalid percent-encoded byte decodes to).
+  function idnaDisallowed(s) {
+    for (const c of s) {
+      const cp = c.codePointAt(0);
+      if ((cp >= 0xfdd0 && cp <= 0xfdef) || (cp & 0xfffe) === 0xfffe || cp === 0xfffd) return true;
+    }
+    return false;
+  }
   function domainToASCII(domain) {
-    let d = domain.replace(IDNA_IGNORED, "").normalize("NFKC").toLowerCase().normalize("NFKC");
+    let d = idnaMap(domain);
+    if (idnaDisallowed(d)) return null;
     d = d.replace(/[\u3002\uff0e\uff61]/g, ".");
     const labels = d.split(".");
     for (let i = 0; i < labels.length; i++) {
@@ -330,8 +342,10 @@
       if (/[^\x00-\x7f]/.test(label)) {
         labels[i] = "xn--" + punycode(label);
       } else if (label.startsWith("xn--")) {
+        // An A-label must decode to a label UTS #46 would have made itself.
         const decoded = punydecode(label.slice(4));
         if (decoded === null || decoded === "" || !/[^\x00-\x7f]/.test(decoded)) return null;
+        if (idnaMap(decoded) !== decoded || idnaDisallowed(decoded) || decoded.includes(".")) return null;
       }
     }
     return labels.join(".");
@@ -782,13 +796,16 @@
             this.#list.push([toUSV(p[0]), toUSV(p[1])]);
           }
         } else {
-          // A record (WebIDL): own enumerable string keys, in order.
+          // A record (WebIDL): own enumerable string keys, in order; keys
+          // equal once made well-formed are one entry, with the last value.
+          const record = new Map();
           for (const k of Reflect.ownKeys(init)) {
             const d = Reflect.getOwnPropertyDescriptor(init, k);
             if (d === undefined || !d.enumerable) continue;
             if (typeof k === "symbol") throw new TypeError("Cannot convert a Symbol value to a string");
-            this.#list.push([toUSV(k), toUSV(init[k])]);
+            record.set(toUSV(k), toUSV(init[k]));
           }
+          for (const [k, v] of record) this.#list.push([k, v]);
         }
       } else {
         let s = toUSV(init);

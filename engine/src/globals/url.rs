@@ -159,6 +159,13 @@ fn simple(input: &str) -> Option<Simple<'_>> {
 /// label is not a number (the parser would read it as IPv4), or an IPv4
 /// address already in its canonical dotted-decimal form.
 fn host_is_plain(host: &str) -> bool {
+    // Punycode labels are checked by the JS parser (they must decode).
+    if host
+        .split('.')
+        .any(|label| label.len() >= 4 && label[..4].eq_ignore_ascii_case("xn--"))
+    {
+        return false;
+    }
     let trimmed = host
         .strip_suffix('.')
         .filter(|h| !h.is_empty())

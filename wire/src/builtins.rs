@@ -276,6 +276,7 @@ pub const BUILTINS: &[Builtin] = &[
     Builtin {
         defined: Defined::Parts,
         parts: &[
+            "globals/encodings-cjk",
             "globals/encoding-index-jis0208",
             "globals/encoding-index-jis0212",
         ],
@@ -284,19 +285,19 @@ pub const BUILTINS: &[Builtin] = &[
     },
     Builtin {
         defined: Defined::Parts,
-        parts: &["globals/encoding-index-euc-kr"],
+        parts: &["globals/encodings-cjk", "globals/encoding-index-euc-kr"],
         needs: &["jsw:encodings"],
         ..absent("jsw:encoding-korean")
     },
     Builtin {
         defined: Defined::Parts,
-        parts: &["globals/encoding-index-big5"],
+        parts: &["globals/encodings-cjk", "globals/encoding-index-big5"],
         needs: &["jsw:encodings"],
         ..absent("jsw:encoding-big5")
     },
     Builtin {
         defined: Defined::Parts,
-        parts: &["globals/encoding-index-gb18030"],
+        parts: &["globals/encodings-cjk", "globals/encoding-index-gb18030"],
         needs: &["jsw:encodings"],
         ..absent("jsw:encoding-gb18030")
     },

@@ -75,6 +75,7 @@ fn part_source(part: &str) -> Option<&'static str> {
         "globals/compression",
         "globals/encodings",
         "globals/encoding-tables",
+        "globals/encodings-cjk",
         "globals/encoding-index-jis0208",
         "globals/encoding-index-jis0212",
         "globals/encoding-index-euc-kr",

@@ -255,7 +255,7 @@ impl Graph<'_> {
         };
         let reached = prune_unreachable(&mut modules, &entry, &edges);
         let node_natives = builtins::needs_natives(&reached, &modules);
-        let parts = builtins::parts(&reached, &modules, &self.options);
+        let parts = builtins::parts(&reached, &modules, self.options);
         modules.extend(parts);
         let handler_candidate = entry_export.is_none()
             && ((self.nodes[0].format == Format::Esm && entry::default_is_value(&self, 0))

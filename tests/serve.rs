@@ -1885,3 +1885,35 @@ fn cpu_prof_writes_one_profile_of_the_requests_served() {
     assert_eq!(fetches, 1, "{nodes:#?}");
     support::check_cpuprofile(&files[0]);
 }
+
+#[test]
+fn a_request_body_read_with_a_byob_reader_ends() {
+    // A byte stream's BYOB read waiting when the body ends is answered (done),
+    // not left pending until the request is failed as stuck.
+    let dir = tempfile::tempdir().unwrap();
+    support::write(
+        dir.path(),
+        "byob.js",
+        r#"export default {
+  async fetch(request) {
+    const reader = request.body.getReader({ mode: "byob" });
+    let n = 0, reads = 0, buffer = new ArrayBuffer(1000);
+    for (;;) {
+      const { value, done } = await reader.read(new Uint8Array(buffer));
+      if (done) break;
+      n += value.byteLength;
+      reads++;
+      buffer = value.buffer;
+    }
+    return new Response(`${n} ${reads > 0}\n`);
+  },
+};
+"#,
+    );
+    let server = Server::start(dir.path(), "byob.js", &[]);
+    let body = vec![7u8; 100_000];
+    let r = request(server.addr, "POST", "/", &[], &body).unwrap();
+    assert_eq!((r.status, r.text()), (200, "100000 true\n".to_string()));
+    let r = request(server.addr, "POST", "/", &[], b"").unwrap();
+    assert_eq!((r.status, r.text()), (200, "0 false\n".to_string()));
+}

@@ -5,19 +5,20 @@
 //! locale's parts to programs whose code names one of its tags in a string
 //! (`"de-DE"`, `"de"`) or that are built with `--locale`.
 
-/// `(part, language)`: a tag whose language subtag is `language` (or, for
-/// `en-GB`, the tag `en-GB` and its extensions) uses the part.
-pub const LOCALES: &[(&str, &str)] = &[
-    ("en-GB", "en-GB"),
-    ("de", "de"),
-    ("fr", "fr"),
-    ("es", "es"),
-    ("ja", "ja"),
-    ("zh", "zh"),
-    ("ar", "ar"),
-    ("hi", "hi"),
-    ("pt", "pt"),
-    ("ru", "ru"),
+/// `(part, language, region)`: a tag whose language subtag is `language` (or,
+/// for `en-GB`, the tag `en-GB` and its extensions) uses the part, whose data
+/// is that of `language-region` (CLDR's likely region: `pt` is Brazil's).
+pub const LOCALES: &[(&str, &str, &str)] = &[
+    ("en-GB", "en-GB", "GB"),
+    ("de", "de", "DE"),
+    ("fr", "fr", "FR"),
+    ("es", "es", "ES"),
+    ("ja", "ja", "JP"),
+    ("zh", "zh", "CN"),
+    ("ar", "ar", "EG"),
+    ("hi", "hi", "IN"),
+    ("pt", "pt", "BR"),
+    ("ru", "ru", "RU"),
 ];
 
 /// The part that holds the data of a BCP 47 tag, if jsw has one.
@@ -30,8 +31,27 @@ pub fn part_for(tag: &str) -> Option<&'static str> {
     let language = lower.split(['-', '_']).next()?;
     LOCALES
         .iter()
-        .find(|(part, lang)| *part != "en-GB" && *lang == language)
-        .map(|(part, _)| *part)
+        .find(|(part, lang, _)| *part != "en-GB" && *lang == language)
+        .map(|(part, _, _)| *part)
+}
+
+/// Whether jsw's data for `tag` is that tag's own: its language is carried
+/// and its region (if any) is the one the data is of (`fr-FR`, not `fr-CA`;
+/// `zh` only in Simplified script).
+pub fn exact(tag: &str) -> bool {
+    let Some(part) = part_for(tag) else {
+        return false;
+    };
+    let region = LOCALES
+        .iter()
+        .find(|(p, _, _)| *p == part)
+        .map(|(_, _, r)| *r);
+    let mut subtags = tag.split(['-', '_']).skip(1).take_while(|s| s.len() > 1);
+    subtags.all(|s| match s.len() {
+        2 | 3 => Some(s.to_ascii_uppercase().as_str()) == region,
+        4 => part != "zh" || s.eq_ignore_ascii_case("Hans"),
+        _ => true,
+    })
 }
 
 /// Whether `s` looks like a locale tag a program would name: a language, an
@@ -65,5 +85,19 @@ mod tests {
         assert_eq!(part_for("nl-NL"), None);
         assert!(looks_like_tag("pt-BR") && looks_like_tag("de") && looks_like_tag("zh-Hans-CN"));
         assert!(!looks_like_tag("DE") && !looks_like_tag("hello") && !looks_like_tag("de-de"));
+        assert!(
+            exact("de-DE")
+                && exact("de")
+                && exact("zh-Hans-CN")
+                && exact("ar-EG")
+                && exact("en-GB")
+        );
+        assert!(
+            !exact("fr-CA")
+                && !exact("zh-TW")
+                && !exact("zh-Hant")
+                && !exact("pt-PT")
+                && !exact("en-AU")
+        );
     }
 }

@@ -285,15 +285,28 @@ pub fn check_locale(tag: &str) -> Result<String, String> {
     if tag.eq_ignore_ascii_case("en") || tag.to_ascii_lowercase().starts_with("en-us") {
         return Ok(tag.to_string());
     }
-    jsw_wire::locales::part_for(tag)
-        .map(|_| tag.to_string())
-        .ok_or_else(|| {
-            let have: Vec<&str> = jsw_wire::locales::LOCALES.iter().map(|(p, _)| *p).collect();
-            format!(
-                "jsw has no Intl data for {tag}: it carries en-US, {}",
-                have.join(", ")
-            )
+    use jsw_wire::locales::{LOCALES, exact, part_for};
+    let have: Vec<String> = LOCALES
+        .iter()
+        .map(|(p, l, r)| {
+            if *p == "en-GB" {
+                p.to_string()
+            } else {
+                format!("{l} (as {l}-{r})")
+            }
         })
+        .collect();
+    match part_for(tag) {
+        Some(_) if exact(tag) => Ok(tag.to_string()),
+        Some(part) => Err(format!(
+            "jsw has Intl data for {part}, not for {tag} (it would format as {part}); it carries en-US, {}",
+            have.join(", ")
+        )),
+        None => Err(format!(
+            "jsw has no Intl data for {tag}: it carries en-US, {}",
+            have.join(", ")
+        )),
+    }
 }
 
 /// Checks `--encoding` values: each must be a label of the Encoding Standard.

@@ -91,7 +91,8 @@
       const name = String(label).replace(/^[\t\n\f\r ]+|[\t\n\f\r ]+$/g, "").toLowerCase();
       this.#encoding = labels.get(name);
       if (this.#encoding === undefined || this.#encoding === "replacement") {
-        throw new RangeError(`The "${label}" encoding is not supported`);
+        // (Node names the replacement encoding's labels by that name.)
+        throw new RangeError(`The "${this.#encoding === "replacement" ? "replacement" : label}" encoding is not supported`);
       }
       this.#fatal = Boolean(options && options.fatal);
       this.#ignoreBOM = Boolean(options && options.ignoreBOM);
@@ -110,7 +111,7 @@
     get ignoreBOM() {
       return this.#ignoreBOM;
     }
-    decode(input, options = {}) {
+    decode(input = undefined, options = {}) {
       const stream = Boolean(options && options.stream);
       let bytes = bytesOf(input);
       // One byte is one character: nothing is carried between chunks.

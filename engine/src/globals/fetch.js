@@ -921,7 +921,7 @@
       statusText: "OK",
       headers: { "content-type": data.mime },
     });
-    Object.assign(responseOf(response), { type: "basic", url: request.url });
+    Object.assign(responseOf(response), { type: "basic", url: request.url.replace(/#.*$/s, "") });
     return Promise.resolve(response);
   }
 

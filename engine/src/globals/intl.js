@@ -128,6 +128,7 @@
   // once per tag, so that no other locale passes silently for English. The
   // list is jsw_wire::locales's.
   const carriedByJsw = ["en-GB", "de", "fr", "es", "ja", "zh", "ar", "hi", "pt", "ru"];
+  const LIKELY = { en: "US", de: "DE", fr: "FR", es: "ES", ja: "JP", zh: "CN", ar: "EG", hi: "IN", pt: "BR", ru: "RU" };
   const warnedLocales = new Set();
   jsw.checkLocales = (Ctor, locales) => {
     if (locales === undefined) return;
@@ -138,16 +139,29 @@
       return; // the constructor throws what Node throws
     }
     const tag = tags[0];
-    if (tag === undefined || warnedLocales.has(tag) || Ctor.supportedLocalesOf([tag]).length > 0) return;
+    if (tag === undefined || warnedLocales.has(tag)) return;
+    // The data FormatJS has is by locale ("de", "de-DE", "en-GB"): a tag is
+    // served by its own data, or by its language's when it names no region
+    // or script. Plural rules are the language's alone.
+    const base = tag.split(/-[a-wyz0-9]-/i)[0].split("-x-")[0];
+    const language = base.split("-")[0];
+    const available = Ctor.availableLocales;
+    if (!(available instanceof Set)) return;
+    const has = (t) => available.has(t);
+    // A language's data is its CLDR default region's (de is de-DE's).
+    const own = [language, `${language}-${LIKELY[language]}`];
+    if (language === "zh") own.push("zh-Hans", "zh-Hans-CN");
+    if (has(base) || (has(language) && (String(Ctor.name).endsWith("PluralRules") || own.includes(base)))) return;
+    if (language === "en" && (base === "en-US" || base === "en")) return;
     warnedLocales.add(tag);
-    const language = tag.split("-")[0];
-    const known = language === "en" ? tag === "en-GB" || tag.startsWith("en-GB-") : carriedByJsw.includes(language);
+    const fallback = has(language) ? language : "en-US";
+    const known = carriedByJsw.includes(base) || (carriedByJsw.includes(language) && own.includes(base));
     jsw.write(
       2,
-      `jsw: warning: this program has no Intl data for "${tag}", so it formats as en-US; ` +
+      `jsw: warning: this program has no Intl data for "${tag}", so it formats as ${fallback}; ` +
         (known
           ? `name the locale in its source (new Intl.NumberFormat("${tag}")) or build with --locale ${tag}\n`
-          : `jsw carries en-US, ${carriedByJsw.join(", ")}\n`),
+          : `jsw carries en-US, ${carriedByJsw.join(", ")} (each as its CLDR default region)\n`),
     );
   };
   // The constructors check their locales first (a Proxy keeps their

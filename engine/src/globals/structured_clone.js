@@ -58,6 +58,10 @@
         for (const v of value) out.add(clone(v, memory));
         return out;
       }
+      case "DOMException": {
+        out = new jsw.DOMException(value.message, value.name);
+        break;
+      }
       case "Error": {
         const name = value.name;
         const Type = Object.hasOwn(errorTypes, name) ? errorTypes[name] : Error;

@@ -328,7 +328,9 @@
   function idnaDisallowed(s) {
     for (const c of s) {
       const cp = c.codePointAt(0);
-      if ((cp >= 0xfdd0 && cp <= 0xfdef) || (cp & 0xfffe) === 0xfffe || cp === 0xfffd) return true;
+      if ((cp >= 0x7f && cp <= 0x9f) || (cp >= 0xfdd0 && cp <= 0xfdef) || (cp & 0xfffe) === 0xfffe || cp === 0xfffd) {
+        return true;
+      }
     }
     return false;
   }

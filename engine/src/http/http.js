@@ -347,6 +347,9 @@
           if (chunk == null) {
             done();
             controller.close();
+            // A BYOB read waiting for this pull ends (done) only when its
+            // request is answered: closing alone leaves it pending.
+            controller.byobRequest?.respond(0);
             return;
           }
           if (chunk.length > 0) {
@@ -376,6 +379,8 @@
               const chunk = http.readBody();
               if (chunk == null) {
                 controller.close();
+                // A BYOB read waiting for this pull ends only when answered.
+                controller.byobRequest?.respond(0);
                 return;
               }
               if (chunk.length > 0) {

@@ -278,7 +278,8 @@
     return out;
   }
 
-  // RFC 3492's decoder, to check an "xn--" label: null when it is not valid.
+  // RFC 3492's decoder, to check an "xn--" label: null when it is not valid
+  // (node:url's domainToUnicode decodes with it too).
   function punydecode(input) {
     const base = 36, tMin = 1, tMax = 26, skew = 38, damp = 700;
     const cut = input.lastIndexOf("-");
@@ -313,6 +314,8 @@
     }
     return String.fromCodePoint(...out);
   }
+
+  jsw.punycodeDecode = punydecode;
 
   // UTS #46 (as URLs use it: nontransitional, no hyphen or length checks),
   // through Unicode normalization: the characters IDNA ignores (soft hyphen,

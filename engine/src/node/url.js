@@ -32,39 +32,8 @@
       return "";
     }
   }
-  // RFC 3492's decoder, for the xn-- labels of a domain.
-  function punycodeDecode(input) {
-    const base = 36, tMin = 1, tMax = 26, skew = 38, damp = 700;
-    const out = [];
-    const dash = input.lastIndexOf("-");
-    for (let i = 0; i < Math.max(dash, 0); i++) out.push(input.charCodeAt(i));
-    const adapt = (delta, points, first) => {
-      delta = first ? Math.floor(delta / damp) : delta >> 1;
-      delta += Math.floor(delta / points);
-      let k = 0;
-      for (; delta > ((base - tMin) * tMax) >> 1; k += base) delta = Math.floor(delta / (base - tMin));
-      return k + Math.floor(((base - tMin + 1) * delta) / (delta + skew));
-    };
-    let n = 128, i = 0, bias = 72;
-    for (let at = dash > 0 ? dash + 1 : 0; at < input.length; ) {
-      const old = i;
-      for (let w = 1, k = base; ; k += base) {
-        if (at >= input.length) return null;
-        const c = input.charCodeAt(at++);
-        const digit = c - 48 < 10 ? c - 22 : c - 65 < 26 ? c - 65 : c - 97 < 26 ? c - 97 : base;
-        if (digit >= base) return null;
-        i += digit * w;
-        const t = k <= bias ? tMin : k >= bias + tMax ? tMax : k - bias;
-        if (digit < t) break;
-        w *= base - t;
-      }
-      bias = adapt(i - old, out.length + 1, old === 0);
-      n += Math.floor(i / (out.length + 1));
-      i %= out.length + 1;
-      out.splice(i++, 0, n);
-    }
-    return String.fromCodePoint(...out);
-  }
+  // RFC 3492's decoder, for the xn-- labels of a domain: the URL parser's.
+  const punycodeDecode = jsw.punycodeDecode;
   function domainToUnicode(domain) {
     const ascii = domainToASCII(domain);
     if (ascii === "" || ascii.startsWith("[")) return ascii;

@@ -20,6 +20,7 @@ pub enum Command {
     // Boxed: its flags make it several times larger than the others.
     Serve(Box<commands::serve::ServeCommand>),
     Types(commands::types::TypesCommand),
+    Replay(commands::replay::ReplayCommand),
 }
 
 impl Cli {
@@ -30,6 +31,7 @@ impl Cli {
             Command::Bench(c) => c.execute(),
             Command::Serve(c) => c.execute(),
             Command::Types(c) => c.execute(),
+            Command::Replay(c) => c.execute(),
         }
     }
 }

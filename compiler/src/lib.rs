@@ -19,6 +19,7 @@ pub mod diagnostic;
 pub mod host;
 pub mod output;
 pub mod profile;
+pub mod replay;
 pub mod runner;
 pub mod serve;
 pub mod snapshot;

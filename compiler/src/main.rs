@@ -11,7 +11,10 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(err) => usage_error(err),
     };
-    if !matches!(cli.command, cli::Command::Serve(_) | cli::Command::Run(_)) {
+    if !matches!(
+        cli.command,
+        cli::Command::Serve(_) | cli::Command::Run(_) | cli::Command::Replay(_)
+    ) {
         // As other Unix tools do: output into a closed pipe (`jsw bench ... |
         // head`) ends the process quietly. Rust ignores SIGPIPE, which turns
         // that into a panic in println!. The server keeps it ignored (a client

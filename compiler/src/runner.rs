@@ -32,6 +32,9 @@ pub struct RunOptions {
     pub allow_precompiled: bool,
     /// `--cpu-prof`: profile the run's JS and write a `.cpuprofile`.
     pub profile: Option<crate::profile::ProfileOptions>,
+    /// Record the run's WASI calls, or replay them (`jsw run --record`,
+    /// `jsw replay`; see replay/p1.rs).
+    pub tape: Option<crate::replay::p1::Shared>,
 }
 
 /// The file given to run is not something that can run.
@@ -221,6 +224,10 @@ fn run_module(engine: &Engine, module: &wasmtime::Module, options: &RunOptions) 
     let mut linker: Linker<State> = Linker::new(&engine);
     wasmtime_wasi::p1::add_to_linker_sync(&mut linker, |s| &mut s.wasi)?;
     crate::host::full_exit_status(&mut linker)?;
+    if let Some(tape) = &options.tape {
+        linker =
+            crate::replay::p1::wrap(&engine, module, tape.clone(), |s: &mut State| &mut s.wasi)?;
+    }
     let instance = linker
         .instantiate(&mut store, module)
         .context_wt("instantiating the module")?;

@@ -102,20 +102,25 @@ pub struct ComponentState<H: WasiHttpHooks> {
 
 impl<H: WasiHttpHooks> ComponentState<H> {
     pub fn new(hooks: H, memory: MemoryLimit) -> Self {
-        Self::with_output(hooks, memory, None, Default::default())
+        Self::with_output(hooks, memory, None, Default::default(), None)
     }
 
     /// `new` with the instance's stdout and stderr going through `output`
     /// (serve's console lines as log records) instead of straight to the process's.
     /// `bindings`: its environment variables and what wasi:config and
-    /// wasi:keyvalue give it.
+    /// wasi:keyvalue give it. `tape`: its clocks and random sources go
+    /// through a request's record or replay, with that insecure seed.
     pub fn with_output(
         hooks: H,
         memory: MemoryLimit,
         output: Option<Output>,
         bindings: std::sync::Arc<crate::bindings::host::Host>,
+        tape: Option<(&Arc<crate::replay::request::Tape>, u128)>,
     ) -> Self {
         let mut wasi = WasiCtx::builder();
+        if let Some((tape, seed)) = tape {
+            tape.install(&mut wasi, seed);
+        }
         wasi.envs(&bindings.environment());
         match output {
             Some((stdout, stderr)) => {

@@ -33,7 +33,7 @@ pub extern "C" fn phases() -> u32 {
 pub fn mark(i: usize) {
     if RECORDING.get() {
         // SAFETY: one thread; the host reads the array only after `_start`.
-        unsafe { (*core::ptr::addr_of_mut!(PHASES))[i] = crate::wasi::monotonic_ns() };
+        unsafe { (*core::ptr::addr_of_mut!(PHASES))[i] = crate::wasi::instrument_monotonic_ns() };
     }
 }
 

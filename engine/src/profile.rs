@@ -60,7 +60,9 @@ pub fn configure_request(interval_us: u32) {
 pub fn init<'js>(ctx: &rquickjs::Ctx<'js>, jsw: &rquickjs::Object<'js>) -> rquickjs::Result<()> {
     jsw.set(
         "nowMicros",
-        Function::new(ctx.clone(), || (crate::wasi::monotonic_ns() / 1000) as f64)?,
+        Function::new(ctx.clone(), || {
+            (crate::wasi::instrument_monotonic_ns() / 1000) as f64
+        })?,
     )?;
     crate::globals::eval_part(ctx, jsw, "profile", include_str!("globals/profile.js"))
 }
@@ -90,7 +92,7 @@ pub fn start(rt: &rquickjs::Runtime, context: &Context) {
         return;
     };
     SAMPLER.set(Some((context.as_raw(), sampler, finisher)));
-    NEXT.set(crate::wasi::monotonic_ns() + INTERVAL.get());
+    NEXT.set(crate::wasi::instrument_monotonic_ns() + INTERVAL.get());
     rt.set_interrupt_handler(Some(Box::new(|| {
         sample();
         false
@@ -98,7 +100,7 @@ pub fn start(rt: &rquickjs::Runtime, context: &Context) {
 }
 
 fn sample() {
-    let now = crate::wasi::monotonic_ns();
+    let now = crate::wasi::instrument_monotonic_ns();
     if now < NEXT.get() || BUSY.get() {
         return;
     }
@@ -118,7 +120,7 @@ fn sample() {
             qjs::JS_FreeValue(ctx, result);
         }
     }
-    NEXT.set(crate::wasi::monotonic_ns() + INTERVAL.get());
+    NEXT.set(crate::wasi::instrument_monotonic_ns() + INTERVAL.get());
     BUSY.set(false);
 }
 

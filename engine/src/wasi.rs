@@ -114,6 +114,26 @@ pub fn monotonic_ns() -> u64 {
     clock(CLOCK_MONOTONIC)
 }
 
+/// Nanoseconds of the monotonic clock for jsw's own instruments (the
+/// profiler, the phases `jsw bench` reads), marked as theirs (see
+/// jsw_wire::names::INSTRUMENT_CLOCK_PRECISION) so a replay can tell them
+/// from the program's reads. Components read wasi:clocks directly, unmarked.
+pub fn instrument_monotonic_ns() -> u64 {
+    #[cfg(feature = "http")]
+    if direct() {
+        return wasip2::clocks::monotonic_clock::now();
+    }
+    let mut t = 0u64;
+    unsafe {
+        wasi_clock_time_get(
+            CLOCK_MONOTONIC,
+            jsw_wire::names::INSTRUMENT_CLOCK_PRECISION,
+            &mut t,
+        )
+    };
+    t
+}
+
 /// Nanoseconds since the Unix epoch.
 pub fn realtime_ns() -> u64 {
     #[cfg(feature = "http")]

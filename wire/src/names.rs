@@ -33,6 +33,14 @@ pub mod configure {
     pub const PROFILE: u32 = 4;
 }
 
+/// The `precision` argument of the engine's own `clock_time_get` reads, made
+/// for jsw's instruments (the profiler's sampling clock, the phase times of
+/// `jsw bench`) and not for the program. A replay (`jsw replay`) serves them
+/// from the real clock instead of the record, and a recording leaves them
+/// out: so a run recorded without `--cpu-prof` replays with it. The program's
+/// own reads pass other precisions (the engine 1000, wasi-libc 1).
+pub const INSTRUMENT_CLOCK_PRECISION: u64 = 0x6a73_775f_636c_6b00;
+
 /// What the engine writes on stderr before the error when a request's handler
 /// throws or rejects (engine/src/http/http.js): `GET <url>: the handler
 /// failed: TypeError: …` and the stack. `jsw serve` finds the error there for

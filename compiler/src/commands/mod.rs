@@ -1,6 +1,7 @@
 pub mod bench;
 pub mod compile;
 pub mod flags;
+pub mod replay;
 pub mod run;
 pub mod serve;
 pub mod types;

@@ -60,6 +60,17 @@ pub struct RunCommand {
     #[command(flatten)]
     pub profile: ProfileFlags,
 
+    /// Record the run into FILE: every value the host gives the program
+    /// (arguments, environment, clock readings, random bytes, stdin, the
+    /// files it reads), for `jsw replay FILE` to run it again exactly.
+    #[arg(long, value_name = "FILE")]
+    pub record: Option<PathBuf>,
+
+    /// Keep the environment's values in the record (else each value is
+    /// masked, and a replay sees `*`s).
+    #[arg(long, requires = "record")]
+    pub record_secrets: bool,
+
     #[arg(last = true)]
     pub args: Vec<String>,
 }
@@ -90,6 +101,7 @@ impl RunCommand {
             .is_some_and(|e| SOURCES.contains(&e));
         // Modules are read by the runner (or not at all, when their compiled code
         // is cached); sources are compiled here first.
+        let mut build_output = None;
         let wasm = if !is_source {
             if !self.module.exists() {
                 std::fs::read(&self.module)
@@ -125,6 +137,7 @@ impl RunCommand {
             let _ = std::io::stdout().write_all(&compiled.output.stdout);
             let _ = std::io::stdout().flush();
             let _ = std::io::stderr().write_all(&compiled.output.stderr);
+            build_output = Some(compiled.output);
             Some(compiled.wasm)
         };
         let mut env: Vec<(String, String)> = if self.inherit_env {
@@ -147,6 +160,11 @@ impl RunCommand {
                 None => (PathBuf::from(d), d.clone()),
             })
             .collect();
+        let tape = self
+            .record
+            .as_ref()
+            .map(|_| jsw::replay::p1::Tape::record(self.record_secrets));
+        let started = jsw::replay::now();
         let options = RunOptions {
             program_name: self
                 .module
@@ -162,11 +180,33 @@ impl RunCommand {
             cache: self.cache.cache(),
             allow_precompiled: self.allow_precompiled,
             profile,
+            tape: tape.clone(),
         };
         let result = match &wasm {
             Some(wasm) => runner::run(wasm, &options),
             None => runner::run_file(&self.module, &options),
         };
+        if let (Some(file), Some(tape)) = (&self.record, tape) {
+            let ending = jsw::replay::p1::ending_of(&result);
+            let run = jsw::replay::p1::Recorded {
+                module: &self.module,
+                compiled: wasm.as_deref(),
+                build_output: build_output
+                    .as_ref()
+                    .map(|o| (o.stdout.as_slice(), o.stderr.as_slice())),
+                secrets: self.record_secrets,
+                started,
+                options: &options,
+                tape,
+                ending,
+            };
+            let calls = run.save(file)?;
+            eprintln!(
+                "jsw: recorded the run in {} ({calls} host calls); replay it with `jsw replay {}`",
+                file.display(),
+                file.display()
+            );
+        }
         match result {
             Ok(status) => Ok(status),
             Err(err) => match err.downcast_ref::<LimitExceeded>() {

@@ -142,6 +142,37 @@ pub struct ServeCommand {
     /// KV); a larger one fails that put.
     #[arg(long, value_name = "SIZE", default_value = "25MiB", value_parser = runner::parse_bytes)]
     pub kv_max_value: u64,
+
+    /// Record requests into DIR, one file each, for `jsw replay FILE`: the
+    /// request and every value the host gave its instance (clock readings,
+    /// random bytes, outbound responses, configuration, key-value answers).
+    /// Alone, every request; with --record-errors or --record-sample, those.
+    #[arg(long, value_name = "DIR")]
+    pub record: Option<PathBuf>,
+
+    /// Keep only the requests that failed: answered 5xx, stopped by a limit
+    /// (also 408 and 413), or whose response was cut off.
+    #[arg(long, requires = "record")]
+    pub record_errors: bool,
+
+    /// Keep this fraction of requests (0 to 1, spread evenly; with
+    /// --record-errors, failures too).
+    #[arg(long, value_name = "RATE", requires = "record", value_parser = parse_rate)]
+    pub record_sample: Option<f64>,
+
+    /// Keep configuration values (--env, --config) in the records; else
+    /// each value is masked, and a replay says so.
+    #[arg(long, requires = "record")]
+    pub record_secrets: bool,
+}
+
+fn parse_rate(s: &str) -> std::result::Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(rate) if (0.0..=1.0).contains(&rate) => Ok(rate),
+        _ => Err(format!(
+            "`{s}` is not a rate from 0 to 1 (e.g. 0.01 for one request in 100)"
+        )),
+    }
 }
 
 impl ServeCommand {
@@ -269,6 +300,15 @@ impl ServeCommand {
                     .max(1),
                 max_body: self.max_body,
             },
+            record: self
+                .record
+                .as_ref()
+                .map(|dir| jsw::replay::request::RecordOptions {
+                    dir: dir.clone(),
+                    errors: self.record_errors,
+                    sample: self.record_sample,
+                    secrets: self.record_secrets,
+                }),
             telemetry: jsw::telemetry::Settings {
                 otlp: self.otlp.clone(),
                 prometheus: self.metrics.is_some(),

@@ -35,7 +35,19 @@ fn file_name() -> String {
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap_or_default()
         .as_secs() as i64;
-    let (days, secs) = (now.div_euclid(86_400), now.rem_euclid(86_400));
+    let [year, month, day, h, m, s] = utc(now);
+    format!(
+        "CPU.{year:04}{month:02}{day:02}.{h:02}{m:02}{s:02}.{}.0.001.cpuprofile",
+        std::process::id()
+    )
+}
+
+/// Year, month, day, hours, minutes and seconds (UTC) of a Unix time.
+pub(crate) fn utc(unix_seconds: i64) -> [i64; 6] {
+    let (days, secs) = (
+        unix_seconds.div_euclid(86_400),
+        unix_seconds.rem_euclid(86_400),
+    );
     // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
@@ -46,13 +58,7 @@ fn file_name() -> String {
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "CPU.{year:04}{month:02}{day:02}.{:02}{:02}{:02}.{}.0.001.cpuprofile",
-        secs / 3600,
-        secs / 60 % 60,
-        secs % 60,
-        std::process::id()
-    )
+    [year, month, day, secs / 3600, secs / 60 % 60, secs % 60]
 }
 
 /// A run being profiled: the module's export that hands over the profile.

@@ -57,6 +57,10 @@ pub struct App {
     pub bindings: Arc<Host>,
     /// What to tell the user about its bindings and the server's `--kv`.
     pub notes: Vec<String>,
+    /// What a record of its requests names (`--record`), and its bytes,
+    /// kept beside the records.
+    pub module: crate::replay::ModuleRef,
+    pub wasm: Arc<Vec<u8>>,
 }
 
 /// Loads (or compiles) the application once.
@@ -151,6 +155,13 @@ pub fn load_bytes(
         }
     }
     let bindings = Arc::new(bindings.for_component(&declared));
+    let module = crate::replay::ModuleRef {
+        path: std::fs::canonicalize(input.path())
+            .unwrap_or_else(|_| input.path().to_path_buf())
+            .display()
+            .to_string(),
+        sha256: crate::replay::sha256(&wasm),
+    };
     Ok((
         App {
             pre,
@@ -158,6 +169,8 @@ pub fn load_bytes(
             watched,
             bindings,
             notes,
+            module,
+            wasm: Arc::new(wasm.clone()),
         },
         wasm,
     ))

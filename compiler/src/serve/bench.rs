@@ -167,11 +167,14 @@ async fn once(
     let mut store = request::new_store(
         engine,
         limits,
-        super::outbound::Outbound::new(Arc::new(Vec::new()), None),
-        None,
+        request::Given {
+            outbound: super::outbound::Outbound::new(Arc::new(Vec::new()), None),
+            output: None,
+            bindings: Default::default(),
+            tape: None,
+        },
         Arc::new(AtomicBool::new(false)),
         Arc::new(AtomicBool::new(false)),
-        Default::default(),
     )
     .context_wt("creating the store")?;
     let request = hyper::Request::builder()

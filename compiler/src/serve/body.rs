@@ -78,10 +78,35 @@ pub struct Entry {
     pub body: Option<Arc<BodyState>>,
     /// Response body bytes sent.
     pub sent: u64,
+    /// `--record`: the request's tape, kept (or not) when the response is over.
+    pub record: Option<(
+        Arc<crate::replay::request::Recorder>,
+        Arc<crate::replay::request::Tape>,
+    )>,
 }
 
 impl Entry {
-    pub fn write(self, note: Option<&str>) {
+    pub fn write(mut self, note: Option<&str>) {
+        if let Some((recorder, tape)) = self.record.take() {
+            // A client that went away is not the program's failure.
+            let failure = note.filter(|n| !n.starts_with("the client went away"));
+            let outcome = tape.outcome(self.status, failure);
+            match recorder.keep(&tape, outcome) {
+                Ok(Some(path)) => self.log.info(&format!(
+                    "recorded {} {} ({}) in {}; replay it with `jsw replay {}`",
+                    self.method,
+                    self.target,
+                    self.status,
+                    path.display(),
+                    path.display()
+                )),
+                Ok(None) => {}
+                Err(e) => self.log.error(&format!(
+                    "{} {}: the record could not be kept: {e:#}",
+                    self.method, self.target
+                )),
+            }
+        }
         let trace_id = self.trace.as_ref().and_then(|t| t.trace_id());
         self.log.access(
             &self.method,
@@ -174,6 +199,9 @@ impl Body for Watched {
                     };
                     if data.is_empty() {
                         continue;
+                    }
+                    if let Some((_, tape)) = self.entry.as_ref().and_then(|e| e.record.as_ref()) {
+                        tape.response_body(data);
                     }
                     self.sent += data.len() as u64;
                     let sent = self.sent;

@@ -343,6 +343,8 @@ pub struct Limited {
     seen: u64,
     deadline: Pin<Box<tokio::time::Sleep>>,
     state: Arc<BodyState>,
+    /// `--record`: the body is kept as the instance reads it.
+    tape: Option<Arc<crate::replay::request::Tape>>,
 }
 
 impl Limited {
@@ -357,7 +359,14 @@ impl Limited {
             seen: 0,
             deadline: Box::pin(tokio::time::sleep(limits.body_timeout)),
             state,
+            tape: None,
         }
+    }
+
+    /// The same, keeping the body on `tape`.
+    pub fn taped(mut self, tape: Option<Arc<crate::replay::request::Tape>>) -> Limited {
+        self.tape = tape;
+        self
     }
 }
 
@@ -372,6 +381,9 @@ impl Body for Limited {
         match Pin::new(&mut self.inner).poll_frame(cx) {
             Poll::Ready(Some(Ok(frame))) => {
                 if let Some(data) = frame.data_ref() {
+                    if let Some(tape) = &self.tape {
+                        tape.request_body(data);
+                    }
                     self.seen += data.len() as u64;
                     self.state.received.store(self.seen, Ordering::Relaxed);
                     if self.seen > self.max {

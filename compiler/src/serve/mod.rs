@@ -14,8 +14,8 @@ pub mod bench;
 mod body;
 mod conn;
 mod log;
-mod outbound;
-mod request;
+pub(crate) mod outbound;
+pub(crate) mod request;
 mod workers;
 
 use std::net::SocketAddr;
@@ -38,7 +38,7 @@ pub use outbound::allowed as host_allowed;
 /// requests of its thread at every tick, so this bounds how long a handler
 /// that computes can keep them waiting (measured in the soak test: with 10 ms
 /// ticks, normal requests beside a CPU-bound one had a p99 of 600 ms).
-const EPOCH_TICK: Duration = Duration::from_millis(1);
+pub(crate) const EPOCH_TICK: Duration = Duration::from_millis(1);
 
 /// Bytes of an instance's memory kept mapped between requests (see `engine`).
 const KEEP_RESIDENT: usize = 16 << 20;
@@ -96,6 +96,8 @@ pub struct Options {
     pub profile: Option<crate::profile::ProfileOptions>,
     /// `--env`, `--env-file`, `--config`, `--kv` (see bindings/).
     pub bindings: BindingOptions,
+    /// `--record DIR`: requests kept for `jsw replay` (see replay/).
+    pub record: Option<crate::replay::request::RecordOptions>,
 }
 
 /// What a handler reaches beside HTTP (see [`crate::bindings`]).
@@ -209,6 +211,7 @@ impl Default for Options {
             log_json: false,
             profile: None,
             bindings: BindingOptions::default(),
+            record: None,
         }
     }
 }
@@ -230,6 +233,8 @@ pub struct Server {
         crate::profile::ProfileOptions,
         Arc<std::sync::Mutex<crate::profile::merge::Merged>>,
     )>,
+    /// `--record`: which requests are kept, and where.
+    recorder: Option<Arc<crate::replay::request::Recorder>>,
 }
 
 /// The address is taken: a one-line error for the CLI (exit status 1).
@@ -286,7 +291,7 @@ fn engine(options: &Options) -> Result<Engine> {
         .engine()
 }
 
-fn linker(engine: &Engine) -> Result<Linker<request::RequestState>> {
+pub(crate) fn linker(engine: &Engine) -> Result<Linker<request::RequestState>> {
     let mut linker = Linker::new(engine);
     wasmtime_wasi::p2::add_to_linker_async(&mut linker).context_wt("linking WASI")?;
     wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker)
@@ -329,6 +334,12 @@ pub fn serve(input: &Input, options: Options, ready: impl FnOnce(SocketAddr)) ->
         None => None,
     };
     let bindings = options.bindings.open()?;
+    let recorder = match &options.record {
+        Some(record) => Some(Arc::new(crate::replay::request::Recorder::new(
+            record.clone(),
+        )?)),
+        None => None,
+    };
     let first =
         crate::on_big_stack(|| app::load(&engine, &linker, input, &options.compile, &bindings, 1))?;
     // A worker's supervisor said these already.
@@ -363,6 +374,7 @@ pub fn serve(input: &Input, options: Options, ready: impl FnOnce(SocketAddr)) ->
         )),
         telemetry: telemetry.clone(),
         profile: profile.clone(),
+        recorder,
     });
     // The epoch clock for per-request deadlines.
     {

@@ -7,17 +7,30 @@ use std::sync::Arc;
 use http_body_util::BodyExt;
 use wasmtime_wasi_http::{Error, RequestOptions, WasiBody, WasiHttpHooks};
 
+use crate::replay::request::{FetchAnswer, Tape};
 use crate::telemetry::Outgoing;
 
 pub struct Outbound {
     allow: Arc<Vec<String>>,
     /// The request's trace, which each outbound request continues.
     trace: Option<Outgoing>,
+    /// The request's record or replay (replay/request.rs).
+    tape: Option<Arc<Tape>>,
 }
 
 impl Outbound {
     pub fn new(allow: Arc<Vec<String>>, trace: Option<Outgoing>) -> Outbound {
-        Outbound { allow, trace }
+        Outbound {
+            allow,
+            trace,
+            tape: None,
+        }
+    }
+
+    /// The same, recording the answers on `tape` (or answering from it).
+    pub fn taped(mut self, tape: Option<Arc<Tape>>) -> Outbound {
+        self.tape = tape;
+        self
     }
 }
 
@@ -59,6 +72,9 @@ impl WasiHttpHooks for Outbound {
         fut: Box<dyn Future<Output = wasmtime_wasi_http::Result<()>> + Send>,
     ) -> Sent {
         drop(fut);
+        if let Some(tape) = self.tape.clone().filter(|t| t.is_replaying()) {
+            return replayed(&tape, &request);
+        }
         let uri = request.uri();
         let host = uri.host().unwrap_or_default();
         let port = uri.port_u16().or(match uri.scheme_str() {
@@ -75,10 +91,31 @@ impl WasiHttpHooks for Outbound {
             if let Some(span) = span {
                 span.failed("denied", format!("{uri}: not allowed by --allow-host"));
             }
+            if let Some(tape) = &self.tape {
+                tape.record_fetch(
+                    method.as_str(),
+                    &uri.to_string(),
+                    FetchAnswer::Error {
+                        code: "HttpRequestDenied".into(),
+                    },
+                );
+            }
             return Box::new(async { Err(Error::HttpRequestDenied) });
         }
+        let tape = self.tape.clone();
         Box::new(async move {
-            let sent = wasmtime_wasi_http::default_send_request(request, options).await;
+            let sent: Answer = wasmtime_wasi_http::default_send_request(request, options)
+                .await
+                .map(|(response, io)| {
+                    (
+                        response.map(BodyExt::boxed_unsync),
+                        Box::new(io) as Box<dyn Future<Output = _> + Send>,
+                    )
+                });
+            let sent = match tape {
+                Some(tape) => recorded(&tape, &method, &uri, sent),
+                None => sent,
+            };
             let (response, io) = match sent {
                 Ok(answer) => {
                     if let Some(span) = span {
@@ -93,11 +130,144 @@ impl WasiHttpHooks for Outbound {
                     return Err(e);
                 }
             };
-            Ok((
-                response.map(BodyExt::boxed_unsync),
-                Box::new(io) as Box<dyn Future<Output = _> + Send>,
-            ))
+            Ok((response, io))
         })
+    }
+}
+
+type Answer = wasmtime_wasi_http::Result<(
+    http::Response<WasiBody>,
+    Box<dyn Future<Output = wasmtime_wasi_http::Result<()>> + Send>,
+)>;
+
+/// Keeps an outbound request's answer on the tape; the body is kept as the
+/// instance reads it.
+fn recorded(tape: &Arc<Tape>, method: &http::Method, uri: &http::Uri, sent: Answer) -> Answer {
+    match sent {
+        Ok((response, io)) => {
+            let headers = response
+                .headers()
+                .iter()
+                .map(|(k, v)| {
+                    (
+                        k.as_str().to_string(),
+                        crate::replay::Bytes(v.as_bytes().to_vec()),
+                    )
+                })
+                .collect();
+            let index = tape.record_fetch(
+                method.as_str(),
+                &uri.to_string(),
+                FetchAnswer::Response {
+                    status: response.status().as_u16(),
+                    headers,
+                    body: Default::default(),
+                },
+            );
+            let tape = tape.clone();
+            let response = response.map(move |body| {
+                body.map_frame(move |frame| {
+                    if let Some(data) = frame.data_ref() {
+                        tape.fetch_body(index, data);
+                    }
+                    frame
+                })
+                .boxed_unsync()
+            });
+            Ok((response, io))
+        }
+        Err(e) => {
+            tape.record_fetch(
+                method.as_str(),
+                &uri.to_string(),
+                FetchAnswer::Error {
+                    code: error_name(&e),
+                },
+            );
+            Err(e)
+        }
+    }
+}
+
+/// A replayed outbound request: the recorded answer, from no network.
+fn replayed(tape: &Arc<Tape>, request: &http::Request<WasiBody>) -> Sent {
+    let answer = tape.replay_fetch(request.method().as_str(), &request.uri().to_string());
+    Box::new(async move {
+        match answer {
+            Some(FetchAnswer::Response {
+                status,
+                headers,
+                body,
+            }) => {
+                let mut response = http::Response::new(
+                    http_body_util::Full::new(bytes::Bytes::from(body.0))
+                        .map_err(|never| match never {})
+                        .boxed_unsync(),
+                );
+                *response.status_mut() =
+                    http::StatusCode::from_u16(status).unwrap_or(http::StatusCode::OK);
+                for (name, value) in headers {
+                    if let (Ok(name), Ok(value)) = (
+                        http::HeaderName::from_bytes(name.as_bytes()),
+                        http::HeaderValue::from_bytes(&value.0),
+                    ) {
+                        response.headers_mut().append(name, value);
+                    }
+                }
+                let io: Box<dyn Future<Output = wasmtime_wasi_http::Result<()>> + Send> =
+                    Box::new(async { Ok(()) });
+                Ok((response, io))
+            }
+            Some(FetchAnswer::Error { code }) => Err(error_code(&code)),
+            None => Err(Error::InternalError(Some(
+                "jsw replay: this request diverged from the record".into(),
+            ))),
+        }
+    })
+}
+
+/// An outbound failure's name in a record.
+fn error_name(e: &Error) -> String {
+    match e {
+        Error::InternalError(Some(message)) => format!("internal-error: {message}"),
+        Error::Connect(io) => format!("connect: {:?}", io.kind()),
+        Error::DnsError { rcode, .. } => {
+            format!("dns-error: {}", rcode.clone().unwrap_or_default())
+        }
+        Error::Hyper(_) | Error::Tls(_) | Error::InvalidDnsNameError(_) => {
+            format!("internal-error: {e}")
+        }
+        other => format!("{other:?}"),
+    }
+}
+
+/// The failure a record names, for the replayed instance.
+fn error_code(name: &str) -> Error {
+    match name {
+        "DnsTimeout" => Error::DnsTimeout,
+        "DestinationNotFound" => Error::DestinationNotFound,
+        "DestinationUnavailable" => Error::DestinationUnavailable,
+        "ConnectionRefused" => Error::ConnectionRefused,
+        "ConnectionTerminated" => Error::ConnectionTerminated,
+        "ConnectionTimeout" => Error::ConnectionTimeout,
+        "ConnectionReadTimeout" => Error::ConnectionReadTimeout,
+        "ConnectionWriteTimeout" => Error::ConnectionWriteTimeout,
+        "HttpRequestDenied" => Error::HttpRequestDenied,
+        "HttpRequestUriInvalid" => Error::HttpRequestUriInvalid,
+        "HttpResponseTimeout" => Error::HttpResponseTimeout,
+        "connect: ConnectionRefused" => {
+            Error::Connect(std::io::ErrorKind::ConnectionRefused.into())
+        }
+        other if other.starts_with("dns-error: ") => Error::DnsError {
+            rcode: Some(other["dns-error: ".len()..].to_string()).filter(|r| !r.is_empty()),
+            info_code: None,
+        },
+        other => Error::InternalError(Some(
+            other
+                .strip_prefix("internal-error: ")
+                .unwrap_or(other)
+                .to_string(),
+        )),
     }
 }
 

@@ -27,23 +27,31 @@ pub type RequestState = ComponentState<Outbound>;
 
 pub type Response = hyper::Response<HyperOutgoingBody>;
 
+/// What a request's instance is given: outbound requests, its output,
+/// its bindings, and (recorded or replayed) its clocks and random sources.
+pub struct Given {
+    pub outbound: Outbound,
+    pub output: Option<crate::store::Output>,
+    pub bindings: Arc<crate::bindings::host::Host>,
+    pub tape: Option<(Arc<crate::replay::request::Tape>, u128)>,
+}
+
 /// A fresh store for one request, its limits set.
 pub fn new_store(
     engine: &wasmtime::Engine,
     limits: &Limits,
-    outbound: Outbound,
-    output: Option<crate::store::Output>,
+    given: Given,
     memory_hit: Arc<AtomicBool>,
     cpu_hit: Arc<AtomicBool>,
-    bindings: Arc<crate::bindings::host::Host>,
 ) -> wasmtime::Result<Store<RequestState>> {
     let mut store = Store::new(
         engine,
         RequestState::with_output(
-            outbound,
+            given.outbound,
             MemoryLimit::reporting_to(Some(limits.max_memory), memory_hit),
-            output,
-            bindings,
+            given.output,
+            given.bindings,
+            given.tape.as_ref().map(|(t, seed)| (t, *seed)),
         ),
     );
     store.limiter(|s| &mut s.memory);
@@ -77,8 +85,9 @@ pub fn new_store(
     Ok(store)
 }
 
-/// The instance's stdout and stderr when its console lines are exported as logs.
-fn console_output(sink: LogSink) -> crate::store::Output {
+/// The instance's stdout and stderr when its console lines are exported as
+/// logs (or kept on a tape).
+pub(crate) fn console_output(sink: LogSink) -> crate::store::Output {
     (
         Box::new(Console::new(Stream::Stdout, sink.clone())),
         Box::new(Console::new(Stream::Stderr, sink)),
@@ -113,6 +122,7 @@ pub async fn handle(
         trace,
         body: None,
         sent: 0,
+        record: None,
     };
     // A body declared larger than --max-body is refused before an instance starts.
     let declared = request
@@ -131,7 +141,16 @@ pub async fn handle(
     }
     let body_state = Arc::new(BodyState::default());
     entry.body = Some(body_state.clone());
-    let request = request.map(|body| Limited::new(body, &server.client_limits, body_state.clone()));
+    // --record: the request's values are kept from here on (replay/request.rs).
+    let tape = server
+        .recorder
+        .as_ref()
+        .and_then(|r| Some((r.clone(), r.begin()?)));
+    let request = request.map(|body| {
+        Limited::new(body, &server.client_limits, body_state.clone())
+            .taped(tape.as_ref().map(|(_, t)| t.clone()))
+    });
+    entry.record = tape;
     let answered = answer(&server, request, &entry).await;
     // A body stopped by a limit is answered for by the server, whatever the
     // handler made of the failed read (unless its response is already out).
@@ -160,6 +179,9 @@ pub async fn handle(
         Ok((response, outcome)) => {
             let (parts, inner) = response.into_parts();
             entry.status = parts.status.as_u16();
+            if let Some((_, tape)) = &entry.record {
+                tape.response_head(entry.status, &parts.headers);
+            }
             let declared = parts
                 .headers
                 .get(hyper::header::CONTENT_LENGTH)
@@ -223,6 +245,36 @@ async fn answer(
     for name in jsw_wire::names::HOST_HEADERS {
         headers.remove(*name);
     }
+    let tape = entry.record.as_ref().map(|(_, tape)| tape.clone());
+    // What the record keeps: the request as the program gets it (without the
+    // host's own headers, added next), and what the instance is given.
+    let mut bindings = app.bindings.clone();
+    let seed: u128 = if tape.is_some() {
+        use wasmtime_wasi::Rng as _;
+        let mut random = wasmtime_wasi::thread_rng();
+        (u128::from(random.next_u64()) << 64) | u128::from(random.next_u64())
+    } else {
+        0
+    };
+    if let Some(tape) = &tape {
+        tape.request_head(&entry.method, &entry.target, headers);
+        tape.bindings(&bindings.environment(), &bindings.config);
+        tape.run_info(crate::replay::request::RunInfo {
+            module: app.module.clone(),
+            wasm: app.wasm.clone(),
+            limits: crate::replay::request::RequestLimits {
+                max_memory: limits.max_memory as u64,
+                timeout_ms: limits.timeout.as_millis() as u64,
+                fuel: limits.fuel,
+            },
+            seed,
+            buckets: bindings.buckets.keys().cloned().collect(),
+        });
+        if !bindings.buckets.is_empty() {
+            bindings = Arc::new(crate::replay::kv::taped_host(&bindings, tape, false));
+        }
+    }
+    let headers = request.headers_mut();
     let guest_parent = spans
         .as_ref()
         .and_then(|(_, handler)| handler.as_ref()?.traceparent())
@@ -254,14 +306,21 @@ async fn answer(
                 .profiles(merged.clone(), std::time::Instant::now()),
         );
     }
+    if let Some(tape) = &tape {
+        sink = Some(sink.unwrap_or_default().taped(tape.clone()));
+    }
     let mut store = new_store(
         &server.engine,
         &limits,
-        Outbound::new(server.allow_hosts.clone(), trace.and_then(|t| t.outgoing())),
-        sink.map(console_output),
+        Given {
+            outbound: Outbound::new(server.allow_hosts.clone(), trace.and_then(|t| t.outgoing()))
+                .taped(tape.clone()),
+            output: sink.map(console_output),
+            bindings,
+            tape: tape.map(|t| (t, seed)),
+        },
         memory_hit.clone(),
         cpu_hit.clone(),
-        app.bindings.clone(),
     )
     .map_err(|e| Failure::internal(format!("setting fuel: {e}")))?;
     let (sender, receiver) = tokio::sync::oneshot::channel();

@@ -329,6 +329,19 @@ fn worker(
     if options.log_json {
         command.args(["--log-format", "json"]);
     }
+    // Each worker records the requests it served, into the same directory.
+    if let Some(record) = &options.record {
+        command.arg("--record").arg(&record.dir);
+        if record.errors {
+            command.arg("--record-errors");
+        }
+        if let Some(rate) = record.sample {
+            command.args(["--record-sample", &rate.to_string()]);
+        }
+        if record.secrets {
+            command.arg("--record-secrets");
+        }
+    }
     // Each worker writes the profile of the requests it served.
     if let Some(profile) = &options.profile {
         command.arg("--cpu-prof-dir").arg(&profile.dir);

@@ -44,6 +44,8 @@ pub struct LogSink {
     )>,
     pub(super) cx: opentelemetry::Context,
     pub(super) errors: Arc<Mutex<Vec<u8>>>,
+    /// The request's record or replay, which keeps its output.
+    pub(crate) tape: Option<Arc<crate::replay::request::Tape>>,
 }
 
 impl LogSink {
@@ -55,6 +57,12 @@ impl LogSink {
         started: std::time::Instant,
     ) -> LogSink {
         self.profiles = Some((merged, started));
+        self
+    }
+
+    /// The same, the program's output also kept on `tape`.
+    pub fn taped(mut self, tape: Arc<crate::replay::request::Tape>) -> LogSink {
+        self.tape = Some(tape);
         self
     }
 }
@@ -200,6 +208,9 @@ impl Handle {
     /// Output as the program wrote it, to the process's stream (and a
     /// request's stderr kept for its trace).
     fn pass(&self, bytes: &[u8]) -> std::io::Result<()> {
+        if let Some(tape) = &self.sink.tape {
+            tape.console(self.stream == Stream::Stderr, bytes);
+        }
         match self.stream {
             Stream::Stdout => std::io::stdout().write_all(bytes)?,
             Stream::Stderr => {

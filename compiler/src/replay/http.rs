@@ -1,0 +1,216 @@
+//! `jsw replay` of a request record: the component instantiated as `jsw
+//! serve` would (same linker, same limits), given the recorded request, and
+//! answering every host value from the record; its console output goes to
+//! this process's stdout and stderr as it would to the server's, and the
+//! response is collected to print and to compare with the record.
+
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::time::Duration;
+
+use anyhow::{Context as _, Result};
+use bytes::Bytes;
+use http_body_util::BodyExt;
+use wasmtime_wasi_http::WasiHttpView;
+use wasmtime_wasi_http::p2::bindings::ProxyPre;
+use wasmtime_wasi_http::p2::bindings::http::types::{ErrorCode, Scheme};
+
+use super::request::{Outcome, RequestRecord, Tape};
+use crate::WasmtimeResultExt;
+use crate::serve::request::{Given, console_output, new_store};
+use crate::telemetry::console::LogSink;
+
+/// What a replayed request did.
+pub struct Replayed {
+    pub outcome: Outcome,
+    /// The response body (whole).
+    pub body: Vec<u8>,
+    /// What the instance printed.
+    pub stdout: Vec<u8>,
+    pub stderr: Vec<u8>,
+    /// Where the replay left the record, if it did.
+    pub divergence: Option<String>,
+}
+
+/// Replays `record` against the component `wasm`.
+pub fn replay(record: &RequestRecord, wasm: &[u8]) -> Result<Replayed> {
+    let engine = crate::wasmtime_config::EngineConfig::new()
+        .epochs(true)
+        .fuel(record.limits.fuel.is_some())
+        .shared_code(true)
+        .engine()?;
+    let component =
+        crate::cache::component(&engine, wasm, true).context("loading the component")?;
+    let linker = crate::serve::linker(&engine)?;
+    let pre = linker
+        .instantiate_pre(&component)
+        .context_wt("the component needs imports jsw serve does not give")?;
+    let pre = ProxyPre::new(pre).context_wt("the component is not a wasi:http/proxy")?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .thread_stack_size(crate::WASM_STACK + (16 << 20))
+        .build()
+        .context("starting the replay's runtime")?;
+    // The epoch ticks while the replay runs: a diverged replay is stopped at
+    // the next tick, and the recorded timeout applies.
+    let ticking = Arc::new(AtomicBool::new(true));
+    {
+        let (engine, ticking) = (engine.clone(), ticking.clone());
+        std::thread::spawn(move || {
+            while ticking.load(std::sync::atomic::Ordering::Relaxed) {
+                std::thread::sleep(crate::serve::EPOCH_TICK);
+                engine.increment_epoch();
+            }
+        });
+    }
+    let result = runtime.block_on(run(&engine, &pre, record));
+    ticking.store(false, std::sync::atomic::Ordering::Relaxed);
+    runtime.shutdown_background();
+    result
+}
+
+async fn run(
+    engine: &wasmtime::Engine,
+    pre: &ProxyPre<crate::serve::request::RequestState>,
+    record: &RequestRecord,
+) -> Result<Replayed> {
+    let tape = Arc::new(Tape::replaying(record));
+    let limits = crate::serve::Limits {
+        max_memory: record.limits.max_memory as usize,
+        timeout: Duration::from_millis(record.limits.timeout_ms),
+        fuel: record.limits.fuel,
+        cpu: None,
+    };
+    let recorded_host = crate::bindings::host::Host {
+        env: record.env.clone(),
+        config: record.config.clone(),
+        buckets: record
+            .buckets
+            .iter()
+            .map(|id| {
+                let none: Arc<dyn crate::bindings::kv::Store> = Arc::new(super::kv::TapedStore {
+                    inner: None,
+                    bucket: id.clone(),
+                    tape: tape.clone(),
+                });
+                (id.clone(), none)
+            })
+            .collect(),
+        stores: Default::default(),
+        max_value: crate::bindings::kv::DEFAULT_MAX_VALUE,
+    };
+    let seed: u128 = record.insecure_seed.parse().unwrap_or(0);
+    let memory_hit = Arc::new(AtomicBool::new(false));
+    let mut store = new_store(
+        engine,
+        &limits,
+        Given {
+            outbound: crate::serve::outbound::Outbound::new(Arc::new(Vec::new()), None)
+                .taped(Some(tape.clone())),
+            output: Some(console_output(LogSink::default().taped(tape.clone()))),
+            bindings: Arc::new(recorded_host),
+            tape: Some((tape.clone(), seed)),
+        },
+        memory_hit.clone(),
+        Arc::new(AtomicBool::new(false)),
+    )
+    .context_wt("creating the store")?;
+    // Stop at the next tick once the replay has left the record.
+    {
+        let tape = tape.clone();
+        let deadline = std::time::Instant::now() + limits.timeout;
+        store.epoch_deadline_callback(move |_| {
+            if tape.has_diverged() || std::time::Instant::now() >= deadline {
+                Ok(wasmtime::UpdateDeadline::Interrupt)
+            } else {
+                Ok(wasmtime::UpdateDeadline::Yield(1))
+            }
+        });
+    }
+    let mut request = hyper::Request::builder()
+        .method(record.request.method.as_str())
+        .uri(record.request.uri.as_str());
+    for (name, value) in &record.request.headers {
+        request = request.header(name.as_str(), value.0.as_slice());
+    }
+    let body = http_body_util::Full::new(Bytes::from(record.request.body.0.clone())).map_err(
+        |never| -> wasmtime_wasi_http::p2::bindings::http::types::ErrorCode { match never {} },
+    );
+    let request = request
+        .body(body)
+        .context("the record's request is not a valid HTTP request")?;
+    let (sender, receiver) = tokio::sync::oneshot::channel();
+    let req = store
+        .data_mut()
+        .http()
+        .new_incoming_request(Scheme::Http, request)
+        .context_wt("handing over the request")?;
+    let out = store
+        .data_mut()
+        .http()
+        .new_response_outparam(sender)
+        .context_wt("handing over the response")?;
+    let pre = pre.clone();
+    let task = tokio::task::spawn(async move {
+        let proxy = pre.instantiate_async(&mut store).await?;
+        let handled = proxy
+            .wasi_http_incoming_handler()
+            .call_handle(&mut store, req, out)
+            .await;
+        drop(store);
+        handled
+    });
+    let timeout = limits.timeout;
+    let (status, headers, body, failure) = match receiver.await {
+        Ok(Ok(response)) => {
+            let (parts, body) = response.into_parts();
+            let collected = tokio::time::timeout(timeout, body.collect()).await;
+            let (body, failure) = match collected {
+                Ok(Ok(c)) => (c.to_bytes().to_vec(), None),
+                Ok(Err(e)) => (Vec::new(), Some(format!("response cut off: {e}"))),
+                Err(_) => (Vec::new(), Some("response cut off: timeout".to_string())),
+            };
+            (parts.status.as_u16(), parts.headers, body, failure)
+        }
+        Ok(Err(code)) => (
+            500,
+            Default::default(),
+            Vec::new(),
+            Some(match code {
+                ErrorCode::InternalError(Some(reason)) => reason,
+                other => format!("the handler answered with an error: {other:?}"),
+            }),
+        ),
+        Err(_) => {
+            let (status, why) = match task.await {
+                Ok(Ok(())) => (500, "the component returned without a response".to_string()),
+                // Stopped by the epoch: the recorded timeout (504, as jsw
+                // serve answers), unless the replay diverged.
+                Ok(Err(e))
+                    if e.downcast_ref::<wasmtime::Trap>() == Some(&wasmtime::Trap::Interrupt)
+                        && !tape.has_diverged() =>
+                {
+                    (
+                        504,
+                        format!("timeout: still running after {timeout:?} (--timeout)"),
+                    )
+                }
+                Ok(Err(e)) => (500, format!("the component failed: {e:#}")),
+                Err(e) => (500, format!("the request's task failed: {e}")),
+            };
+            (status, Default::default(), Vec::new(), Some(why))
+        }
+    };
+    tape.response_head(status, &headers);
+    tape.response_body(&body);
+    let outcome = tape.outcome(status, failure.as_deref());
+    let (stdout, stderr) = tape.printed();
+    Ok(Replayed {
+        outcome,
+        body,
+        stdout,
+        stderr,
+        divergence: tape.divergence(),
+    })
+}

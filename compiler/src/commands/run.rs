@@ -80,6 +80,12 @@ const SOURCES: &[&str] = &["ts", "tsx", "mts", "cts", "js", "jsx", "mjs", "cjs"]
 impl RunCommand {
     pub fn execute(self) -> Result<i32> {
         if let Some(call) = &self.invoke {
+            if self.record.is_some() {
+                anyhow::bail!(
+                    "--record records a WASI command's run; --invoke calls a component's export, \
+                     which jsw does not record"
+                );
+            }
             let wasm = std::fs::read(&self.module)
                 .with_context(|| format!("cannot read {}", self.module.display()))?;
             if !jsw::component::is_component(&wasm) {

@@ -164,14 +164,26 @@ async fn run(
     let timeout = limits.timeout;
     let (status, headers, body, failure) = match receiver.await {
         Ok(Ok(response)) => {
-            let (parts, body) = response.into_parts();
-            let collected = tokio::time::timeout(timeout, body.collect()).await;
-            let (body, failure) = match collected {
-                Ok(Ok(c)) => (c.to_bytes().to_vec(), None),
-                Ok(Err(e)) => (Vec::new(), Some(format!("response cut off: {e}"))),
-                Err(_) => (Vec::new(), Some("response cut off: timeout".to_string())),
-            };
-            (parts.status.as_u16(), parts.headers, body, failure)
+            let (parts, mut body) = response.into_parts();
+            // Frame by frame: a body cut off keeps what came before the cut,
+            // as the client of the recorded request got it.
+            let mut bytes = Vec::new();
+            let collected = tokio::time::timeout(timeout, async {
+                while let Some(frame) = body.frame().await {
+                    match frame {
+                        Ok(frame) => {
+                            if let Some(data) = frame.data_ref() {
+                                bytes.extend_from_slice(data);
+                            }
+                        }
+                        Err(e) => return Some(format!("response cut off: {e}")),
+                    }
+                }
+                None
+            })
+            .await;
+            let failure = collected.unwrap_or_else(|_| Some("response cut off: timeout".into()));
+            (parts.status.as_u16(), parts.headers, bytes, failure)
         }
         Ok(Err(code)) => (
             500,

@@ -208,10 +208,10 @@ pub fn kept_module(record_dir: &Path, sha256: &str) -> PathBuf {
     record_dir.join("modules").join(format!("{sha256}.wasm"))
 }
 
-/// Keeps `wasm` beside the records of `record_dir` (once per digest).
-pub fn keep_module(record_dir: &Path, wasm: &[u8]) -> Result<String> {
-    let digest = sha256(wasm);
-    let path = kept_module(record_dir, &digest);
+/// Keeps `wasm`, whose SHA-256 is `digest`, beside the records of
+/// `record_dir` (once per digest).
+pub fn keep_module(record_dir: &Path, wasm: &[u8], digest: &str) -> Result<()> {
+    let path = kept_module(record_dir, digest);
     if !path.exists() {
         let dir = path.parent().expect("modules/ has a parent");
         std::fs::create_dir_all(dir)
@@ -223,7 +223,7 @@ pub fn keep_module(record_dir: &Path, wasm: &[u8]) -> Result<String> {
         file.persist(&path)
             .with_context(|| format!("cannot write {}", path.display()))?;
     }
-    Ok(digest)
+    Ok(())
 }
 
 const SOURCES: &[&str] = &["ts", "tsx", "mts", "cts", "js", "jsx", "mjs", "cjs"];

@@ -896,7 +896,8 @@ impl Recorded<'_> {
         let wasm = match self.compiled {
             Some(wasm) => {
                 let dir = file.parent().filter(|p| !p.as_os_str().is_empty());
-                super::keep_module(dir.unwrap_or(std::path::Path::new(".")), wasm)?;
+                let digest = super::sha256(wasm);
+                super::keep_module(dir.unwrap_or(std::path::Path::new(".")), wasm, &digest)?;
                 wasm.to_vec()
             }
             None => std::fs::read(self.module)

@@ -783,7 +783,7 @@ impl Recorder {
         let Some(run) = run else {
             return Ok(None);
         };
-        super::keep_module(&self.options.dir, &run.wasm)?;
+        super::keep_module(&self.options.dir, &run.wasm, &run.module.sha256)?;
         let status = outcome.status;
         let (request, masked) = tape.finish(outcome, run.limits, run.seed, run.buckets);
         let mut record = super::Record::new(

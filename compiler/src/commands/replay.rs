@@ -101,8 +101,8 @@ impl ReplayCommand {
                 }
                 eprintln!(
                     "jsw replay: {} {} as recorded by jsw serve at {} ({} host values)",
-                    request.request.method,
-                    request.request.uri,
+                    request.request.method.escape_debug(),
+                    request.request.uri.escape_debug(),
                     jsw::replay::human_time(record.made_at),
                     request.events.len()
                 );
@@ -163,10 +163,8 @@ fn print_response(replayed: &jsw::replay::http::Replayed) {
         let _ = writeln!(out, "{name}: {}", String::from_utf8_lossy(&value.0));
     }
     let _ = writeln!(out);
+    // The body byte for byte (nothing added: it can be compared or saved).
     let _ = out.write_all(&replayed.body);
-    if !replayed.body.is_empty() && !replayed.body.ends_with(b"\n") {
-        let _ = writeln!(out);
-    }
     let _ = out.flush();
 }
 

@@ -166,6 +166,9 @@ impl RunCommand {
                 None => (PathBuf::from(d), d.clone()),
             })
             .collect();
+        if let Some(file) = &self.record {
+            jsw::replay::check_record_path(file, &self.module)?;
+        }
         let tape = self
             .record
             .as_ref()
@@ -207,8 +210,13 @@ impl RunCommand {
                 ending,
             };
             let calls = run.save(file)?;
+            let kept = if wasm.is_some() {
+                " (its module is kept in modules/ beside it)"
+            } else {
+                ""
+            };
             eprintln!(
-                "jsw: recorded the run in {} ({calls} host calls); replay it with `jsw replay {}`",
+                "jsw: recorded the run in {}{kept} ({calls} host calls); replay it with `jsw replay {}`",
                 file.display(),
                 file.display()
             );

@@ -76,9 +76,13 @@ async fn run(
     record: &RequestRecord,
 ) -> Result<Replayed> {
     let tape = Arc::new(Tape::replaying(record));
+    // A replay waits for nothing outside the record, but computes as long
+    // as the recorded request did: twice its timeout, and a second, leave room
+    // to reach the point where a limit stopped it (the end of the record).
     let limits = crate::serve::Limits {
         max_memory: record.limits.max_memory as usize,
-        timeout: Duration::from_millis(record.limits.timeout_ms),
+        timeout: Duration::from_millis(record.limits.timeout_ms.saturating_mul(2))
+            + Duration::from_secs(1),
         fuel: record.limits.fuel,
         cpu: None,
     };
@@ -134,9 +138,14 @@ async fn run(
     for (name, value) in &record.request.headers {
         request = request.header(name.as_str(), value.0.as_slice());
     }
-    let body = http_body_util::Full::new(Bytes::from(record.request.body.0.clone())).map_err(
-        |never| -> wasmtime_wasi_http::p2::bindings::http::types::ErrorCode { match never {} },
-    );
+    // The body as the instance read it, stopping where it stopped.
+    let body = crate::serve::outbound::ReplayedBody {
+        data: Some(Bytes::from(record.request.body.0.clone())),
+        end: match &record.request.body_cut {
+            Some((why, _)) => super::request::BodyEnd::Cut(why.clone()),
+            None => super::request::BodyEnd::Complete,
+        },
+    };
     let request = request
         .body(body)
         .context("the record's request is not a valid HTTP request")?;
@@ -152,7 +161,7 @@ async fn run(
         .new_response_outparam(sender)
         .context_wt("handing over the response")?;
     let pre = pre.clone();
-    let task = tokio::task::spawn(async move {
+    let mut task = tokio::task::spawn(async move {
         let proxy = pre.instantiate_async(&mut store).await?;
         let handled = proxy
             .wasi_http_incoming_handler()
@@ -162,13 +171,29 @@ async fn run(
         handled
     });
     let timeout = limits.timeout;
-    let (status, headers, body, failure) = match receiver.await {
-        Ok(Ok(response)) => {
+    // The recorded timeout bounds the whole request, waits included, as in
+    // jsw serve.
+    let deadline = tokio::time::Instant::now() + timeout;
+    let timed_out = || {
+        (
+            504,
+            Default::default(),
+            Vec::new(),
+            Some(format!(
+                "timeout: still running after {} (--timeout)",
+                crate::serve::request::human(timeout)
+            )),
+        )
+    };
+    // Whether the task was awaited to its end already.
+    let mut joined = false;
+    let (status, headers, body, failure) = match tokio::time::timeout_at(deadline, receiver).await {
+        Ok(Ok(Ok(response))) => {
             let (parts, mut body) = response.into_parts();
             // Frame by frame: a body cut off keeps what came before the cut,
             // as the client of the recorded request got it.
             let mut bytes = Vec::new();
-            let collected = tokio::time::timeout(timeout, async {
+            let collected = tokio::time::timeout_at(deadline, async {
                 while let Some(frame) = body.frame().await {
                     match frame {
                         Ok(frame) => {
@@ -185,7 +210,7 @@ async fn run(
             let failure = collected.unwrap_or_else(|_| Some("response cut off: timeout".into()));
             (parts.status.as_u16(), parts.headers, bytes, failure)
         }
-        Ok(Err(code)) => (
+        Ok(Ok(Err(code))) => (
             500,
             Default::default(),
             Vec::new(),
@@ -194,25 +219,52 @@ async fn run(
                 other => format!("the handler answered with an error: {other:?}"),
             }),
         ),
-        Err(_) => {
-            let (status, why) = match task.await {
-                Ok(Ok(())) => (500, "the component returned without a response".to_string()),
-                // Stopped by the epoch: the recorded timeout (504, as jsw
-                // serve answers), unless the replay diverged.
-                Ok(Err(e))
-                    if e.downcast_ref::<wasmtime::Trap>() == Some(&wasmtime::Trap::Interrupt)
-                        && !tape.has_diverged() =>
-                {
-                    (
-                        504,
-                        format!("timeout: still running after {timeout:?} (--timeout)"),
-                    )
-                }
-                Ok(Err(e)) => (500, format!("the component failed: {e:#}")),
-                Err(e) => (500, format!("the request's task failed: {e}")),
-            };
-            (status, Default::default(), Vec::new(), Some(why))
-        }
+        Ok(Err(_)) => match join(&mut joined, deadline, &mut task).await {
+            Ok(Ok(Ok(()))) => (
+                500,
+                Default::default(),
+                Vec::new(),
+                Some("the component returned without a response".to_string()),
+            ),
+            // Stopped by the epoch: the recorded timeout (504, as jsw
+            // serve answers), unless the replay diverged.
+            Ok(Ok(Err(e)))
+                if e.downcast_ref::<wasmtime::Trap>() == Some(&wasmtime::Trap::Interrupt)
+                    && !tape.has_diverged() =>
+            {
+                timed_out()
+            }
+            Ok(Ok(Err(e))) => (
+                500,
+                Default::default(),
+                Vec::new(),
+                Some(format!("the component failed: {e:#}")),
+            ),
+            Ok(Err(e)) => (
+                500,
+                Default::default(),
+                Vec::new(),
+                Some(format!("the request's task failed: {e}")),
+            ),
+            Err(_) => timed_out(),
+        },
+        Err(_) => timed_out(),
+    };
+    // What the instance prints after its response is part of the request.
+    if !joined && tokio::time::timeout_at(deadline, &mut task).await.is_err() {
+        task.abort();
+    }
+    // A body stopped by a limit is answered for by the server (413, 408),
+    // whatever the handler made of the failed read.
+    let (status, headers, body, failure) = match &record.request.body_cut {
+        Some((why, Some(limit))) => (*limit, Default::default(), Vec::new(), Some(why.clone())),
+        _ => (status, headers, body, failure),
+    };
+    // Stopped where a limit stopped the recorded request: its answer.
+    let (status, failure) = if tape.stopped_at_end() {
+        (record.outcome.status, record.outcome.failure.clone())
+    } else {
+        (status, failure)
     };
     tape.response_head(status, &headers);
     tape.response_body(&body);
@@ -225,4 +277,14 @@ async fn run(
         stderr,
         divergence: tape.divergence(),
     })
+}
+
+/// Waits for the instance's task (it is then not to be awaited again).
+async fn join<T>(
+    joined: &mut bool,
+    deadline: tokio::time::Instant,
+    task: &mut tokio::task::JoinHandle<T>,
+) -> Result<Result<T, tokio::task::JoinError>, tokio::time::error::Elapsed> {
+    *joined = true;
+    tokio::time::timeout_at(deadline, task).await
 }

@@ -59,8 +59,8 @@ pub struct ModuleRef {
 #[derive(Serialize, Deserialize, Debug, Clone)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum Run {
-    Command(p1::CommandRecord),
-    Request(request::RequestRecord),
+    Command(Box<p1::CommandRecord>),
+    Request(Box<request::RequestRecord>),
 }
 
 /// Bytes in a record: a JSON string when they are UTF-8 text, else
@@ -191,13 +191,50 @@ impl Record {
     /// The note a replay prints when configuration values were masked.
     pub fn masked_note(&self) -> Option<String> {
         (!self.secrets && !self.masked.is_empty()).then(|| {
+            const LISTED: usize = 8;
+            let mut names = self.masked[..self.masked.len().min(LISTED)].join(", ");
+            if self.masked.len() > LISTED {
+                names += &format!(" and {} more", self.masked.len() - LISTED);
+            }
             format!(
-                "note: the record was made without --record-secrets: the values of {} were masked \
-                 (each character replaced by `*`), and the replay sees the masked values",
-                self.masked.join(", ")
+                "note: the record was made without --record-secrets: the values of {names} were \
+                 masked (each character replaced by `*`), and the replay sees the masked values"
             )
         })
     }
+}
+
+/// `--record FILE` must not overwrite what is not a record (the program's
+/// own source, say): refused before anything runs.
+pub fn check_record_path(file: &Path, module: &Path) -> Result<()> {
+    let same = |a: &Path, b: &Path| match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    if same(file, module) {
+        bail!(
+            "--record {}: that is the program itself; give the record another file name (e.g. run.json)",
+            file.display()
+        );
+    }
+    if file.is_dir() {
+        bail!(
+            "--record {}: that is a directory; give a file name (e.g. {}/run.json)",
+            file.display(),
+            file.display()
+        );
+    }
+    if let Ok(text) = std::fs::read(file)
+        && !text.is_empty()
+        && !text.starts_with(b"{\"jsw_record\"")
+    {
+        bail!(
+            "--record {}: the file exists and is not a jsw record; jsw overwrites only records (remove it, or \
+             give another file name)",
+            file.display()
+        );
+    }
+    Ok(())
 }
 
 /// Where modules of records are kept beside them: `modules/<sha256>.wasm`
@@ -236,10 +273,10 @@ pub fn find_module(record: &Record, record_path: &Path, module: Option<&Path>) -
         record_path.parent().unwrap_or(Path::new(".")),
         &record.module.sha256,
     );
-    let path = match module {
-        Some(p) => p.to_path_buf(),
-        None if kept.exists() => kept,
-        None => PathBuf::from(&record.module.path),
+    let (path, given) = match module {
+        Some(p) => (p.to_path_buf(), true),
+        None if kept.exists() => (kept.clone(), false),
+        None => (PathBuf::from(&record.module.path), false),
     };
     let is_source = path
         .extension()
@@ -259,24 +296,51 @@ pub fn find_module(record: &Record, record_path: &Path, module: Option<&Path>) -
             .wasm
     } else {
         std::fs::read(&path).with_context(|| {
-            format!(
-                "cannot read {}, the module the record {} was made with (give its path with --module)",
-                path.display(),
-                record_path.display()
-            )
+            if given {
+                format!("cannot read {} (--module)", path.display())
+            } else {
+                format!(
+                    "cannot find the module the record {} was made with: it is neither at {} nor \
+                     kept beside the record as {}; give it with --module PATH",
+                    record_path.display(),
+                    path.display(),
+                    kept.display()
+                )
+            }
         })?
     };
     let digest = sha256(&wasm);
     if digest != record.module.sha256 {
-        bail!(
-            "{} is not the module the record {} was made with: it changed since (its sha256 is {}, \
-             the record's {}). Replay against the module that ran: pass it with --module, or \
-             rebuild it from the same source",
-            path.display(),
-            record_path.display(),
-            &digest[..16],
-            &record.module.sha256[..16.min(record.module.sha256.len())]
-        );
+        let theirs = &record.module.sha256[..16.min(record.module.sha256.len())];
+        let why = if is_source {
+            format!(
+                "compiling {} gives another module (sha256 {}…) than the one the record {} was made \
+                 with ({theirs}…): the source changed, or it was compiled with other options (as `jsw \
+                 serve` compiles it with its bindings). The module that ran was kept as {} when the \
+                 record was made: keep that file with the record, or give it with --module",
+                path.display(),
+                &digest[..16],
+                record_path.display(),
+                kept.display()
+            )
+        } else if given {
+            format!(
+                "{} (--module) is not the module the record {} was made with (its sha256 is {}…, the \
+                 record's {theirs}…)",
+                path.display(),
+                record_path.display(),
+                &digest[..16]
+            )
+        } else {
+            format!(
+                "{} is not the module the record {} was made with: it changed since (its sha256 is \
+                 {}…, the record's {theirs}…). Give the module that ran with --module",
+                path.display(),
+                record_path.display(),
+                &digest[..16]
+            )
+        };
+        bail!("{why}");
     }
     Ok(wasm)
 }

@@ -183,7 +183,8 @@ impl Tape {
         }
         if self.stopped_at_end.is_none() && self.next < self.calls.len() {
             return Some(format!(
-                "the replayed run ended after {} host calls, but the record holds {}: its call {} is {}",
+                "the replayed run ended after {} host calls, but the record holds {}: at call {} \
+                 the recorded run {}",
                 self.next,
                 self.calls.len(),
                 self.next + 1,
@@ -788,11 +789,41 @@ fn mask_environment(wrote: &mut [(u32, Bytes)]) -> (Vec<String>, Vec<Vec<u8>>) {
 /// innocent bytes would match.
 const SCRUBBED_FROM: usize = 4;
 
-/// Replaces each occurrence of `secret` in `data` with as many `*`s.
+/// Replaces each occurrence of `secret` in `data`, as it is and in the
+/// forms programs commonly pass it on in (base64, percent-encoded), with
+/// as many `*`s.
 pub(crate) fn scrub(data: &mut [u8], secret: &[u8]) {
+    use base64::Engine as _;
     if secret.len() < SCRUBBED_FROM {
         return;
     }
+    scrub_exact(data, secret);
+    for form in [
+        base64::engine::general_purpose::STANDARD
+            .encode(secret)
+            .into_bytes(),
+        percent_encoded(secret),
+    ] {
+        if form != secret {
+            scrub_exact(data, &form);
+        }
+    }
+}
+
+/// `encodeURIComponent`'s form of `bytes`.
+fn percent_encoded(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for &b in bytes {
+        if b.is_ascii_alphanumeric() || b"-_.!~*'()".contains(&b) {
+            out.push(b);
+        } else {
+            out.extend_from_slice(format!("%{b:02X}").as_bytes());
+        }
+    }
+    out
+}
+
+fn scrub_exact(data: &mut [u8], secret: &[u8]) {
     let mut i = 0;
     while i + secret.len() <= data.len() {
         if &data[i..i + secret.len()] == secret {
@@ -936,7 +967,7 @@ impl Recorded<'_> {
             },
             self.secrets,
             self.started,
-            super::Run::Command(run),
+            super::Run::Command(Box::new(run)),
         );
         record.masked = masked;
         record.masked.dedup();
@@ -965,10 +996,13 @@ pub fn replay(
         program_name: record.args.first().cloned().unwrap_or_default(),
         args: record.args.iter().skip(1).cloned().collect(),
         max_memory: record.limits.max_memory,
-        timeout: record
-            .limits
-            .timeout_ms
-            .map(std::time::Duration::from_millis),
+        // A replay waits for nothing but computes as long as the run did:
+        // twice its timeout and a second leave room to reach the end of a
+        // record where the timeout stopped the run.
+        timeout: record.limits.timeout_ms.map(|ms| {
+            std::time::Duration::from_millis(ms.saturating_mul(2))
+                + std::time::Duration::from_secs(1)
+        }),
         fuel: record.limits.fuel,
         cache: true,
         profile,

@@ -111,7 +111,12 @@ pub struct HttpRequest {
     /// The request target (path and query).
     pub uri: String,
     pub headers: Vec<(String, Bytes)>,
+    /// The body as the instance read it.
     pub body: Bytes,
+    /// Where the body stopped short: why, and the status the server then
+    /// answered with (413, 408), if it did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body_cut: Option<(String, Option<u16>)>,
 }
 
 #[derive(Serialize, Deserialize, Debug, Clone, Default)]
@@ -211,10 +216,29 @@ pub enum FetchAnswer {
     Response {
         status: u16,
         headers: Vec<(String, Bytes)>,
+        /// The body as the instance read it.
         body: Bytes,
+        /// How the body went on after that.
+        #[serde(default)]
+        end: BodyEnd,
     },
     /// The request failed in the host: wasi:http's error code.
     Error { code: String },
+    /// No answer came while the instance ran (it was stopped first).
+    Pending,
+}
+
+/// How an outbound response body went on after what the instance read.
+#[derive(Serialize, Deserialize, Debug, Clone, Default, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum BodyEnd {
+    /// It ended there.
+    #[default]
+    Complete,
+    /// It failed there.
+    Cut(String),
+    /// Nothing more came while the instance read (or it stopped reading).
+    Open,
 }
 
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
@@ -258,6 +282,14 @@ struct State {
     /// Record: when the request started, and what ran it.
     started: u64,
     run: Option<RunInfo>,
+    /// Record: the instance is running (its console may still print).
+    running: bool,
+    /// Replay: the recorded request was stopped by a limit, and where the
+    /// record ends the replay has reached that point.
+    stopped_by_limit: bool,
+    stopped_at_end: bool,
+    /// Record: what to do once the response and the instance are both over.
+    pending: Option<Box<dyn FnOnce() + Send>>,
 }
 
 /// What ran a recorded request.
@@ -289,6 +321,41 @@ impl Tape {
         self.state().run = Some(run);
     }
 
+    /// Record: the request's instance starts (see [`Tape::when_over`]).
+    pub fn instance_started(&self) {
+        self.state().running = true;
+    }
+
+    /// Record: the request's instance is gone; what waited for it runs.
+    pub fn instance_over(&self) {
+        let pending = {
+            let mut state = self.state();
+            state.running = false;
+            state.pending.take()
+        };
+        if let Some(then) = pending {
+            then();
+        }
+    }
+
+    /// Runs `then` once the instance is over too (now, if it is): a console
+    /// line printed after the response went out belongs in the record.
+    pub fn when_over(&self, then: impl FnOnce() + Send + 'static) {
+        let then: Box<dyn FnOnce() + Send> = Box::new(then);
+        let now = {
+            let mut state = self.state();
+            if state.running {
+                state.pending = Some(then);
+                None
+            } else {
+                Some(then)
+            }
+        };
+        if let Some(then) = now {
+            then();
+        }
+    }
+
     /// A tape that answers from `record`.
     pub fn replaying(record: &RequestRecord) -> Tape {
         Tape {
@@ -297,9 +364,16 @@ impl Tape {
             secrets: true,
             state: Mutex::new(State {
                 events: record.events.clone(),
+                stopped_by_limit: stopped_by_limit(&record.outcome),
                 ..State::default()
             }),
         }
+    }
+
+    /// Replay: the replay reached the end of the record where the recorded
+    /// request was stopped by a limit (the instance is to be stopped there).
+    pub fn stopped_at_end(&self) -> bool {
+        self.state().stopped_at_end
     }
 
     fn state(&self) -> std::sync::MutexGuard<'_, State> {
@@ -327,9 +401,11 @@ impl Tape {
         })
     }
 
-    /// The replay left the record (the instance is to be stopped).
+    /// The replay left the record, or reached the point where a limit
+    /// stopped the recorded request: the instance is to be stopped.
     pub fn has_diverged(&self) -> bool {
-        self.state().diverged.is_some()
+        let state = self.state();
+        state.diverged.is_some() || state.stopped_at_end
     }
 
     /// Record: a value the host gave. Replay: the recorded value, when the
@@ -358,6 +434,10 @@ impl Tape {
                     asked.describe(),
                     recorded.describe()
                 ));
+                None
+            }
+            None if state.stopped_by_limit => {
+                state.stopped_at_end = true;
                 None
             }
             None => {
@@ -445,15 +525,28 @@ impl Tape {
         let mut state = self.state();
         state.request.method = method.to_string();
         state.request.uri = uri.to_string();
-        state.request.headers = headers
-            .iter()
-            .map(|(k, v)| (k.as_str().to_string(), Bytes(v.as_bytes().to_vec())))
-            .collect();
+        let mut kept = Vec::new();
+        for (name, value) in headers {
+            let mut value = value.as_bytes().to_vec();
+            // Credentials are secrets as configuration values are.
+            if !self.secrets && CREDENTIAL_HEADERS.contains(&name.as_str()) && !value.is_empty() {
+                state.secret_values.push(value.clone());
+                state.masked.push(format!("the {name} header"));
+                value.fill(b'*');
+            }
+            kept.push((name.as_str().to_string(), Bytes(value)));
+        }
+        state.request.headers = kept;
     }
 
     /// Record: more of the request body, as the instance reads it.
     pub fn request_body(&self, bytes: &[u8]) {
         self.state().request.body.0.extend_from_slice(bytes);
+    }
+
+    /// Record: the request body stopped short (a limit, the client).
+    pub fn request_body_cut(&self, why: &str, status: Option<u16>) {
+        self.state().request.body_cut = Some((why.to_string(), status));
     }
 
     /// Record: the environment and configuration the instance is given,
@@ -556,6 +649,35 @@ impl Tape {
             ] {
                 super::p1::scrub(out, secret);
             }
+            // And wherever the program passed one on: URLs, bodies, keys.
+            for event in &mut record.events {
+                match event {
+                    Event::Fetch { uri, answer, .. } => {
+                        scrub_string(uri, secret);
+                        if let FetchAnswer::Response { body, .. } = answer {
+                            super::p1::scrub(&mut body.0, secret);
+                        }
+                    }
+                    Event::Kv { key, answer, .. } => {
+                        scrub_string(key, secret);
+                        match answer {
+                            KvAnswer::Value(Some(v)) => super::p1::scrub(&mut v.0, secret),
+                            KvAnswer::Values(vs) => {
+                                for v in vs.iter_mut().flatten() {
+                                    super::p1::scrub(&mut v.0, secret);
+                                }
+                            }
+                            KvAnswer::Keys { keys, .. } => {
+                                for k in keys {
+                                    scrub_string(k, secret);
+                                }
+                            }
+                            _ => {}
+                        }
+                    }
+                    _ => {}
+                }
+            }
         }
         // A body kept whole is digested as kept: what a replay, which sees
         // the masked values, sends back.
@@ -632,14 +754,32 @@ impl Tape {
         }
     }
 
-    /// Record: an outbound request's answer; its body comes later
-    /// ([`Tape::fetch_body`], at the index returned).
+    /// Record: an outbound request, at the point the instance made it; its
+    /// answer comes later ([`Tape::fetch_answer`], at the index returned).
     pub fn record_fetch(&self, method: &str, uri: &str, answer: FetchAnswer) -> usize {
         self.push(Event::Fetch {
             method: method.to_string(),
             uri: uri.to_string(),
             answer,
         })
+    }
+
+    /// Record: the answer to the outbound request at `index`.
+    pub fn fetch_answer(&self, index: usize, answer: FetchAnswer) {
+        if let Some(Event::Fetch { answer: slot, .. }) = self.state().events.get_mut(index) {
+            *slot = answer;
+        }
+    }
+
+    /// Record: how the body of the outbound response at `index` ended.
+    pub fn fetch_end(&self, index: usize, end: BodyEnd) {
+        if let Some(Event::Fetch {
+            answer: FetchAnswer::Response { end: slot, .. },
+            ..
+        }) = self.state().events.get_mut(index)
+        {
+            *slot = end;
+        }
     }
 
     /// Record: more of an outbound response's body, as the instance reads it.
@@ -739,6 +879,27 @@ impl Tape {
     }
 }
 
+/// Request headers that carry credentials: masked in records unless
+/// `--record-secrets`.
+const CREDENTIAL_HEADERS: &[&str] = &["authorization", "proxy-authorization", "cookie"];
+
+fn scrub_string(text: &mut String, secret: &[u8]) {
+    let mut bytes = std::mem::take(text).into_bytes();
+    super::p1::scrub(&mut bytes, secret);
+    *text = String::from_utf8(bytes).unwrap_or_default();
+}
+
+/// Whether a limit stopped the recorded request (`--timeout`,
+/// `--cpu-limit`, `--fuel`, `--max-memory`).
+fn stopped_by_limit(outcome: &Outcome) -> bool {
+    outcome.status == 504
+        || outcome.failure.as_deref().is_some_and(|f| {
+            ["timeout:", "cpu:", "fuel:", "memory:"]
+                .iter()
+                .any(|limit| f.starts_with(limit) || f.contains(&format!("cut off: {limit}")))
+        })
+}
+
 /// A name for a request's record: when, which process, which request, the
 /// status, the method and the path.
 pub fn file_name(seq: u64, status: u16, method: &str, target: &str) -> String {
@@ -790,7 +951,7 @@ impl Recorder {
             run.module,
             self.options.secrets,
             started,
-            super::Run::Request(request),
+            super::Run::Request(Box::new(request)),
         );
         record.masked = masked;
         let seq = self.saved.fetch_add(1, Ordering::Relaxed) + 1;

@@ -91,21 +91,24 @@ impl Entry {
             // A client that went away is not the program's failure.
             let failure = note.filter(|n| !n.starts_with("the client went away"));
             let outcome = tape.outcome(self.status, failure);
-            match recorder.keep(&tape, outcome) {
-                Ok(Some(path)) => self.log.info(&format!(
-                    "recorded {} {} ({}) in {}; replay it with `jsw replay {}`",
-                    self.method,
-                    self.target,
-                    self.status,
+            let (log, method, target, status) = (
+                self.log,
+                self.method.clone(),
+                self.target.clone(),
+                self.status,
+            );
+            let keeper = tape.clone();
+            tape.when_over(move || match recorder.keep(&keeper, outcome) {
+                Ok(Some(path)) => log.info(&format!(
+                    "recorded {method} {target} ({status}) in {}; replay it with `jsw replay {}`",
                     path.display(),
                     path.display()
                 )),
                 Ok(None) => {}
-                Err(e) => self.log.error(&format!(
-                    "{} {}: the record could not be kept: {e:#}",
-                    self.method, self.target
+                Err(e) => log.error(&format!(
+                    "{method} {target}: the record could not be kept: {e:#}"
                 )),
-            }
+            });
         }
         let trace_id = self.trace.as_ref().and_then(|t| t.trace_id());
         self.log.access(

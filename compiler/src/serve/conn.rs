@@ -381,30 +381,43 @@ impl Body for Limited {
         match Pin::new(&mut self.inner).poll_frame(cx) {
             Poll::Ready(Some(Ok(frame))) => {
                 if let Some(data) = frame.data_ref() {
-                    if let Some(tape) = &self.tape {
-                        tape.request_body(data);
-                    }
                     self.seen += data.len() as u64;
                     self.state.received.store(self.seen, Ordering::Relaxed);
                     if self.seen > self.max {
                         self.state.set(BodyLimit::TooLarge);
                         let max = self.max;
+                        let why =
+                            format!("the request body is larger than {max} bytes (--max-body)");
+                        if let Some(tape) = &self.tape {
+                            tape.request_body_cut(&why, Some(413));
+                        }
                         return Poll::Ready(Some(Err(wasmtime_wasi_http::Error::InternalError(
-                            Some(format!(
-                                "the request body is larger than {max} bytes (--max-body)"
-                            )),
+                            Some(why),
                         ))));
+                    }
+                    if let Some(tape) = &self.tape {
+                        tape.request_body(data);
                     }
                 }
                 Poll::Ready(Some(Ok(frame)))
             }
-            Poll::Ready(Some(Err(e))) => Poll::Ready(Some(Err(e.into()))),
+            Poll::Ready(Some(Err(e))) => {
+                let e: wasmtime_wasi_http::Error = e.into();
+                if let Some(tape) = &self.tape {
+                    tape.request_body_cut(&e.to_string(), None);
+                }
+                Poll::Ready(Some(Err(e)))
+            }
             Poll::Ready(None) => Poll::Ready(None),
             Poll::Pending => {
                 if self.deadline.as_mut().poll(cx).is_ready() {
                     self.state.set(BodyLimit::TooSlow);
+                    let why = "the request body did not arrive in time (--body-timeout)";
+                    if let Some(tape) = &self.tape {
+                        tape.request_body_cut(why, Some(408));
+                    }
                     return Poll::Ready(Some(Err(wasmtime_wasi_http::Error::InternalError(Some(
-                        "the request body did not arrive in time (--body-timeout)".into(),
+                        why.into(),
                     )))));
                 }
                 Poll::Pending

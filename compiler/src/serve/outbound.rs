@@ -7,7 +7,7 @@ use std::sync::Arc;
 use http_body_util::BodyExt;
 use wasmtime_wasi_http::{Error, RequestOptions, WasiBody, WasiHttpHooks};
 
-use crate::replay::request::{FetchAnswer, Tape};
+use crate::replay::request::{BodyEnd, FetchAnswer, Tape};
 use crate::telemetry::Outgoing;
 
 pub struct Outbound {
@@ -102,7 +102,13 @@ impl WasiHttpHooks for Outbound {
             }
             return Box::new(async { Err(Error::HttpRequestDenied) });
         }
-        let tape = self.tape.clone();
+        // The request takes its place on the tape now, when it is made; its
+        // answer fills it in (a request still unanswered when the instance
+        // is stopped stays `pending`).
+        let taped = self.tape.clone().map(|tape| {
+            let index = tape.record_fetch(method.as_str(), &uri.to_string(), FetchAnswer::Pending);
+            (tape, index)
+        });
         Box::new(async move {
             let sent: Answer = wasmtime_wasi_http::default_send_request(request, options)
                 .await
@@ -112,8 +118,8 @@ impl WasiHttpHooks for Outbound {
                         Box::new(io) as Box<dyn Future<Output = _> + Send>,
                     )
                 });
-            let sent = match tape {
-                Some(tape) => recorded(&tape, &method, &uri, sent),
+            let sent = match taped {
+                Some((tape, index)) => recorded(&tape, index, sent),
                 None => sent,
             };
             let (response, io) = match sent {
@@ -140,9 +146,9 @@ type Answer = wasmtime_wasi_http::Result<(
     Box<dyn Future<Output = wasmtime_wasi_http::Result<()>> + Send>,
 )>;
 
-/// Keeps an outbound request's answer on the tape; the body is kept as the
-/// instance reads it.
-fn recorded(tape: &Arc<Tape>, method: &http::Method, uri: &http::Uri, sent: Answer) -> Answer {
+/// Keeps an outbound request's answer on the tape, at the place `index`
+/// the request took when it was made; the body is kept as the instance reads it.
+fn recorded(tape: &Arc<Tape>, index: usize, sent: Answer) -> Answer {
     match sent {
         Ok((response, io)) => {
             let headers = response
@@ -155,37 +161,102 @@ fn recorded(tape: &Arc<Tape>, method: &http::Method, uri: &http::Uri, sent: Answ
                     )
                 })
                 .collect();
-            let index = tape.record_fetch(
-                method.as_str(),
-                &uri.to_string(),
+            tape.fetch_answer(
+                index,
                 FetchAnswer::Response {
                     status: response.status().as_u16(),
                     headers,
                     body: Default::default(),
+                    end: BodyEnd::Open,
                 },
             );
             let tape = tape.clone();
-            let response = response.map(move |body| {
-                body.map_frame(move |frame| {
-                    if let Some(data) = frame.data_ref() {
-                        tape.fetch_body(index, data);
-                    }
-                    frame
-                })
-                .boxed_unsync()
-            });
+            let response =
+                response.map(move |inner| TapedBody { inner, tape, index }.boxed_unsync());
             Ok((response, io))
         }
         Err(e) => {
-            tape.record_fetch(
-                method.as_str(),
-                &uri.to_string(),
+            tape.fetch_answer(
+                index,
                 FetchAnswer::Error {
                     code: error_name(&e),
                 },
             );
             Err(e)
         }
+    }
+}
+
+/// An outbound response body that keeps what the instance reads on a tape.
+struct TapedBody {
+    inner: WasiBody,
+    tape: Arc<Tape>,
+    index: usize,
+}
+
+impl hyper::body::Body for TapedBody {
+    type Data = bytes::Bytes;
+    type Error = Error;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<hyper::body::Frame<bytes::Bytes>, Error>>> {
+        use std::task::Poll;
+        let polled = std::pin::Pin::new(&mut self.inner).poll_frame(cx);
+        match &polled {
+            Poll::Ready(Some(Ok(frame))) => {
+                if let Some(data) = frame.data_ref() {
+                    self.tape.fetch_body(self.index, data);
+                }
+            }
+            Poll::Ready(Some(Err(e))) => {
+                self.tape.fetch_end(self.index, BodyEnd::Cut(e.to_string()))
+            }
+            Poll::Ready(None) => self.tape.fetch_end(self.index, BodyEnd::Complete),
+            Poll::Pending => {}
+        }
+        polled
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> hyper::body::SizeHint {
+        self.inner.size_hint()
+    }
+}
+
+/// A replayed outbound response body: the bytes the instance read, then
+/// what came after them (the end, a failure, or nothing ever).
+pub(crate) struct ReplayedBody {
+    pub data: Option<bytes::Bytes>,
+    pub end: BodyEnd,
+}
+
+impl hyper::body::Body for ReplayedBody {
+    type Data = bytes::Bytes;
+    type Error = Error;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        _cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<hyper::body::Frame<bytes::Bytes>, Error>>> {
+        use std::task::Poll;
+        if let Some(data) = self.data.take().filter(|d| !d.is_empty()) {
+            return Poll::Ready(Some(Ok(hyper::body::Frame::data(data))));
+        }
+        match &self.end {
+            BodyEnd::Complete => Poll::Ready(None),
+            BodyEnd::Cut(why) => Poll::Ready(Some(Err(Error::InternalError(Some(why.clone()))))),
+            // Never woken: in the recorded run nothing more came either.
+            BodyEnd::Open => Poll::Pending,
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.data.is_none() && self.end == BodyEnd::Complete
     }
 }
 
@@ -198,11 +269,14 @@ fn replayed(tape: &Arc<Tape>, request: &http::Request<WasiBody>) -> Sent {
                 status,
                 headers,
                 body,
+                end,
             }) => {
                 let mut response = http::Response::new(
-                    http_body_util::Full::new(bytes::Bytes::from(body.0))
-                        .map_err(|never| match never {})
-                        .boxed_unsync(),
+                    ReplayedBody {
+                        data: Some(bytes::Bytes::from(body.0)),
+                        end,
+                    }
+                    .boxed_unsync(),
                 );
                 *response.status_mut() =
                     http::StatusCode::from_u16(status).unwrap_or(http::StatusCode::OK);
@@ -219,6 +293,8 @@ fn replayed(tape: &Arc<Tape>, request: &http::Request<WasiBody>) -> Sent {
                 Ok((response, io))
             }
             Some(FetchAnswer::Error { code }) => Err(error_code(&code)),
+            // The recorded run was stopped while it waited for this answer.
+            Some(FetchAnswer::Pending) => std::future::pending().await,
             None => Err(Error::InternalError(Some(
                 "jsw replay: this request diverged from the record".into(),
             ))),

@@ -338,6 +338,10 @@ async fn answer(
     let task_outcome = outcome.clone();
     let (log, method, target) = (entry.log, entry.method.clone(), entry.target.clone());
     let recorder = trace.map(|t| (t.recorder(), store.get_fuel().ok()));
+    let taped = entry.record.as_ref().map(|(_, tape)| tape.clone());
+    if let Some(tape) = &taped {
+        tape.instance_started();
+    }
     let task = tokio::task::spawn(async move {
         let _permit = permit;
         let (mut start_span, mut handler_span) = spans.unwrap_or((None, None));
@@ -381,6 +385,9 @@ async fn answer(
             recorder.record(start, store.data().memory.peak(), fuel);
         }
         drop(store);
+        if let Some(tape) = taped {
+            tape.instance_over();
+        }
         result
     });
     match receiver.await {
@@ -417,7 +424,7 @@ fn timed_out(timeout: Duration) -> Failure {
     }
 }
 
-pub(super) fn human(d: Duration) -> String {
+pub(crate) fn human(d: Duration) -> String {
     if d.as_millis().is_multiple_of(1000) {
         format!("{}s", d.as_secs())
     } else {

@@ -138,6 +138,40 @@ fn environment_values_stay_out_of_records_unless_asked() {
 }
 
 #[test]
+fn kept_variables_are_not_masked() {
+    let dir = program_dir();
+    let d = dir.path();
+    let run = record_run(
+        d,
+        "kept.json",
+        &["--env", "TOKEN=plainvalue", "--record-keep", "TOKEN"],
+        &[],
+    );
+    support::expect_success(&run);
+    let replay = support::jsw_in(d, &["replay", "kept.json"]);
+    support::expect_success(&replay);
+    assert_eq!(text(&replay.stdout), text(&run.stdout));
+    assert!(
+        !text(&replay.stderr).contains("masked"),
+        "{}",
+        text(&replay.stderr)
+    );
+    // The record is not written over anything that is not a record.
+    let out = record_run(d, "program.ts", &[], &[]);
+    support::expect_code(&out, 1);
+    assert!(
+        text(&out.stderr).contains("--record program.ts: the file exists and is not a jsw record"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(
+        std::fs::read_to_string(d.join("program.ts"))
+            .unwrap()
+            .contains("node:fs")
+    );
+}
+
+#[test]
 fn a_record_that_does_not_match_is_refused() {
     let dir = program_dir();
     let d = dir.path();
@@ -391,6 +425,46 @@ fn a_request_with_fetch_and_storage_replays_without_them() {
             text(&out.stderr)
         );
     }
+}
+
+#[test]
+fn a_request_stopped_by_its_timeout_replays_to_the_same_answer() {
+    // An upstream that accepts connections and never answers.
+    let stalled = TcpListener::bind("127.0.0.1:0").unwrap();
+    let at = stalled.local_addr().unwrap();
+    let dir = handler_dir();
+    let d = dir.path();
+    let server = Server::start(
+        d,
+        "handler.wasm",
+        &[
+            "--record",
+            "records",
+            "--record-errors",
+            "--workers",
+            "1",
+            "--timeout",
+            "1s",
+            "--allow-host",
+            "127.0.0.1",
+        ],
+    );
+    let answer = get(server.addr, &format!("/stalled?at={at}"));
+    assert_eq!(answer.status, 504);
+    server.expect("recorded GET /stalled");
+    drop(server);
+    drop(stalled);
+    let kept = records(&d.join("records"));
+    assert_eq!(kept.len(), 1);
+    let record = std::fs::read_to_string(&kept[0]).unwrap();
+    assert!(record.contains("\"answer\":\"pending\""), "{record}");
+    let out = support::jsw_in(d, &["replay", kept[0].to_str().unwrap()]);
+    support::expect_success(&out);
+    assert!(
+        text(&out.stderr).contains("reproduced the recorded request: status 504: timeout"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 #[test]

@@ -11,6 +11,11 @@ export default {
       const body = await request.text();
       throw new TypeError(`cannot take ${body} (${id})`);
     }
+    if (url.pathname === "/stalled") {
+      // An upstream that never answers: the request runs into --timeout.
+      await fetch(`http://${url.searchParams.get("at")}/never`);
+      return new Response("unreachable");
+    }
     if (url.pathname === "/upstream") {
       const upstream = url.searchParams.get("at");
       const answer = await fetch(`http://${upstream}/data`);

@@ -71,6 +71,11 @@ pub struct RunCommand {
     #[arg(long, requires = "record")]
     pub record_secrets: bool,
 
+    /// Keep this variable's value in the record: it is no secret (repeatable;
+    /// e.g. --record-keep NODE_ENV).
+    #[arg(long, value_name = "NAME", requires = "record")]
+    pub record_keep: Vec<String>,
+
     #[arg(last = true)]
     pub args: Vec<String>,
 }
@@ -172,7 +177,7 @@ impl RunCommand {
         let tape = self
             .record
             .as_ref()
-            .map(|_| jsw::replay::p1::Tape::record(self.record_secrets));
+            .map(|_| jsw::replay::p1::Tape::record(self.record_secrets, self.record_keep.clone()));
         let started = jsw::replay::now();
         let options = RunOptions {
             program_name: self

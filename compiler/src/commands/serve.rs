@@ -164,6 +164,11 @@ pub struct ServeCommand {
     /// each value is masked, and a replay says so.
     #[arg(long, requires = "record")]
     pub record_secrets: bool,
+
+    /// Keep this variable's or configuration value's value in the records: it
+    /// is no secret (repeatable; e.g. --record-keep NODE_ENV).
+    #[arg(long, value_name = "NAME", requires = "record")]
+    pub record_keep: Vec<String>,
 }
 
 fn parse_rate(s: &str) -> std::result::Result<f64, String> {
@@ -308,6 +313,7 @@ impl ServeCommand {
                     errors: self.record_errors,
                     sample: self.record_sample,
                     secrets: self.record_secrets,
+                    keep: self.record_keep.clone(),
                 }),
             telemetry: jsw::telemetry::Settings {
                 otlp: self.otlp.clone(),

@@ -111,6 +111,8 @@ pub struct Tape {
     sizes: HashMap<&'static str, (u32, u32)>,
     /// Record: mask the environment's values.
     mask_env: bool,
+    /// Record: variables whose values are kept (`--record-keep`).
+    keep: Vec<String>,
     masked: Vec<String>,
     /// Record: the masked values, scrubbed from the recorded output too.
     secrets: Vec<Vec<u8>>,
@@ -125,14 +127,16 @@ pub struct Tape {
 pub type Shared = Arc<Mutex<Tape>>;
 
 impl Tape {
-    /// A tape to record on; environment values masked unless `secrets`.
-    pub fn record(secrets: bool) -> Shared {
+    /// A tape to record on; environment values masked unless `secrets`,
+    /// but for the variables in `keep`.
+    pub fn record(secrets: bool, keep: Vec<String>) -> Shared {
         Arc::new(Mutex::new(Tape {
             replaying: false,
             calls: Vec::new(),
             next: 0,
             sizes: HashMap::new(),
             mask_env: !secrets,
+            keep,
             masked: Vec::new(),
             secrets: Vec::new(),
             diverged: None,
@@ -149,6 +153,7 @@ impl Tape {
             next: 0,
             sizes: HashMap::new(),
             mask_env: false,
+            keep: Vec::new(),
             masked: Vec::new(),
             secrets: Vec::new(),
             diverged: None,
@@ -410,7 +415,7 @@ fn wrapped<T: 'static>(
                 }
             }
             if name == "environ_get" && tape.mask_env {
-                let (names, values) = mask_environment(&mut wrote);
+                let (names, values) = mask_environment(&mut wrote, &tape.keep);
                 tape.masked.extend(names);
                 tape.secrets.extend(values);
             }
@@ -766,7 +771,7 @@ fn userdata(subscriptions: &[u8]) -> Vec<u64> {
 /// Replaces each value of the `NAME=VALUE\0` strings `environ_get` wrote
 /// with as many `*`s (the layout stays, so the program's allocations and
 /// the replay stay as they were). Returns the names masked and their values.
-fn mask_environment(wrote: &mut [(u32, Bytes)]) -> (Vec<String>, Vec<Vec<u8>>) {
+fn mask_environment(wrote: &mut [(u32, Bytes)], keep: &[String]) -> (Vec<String>, Vec<Vec<u8>>) {
     let (mut names, mut values) = (Vec::new(), Vec::new());
     let Some((_, buf)) = wrote.get_mut(1) else {
         return (names, values);
@@ -774,7 +779,7 @@ fn mask_environment(wrote: &mut [(u32, Bytes)]) -> (Vec<String>, Vec<Vec<u8>>) {
     for entry in buf.0.split_mut(|&b| b == 0) {
         if let Some(eq) = entry.iter().position(|&b| b == b'=') {
             let (name, value) = entry.split_at_mut(eq + 1);
-            if value.is_empty() {
+            if value.is_empty() || keep.iter().any(|k| k.as_bytes() == &name[..eq]) {
                 continue;
             }
             values.push(value.to_vec());
@@ -1033,7 +1038,7 @@ mod tests {
             (0, Bytes(vec![0; 8])),
             (100, Bytes(b"TOKEN=s3cret\0EMPTY=\0A=b=c\0".to_vec())),
         ];
-        let (names, values) = mask_environment(&mut wrote);
+        let (names, values) = mask_environment(&mut wrote, &[]);
         assert_eq!(names, ["TOKEN", "A"]);
         assert_eq!(values, [b"s3cret".to_vec(), b"b=c".to_vec()]);
         assert_eq!(wrote[1].1.0, b"TOKEN=******\0EMPTY=\0A=***\0");

@@ -34,6 +34,8 @@ pub struct RecordOptions {
     pub sample: Option<f64>,
     /// Keep configuration values (else masked).
     pub secrets: bool,
+    /// Names whose values are kept all the same (`--record-keep`).
+    pub keep: Vec<String>,
 }
 
 impl RecordOptions {
@@ -78,7 +80,11 @@ impl Recorder {
         if !sampled && !self.options.errors {
             return None;
         }
-        Some(Arc::new(Tape::recording(sampled, self.options.secrets)))
+        Some(Arc::new(Tape::recording(
+            sampled,
+            self.options.secrets,
+            self.options.keep.clone(),
+        )))
     }
 }
 
@@ -259,6 +265,8 @@ pub struct Tape {
     /// In the sample: kept whatever the outcome.
     pub sampled: bool,
     secrets: bool,
+    /// Record: names whose values are kept though `secrets` is off.
+    keep: Vec<String>,
     state: Mutex<State>,
 }
 
@@ -304,13 +312,16 @@ pub struct RunInfo {
 }
 
 impl Tape {
-    fn recording(sampled: bool, secrets: bool) -> Tape {
+    fn recording(sampled: bool, secrets: bool, keep: Vec<String>) -> Tape {
         Tape {
             replaying: false,
             sampled,
             secrets,
+            keep,
             state: Mutex::new(State {
                 started: super::now(),
+                // Room for a handler's usual clock readings and random draws.
+                events: Vec::with_capacity(32),
                 ..State::default()
             }),
         }
@@ -362,6 +373,7 @@ impl Tape {
             replaying: true,
             sampled: false,
             secrets: true,
+            keep: Vec::new(),
             state: Mutex::new(State {
                 events: record.events.clone(),
                 stopped_by_limit: stopped_by_limit(&record.outcome),
@@ -557,7 +569,7 @@ impl Tape {
             pairs
                 .iter()
                 .map(|(k, v)| {
-                    if self.secrets || v.is_empty() {
+                    if self.secrets || v.is_empty() || self.keep.contains(k) {
                         (k.clone(), v.clone())
                     } else {
                         state.masked.push(k.clone());

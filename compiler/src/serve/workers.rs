@@ -341,6 +341,9 @@ fn worker(
         if record.secrets {
             command.arg("--record-secrets");
         }
+        for name in &record.keep {
+            command.args(["--record-keep", name]);
+        }
     }
     // Each worker writes the profile of the requests it served.
     if let Some(profile) = &options.profile {

@@ -395,7 +395,14 @@ fn a_request_with_fetch_and_storage_replays_without_them() {
     );
     let target = format!("/upstream?at={}", upstream.addr);
     let first = get(server.addr, &target);
-    let second = get(server.addr, &target);
+    let second = request(
+        server.addr,
+        "GET",
+        &target,
+        &[("authorization", "Bearer tok3n-value")],
+        b"",
+    )
+    .unwrap();
     assert_eq!(second.status, 200, "{}", second.text());
     assert!(second.text().contains("\"seen\":2"), "{}", second.text());
     server.terminate();
@@ -405,6 +412,10 @@ fn a_request_with_fetch_and_storage_replays_without_them() {
     assert_eq!(kept.len(), 2, "{kept:?}");
     let record = std::fs::read_to_string(&kept[1]).unwrap();
     assert!(!record.contains("abcd1234"), "the secret is in the record");
+    assert!(
+        !record.contains("tok3n-value"),
+        "the credentials are in the record"
+    );
     // The upstream is gone and the store untouched: the replay answers the same.
     std::fs::remove_dir_all(d.join(".jsw-data")).unwrap();
     for (file, response) in kept.iter().zip([&first, &second]) {
@@ -425,6 +436,12 @@ fn a_request_with_fetch_and_storage_replays_without_them() {
             text(&out.stderr)
         );
     }
+    let out = support::jsw_in(d, &["replay", kept[1].to_str().unwrap()]);
+    assert!(
+        text(&out.stderr).contains("the values of API_KEY, the authorization header were masked"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 #[test]

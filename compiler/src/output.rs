@@ -8,16 +8,22 @@ use anyhow::{Context as _, Result, bail};
 /// Writes `bytes` to a temporary file beside `path`, synced, then renames it
 /// into place.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    write_renaming(path, bytes, true)
+    write_renaming(path, bytes, true, 0o666)
 }
 
 /// `write_atomic` without waiting for the disk: for files a run leaves behind
 /// (profiles), where the run's own time matters more than surviving a power cut.
 pub fn write_unsynced(path: &Path, bytes: &[u8]) -> Result<()> {
-    write_renaming(path, bytes, false)
+    write_renaming(path, bytes, false, 0o666)
 }
 
-fn write_renaming(path: &Path, bytes: &[u8], sync: bool) -> Result<()> {
+/// `write_unsynced`, readable by this user alone: for records of runs and
+/// requests (`--record`), which hold what a program was given.
+pub fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_renaming(path, bytes, false, 0o600)
+}
+
+fn write_renaming(path: &Path, bytes: &[u8], sync: bool, mode: u32) -> Result<()> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -36,12 +42,14 @@ fn write_renaming(path: &Path, bytes: &[u8], sync: bool) -> Result<()> {
     builder.prefix(".jsw-").suffix(".tmp");
     // Temporary files are private (0600); an output is an ordinary new file, 0666
     // minus the umask (open(2) applies it), like the outputs of cc or cargo, so a
-    // module built by one user can be run by another.
+    // module built by one user can be run by another (records stay private).
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt as _;
-        builder.permissions(std::fs::Permissions::from_mode(0o666));
+        builder.permissions(std::fs::Permissions::from_mode(mode));
     }
+    #[cfg(not(unix))]
+    let _ = mode;
     let mut tmp = builder
         .tempfile_in(dir)
         .with_context(|| format!("cannot write {}", path.display()))?;

@@ -48,8 +48,8 @@ use swc_core::common::{GLOBALS, Globals, SourceMap, sync::Lrc};
 
 pub use builtins::{check_encoding_label, check_locale};
 use graph::Graph;
-pub use resolve::Resolved;
 use resolve::Resolver;
+pub use resolve::{Resolved, is_program_source};
 use tsconfig::TsConfig;
 
 /// How a module reaches the engine (the payload's module kinds).

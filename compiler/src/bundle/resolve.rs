@@ -12,6 +12,14 @@ use super::tsconfig::TsConfig;
 /// Extensions tried, in order, for a path written without one.
 pub const EXTENSIONS: &[&str] = &["ts", "tsx", "mts", "cts", "js", "jsx", "mjs", "cjs", "json"];
 
+/// A program's source (TypeScript or JavaScript, by its extension), which
+/// `jsw run` and `jsw replay` compile first, rather than a module.
+pub fn is_program_source(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e != "json" && EXTENSIONS.contains(&e))
+}
+
 /// How the import is written: it decides the package.json conditions. Besides
 /// `import`/`require`, jsw matches `browser` (before `default`; the package's
 /// order of keys decides between conditions): where a package has separate

@@ -59,15 +59,7 @@ impl ReplayCommand {
                 }
                 let replayed = jsw::replay::p1::replay(run, &wasm, profile)?;
                 if let Some(divergence) = replayed.divergence {
-                    eprintln!("error: {divergence}");
-                    if record.masked_note().is_some() {
-                        eprintln!(
-                            "  note: the replay saw masked values for {}: a program whose work depends on \
-                             them replays exactly only from a record made with --record-secrets",
-                            record.masked.join(", ")
-                        );
-                    }
-                    return Ok(DIVERGED);
+                    return Ok(diverged(&record, &divergence, "program"));
                 }
                 if replayed.ending != run.ending {
                     eprintln!(
@@ -112,15 +104,7 @@ impl ReplayCommand {
                 let replayed = jsw::replay::http::replay(request, &wasm)?;
                 // A diverged replay's response is not the request's: not shown.
                 if let Some(divergence) = replayed.divergence {
-                    eprintln!("error: {divergence}");
-                    if record.masked_note().is_some() {
-                        eprintln!(
-                            "  note: the replay saw masked values for {}: a handler whose work depends on \
-                             them replays exactly only from a record made with --record-secrets",
-                            record.masked.join(", ")
-                        );
-                    }
-                    return Ok(DIVERGED);
+                    return Ok(diverged(&record, &divergence, "handler"));
                 }
                 print_response(&replayed);
                 let outcome = &replayed.outcome;
@@ -150,6 +134,20 @@ impl ReplayCommand {
             }
         }
     }
+}
+
+/// Says where the replay left the record (and that masked values may be
+/// why); `jsw replay`'s status for it.
+fn diverged(record: &Record, divergence: &str, who: &str) -> i32 {
+    eprintln!("error: {divergence}");
+    if record.masked_note().is_some() {
+        eprintln!(
+            "  note: the replay saw masked values for {}: a {who} whose work depends on them \
+             replays exactly only from a record made with --record-secrets",
+            record.masked.join(", ")
+        );
+    }
+    DIVERGED
 }
 
 /// The replayed response on stdout, as `curl -i` shows one.

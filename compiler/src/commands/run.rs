@@ -80,8 +80,6 @@ pub struct RunCommand {
     pub args: Vec<String>,
 }
 
-const SOURCES: &[&str] = &["ts", "tsx", "mts", "cts", "js", "jsx", "mjs", "cjs"];
-
 impl RunCommand {
     pub fn execute(self) -> Result<i32> {
         if let Some(call) = &self.invoke {
@@ -105,11 +103,7 @@ impl RunCommand {
             return Ok(0);
         }
         let profile = self.profile.options();
-        let is_source = self
-            .module
-            .extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| SOURCES.contains(&e));
+        let is_source = jsw::bundle::is_program_source(&self.module);
         // Modules are read by the runner (or not at all, when their compiled code
         // is cached); sources are compiled here first.
         let mut build_output = None;

@@ -11,13 +11,12 @@ use std::time::Duration;
 use anyhow::{Context as _, Result};
 use bytes::Bytes;
 use http_body_util::BodyExt;
-use wasmtime_wasi_http::WasiHttpView;
 use wasmtime_wasi_http::p2::bindings::ProxyPre;
-use wasmtime_wasi_http::p2::bindings::http::types::{ErrorCode, Scheme};
+use wasmtime_wasi_http::p2::bindings::http::types::ErrorCode;
 
 use super::request::{Outcome, RequestRecord, Tape};
 use crate::WasmtimeResultExt;
-use crate::serve::request::{Given, console_output, new_store};
+use crate::serve::request::{Given, console_output, hand_over, new_store};
 use crate::telemetry::console::LogSink;
 
 /// What a replayed request did.
@@ -149,17 +148,8 @@ async fn run(
     let request = request
         .body(body)
         .context("the record's request is not a valid HTTP request")?;
-    let (sender, receiver) = tokio::sync::oneshot::channel();
-    let req = store
-        .data_mut()
-        .http()
-        .new_incoming_request(Scheme::Http, request)
-        .context_wt("handing over the request")?;
-    let out = store
-        .data_mut()
-        .http()
-        .new_response_outparam(sender)
-        .context_wt("handing over the response")?;
+    let (req, out, receiver) =
+        hand_over(&mut store, request).context_wt("handing over the request")?;
     let pre = pre.clone();
     let mut task = tokio::task::spawn(async move {
         let proxy = pre.instantiate_async(&mut store).await?;

@@ -109,10 +109,7 @@ impl<'de> Deserialize<'de> for Bytes {
 /// SHA-256 of `bytes`, in hex.
 pub fn sha256(bytes: &[u8]) -> String {
     use sha2::Digest as _;
-    sha2::Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::cache::hex(&sha2::Sha256::digest(bytes))
 }
 
 /// Now, in seconds since the Unix epoch.
@@ -179,13 +176,7 @@ impl Record {
         std::fs::create_dir_all(&dir)
             .with_context(|| format!("cannot make the directory {}", dir.display()))?;
         let json = serde_json::to_vec(self).context("encoding the record")?;
-        let mut file = tempfile::NamedTempFile::new_in(&dir)
-            .with_context(|| format!("cannot write a record in {}", dir.display()))?;
-        std::io::Write::write_all(&mut file, &json)
-            .with_context(|| format!("cannot write the record {}", path.display()))?;
-        file.persist(path)
-            .with_context(|| format!("cannot write the record {}", path.display()))?;
-        Ok(())
+        crate::output::write_private(path, &json)
     }
 
     /// The note a replay prints when configuration values were masked.
@@ -253,17 +244,10 @@ pub fn keep_module(record_dir: &Path, wasm: &[u8], digest: &str) -> Result<()> {
         let dir = path.parent().expect("modules/ has a parent");
         std::fs::create_dir_all(dir)
             .with_context(|| format!("cannot make the directory {}", dir.display()))?;
-        let mut file = tempfile::NamedTempFile::new_in(dir)
-            .with_context(|| format!("cannot write a module in {}", dir.display()))?;
-        std::io::Write::write_all(&mut file, wasm)
-            .with_context(|| format!("cannot write {}", path.display()))?;
-        file.persist(&path)
-            .with_context(|| format!("cannot write {}", path.display()))?;
+        crate::output::write_private(&path, wasm)?;
     }
     Ok(())
 }
-
-const SOURCES: &[&str] = &["ts", "tsx", "mts", "cts", "js", "jsx", "mjs", "cjs"];
 
 /// The bytes of the module a record was made with: `module` when given,
 /// else the copy kept beside the record, else the recorded path (a source is
@@ -278,10 +262,7 @@ pub fn find_module(record: &Record, record_path: &Path, module: Option<&Path>) -
         None if kept.exists() => (kept.clone(), false),
         None => (PathBuf::from(&record.module.path), false),
     };
-    let is_source = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| SOURCES.contains(&e));
+    let is_source = crate::bundle::is_program_source(&path);
     let wasm = if is_source {
         let target = match record.run {
             Run::Command(_) => crate::Target::Auto,

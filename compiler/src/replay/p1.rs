@@ -929,15 +929,17 @@ impl Recorded<'_> {
     /// program compiled from source keeps its module beside the record.
     pub fn save(self, file: &std::path::Path) -> Result<usize> {
         use anyhow::Context as _;
-        let wasm = match self.compiled {
+        let digest = match self.compiled {
             Some(wasm) => {
                 let dir = file.parent().filter(|p| !p.as_os_str().is_empty());
                 let digest = super::sha256(wasm);
                 super::keep_module(dir.unwrap_or(std::path::Path::new(".")), wasm, &digest)?;
-                wasm.to_vec()
+                digest
             }
-            None => std::fs::read(self.module)
-                .with_context(|| format!("cannot read {}", self.module.display()))?,
+            None => super::sha256(
+                &std::fs::read(self.module)
+                    .with_context(|| format!("cannot read {}", self.module.display()))?,
+            ),
         };
         let path = std::fs::canonicalize(self.module).unwrap_or_else(|_| self.module.into());
         let (calls, masked) = lock(&self.tape).take();
@@ -968,7 +970,7 @@ impl Recorded<'_> {
         let mut record = super::Record::new(
             super::ModuleRef {
                 path: path.display().to_string(),
-                sha256: super::sha256(&wasm),
+                sha256: digest,
             },
             self.secrets,
             self.started,

@@ -627,7 +627,7 @@ impl Tape {
             },
             body: Bytes(std::mem::take(&mut state.body)),
             body_length: state.body_length,
-            body_sha256: digest.iter().map(|b| format!("{b:02x}")).collect(),
+            body_sha256: crate::cache::hex(&digest),
         }
     }
 

@@ -57,8 +57,9 @@ pub struct App {
     pub bindings: Arc<Host>,
     /// What to tell the user about its bindings and the server's `--kv`.
     pub notes: Vec<String>,
-    /// What a record of its requests names (`--record`), and its bytes,
-    /// kept beside the records.
+    /// Its digest (what identifies the version between a supervisor and its
+    /// workers, and what a record of its requests names) and its bytes
+    /// (published to workers, kept beside records).
     pub module: crate::replay::ModuleRef,
     pub wasm: Arc<Vec<u8>>,
 }
@@ -72,18 +73,6 @@ pub fn load(
     bindings: &Host,
     version: u64,
 ) -> Result<App> {
-    load_bytes(engine, linker, input, compile, bindings, version).map(|(app, _)| app)
-}
-
-/// [`load`], also giving the component's bytes.
-pub fn load_bytes(
-    engine: &Engine,
-    linker: &Linker<RequestState>,
-    input: &Input,
-    compile: &crate::Options,
-    bindings: &Host,
-    version: u64,
-) -> Result<(App, Vec<u8>)> {
     let (wasm, watched) = match input {
         Input::Component(path) => {
             let wasm =
@@ -162,18 +151,15 @@ pub fn load_bytes(
             .to_string(),
         sha256: crate::replay::sha256(&wasm),
     };
-    Ok((
-        App {
-            pre,
-            version,
-            watched,
-            bindings,
-            notes,
-            module,
-            wasm: Arc::new(wasm.clone()),
-        },
-        wasm,
-    ))
+    Ok(App {
+        pre,
+        version,
+        watched,
+        bindings,
+        notes,
+        module,
+        wasm: Arc::new(wasm),
+    })
 }
 
 /// The current version, swapped as the input changes.
@@ -213,7 +199,7 @@ fn stamp(path: &Path) -> Stamp {
 /// change (the server swaps it in; a supervisor passes it to its workers). A
 /// version that fails to build or load is reported and the old one keeps serving.
 // The loader's parts (engine, linker, input, compile options, bindings) are
-// those `load_bytes` takes, plus the version served and where it goes.
+// those `load` takes, plus the version served and where it goes.
 #[allow(clippy::too_many_arguments)]
 pub fn watch(
     first: &App,
@@ -223,7 +209,7 @@ pub fn watch(
     compile: crate::Options,
     bindings: Arc<Host>,
     log: super::Log,
-    deliver: impl Fn(App, Vec<u8>) -> Result<()> + Send + 'static,
+    deliver: impl Fn(App) -> Result<()> + Send + 'static,
 ) {
     let mut watched = first.watched.clone();
     let mut version = first.version;
@@ -250,10 +236,10 @@ pub fn watch(
                 let read: Vec<(PathBuf, Stamp)> =
                     watched.iter().cloned().zip(stamps.iter().cloned()).collect();
                 let started = std::time::Instant::now();
-                let loaded = load_bytes(&engine, &linker, &input, &compile, &bindings, version + 1)
-                    .and_then(|(app, wasm)| {
+                let loaded = load(&engine, &linker, &input, &compile, &bindings, version + 1)
+                    .and_then(|app| {
                         let (v, w) = (app.version, app.watched.clone());
-                        deliver(app, wasm).map(|()| (v, w))
+                        deliver(app).map(|()| (v, w))
                     });
                 match loaded {
                     Ok((v, w)) => {

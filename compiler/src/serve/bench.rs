@@ -13,9 +13,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Empty};
-use wasmtime_wasi_http::WasiHttpView;
 use wasmtime_wasi_http::p2::bindings::ProxyPre;
-use wasmtime_wasi_http::p2::bindings::http::types::Scheme;
 
 use super::request::{self, RequestState};
 use super::{Limits, Options};
@@ -185,17 +183,8 @@ async fn once(
         .header("accept", "*/*")
         .body(Empty::<Bytes>::new())
         .context("building the request")?;
-    let (sender, receiver) = tokio::sync::oneshot::channel();
-    let req = store
-        .data_mut()
-        .http()
-        .new_incoming_request(Scheme::Http, request)
-        .context_wt("handing over the request")?;
-    let out = store
-        .data_mut()
-        .http()
-        .new_response_outparam(sender)
-        .context_wt("handing over the response")?;
+    let (req, out, receiver) =
+        request::hand_over(&mut store, request).context_wt("handing over the request")?;
     let faults_before = minor_faults();
     let t0 = Instant::now();
     let proxy = pre

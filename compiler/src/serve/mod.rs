@@ -409,11 +409,12 @@ pub fn serve(input: &Input, options: Options, ready: impl FnOnce(SocketAddr)) ->
                 options.compile.clone(),
                 bindings.clone(),
                 log,
-                move |app, wasm| {
+                move |app| {
+                    let digest = app.module.sha256.clone();
                     swap_to.swap(app);
                     // A worker tells its supervisor (see workers.rs).
                     if let (true, Input::Component(path)) = (worker, &watched_input) {
-                        workers::acknowledge(path, &wasm)?;
+                        workers::acknowledge(path, &digest)?;
                     }
                     Ok(())
                 },

@@ -85,6 +85,32 @@ pub fn new_store(
     Ok(store)
 }
 
+/// Where a request's response comes back from its instance.
+pub type Answer = tokio::sync::oneshot::Receiver<Result<Response, ErrorCode>>;
+
+/// Hands `request` to the store's wasi:http, with the out-parameter the
+/// handler answers through.
+pub fn hand_over<B>(
+    store: &mut Store<RequestState>,
+    request: hyper::Request<B>,
+) -> wasmtime::Result<(
+    wasmtime::component::Resource<wasmtime_wasi_http::p2::types::HostIncomingRequest>,
+    wasmtime::component::Resource<wasmtime_wasi_http::p2::types::HostResponseOutparam>,
+    Answer,
+)>
+where
+    B: hyper::body::Body<Data = Bytes> + Send + 'static,
+    B::Error: Into<wasmtime_wasi_http::Error>,
+{
+    let (sender, receiver) = tokio::sync::oneshot::channel();
+    let req = store
+        .data_mut()
+        .http()
+        .new_incoming_request(Scheme::Http, request)?;
+    let out = store.data_mut().http().new_response_outparam(sender)?;
+    Ok((req, out, receiver))
+}
+
 /// The instance's stdout and stderr when its console lines are exported as
 /// logs (or kept on a tape).
 pub(crate) fn console_output(sink: LogSink) -> crate::store::Output {
@@ -323,16 +349,8 @@ async fn answer(
         cpu_hit.clone(),
     )
     .map_err(|e| Failure::internal(format!("setting fuel: {e}")))?;
-    let (sender, receiver) = tokio::sync::oneshot::channel();
-    let setup = (|| -> wasmtime::Result<_> {
-        let req = store
-            .data_mut()
-            .http()
-            .new_incoming_request(Scheme::Http, request)?;
-        let out = store.data_mut().http().new_response_outparam(sender)?;
-        Ok((req, out))
-    })();
-    let (req, out) = setup.map_err(|e| Failure::internal(format!("preparing the request: {e}")))?;
+    let (req, out, receiver) = hand_over(&mut store, request)
+        .map_err(|e| Failure::internal(format!("preparing the request: {e}")))?;
     let timeout = limits.timeout;
     let outcome = Arc::new(Outcome::default());
     let task_outcome = outcome.clone();

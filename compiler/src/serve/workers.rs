@@ -67,9 +67,8 @@ pub fn supervise(input: &Input, options: Options, ready: impl FnOnce(SocketAddr)
     let linker = super::linker(&engine)?;
     // Built and checked here, so that a bad input is one error, not one per worker.
     let bindings = options.bindings.open()?;
-    let (first, wasm) = crate::on_big_stack(|| {
-        app::load_bytes(&engine, &linker, input, &options.compile, &bindings, 1)
-    })?;
+    let first =
+        crate::on_big_stack(|| app::load(&engine, &linker, input, &options.compile, &bindings, 1))?;
     for note in &first.notes {
         log.notice(&format!("note: {note}"));
     }
@@ -78,7 +77,7 @@ pub fn supervise(input: &Input, options: Options, ready: impl FnOnce(SocketAddr)
         .tempdir()
         .context("creating the workers' directory")?;
     let private = dir.path().join("app.wasm");
-    publish(&private, &wasm)?;
+    publish(&private, &first.wasm)?;
     // The bindings (their values may be secrets) go to the workers in a file
     // only this user can read, not on their command lines or in their
     // environments, which other processes can see.
@@ -94,7 +93,6 @@ pub fn supervise(input: &Input, options: Options, ready: impl FnOnce(SocketAddr)
             .and_then(|mut f| f.write_all(options.bindings.to_json().as_bytes()))
             .context("writing the workers' bindings")?;
     }
-    drop(wasm);
     let listeners = listeners(options.addr, options.workers)?;
     // Taken before any worker starts, so that a port in use is one error.
     let metrics = options.metrics.map(super::bind_metrics).transpose()?;
@@ -111,10 +109,10 @@ pub fn supervise(input: &Input, options: Options, ready: impl FnOnce(SocketAddr)
             options.compile.clone(),
             bindings.clone(),
             log,
-            move |_, wasm| {
-                publish(&target, &wasm)?;
+            move |app| {
+                publish(&target, &app.wasm)?;
                 let pids = live.lock().unwrap_or_else(|e| e.into_inner()).clone();
-                wait_for_acks(&target, &digest(&wasm), &pids)
+                wait_for_acks(&target, &app.module.sha256, &pids)
             },
         );
     }
@@ -216,23 +214,15 @@ fn listeners(addr: SocketAddr, count: usize) -> Result<Vec<std::net::TcpListener
         .with_context(|| format!("cannot listen on {addr}"))
 }
 
-/// What identifies a version between supervisor and workers.
-fn digest(wasm: &[u8]) -> String {
-    use sha2::{Digest, Sha256};
-    crate::cache::hex(&Sha256::digest(wasm))
-}
-
 /// Where a worker acknowledges the version it serves.
 fn ack_path(component: &Path, pid: u32) -> PathBuf {
     component.with_file_name(format!("ack-{pid}"))
 }
 
-/// In a worker, after a swap: tells the supervisor which version it serves now.
-pub fn acknowledge(component: &Path, wasm: &[u8]) -> Result<()> {
-    publish(
-        &ack_path(component, std::process::id()),
-        digest(wasm).as_bytes(),
-    )
+/// In a worker, after a swap: tells the supervisor which version it serves
+/// now, by its digest (`App::module`).
+pub fn acknowledge(component: &Path, digest: &str) -> Result<()> {
+    publish(&ack_path(component, std::process::id()), digest.as_bytes())
 }
 
 /// Waits until every worker serves `digest` (one that died meanwhile is not

@@ -25,7 +25,7 @@ fn main() {
     }
 
     // Engines built elsewhere (for measuring engine builds): a directory with
-    // the four files below.
+    // the files below.
     println!("cargo:rerun-if-env-changed=JSW_PREBUILT_ENGINES");
     if let Ok(dir) = env::var("JSW_PREBUILT_ENGINES") {
         for (file, _) in ENGINES {
@@ -59,8 +59,9 @@ fn main() {
     let sysroot = target_root.join("wasi-sysroot");
     make_sysroot(&sysroot);
 
-    // Eight engines from one crate (see ENGINES). Only the engine crate itself is
-    // built again for each; QuickJS is compiled once for all.
+    // Eleven engines from one crate (see ENGINES). Only the engine crate itself is
+    // built again for each; QuickJS is compiled once for all but the debug
+    // engine, whose QuickJS has the debugger hook.
     for (file, features) in ENGINES {
         let mut extra = vec![];
         if !features.is_empty() {
@@ -85,6 +86,13 @@ const ENGINES: &[(&str, &str)] = &[
     ("engine-http-wit-node.wasm", "http,wit,node"),
     ("engine-wit.wasm", "wit"),
     ("engine-wit-node.wasm", "wit,node"),
+    // `--inspect`: commands with QuickJS's debugger hook (src/debugger/),
+    // with the node natives so that it runs every command.
+    ("engine-debug.wasm", "node,debugger"),
+    // `jsw serve --inspect`, `jsw replay --inspect` of a request: handlers,
+    // without and with bindings.
+    ("engine-http-debug.wasm", "http,node,debugger"),
+    ("engine-http-wit-debug.wasm", "http,wit,node,debugger"),
 ];
 
 fn build_engine(root: &Path, target_root: &Path, sysroot: &Path, extra: &[&str], dest: &Path) {

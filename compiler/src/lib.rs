@@ -15,6 +15,7 @@ pub mod bindings;
 pub mod bundle;
 pub mod cache;
 pub mod component;
+pub mod debugger;
 pub mod diagnostic;
 pub mod host;
 pub mod output;
@@ -62,6 +63,16 @@ pub const ENGINE_HTTP_WIT_WASM: &[u8] =
     include_bytes!(concat!(env!("OUT_DIR"), "/engine-http-wit.wasm"));
 pub const ENGINE_HTTP_WIT_NODE_WASM: &[u8] =
     include_bytes!(concat!(env!("OUT_DIR"), "/engine-http-wit-node.wasm"));
+
+/// The command engine with QuickJS's debugger hook and the protocol's agent
+/// (feature `debugger`): what `--inspect` builds with; no other module
+/// carries the hook.
+pub const ENGINE_DEBUG_WASM: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/engine-debug.wasm"));
+/// The HTTP engines with the debugger, without and with WIT imports.
+pub const ENGINE_HTTP_DEBUG_WASM: &[u8] =
+    include_bytes!(concat!(env!("OUT_DIR"), "/engine-http-debug.wasm"));
+pub const ENGINE_HTTP_WIT_DEBUG_WASM: &[u8] =
+    include_bytes!(concat!(env!("OUT_DIR"), "/engine-http-wit-debug.wasm"));
 
 /// The engine a program is snapshotted with.
 pub fn engine_for(http: bool, node: bool) -> &'static [u8] {
@@ -129,6 +140,9 @@ pub struct Options {
     /// An HTTP handler's key-value bindings, and whether it gets its
     /// environment regardless of what it reads (see [`bindings`]).
     pub bindings: bindings::Declared,
+    /// Build a command with the debug engine ([`ENGINE_DEBUG_WASM`], for
+    /// `--inspect`).
+    pub debug: bool,
 }
 
 impl Default for Options {
@@ -142,6 +156,7 @@ impl Default for Options {
             target: Target::Auto,
             plugin: None,
             bindings: Default::default(),
+            debug: false,
         }
     }
 }
@@ -176,10 +191,12 @@ pub fn compile(input: &Path, options: &Options) -> Result<Compiled> {
                 &[]
             };
             let payload = snapshot::encode_http_payload(&bundle, options.mode, table);
-            let engine = match (guest.uses_imports(), bundle.node_natives) {
-                (false, node) => engine_for(true, node),
-                (true, false) => ENGINE_HTTP_WIT_WASM,
-                (true, true) => ENGINE_HTTP_WIT_NODE_WASM,
+            let engine = match (guest.uses_imports(), bundle.node_natives, options.debug) {
+                (false, _, true) => ENGINE_HTTP_DEBUG_WASM,
+                (true, _, true) => ENGINE_HTTP_WIT_DEBUG_WASM,
+                (false, node, false) => engine_for(true, node),
+                (true, false, false) => ENGINE_HTTP_WIT_WASM,
+                (true, true, false) => ENGINE_HTTP_WIT_NODE_WASM,
             };
             match snapshot::snapshot(
                 engine,
@@ -202,6 +219,12 @@ pub fn compile(input: &Path, options: &Options) -> Result<Compiled> {
                         Ok(snap.wasm)
                     };
                     let core = linked
+                        .and_then(|mut core| {
+                            if options.debug {
+                                debugger::embed_channel(&mut core)?;
+                            }
+                            Ok(core)
+                        })
                         .and_then(|core| component::proxy(&core))
                         .with_context(|| {
                             format!("making a wasi:http component of {}", bundle.entry)
@@ -250,10 +273,11 @@ pub fn compile(input: &Path, options: &Options) -> Result<Compiled> {
     }
     let payload = snapshot::encode_payload(&bundle, options.mode, false);
     let snap = snapshot::snapshot(
-        options
-            .engine
-            .as_deref()
-            .unwrap_or(engine_for(false, bundle.node_natives)),
+        match (&options.engine, options.debug) {
+            (Some(engine), _) => engine,
+            (None, true) => ENGINE_DEBUG_WASM,
+            (None, false) => engine_for(false, bundle.node_natives),
+        },
         payload,
         &bundle.entry,
         options.cache,

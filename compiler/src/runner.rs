@@ -35,6 +35,9 @@ pub struct RunOptions {
     /// Record the run's WASI calls, or replay them (`jsw run --record`,
     /// `jsw replay`; see replay/p1.rs).
     pub tape: Option<crate::replay::p1::Shared>,
+    /// `--inspect`: the module was built with the debug engine, and talks to
+    /// this debugger (see debugger/).
+    pub inspect: Option<crate::debugger::Session>,
 }
 
 /// The file given to run is not something that can run.
@@ -228,6 +231,9 @@ fn run_module(engine: &Engine, module: &wasmtime::Module, options: &RunOptions) 
         linker =
             crate::replay::p1::wrap(&engine, module, tape.clone(), |s: &mut State| &mut s.wasi)?;
     }
+    if let Some(session) = &options.inspect {
+        crate::debugger::add_to_linker(&mut linker, session.inspector.clone())?;
+    }
     let instance = linker
         .instantiate(&mut store, module)
         .context_wt("instantiating the module")?;
@@ -235,12 +241,18 @@ fn run_module(engine: &Engine, module: &wasmtime::Module, options: &RunOptions) 
         Some(profile) => Some(crate::profile::prepare(&mut store, &instance, profile)?),
         None => None,
     };
-    let flags = options.profile.as_ref().map_or(0, |p| p.flags());
+    let mut flags = options.profile.as_ref().map_or(0, |p| p.flags());
+    if let Some(session) = &options.inspect {
+        flags |= session.flags();
+    }
     crate::host::configure_with(&mut store, &instance, flags)?;
     let start = instance
         .get_typed_func::<(), ()>(&mut store, "_start")
         .context_wt("finding _start")?;
     let outcome = start.call(&mut store, ());
+    if let Some(session) = &options.inspect {
+        session.inspector.finish();
+    }
     // However the run ended (an exit status, an error), its profile is written.
     if let (Some(profiler), Some(profile)) = (&profiler, &options.profile)
         && !matches!(&outcome, Err(e) if e.downcast_ref::<Trap>().is_some())

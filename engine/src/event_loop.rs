@@ -82,6 +82,10 @@ pub fn run_loop(ctx: &Ctx<'_>) -> Result<(), i32> {
 /// One turn of the loop: ticks and promise jobs, then the next timer. True when
 /// anything ran (an error a listener took counts: the loop goes on).
 fn turn(ctx: &Ctx<'_>) -> Result<bool, i32> {
+    // A debugger's messages between tasks too (a program waiting on timers
+    // runs too little JS for the interrupt handler to come by).
+    #[cfg(feature = "debugger")]
+    crate::debugger::poll();
     let drained = match globals::drain_jobs(ctx) {
         Ok(ran) => ran,
         Err(stop) => return stopped(ctx, stop).map(|()| true),

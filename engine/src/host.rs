@@ -11,6 +11,8 @@ use std::cell::Cell;
 /// The native wasm stack a host gives unless it says otherwise (wasmtime's default).
 const DEFAULT_WASM_STACK: usize = 512 * 1024;
 
+#[cfg(feature = "debugger")]
+use jsw_wire::names::configure::{DEBUG, DEBUG_FLUSH, DEBUG_WAIT};
 use jsw_wire::names::configure::{FULL_EXIT_STATUS, PROFILE, RECORD_PHASES};
 
 thread_local! {
@@ -46,6 +48,10 @@ pub extern "C" fn configure(wasm_stack: u32, flags: u32) {
     RECORDING.set(flags & RECORD_PHASES != 0);
     if flags & PROFILE != 0 {
         crate::profile::configure(flags >> 8);
+    }
+    #[cfg(feature = "debugger")]
+    if flags & DEBUG != 0 {
+        crate::debugger::configure(flags & DEBUG_WAIT != 0, flags & DEBUG_FLUSH != 0);
     }
 }
 

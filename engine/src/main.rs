@@ -10,6 +10,8 @@
 //!
 //! Each kind of program (command, HTTP handler, plugin) has its module in mode/.
 
+#[cfg(feature = "debugger")]
+mod debugger;
 mod event_loop;
 mod globals;
 mod heap;

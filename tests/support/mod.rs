@@ -2,6 +2,7 @@
 //! dirs, and the other hosts modules must behave the same under.
 #![allow(dead_code)]
 
+pub mod cdp;
 pub mod server;
 
 use std::path::{Path, PathBuf};

@@ -150,6 +150,12 @@ fn main() {
     #[cfg(feature = "disable-assertions")]
     defines.push(("NDEBUG".into(), None));
 
+    // jsw's patch (debugger): the interpreter's debugger hook, only in the
+    // engine jsw builds for `--inspect` (quickjs.c, `JSW_DEBUGGER`).
+    if env::var_os("CARGO_FEATURE_DEBUGGER").is_some() {
+        defines.push(("JSW_DEBUGGER".into(), None));
+    }
+
     let target_os = env::var("CARGO_CFG_TARGET_OS").unwrap();
     let target_env = env::var("CARGO_CFG_TARGET_ENV").unwrap();
 

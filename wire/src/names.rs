@@ -31,7 +31,22 @@ pub mod configure {
     /// Profile the run's JS for `jsw-profile`; the sampling interval in
     /// microseconds is in the bits above the first 8.
     pub const PROFILE: u32 = 4;
+    /// Debug the run (`--inspect`; only the debug engine has a debugger):
+    /// messages of the Chrome DevTools protocol cross through the imports of
+    /// [`super::DEBUG_IMPORTS`].
+    pub const DEBUG: u32 = 8;
+    /// With `DEBUG`: wait for a client before the program's first line, and
+    /// stop there (`--inspect-brk`).
+    pub const DEBUG_WAIT: u32 = 16;
+    /// With `DEBUG`: show the program's stdout at each pause (which a
+    /// replay, comparing every write with the record's, must not ask for).
+    pub const DEBUG_FLUSH: u32 = 32;
 }
+
+/// The import module of the debug engine's channel to its host: `receive(timeout_ms)
+/// -> len` (-1: nothing came), `read(ptr, len)`, `send(ptr, len)`
+/// (engine/src/debugger/mod.rs, compiler/src/debugger/).
+pub const DEBUG_IMPORTS: &str = "jsw_debug";
 
 /// The `precision` argument of the engine's own `clock_time_get` reads, made
 /// for jsw's instruments (the profiler's sampling clock, the phase times of
@@ -81,7 +96,22 @@ pub const LOG_LEVELS_HEADER: &str = "jsw-log-levels";
 /// The request headers that are the host's word to the engine: `jsw serve`
 /// drops a client's own and sets its own; the engine takes them out before
 /// the handler sees the request.
-pub const HOST_HEADERS: &[&str] = &[GUEST_TRACEPARENT, CPU_PROFILE_HEADER, LOG_LEVELS_HEADER];
+pub const HOST_HEADERS: &[&str] = &[
+    GUEST_TRACEPARENT,
+    CPU_PROFILE_HEADER,
+    LOG_LEVELS_HEADER,
+    DEBUG_HEADER,
+];
+
+/// Debug this request (a component built with the debug engine): `run`, or
+/// `wait` for a client and stop at the handler's first line. Its messages
+/// cross through [`DEBUG_INTERFACE`].
+pub const DEBUG_HEADER: &str = "jsw-debug";
+
+/// The WIT interface of a debug component's channel to its host: the same
+/// three functions as [`DEBUG_IMPORTS`], `read` returning the message as a
+/// `list<u8>` (compiler/src/debugger/channel.wit).
+pub const DEBUG_INTERFACE: &str = "jsw:debug/channel@0.1.0";
 
 /// What starts a marked console line (see [`LOG_LEVELS_HEADER`]).
 pub const LOG_LEVEL_MARK: char = '\u{1e}';

@@ -182,6 +182,7 @@ impl CompileCommand {
                 kv: self.kv.iter().cloned().collect(),
                 env: false,
             },
+            debug: false,
         };
         let compiled = match jsw::compile(&self.input, &options) {
             Ok(c) => c,

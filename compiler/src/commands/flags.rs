@@ -99,3 +99,34 @@ impl ProfileFlags {
         })
     }
 }
+
+/// `--inspect` and `--inspect-brk`, as Node has them: the step debugger
+/// (compiler/src/debugger/) for `run` and `replay`.
+#[derive(Args, Debug, Clone, Default)]
+pub struct InspectFlags {
+    /// Debug the program with Chrome DevTools (chrome://inspect) or VS Code
+    /// (an "attach" configuration), as `node --inspect`: the Chrome DevTools
+    /// protocol on [HOST:]PORT [default: 127.0.0.1:9229]. jsw builds the
+    /// program with its debug engine; the top level ran at build time, so
+    /// breakpoints stop in `main` and what it calls.
+    #[arg(long, value_name = "[HOST:]PORT", num_args = 0..=1, require_equals = true,
+          default_missing_value = jsw::debugger::DEFAULT_ADDRESS)]
+    pub inspect: Option<String>,
+
+    /// As --inspect, and wait for a debugger before the program starts, then
+    /// stop at its first line.
+    #[arg(long, value_name = "[HOST:]PORT", num_args = 0..=1, require_equals = true,
+          default_missing_value = jsw::debugger::DEFAULT_ADDRESS, conflicts_with = "inspect")]
+    pub inspect_brk: Option<String>,
+}
+
+impl InspectFlags {
+    /// Where to listen and whether to wait, when asked to debug.
+    pub fn address(&self) -> anyhow::Result<Option<(std::net::SocketAddr, bool)>> {
+        match (&self.inspect, &self.inspect_brk) {
+            (Some(a), _) => Ok(Some((jsw::debugger::parse_address(a)?, false))),
+            (None, Some(a)) => Ok(Some((jsw::debugger::parse_address(a)?, true))),
+            (None, None) => Ok(None),
+        }
+    }
+}

@@ -6,7 +6,7 @@ use clap::Args;
 use jsw::replay::p1::Ending;
 use jsw::replay::{Record, Run};
 
-use super::flags::ProfileFlags;
+use super::flags::{InspectFlags, ProfileFlags};
 
 /// Run a recorded run or request again, exactly (`jsw run --record FILE`,
 /// `jsw serve --record DIR`).
@@ -30,6 +30,11 @@ pub struct ReplayCommand {
 
     #[command(flatten)]
     pub profile: ProfileFlags,
+
+    /// Replay under the debugger (`--inspect`, `--inspect-brk`): the same run,
+    /// stopping at the same line every time.
+    #[command(flatten)]
+    pub inspect: InspectFlags,
 }
 
 /// `jsw replay`'s status when the replay left the record.
@@ -38,8 +43,30 @@ pub const DIVERGED: i32 = 3;
 impl ReplayCommand {
     pub fn execute(self) -> Result<i32> {
         let record = Record::load(&self.record)?;
-        let wasm = jsw::replay::find_module(&record, &self.record, self.module.as_deref())?;
+        let mut wasm = jsw::replay::find_module(&record, &self.record, self.module.as_deref())?;
         let profile = self.profile.options();
+        let inspect = self.inspect.address()?;
+        let session = match inspect {
+            Some((address, wait)) => {
+                if profile.is_some() {
+                    anyhow::bail!(
+                        "--cpu-prof and --inspect do not go together: a paused run's profile measures the pause"
+                    );
+                }
+                wasm = jsw::replay::debug_module(&record, &self.record, self.module.as_deref())?;
+                let program = PathBuf::from(&record.module.path);
+                let program = self
+                    .module
+                    .as_deref()
+                    .filter(|p| jsw::bundle::is_program_source(p))
+                    .unwrap_or(&program);
+                let mut session = jsw::debugger::Session::start(address, wait, program)?;
+                // The replay's writes are compared with the record's, one by one.
+                session.flush = false;
+                Some(session)
+            }
+            None => None,
+        };
         match &record.run {
             Run::Command(run) => {
                 eprintln!(
@@ -57,7 +84,7 @@ impl ReplayCommand {
                     let _ = std::io::stdout().flush();
                     let _ = std::io::stderr().write_all(&stderr.0);
                 }
-                let replayed = jsw::replay::p1::replay(run, &wasm, profile)?;
+                let replayed = jsw::replay::p1::replay(run, &wasm, profile, session)?;
                 if let Some(divergence) = replayed.divergence {
                     return Ok(diverged(&record, &divergence, "program"));
                 }
@@ -101,7 +128,7 @@ impl ReplayCommand {
                 if let Some(note) = record.masked_note() {
                     eprintln!("jsw replay: {note}");
                 }
-                let replayed = jsw::replay::http::replay(request, &wasm)?;
+                let replayed = jsw::replay::http::replay(request, &wasm, session)?;
                 // A diverged replay's response is not the request's: not shown.
                 if let Some(divergence) = replayed.divergence {
                     return Ok(diverged(&record, &divergence, "handler"));

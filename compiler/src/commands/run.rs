@@ -6,7 +6,7 @@ use clap::Args;
 
 use jsw::runner::{self, LimitExceeded, RunOptions};
 
-use super::flags::{CacheFlags, CarryFlags, LimitFlags, ProfileFlags};
+use super::flags::{CacheFlags, CarryFlags, InspectFlags, LimitFlags, ProfileFlags};
 
 /// Run a WASI command module (jsw's or any other), or a program source.
 ///
@@ -60,6 +60,9 @@ pub struct RunCommand {
     #[command(flatten)]
     pub profile: ProfileFlags,
 
+    #[command(flatten)]
+    pub inspect: InspectFlags,
+
     /// Record the run into FILE: every value the host gives the program
     /// (arguments, environment, clock readings, random bytes, stdin, the
     /// files it reads), for `jsw replay FILE` to run it again exactly.
@@ -104,6 +107,10 @@ impl RunCommand {
         }
         let profile = self.profile.options();
         let is_source = jsw::bundle::is_program_source(&self.module);
+        let inspect = self.inspect.address()?;
+        if inspect.is_some() {
+            check_inspect(&self, is_source, profile.is_some())?;
+        }
         // Modules are read by the runner (or not at all, when their compiled code
         // is cached); sources are compiled here first.
         let mut build_output = None;
@@ -121,6 +128,7 @@ impl RunCommand {
                     locales: self.carry.locales.clone(),
                     ..Default::default()
                 },
+                debug: inspect.is_some(),
                 ..Default::default()
             };
             let compiled = match jsw::compile(&self.module, &options) {
@@ -172,6 +180,12 @@ impl RunCommand {
             .record
             .as_ref()
             .map(|_| jsw::replay::p1::Tape::record(self.record_secrets, self.record_keep.clone()));
+        let session = match inspect {
+            Some((address, wait)) => {
+                Some(jsw::debugger::Session::start(address, wait, &self.module)?)
+            }
+            None => None,
+        };
         let started = jsw::replay::now();
         let options = RunOptions {
             program_name: self
@@ -189,6 +203,7 @@ impl RunCommand {
             allow_precompiled: self.allow_precompiled,
             profile,
             tape: tape.clone(),
+            inspect: session,
         };
         let result = match &wasm {
             Some(wasm) => runner::run(wasm, &options),
@@ -232,4 +247,36 @@ impl RunCommand {
             },
         }
     }
+}
+
+/// What `--inspect` cannot go with, said before anything is built.
+fn check_inspect(run: &RunCommand, is_source: bool, profiling: bool) -> Result<()> {
+    if run.invoke.is_some() {
+        anyhow::bail!("--inspect debugs a command's run; --invoke calls a component's export");
+    }
+    if !is_source {
+        anyhow::bail!(
+            "--inspect debugs a program from its source: jsw builds it with its debug engine, which \
+             {} was not built with; give the program's source (e.g. `jsw run app.ts --inspect`)",
+            run.module.display()
+        );
+    }
+    if run.record.is_some() {
+        anyhow::bail!(
+            "--record and --inspect do not go together: record the run without the debugger, then \
+             debug its replay (`jsw replay FILE --inspect`), which runs it exactly again"
+        );
+    }
+    if run.limits.timeout.is_some() {
+        anyhow::bail!(
+            "--timeout bounds the run's wall-clock time, which a run paused in the debugger spends \
+             waiting: leave --timeout out under --inspect"
+        );
+    }
+    if profiling {
+        anyhow::bail!(
+            "--cpu-prof and --inspect do not go together: a paused run's profile measures the pause"
+        );
+    }
+    Ok(())
 }

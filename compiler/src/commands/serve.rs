@@ -8,7 +8,7 @@ use clap::Args;
 use jsw::runner;
 use jsw::serve::{self, Input};
 
-use super::flags::{CacheFlags, CarryFlags, LimitFlags, ProfileFlags};
+use super::flags::{CacheFlags, CarryFlags, InspectFlags, LimitFlags, ProfileFlags};
 
 /// Serve a wasi:http component, or a program with a fetch handler, over HTTP.
 ///
@@ -110,6 +110,13 @@ pub struct ServeCommand {
 
     #[command(flatten)]
     pub profile: ProfileFlags,
+
+    /// Debug each request's instance (`--inspect`; `--inspect-brk`: and stop
+    /// at the handler's first line while a client is attached), one request
+    /// at a time, with no --timeout. A source only: jsw builds it with its
+    /// debug engine.
+    #[command(flatten)]
+    pub inspect: InspectFlags,
 
     /// An environment variable for the handler (repeatable): process.env.NAME
     /// and its `env.NAME`, read per request (wasi:cli/environment). Wins over
@@ -328,8 +335,14 @@ impl ServeCommand {
             log_json: self.log_format == "json",
             profile,
             bindings,
+            inspect: None,
         };
         let input = Input::of(&self.input);
+        let mut options = options;
+        if let Some((address, wait)) = self.inspect.address()? {
+            self.inspect_options(&mut options, &input)?;
+            options.inspect = Some(jsw::debugger::Session::serving(address, wait, &self.input)?);
+        }
         let quiet = self.quiet;
         let shown = self.input.display().to_string();
         // A worker (started by `jsw serve --workers N`) does not announce itself.
@@ -340,5 +353,41 @@ impl ServeCommand {
             }
         })?;
         Ok(0)
+    }
+}
+
+impl ServeCommand {
+    /// `--inspect`: one request at a time, in this process, with nothing
+    /// that would end a paused request; what cannot go with it is refused.
+    fn inspect_options(&self, options: &mut serve::Options, input: &Input) -> Result<()> {
+        if matches!(input, Input::Component(_)) {
+            anyhow::bail!(
+                "--inspect debugs a handler from its source: jsw builds it with its debug engine, \
+                 which {} was not built with; give the handler's source (e.g. `jsw serve app.ts --inspect`)",
+                self.input.display()
+            );
+        }
+        if self.workers.is_some_and(|w| w > 1) {
+            anyhow::bail!(
+                "--inspect serves one request at a time, in one process: leave --workers out"
+            );
+        }
+        if self.limits.timeout.is_some() || self.cpu_limit.is_some() {
+            anyhow::bail!(
+                "--timeout and --cpu-limit bound a request's time, which a request paused in the \
+                 debugger spends waiting: leave them out under --inspect"
+            );
+        }
+        if options.profile.is_some() {
+            anyhow::bail!(
+                "--cpu-prof and --inspect do not go together: a paused request's profile measures the pause"
+            );
+        }
+        options.workers = 1;
+        options.concurrency = 1;
+        options.limits.timeout = std::time::Duration::from_secs(365 * 24 * 3600);
+        options.limits.cpu = None;
+        options.compile.debug = true;
+        Ok(())
     }
 }

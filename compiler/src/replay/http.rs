@@ -31,8 +31,13 @@ pub struct Replayed {
     pub divergence: Option<String>,
 }
 
-/// Replays `record` against the component `wasm`.
-pub fn replay(record: &RequestRecord, wasm: &[u8]) -> Result<Replayed> {
+/// Replays `record` against the component `wasm` (under the debugger, when
+/// `inspect`: `wasm` then was built with the debug engine).
+pub fn replay(
+    record: &RequestRecord,
+    wasm: &[u8],
+    inspect: Option<crate::debugger::Session>,
+) -> Result<Replayed> {
     let engine = crate::wasmtime_config::EngineConfig::new()
         .epochs(true)
         .fuel(record.limits.fuel.is_some())
@@ -40,7 +45,10 @@ pub fn replay(record: &RequestRecord, wasm: &[u8]) -> Result<Replayed> {
         .engine()?;
     let component =
         crate::cache::component(&engine, wasm, true).context("loading the component")?;
-    let linker = crate::serve::linker(&engine)?;
+    let mut linker = crate::serve::linker(&engine)?;
+    if let Some(session) = &inspect {
+        crate::debugger::add_to_component_linker(&mut linker, session.inspector.clone())?;
+    }
     let pre = linker
         .instantiate_pre(&component)
         .context_wt("the component needs imports jsw serve does not give")?;
@@ -63,7 +71,13 @@ pub fn replay(record: &RequestRecord, wasm: &[u8]) -> Result<Replayed> {
             }
         });
     }
-    let result = runtime.block_on(run(&engine, &pre, record));
+    let debug = inspect
+        .as_ref()
+        .map(|s| if s.wait { "wait" } else { "run" });
+    let result = runtime.block_on(run(&engine, &pre, record, debug));
+    if let Some(session) = &inspect {
+        session.inspector.finish();
+    }
     ticking.store(false, std::sync::atomic::Ordering::Relaxed);
     runtime.shutdown_background();
     result
@@ -73,15 +87,22 @@ async fn run(
     engine: &wasmtime::Engine,
     pre: &ProxyPre<crate::serve::request::RequestState>,
     record: &RequestRecord,
+    debug: Option<&'static str>,
 ) -> Result<Replayed> {
     let tape = Arc::new(Tape::replaying(record));
     // A replay waits for nothing outside the record, but computes as long
     // as the recorded request did: twice its timeout, and a second, leave room
     // to reach the point where a limit stopped it (the end of the record).
+    // Under the debugger it waits while paused: no timeout.
     let limits = crate::serve::Limits {
         max_memory: record.limits.max_memory as usize,
-        timeout: Duration::from_millis(record.limits.timeout_ms.saturating_mul(2))
-            + Duration::from_secs(1),
+        timeout: match debug {
+            Some(_) => Duration::from_secs(365 * 24 * 3600),
+            None => {
+                Duration::from_millis(record.limits.timeout_ms.saturating_mul(2))
+                    + Duration::from_secs(1)
+            }
+        },
         fuel: record.limits.fuel,
         cpu: None,
     };
@@ -136,6 +157,11 @@ async fn run(
         .uri(record.request.uri.as_str());
     for (name, value) in &record.request.headers {
         request = request.header(name.as_str(), value.0.as_slice());
+    }
+    // The host's word to the debug engine (taken out before the handler
+    // sees the request).
+    if let Some(how) = debug {
+        request = request.header(jsw_wire::names::DEBUG_HEADER, how);
     }
     // The body as the instance read it, stopping where it stopped.
     let body = crate::serve::outbound::ReplayedBody {

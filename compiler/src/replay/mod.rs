@@ -264,15 +264,7 @@ pub fn find_module(record: &Record, record_path: &Path, module: Option<&Path>) -
     };
     let is_source = crate::bundle::is_program_source(&path);
     let wasm = if is_source {
-        let target = match record.run {
-            Run::Command(_) => crate::Target::Auto,
-            Run::Request(_) => crate::Target::Http,
-        };
-        let options = crate::Options {
-            target,
-            ..Default::default()
-        };
-        crate::compile(&path, &options)
+        crate::compile(&path, &build_options(record))
             .with_context(|| format!("compiling {} to replay the record", path.display()))?
             .wasm
     } else {
@@ -324,6 +316,66 @@ pub fn find_module(record: &Record, record_path: &Path, module: Option<&Path>) -
         bail!("{why}");
     }
     Ok(wasm)
+}
+
+/// How the recorded module was compiled from its source, as far as the
+/// record tells: a handler as `jsw serve` builds it, with a binding for each
+/// bucket it had and its environment when it was given one.
+fn build_options(record: &Record) -> crate::Options {
+    match &record.run {
+        Run::Command(_) => crate::Options::default(),
+        Run::Request(request) => crate::Options {
+            target: crate::Target::Http,
+            bindings: crate::bindings::Declared {
+                kv: request
+                    .buckets
+                    .iter()
+                    .map(|b| (b.clone(), b.clone()))
+                    .collect(),
+                env: !request.env.is_empty() || !request.config.is_empty(),
+            },
+            ..Default::default()
+        },
+    }
+}
+
+/// `jsw replay --inspect`: the recorded program built again from its source,
+/// with the debug engine. The source must still build the module the record
+/// was made with (built normally first and compared), or the debugger would
+/// show another program than the one that ran.
+pub fn debug_module(record: &Record, record_path: &Path, module: Option<&Path>) -> Result<Vec<u8>> {
+    let recorded = PathBuf::from(&record.module.path);
+    let source = module
+        .filter(|p| crate::bundle::is_program_source(p))
+        .or_else(|| Some(recorded.as_path()).filter(|p| crate::bundle::is_program_source(p)));
+    let Some(source) = source else {
+        bail!(
+            "--inspect replays from the program's source (jsw builds it with its debug engine), and the \
+             record {} was made from a module ({}): give the source it was compiled from with --module app.ts",
+            record_path.display(),
+            record.module.path
+        );
+    };
+    let normal = crate::compile(source, &build_options(record))
+        .with_context(|| format!("compiling {} to replay the record", source.display()))?;
+    let digest = sha256(&normal.wasm);
+    if digest != record.module.sha256 {
+        bail!(
+            "{} no longer builds the module the record {} was made with (sha256 {}…, the record's {}…): \
+             it changed since, so the debugger would show another program than the one that ran",
+            source.display(),
+            record_path.display(),
+            &digest[..16],
+            &record.module.sha256[..16.min(record.module.sha256.len())]
+        );
+    }
+    let options = crate::Options {
+        debug: true,
+        ..build_options(record)
+    };
+    Ok(crate::compile(source, &options)
+        .with_context(|| format!("compiling {} for the debugger", source.display()))?
+        .wasm)
 }
 
 /// The run did not do what the record says it did.

@@ -226,6 +226,11 @@ pub fn wrap<T: 'static>(
 ) -> Result<Linker<T>> {
     let mut linker = Linker::new(engine);
     for import in module.imports() {
+        // The debug engine's channel to the debugger (`jsw replay
+        // --inspect`): the host's, not the program's, so not on the tape.
+        if import.module() == jsw_wire::names::DEBUG_IMPORTS {
+            continue;
+        }
         let ExternType::Func(ty) = import.ty() else {
             bail!(
                 "cannot record or replay this module: it imports `{}` from `{}`, which is not a function",
@@ -997,8 +1002,11 @@ pub fn replay(
     record: &CommandRecord,
     wasm: &[u8],
     profile: Option<crate::profile::ProfileOptions>,
+    inspect: Option<crate::debugger::Session>,
 ) -> Result<Replayed> {
     let tape = Tape::replay(record);
+    // Under the debugger the replay waits while it is paused: no timeout.
+    let debugging = inspect.is_some();
     let options = crate::runner::RunOptions {
         program_name: record.args.first().cloned().unwrap_or_default(),
         args: record.args.iter().skip(1).cloned().collect(),
@@ -1006,7 +1014,7 @@ pub fn replay(
         // A replay waits for nothing but computes as long as the run did:
         // twice its timeout and a second leave room to reach the end of a
         // record where the timeout stopped the run.
-        timeout: record.limits.timeout_ms.map(|ms| {
+        timeout: record.limits.timeout_ms.filter(|_| !debugging).map(|ms| {
             std::time::Duration::from_millis(ms.saturating_mul(2))
                 + std::time::Duration::from_secs(1)
         }),
@@ -1014,6 +1022,7 @@ pub fn replay(
         cache: true,
         profile,
         tape: Some(tape.clone()),
+        inspect,
         ..Default::default()
     };
     let result = crate::runner::run(wasm, &options);

@@ -19,6 +19,10 @@ use super::request::RequestState;
 use crate::WasmtimeResultExt;
 use crate::bindings::host::Host;
 
+/// Set by a supervisor for its workers: the source their component was
+/// compiled from (records name it).
+pub const SOURCE_ENV: &str = "JSW_SERVE_SOURCE";
+
 /// What `jsw serve` was given.
 #[derive(Debug, Clone)]
 pub enum Input {
@@ -144,11 +148,14 @@ pub fn load(
         }
     }
     let bindings = Arc::new(bindings.for_component(&declared));
+    // A worker serves its supervisor's build of a source: the source is what
+    // the module came from.
+    let path = match (input, std::env::var_os(SOURCE_ENV)) {
+        (Input::Component(_), Some(source)) => PathBuf::from(source),
+        _ => std::fs::canonicalize(input.path()).unwrap_or_else(|_| input.path().to_path_buf()),
+    };
     let module = crate::replay::ModuleRef {
-        path: std::fs::canonicalize(input.path())
-            .unwrap_or_else(|_| input.path().to_path_buf())
-            .display()
-            .to_string(),
+        path: path.display().to_string(),
         sha256: crate::replay::sha256(&wasm),
     };
     Ok(App {

@@ -98,6 +98,9 @@ pub struct Options {
     pub bindings: BindingOptions,
     /// `--record DIR`: requests kept for `jsw replay` (see replay/).
     pub record: Option<crate::replay::request::RecordOptions>,
+    /// `--inspect`: every request's instance under the debugger (the
+    /// component built with the debug engine; see debugger/).
+    pub inspect: Option<crate::debugger::Session>,
 }
 
 /// What a handler reaches beside HTTP (see [`crate::bindings`]).
@@ -212,6 +215,7 @@ impl Default for Options {
             profile: None,
             bindings: BindingOptions::default(),
             record: None,
+            inspect: None,
         }
     }
 }
@@ -235,6 +239,8 @@ pub struct Server {
     )>,
     /// `--record`: which requests are kept, and where.
     recorder: Option<Arc<crate::replay::request::Recorder>>,
+    /// `--inspect`: the debugger's session.
+    debugger: Option<crate::debugger::Session>,
 }
 
 /// The address is taken: a one-line error for the CLI (exit status 1).
@@ -313,7 +319,10 @@ pub fn serve(input: &Input, options: Options, ready: impl FnOnce(SocketAddr)) ->
         return workers::supervise(input, options, ready);
     }
     let engine = engine(&options)?;
-    let linker = linker(&engine)?;
+    let mut linker = linker(&engine)?;
+    if let Some(session) = &options.inspect {
+        crate::debugger::add_to_component_linker(&mut linker, session.inspector.clone())?;
+    }
     let log = Log {
         quiet: options.quiet,
         json: options.log_json,
@@ -375,6 +384,7 @@ pub fn serve(input: &Input, options: Options, ready: impl FnOnce(SocketAddr)) ->
         telemetry: telemetry.clone(),
         profile: profile.clone(),
         recorder,
+        debugger: options.inspect.clone(),
     });
     // The epoch clock for per-request deadlines.
     {

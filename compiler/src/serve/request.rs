@@ -321,6 +321,21 @@ async fn answer(
         );
         merged.lock().unwrap_or_else(|e| e.into_inner()).ask();
     }
+    // `--inspect`: this request's instance talks to the debugger (one
+    // request at a time: --concurrency 1).
+    let debugging = server.debugger.clone();
+    if let Some(session) = &debugging {
+        let attached = session.inspector.begin_instance(session.wait);
+        let how = if attached && session.wait {
+            "wait"
+        } else {
+            "run"
+        };
+        headers.insert(
+            jsw_wire::names::DEBUG_HEADER,
+            http::HeaderValue::from_static(how),
+        );
+    }
     // The instance's output goes through the server when it is traced,
     // logged or profiled (telemetry/console.rs).
     let mut sink = trace.and_then(|t| t.log_sink());
@@ -405,6 +420,9 @@ async fn answer(
         drop(store);
         if let Some(tape) = taped {
             tape.instance_over();
+        }
+        if let Some(session) = debugging {
+            session.inspector.end_instance();
         }
         result
     });

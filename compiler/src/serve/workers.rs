@@ -122,9 +122,16 @@ pub fn supervise(input: &Input, options: Options, ready: impl FnOnce(SocketAddr)
         .enable_all()
         .build()
         .context("starting the supervisor's runtime")?;
+    // Records name the source the workers' component was built from (what
+    // `jsw replay --inspect` builds again), not the private copy.
+    let source = match input {
+        Input::Program(p) => Some(std::fs::canonicalize(p).unwrap_or_else(|_| p.clone())),
+        Input::Component(_) => None,
+    };
     let spawn = |index: usize| {
         worker(
             &private,
+            source.as_deref(),
             &bindings_file,
             addr,
             &options,
@@ -255,6 +262,7 @@ fn publish(path: &Path, wasm: &[u8]) -> Result<()> {
 /// same limits, one process, on the inherited socket.
 fn worker(
     component: &PathBuf,
+    source: Option<&Path>,
     bindings: &Path,
     addr: SocketAddr,
     options: &Options,
@@ -264,6 +272,9 @@ fn worker(
     let exe = std::env::current_exe().context("finding the jsw executable")?;
     let limits = &options.limits;
     let mut command = Command::new(exe);
+    if let Some(source) = source {
+        command.env(super::app::SOURCE_ENV, source);
+    }
     command
         .arg("serve")
         .arg(component)

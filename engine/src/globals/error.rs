@@ -67,6 +67,44 @@ fn map(module: &str, line: u32, column: u32) -> Option<(u32, u32)> {
     })
 }
 
+/// Where a 1-based source line went: the 1-based generated positions that
+/// map to it, first by generated position (the debugger's breakpoints).
+#[cfg(feature = "debugger")]
+pub fn generated(module: &str, line: u32) -> Vec<(u32, u32)> {
+    POSITIONS.with_borrow_mut(|p| {
+        let Some(positions) = p.get_mut(module) else {
+            // No table: the module is its own source.
+            return vec![(line, 1)];
+        };
+        let table = &mut positions.table;
+        if let Table::Packed(bytes) = table {
+            *table = Table::Unpacked(jsw_wire::positions::unpack(bytes));
+        }
+        let Table::Unpacked(quads) = table else {
+            return Vec::new();
+        };
+        let Some(src) = line.checked_sub(1) else {
+            return Vec::new();
+        };
+        let mut out: Vec<(u32, u32)> = quads
+            .iter()
+            .filter(|q| q[2] == src)
+            .map(|q| (q[0] + 1, q[1] + 1))
+            .collect();
+        if let Some(shift) = positions.verbatim {
+            // Kept as written: the line itself, `shift` lines down, unless
+            // the table moved it.
+            let moved = quads.iter().any(|q| q[0] + 1 == line + shift);
+            if !moved {
+                out.push((line + shift, 1));
+            }
+        }
+        out.sort_unstable();
+        out.dedup_by_key(|p| p.0);
+        out
+    })
+}
+
 pub fn init<'js>(ctx: &Ctx<'js>, jsw: &Object<'js>) -> rquickjs::Result<()> {
     jsw.set(
         "mapPosition",

@@ -153,6 +153,8 @@ pub fn init(ctx: &Ctx<'_>, entry: &str) -> rquickjs::Result<()> {
     eval_part(ctx, &jsw, "rejections", include_str!("rejections.js"))?;
     eval_part(ctx, &jsw, "materialize", include_str!("materialize.js"))?;
     crate::profile::init(ctx, &jsw)?;
+    #[cfg(feature = "debugger")]
+    crate::debugger::init(ctx, &jsw)?;
     let mut hot = Vec::new();
     for &name in HOT_NAMES {
         hot.push((name, Persistent::save(ctx, jsw.get::<_, Function>(name)?)));

@@ -66,6 +66,11 @@ impl wasip2::exports::http::incoming_handler::Guest for Proxy {
         if let Some(interval_us) = asked {
             crate::profile::configure_request(interval_us);
         }
+        // `jsw serve --inspect`, `jsw replay --inspect`: debug this request.
+        #[cfg(feature = "debugger")]
+        if let Some(how) = request.headers().get(jsw_wire::names::DEBUG_HEADER).first() {
+            crate::debugger::configure(how.as_slice() == b"wait", false);
+        }
         crate::mode::http::serve(|ctx| dispatch(ctx, request));
         crate::io::flush();
         // Nothing is left to run and the handler never answered: its promise

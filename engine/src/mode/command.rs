@@ -63,10 +63,14 @@ pub fn run(engine: Engine) -> i32 {
         }
     };
     crate::profile::start(&engine.rt, &engine.ctx);
+    #[cfg(feature = "debugger")]
+    crate::debugger::start(&engine.rt, &engine.ctx);
     engine.ctx.with(|ctx| {
         if let Err(e) = engine.enter(&ctx) {
             return report(&ctx, e);
         }
+        #[cfg(feature = "debugger")]
+        crate::debugger::before_first_line();
         // The program's evaluation, while its top level awaits.
         let mut evaluation = None;
         let outcome = match start {

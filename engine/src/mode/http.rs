@@ -83,11 +83,15 @@ pub fn serve(dispatch: impl for<'js> FnOnce(&Ctx<'js>) -> rquickjs::Result<Value
     // The instance ends with the request; freeing would only cost time.
     let engine = std::mem::ManuallyDrop::new(engine);
     crate::profile::start(&engine.rt, &engine.ctx);
+    #[cfg(feature = "debugger")]
+    crate::debugger::start(&engine.rt, &engine.ctx);
     engine.ctx.with(|ctx| {
         if let Err(e) = engine.enter(&ctx) {
             report(&ctx, e);
             return;
         }
+        #[cfg(feature = "debugger")]
+        crate::debugger::before_first_line();
         // A promise when the response is not out yet.
         let outcome = match dispatch(&ctx) {
             Ok(value) => match value.into_promise() {

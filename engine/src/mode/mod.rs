@@ -153,6 +153,8 @@ fn load(ctx: &Ctx<'_>, payload: &Payload) -> Result<(), i32> {
         .filter(|m| m.kind != ModuleKind::Part)
     {
         globals::error::register(&module.name, &module.positions, module.verbatim);
+        #[cfg(feature = "debugger")]
+        crate::debugger::register(&module.name, &module.source);
         modules::register_imports(&module.name, &module.imports);
         if module.kind == ModuleKind::Script {
             modules::register_script(ctx, &module.name, &module.source)

@@ -443,6 +443,12 @@ typedef struct JSStackFrame {
     /* only used in generators. Current stack pointer value. NULL if
        the function is running. */
     JSValue *cur_sp;
+#ifdef JSW_DEBUGGER
+    /* jsw's patch (debugger): the value stack's top at the frame's last
+       instruction, so a paused debugger can tell whether a `try` in this
+       frame will catch an exception thrown further up. */
+    JSValue *jsw_sp;
+#endif
     /* only set for coroutine frames (async function / generator /
        async generator): the GC object owning this heap-allocated frame,
        NULL for ordinary C-stack frames. Lets a var_ref capturing one of
@@ -18075,6 +18081,18 @@ static bool needs_backtrace(JSValue exc)
 }
 
 /* argv[] is modified if (flags & JS_CALL_FLAG_COPY_ARGV) = 0. */
+#ifdef JSW_DEBUGGER
+/* jsw's patch (debugger): the hook a debug build of jsw's engine gives
+   (engine/src/debugger/). The interpreter calls it before an instruction
+   while `jsw_debug_on` is set, and where an exception is thrown while
+   `jsw_debug_exceptions` is; `exception` is JS_UNINITIALIZED for the former.
+   It returns < 0 to throw the exception it left pending. */
+int jsw_debug_on;
+int jsw_debug_exceptions;
+int jsw_debug_hook(JSContext *ctx, JSFunctionBytecode *b, uint32_t pc,
+                   JSValueConst exception);
+#endif
+
 static JSValue JS_CallInternal(JSContext *caller_ctx, JSValueConst func_obj,
                                JSValueConst this_obj, JSValueConst new_target,
                                int argc, JSValueConst *argv, int flags)
@@ -18203,6 +18221,9 @@ static JSValue JS_CallInternal(JSContext *caller_ctx, JSValueConst func_obj,
     pc = b->byte_code_buf;
     /* sf->cur_pc must we set to pc before any recursive calls to JS_CallInternal. */
     sf->cur_pc = NULL;
+#ifdef JSW_DEBUGGER
+    sf->jsw_sp = NULL; /* jsw's patch (debugger) */
+#endif
     sf->prev_frame = rt->current_stack_frame;
     rt->current_stack_frame = sf;
     ctx = b->realm; /* set the current realm */
@@ -18217,6 +18238,16 @@ static JSValue JS_CallInternal(JSContext *caller_ctx, JSValueConst func_obj,
         int call_argc;
         JSValue *call_argv;
 
+#ifdef JSW_DEBUGGER
+        /* jsw's patch (debugger): before each instruction, while a debugger
+           has breakpoints or is stepping, ask it whether to stop here. */
+        sf->jsw_sp = sp;
+        if (unlikely(jsw_debug_on)) {
+            sf->cur_pc = pc;
+            if (jsw_debug_hook(ctx, b, pc - b->byte_code_buf, JS_UNINITIALIZED) < 0)
+                goto exception;
+        }
+#endif
         SWITCH(pc) {
         CASE(OP_push_i32):
             *sp++ = js_int32(get_u32(pc));
@@ -20936,6 +20967,22 @@ static JSValue JS_CallInternal(JSContext *caller_ctx, JSValueConst func_obj,
         }
     }
  exception:
+#ifdef JSW_DEBUGGER
+    /* jsw's patch (debugger): a debugger that pauses on exceptions sees each
+       one where it is thrown (and again in each frame it unwinds through; it
+       keeps the first). The exception is set aside while the debugger runs. */
+    if (unlikely(jsw_debug_exceptions)
+        && !JS_IsUncatchableError(rt->current_exception)) {
+        JSValue thrown = rt->current_exception;
+        rt->current_exception = JS_UNINITIALIZED;
+        sf->cur_pc = pc;
+        sf->jsw_sp = sp;
+        jsw_debug_hook(ctx, b, pc - b->byte_code_buf, thrown);
+        if (!JS_IsUninitialized(rt->current_exception))
+            JS_FreeValue(ctx, rt->current_exception);
+        rt->current_exception = thrown;
+    }
+#endif
     if (needs_backtrace(rt->current_exception)
     || JS_IsUndefined(ctx->error_back_trace)) {
         sf->cur_pc = pc;
@@ -20986,6 +21033,209 @@ static JSValue JS_CallInternal(JSContext *caller_ctx, JSValueConst func_obj,
     rt->current_stack_frame = sf->prev_frame;
     return ret_val;
 }
+
+#ifdef JSW_DEBUGGER
+/* jsw's patch (debugger): what a paused debugger reads of the stack. Frames
+   are opaque to it: the innermost is jsw_debug_frame(ctx), the next one out
+   jsw_debug_frame_prev(frame). Stepping, breakpoints and the protocol are the
+   engine's Rust and JS (engine/src/debugger/); only what needs the
+   interpreter's private structures is here. */
+
+void *jsw_debug_frame(JSContext *ctx)
+{
+    return ctx->rt->current_stack_frame;
+}
+
+void *jsw_debug_frame_prev(void *frame)
+{
+    return ((JSStackFrame *)frame)->prev_frame;
+}
+
+/* The frame's bytecode function, or NULL for a native function's frame. */
+JSFunctionBytecode *jsw_debug_frame_bytecode(void *frame)
+{
+    JSStackFrame *sf = frame;
+    JSObject *p;
+    if (JS_VALUE_GET_TAG(sf->cur_func) != JS_TAG_OBJECT)
+        return NULL;
+    p = JS_VALUE_GET_OBJ(sf->cur_func);
+    if (!js_class_has_bytecode(p->class_id))
+        return NULL;
+    return p->u.func.function_bytecode;
+}
+
+/* The offset of the instruction a frame is at: for the innermost (`top`),
+   the one about to run; for the others, the call they wait in. */
+/* The frame's function object (not a new reference). */
+JSValue jsw_debug_frame_function(void *frame)
+{
+    return ((JSStackFrame *)frame)->cur_func;
+}
+
+uint32_t jsw_debug_frame_pc(void *frame, int top)
+{
+    JSStackFrame *sf = frame;
+    JSFunctionBytecode *b = jsw_debug_frame_bytecode(frame);
+    if (!b || !sf->cur_pc)
+        return 0;
+    return sf->cur_pc - b->byte_code_buf - (top ? 0 : 1);
+}
+
+JSAtom jsw_debug_function_name(JSFunctionBytecode *b)
+{
+    return b->func_name;
+}
+
+JSAtom jsw_debug_function_file(JSFunctionBytecode *b)
+{
+    return b->filename;
+}
+
+/* Decodes a function's pc-to-position table into (pc, line, column)
+   triples, as find_line_num walks it; returns how many there are (writing
+   at most `cap`). */
+int jsw_debug_positions(JSFunctionBytecode *b, uint32_t *out, int cap)
+{
+    const uint8_t *p = b->pc2line_buf, *p_end;
+    int n = 0, pc = 0, line = b->line_num, col = b->col_num, ret;
+    int32_t v;
+    unsigned int op;
+    if (!p)
+        return 0;
+    p_end = p + b->pc2line_len;
+    while (p < p_end) {
+        op = *p++;
+        if (op == 0) {
+            uint32_t val;
+            ret = get_leb128(&val, p, p_end);
+            if (ret < 0)
+                break;
+            pc += val;
+            p += ret;
+            ret = get_sleb128(&v, p, p_end);
+            if (ret < 0)
+                break;
+            p += ret;
+            line += v;
+        } else {
+            op -= PC2LINE_OP_FIRST;
+            pc += (op / PC2LINE_RANGE);
+            line += (op % PC2LINE_RANGE) + PC2LINE_BASE;
+        }
+        ret = get_sleb128(&v, p, p_end);
+        if (ret < 0)
+            break;
+        p += ret;
+        col += v;
+        if (n < cap) {
+            out[3 * n] = pc;
+            out[3 * n + 1] = line;
+            out[3 * n + 2] = col;
+        }
+        n++;
+    }
+    return n;
+}
+
+/* Whether a `try` of the frame is open where it stands (its catch would take
+   an exception unwinding through it). */
+int jsw_debug_frame_catches(void *frame)
+{
+    JSStackFrame *sf = frame;
+    JSFunctionBytecode *b = jsw_debug_frame_bytecode(frame);
+    JSValue *v, *stack_buf;
+    if (!b || !sf->jsw_sp)
+        return 0;
+    stack_buf = sf->var_buf + b->var_count;
+    if (sf->jsw_sp < stack_buf || sf->jsw_sp > stack_buf + b->stack_size)
+        return 0;
+    for (v = stack_buf; v < sf->jsw_sp; v++) {
+        if (JS_VALUE_GET_TAG(*v) == JS_TAG_CATCH_OFFSET && JS_VALUE_GET_INT(*v) != 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* Whether the frame is an async function's or a generator's (an exception
+   leaving it becomes a rejection, or is the resumer's to catch). */
+int jsw_debug_frame_is_coroutine(void *frame)
+{
+    JSFunctionBytecode *b = jsw_debug_frame_bytecode(frame);
+    return b && b->func_kind != JS_FUNC_NORMAL;
+}
+
+static void jsw_debug_define(JSContext *ctx, JSValueConst obj, JSAtom name,
+                             JSValueConst value)
+{
+    const char *s;
+    if (JS_IsUninitialized(value))
+        return; /* in its temporal dead zone */
+    s = JS_AtomToCString(ctx, name);
+    if (!s)
+        return;
+    /* the compiler's own slots (<ret>, <home_object>, ...) are not the program's */
+    if (s[0] != '<' && s[0] != '\0')
+        JS_DefinePropertyValue(ctx, obj, name, js_dup(value), JS_PROP_C_W_E);
+    JS_FreeCString(ctx, s);
+}
+
+/* A new object with the frame's variables: kind 0 its arguments and locals,
+   kind 1 the variables it closes over. */
+JSValue jsw_debug_frame_scope(JSContext *ctx, void *frame, int kind)
+{
+    JSStackFrame *sf = frame;
+    JSFunctionBytecode *b = jsw_debug_frame_bytecode(frame);
+    JSValue obj = JS_NewObjectProto(ctx, JS_NULL);
+    int i;
+    if (JS_IsException(obj) || !b)
+        return obj;
+    if (kind == 0) {
+        for (i = 0; i < b->arg_count && i < sf->arg_count; i++)
+            jsw_debug_define(ctx, obj, b->vardefs[i].var_name, sf->arg_buf[i]);
+        for (i = 0; i < b->var_count; i++)
+            jsw_debug_define(ctx, obj, b->vardefs[b->arg_count + i].var_name,
+                             sf->var_buf[i]);
+    } else {
+        JSObject *p = JS_VALUE_GET_OBJ(sf->cur_func);
+        JSVarRef **var_refs = p->u.func.var_refs;
+        for (i = 0; var_refs && i < b->closure_var_count; i++) {
+            if (var_refs[i] && var_refs[i]->pvalue)
+                jsw_debug_define(ctx, obj, b->closure_var[i].var_name,
+                                 *var_refs[i]->pvalue);
+        }
+    }
+    return obj;
+}
+
+/* Sets a variable of the frame by name (an argument, a local, then a closed
+   over one); returns 0, or -1 when the frame has no such variable. */
+int jsw_debug_frame_set(JSContext *ctx, void *frame, JSAtom name, JSValueConst value)
+{
+    JSStackFrame *sf = frame;
+    JSFunctionBytecode *b = jsw_debug_frame_bytecode(frame);
+    JSValue *slot = NULL;
+    int i;
+    if (!b)
+        return -1;
+    for (i = 0; !slot && i < b->arg_count && i < sf->arg_count; i++)
+        if (b->vardefs[i].var_name == name)
+            slot = &sf->arg_buf[i];
+    for (i = 0; !slot && i < b->var_count; i++)
+        if (b->vardefs[b->arg_count + i].var_name == name)
+            slot = &sf->var_buf[i];
+    if (!slot) {
+        JSVarRef **var_refs = JS_VALUE_GET_OBJ(sf->cur_func)->u.func.var_refs;
+        for (i = 0; var_refs && i < b->closure_var_count; i++)
+            if (b->closure_var[i].var_name == name && var_refs[i])
+                slot = var_refs[i]->pvalue;
+    }
+    if (!slot || JS_IsUninitialized(*slot))
+        return -1;
+    JS_FreeValue(ctx, *slot);
+    *slot = js_dup(value);
+    return 0;
+}
+#endif
 
 JSValue JS_Call(JSContext *ctx, JSValueConst func_obj, JSValueConst this_obj,
                 int argc, JSValueConst *argv)
@@ -29408,6 +29658,11 @@ static __exception int js_parse_statement_or_decl(JSParseState *s,
     JSAtom label_name;
     int tok;
 
+#ifdef JSW_DEBUGGER
+    /* jsw's patch (debugger): every statement starts a position, so that a
+       breakpoint on any statement's line has an instruction to stop at. */
+    emit_source_loc(s);
+#endif
     /* specific label handling */
     /* XXX: support multiple labels on loop statements */
     label_name = JS_ATOM_NULL;
@@ -30274,6 +30529,22 @@ static __exception int js_parse_statement_or_decl(JSParseState *s,
         break;
 
     case TOK_DEBUGGER:
+#ifdef JSW_DEBUGGER
+        /* jsw's patch (debugger): `debugger;` calls the debugger's
+           `__jswDebugger` (engine/src/debugger/agent.js), which stops there
+           when a client is attached. */
+        {
+            JSAtom name = JS_NewAtom(ctx, "__jswDebugger");
+            emit_source_loc(s);
+            emit_op(s, OP_scope_get_var);
+            emit_atom(s, name);
+            emit_u16(s, s->cur_func->scope_level);
+            JS_FreeAtom(ctx, name);
+        }
+        emit_op(s, OP_call);
+        emit_u16(s, 0);
+        emit_op(s, OP_drop);
+#endif
         /* currently no debugger, so just skip the keyword */
         if (next_token(s))
             goto fail;
@@ -35880,6 +36151,11 @@ static __exception int resolve_labels(JSContext *ctx, JSFunctionDef *s)
                performance */
             line_num = get_u32(bc_buf + pos + 1);
             col_num = get_u32(bc_buf + pos + 5);
+#ifdef JSW_DEBUGGER
+            /* jsw's patch (debugger): each source position the parser
+               marked is one the debugger can stop at. */
+            add_pc2line_info(s, bc_out.size, line_num, col_num);
+#endif
             break;
 
         case OP_label:

@@ -23,7 +23,7 @@ fn sources() -> PathBuf {
 /// A temp dir with the test programs.
 fn programs() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    for name in ["program.ts", "failing.ts", "handler.ts"] {
+    for name in ["program.ts", "failing.ts", "handler.ts", "steps.ts"] {
         std::fs::copy(sources().join(name), dir.path().join(name)).unwrap();
     }
     dir
@@ -569,4 +569,78 @@ fn a_failed_request_replays_under_the_debugger_and_stops_where_it_threw() {
         err.contains("jsw replay: reproduced the recorded request: status 500"),
         "{err}"
     );
+}
+
+#[test]
+fn steps_go_by_source_lines_stop_at_breakpoints_and_stay_in_their_async_function() {
+    let dir = programs();
+    let source = std::fs::read_to_string(dir.path().join("steps.ts")).unwrap();
+    let at = |marker: &str| line_of(&source, marker);
+    let mut child = spawn(
+        dir.path(),
+        &["run", "steps.ts", "--inspect-brk=127.0.0.1:0"],
+    );
+    let (url, stderr) = cdp::listening(&mut child);
+    let (mut client, _, script_url) = attach(&url, "steps.ts");
+    client.ok(
+        "Debugger.setBreakpointByUrl",
+        json!({"url": script_url, "lineNumber": at("marker: add")}),
+    );
+    client.ok("Runtime.runIfWaitingForDebugger", json!({}));
+    client.event("Debugger.paused");
+    client.ok("Debugger.resume", json!({}));
+    let step = |client: &mut Client, how: &str| -> (String, u64) {
+        client.ok(how, json!({}));
+        let paused = client.event("Debugger.paused");
+        (
+            top(&paused)["functionName"].as_str().unwrap().to_string(),
+            line(top(&paused)),
+        )
+    };
+    // `debugger;`, then stepping over goes line by line.
+    let stopped = client.event("Debugger.paused");
+    assert_eq!(line(top(&stopped)), at("marker: debugger"));
+    assert_eq!(
+        step(&mut client, "Debugger.stepOver"),
+        ("counted".into(), at("marker: q"))
+    );
+    assert_eq!(
+        step(&mut client, "Debugger.stepOver"),
+        ("counted".into(), at("marker: call add"))
+    );
+    // Stepping over a call stops at a breakpoint inside it.
+    assert_eq!(
+        step(&mut client, "Debugger.stepOver"),
+        ("add".into(), at("marker: add"))
+    );
+    client.ok("Debugger.stepOut", json!({}));
+    client.event("Debugger.paused");
+    // A statement the build spreads over lines is one step.
+    let mut into = step(&mut client, "Debugger.stepInto");
+    while into.0 != "spread" {
+        into = step(&mut client, "Debugger.stepInto");
+    }
+    assert_eq!(into.1, at("marker: spread"));
+    assert_eq!(
+        step(&mut client, "Debugger.stepInto"),
+        ("spread".into(), at("marker: spread return"))
+    );
+    // Over an await: the next line of main, not the other async function
+    // that runs while main waits.
+    client.ok("Debugger.stepOut", json!({}));
+    client.event("Debugger.paused");
+    let mut over = step(&mut client, "Debugger.stepOver");
+    while over.1 != at("marker: await") {
+        assert_eq!(over.0, "main");
+        over = step(&mut client, "Debugger.stepOver");
+    }
+    assert_eq!(
+        step(&mut client, "Debugger.stepOver"),
+        ("main".into(), at("marker: after await"))
+    );
+    client.ok("Debugger.resume", json!({}));
+    client.rest();
+    let (status, out, _) = finish(child, stderr);
+    assert_eq!(status, Some(0));
+    assert_eq!(out, "6\n");
 }

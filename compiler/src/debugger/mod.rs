@@ -31,8 +31,12 @@ use crate::WasmtimeResultExt;
 /// Where to listen: `--inspect[=[HOST:]PORT]`, as Node takes it.
 pub fn parse_address(text: &str) -> Result<SocketAddr> {
     let text = text.trim();
+    // As `jsw serve --addr` takes them: a bare port is loopback's, `:PORT`
+    // every IPv4 interface's.
     let with_host = if text.chars().all(|c| c.is_ascii_digit()) {
         format!("127.0.0.1:{text}")
+    } else if let Some(port) = text.strip_prefix(':') {
+        format!("0.0.0.0:{port}")
     } else {
         text.to_string()
     };
@@ -131,8 +135,13 @@ impl Inspector {
     /// as Node does (tools look for the `Debugger listening on` line).
     /// `serving`: instances come and go (see [`Inspector::begin_instance`]).
     pub fn start(address: SocketAddr, program: &Path, serving: bool) -> Result<Arc<Inspector>> {
-        let listener = TcpListener::bind(address).with_context(|| {
-            format!("--inspect: cannot listen on {address} (is another debugger or program using it? pick another port with --inspect=HOST:PORT)")
+        let listener = TcpListener::bind(address).map_err(|e| {
+            let hint = if e.kind() == std::io::ErrorKind::AddrInUse {
+                " (another debugger or program is using it: pick another port with --inspect=HOST:PORT)"
+            } else {
+                ""
+            };
+            anyhow::anyhow!("--inspect: cannot listen on {address}: {e}{hint}")
         })?;
         let address = listener
             .local_addr()

@@ -293,6 +293,14 @@
 
   // Evaluates in a paused frame: its variables in scope (assignments to them
   // are written back into the frame).
+  function frameIndex(callFrameId) {
+    const index = Number(callFrameId);
+    if (!Number.isInteger(index) || index < 0 || index >= jsw.debugFrames().length) {
+      throw new ProtocolError('Invalid call frame id');
+    }
+    return index;
+  }
+
   function evaluateInFrame(index, expression) {
     const local = jsw.debugScope(index, 0);
     let self;
@@ -471,7 +479,7 @@
         return [{}, 0];
       case 'Debugger.evaluateOnCallFrame': {
         if (!paused) throw new ProtocolError('Can only perform operation while paused.');
-        const index = Number(params.callFrameId);
+        const index = frameIndex(params.callFrameId);
         const options = { group: params.objectGroup, byValue: params.returnByValue, preview: params.generatePreview };
         try {
           return [{ result: remote(evaluateInFrame(index, String(params.expression)), options) }, 0];
@@ -481,7 +489,7 @@
       }
       case 'Debugger.setVariableValue': {
         if (!paused) throw new ProtocolError('Can only perform operation while paused.');
-        if (!jsw.debugSetVariable(Number(params.callFrameId), params.variableName, valueOf(params.newValue))) {
+        if (!jsw.debugSetVariable(frameIndex(params.callFrameId), params.variableName, valueOf(params.newValue))) {
           throw new ProtocolError('Could not find variable with given name');
         }
         return [{}, 0];
@@ -574,6 +582,11 @@
     try {
       message = JSON.parse(text);
     } catch {
+      send({ error: { code: -32700, message: 'Message must be in JSON format' } });
+      return 0;
+    }
+    if (!message || typeof message.method !== 'string') {
+      send({ id: message && message.id, error: { code: -32600, message: 'Message must have string \'method\' property' } });
       return 0;
     }
     const { id, method } = message;

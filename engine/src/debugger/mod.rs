@@ -64,6 +64,7 @@ unsafe extern "C" {
     fn jsw_debug_frame_pc(frame: *mut c_void, top: i32) -> u32;
     fn jsw_debug_frame_function(frame: *mut c_void) -> qjs::JSValue;
     fn jsw_debug_function_name(b: *mut c_void) -> qjs::JSAtom;
+    fn jsw_debug_is_return(b: *mut c_void, pc: u32) -> i32;
     fn jsw_debug_function_file(b: *mut c_void) -> qjs::JSAtom;
     fn jsw_debug_positions(b: *mut c_void, out: *mut u32, cap: i32) -> i32;
     fn jsw_debug_frame_catches(frame: *mut c_void) -> i32;
@@ -92,6 +93,18 @@ enum StepKind {
     Out,
 }
 
+/// A step under way: its kind, the depth and frame it started in; a step
+/// that started in an async function's (or generator's) frame waits for
+/// that frame (the same across its awaits), until the frame returns.
+#[derive(Clone, Copy)]
+struct Step {
+    kind: StepKind,
+    depth: usize,
+    frame: usize,
+    coroutine: bool,
+    returned: bool,
+}
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum OnException {
     None,
@@ -109,6 +122,9 @@ struct FunctionInfo {
     file: String,
     name: String,
     positions: Vec<(u32, u32, u32)>,
+    /// Each position's line in the source as written: a statement the
+    /// compiler spread over several generated lines is still one line.
+    source_lines: Vec<u32>,
     /// The program's own code (not the engine's `jsw:` parts).
     user: bool,
 }
@@ -117,7 +133,7 @@ struct FunctionInfo {
 struct State {
     /// Generated lines with a breakpoint, by module.
     breakpoints: HashMap<String, BTreeSet<u32>>,
-    step: Option<(StepKind, usize)>,
+    step: Option<Step>,
     /// Stop at the next line of the program (a pause request, `--inspect-brk`).
     pause_next: Option<&'static str>,
     on_exception: Option<OnException>,
@@ -149,7 +165,13 @@ thread_local! {
 }
 
 /// At build time: the module's names, for the scripts the client is told of.
+/// The compiler's own modules (a facade `x.js?esm`, an entry's `x.ts?main`,
+/// a stand-in `jsw:missing/…`) are no file of the program's: not shown, and
+/// never stopped in.
 pub fn register(name: &str, source: &str) {
+    if name.contains('?') || name.starts_with("jsw:") {
+        return;
+    }
     let lines = source.lines().count() as u32;
     STATE.with_borrow_mut(|s| s.modules.push((name.to_string(), lines)));
 }
@@ -361,7 +383,8 @@ fn ensure_function(ctx: *mut qjs::JSContext, b: *mut c_void) {
         let mut raw = vec![0u32; count * 3];
         // SAFETY: room for `count` triples.
         unsafe { jsw_debug_positions(b, raw.as_mut_ptr(), count as i32) };
-        let positions = raw.chunks_exact(3).map(|t| (t[0], t[1], t[2])).collect();
+        let positions: Vec<(u32, u32, u32)> =
+            raw.chunks_exact(3).map(|t| (t[0], t[1], t[2])).collect();
         // SAFETY: as above.
         let (file, name) = unsafe {
             (
@@ -372,11 +395,19 @@ fn ensure_function(ctx: *mut qjs::JSContext, b: *mut c_void) {
         // The program's modules only: not the engine's `jsw:` parts, nor
         // code `eval` made (the agent's own among it).
         let user = STATE.with_borrow(|s| s.modules.iter().any(|(n, _)| *n == file));
+        let source_lines = positions
+            .iter()
+            .map(|&(_, line, col)| match user {
+                true => crate::globals::error::map(&file, line, col).map_or(line, |p| p.0),
+                false => line,
+            })
+            .collect();
         let info = FunctionInfo {
             atoms,
             file,
             name,
             positions,
+            source_lines,
             user,
         };
         STATE.with_borrow_mut(|s| s.functions.insert(b as usize, info));
@@ -458,43 +489,64 @@ pub unsafe extern "C" fn jsw_debug_hook(
         if thrown {
             return Some("exception");
         }
+        // A coroutine's step ends with its frame: from its return on, the
+        // step stops where the code that goes on stops.
+        if let Some(step) = &mut s.step
+            && step.coroutine
+            && step.frame == frame as usize
+            && unsafe { jsw_debug_is_return(b, pc) } != 0
+        {
+            step.returned = true;
+        }
         // Where a position starts (a statement's first instruction, or an
         // expression's); and anywhere once a step returned to a caller.
-        let line = match info.positions.binary_search_by_key(&pc, |p| p.0) {
-            Ok(at) => info.positions[at].1,
+        let (at, line, source_line) = match info.positions.binary_search_by_key(&pc, |p| p.0) {
+            Ok(at) => (at, info.positions[at].1, info.source_lines[at]),
             Err(_) => {
-                let (_, at) = s.step?;
-                if depth(frame) >= at {
+                let step = s.step?;
+                if step.coroutine && !step.returned || depth(frame) >= step.depth {
                     return None;
                 }
-                let line = position_at(info, pc).0;
-                s.last = (frame as usize, line, pc);
+                let after = info.positions.partition_point(|p| p.0 <= pc);
+                let source_line = after.checked_sub(1).map_or(0, |i| info.source_lines[i]);
+                s.last = (frame as usize, source_line, pc);
                 return Some("step");
             }
         };
+        let _ = at;
         let breakpoint = s
             .breakpoints
             .get(&info.file)
             .is_some_and(|lines| lines.contains(&line));
         let was = s.last;
-        s.last = (frame as usize, line, pc);
-        let new_line = was.0 != frame as usize || was.1 != line || pc <= was.2;
+        s.last = (frame as usize, source_line, pc);
+        let new_line = was.0 != frame as usize || was.1 != source_line || pc <= was.2;
         if !new_line {
             return None;
         }
         if let Some(reason) = s.pause_next {
             return Some(reason);
         }
-        if let Some((kind, at)) = s.step {
-            let d = depth(frame);
-            let stop = match kind {
-                StepKind::Into => true,
-                StepKind::Over => d <= at,
-                StepKind::Out => d < at,
-            };
-            return stop.then_some("step");
+        // A breakpoint stops a step too, as in V8.
+        if breakpoint {
+            return Some("breakpoint");
         }
-        breakpoint.then_some("breakpoint")
+        let step = s.step?;
+        let stop = if step.coroutine && !step.returned {
+            match step.kind {
+                StepKind::Into => true,
+                StepKind::Over => frame as usize == step.frame,
+                StepKind::Out => false,
+            }
+        } else {
+            let d = depth(frame);
+            match step.kind {
+                StepKind::Into => true,
+                StepKind::Over => d <= step.depth,
+                StepKind::Out => d < step.depth,
+            }
+        };
+        stop.then_some("step")
     });
     match reason {
         Some("exception") => unsafe { on_exception(ctx, frame, exception) },
@@ -583,6 +635,7 @@ fn pause(
     // statement's past its call: every frame's position is then read as a
     // caller's is.
     TOP.set(if at_pc { frame as usize } else { 0 });
+    PAUSED.set(frames.first().map_or(0, |f| f.0));
     update();
     if FLUSH.get() {
         crate::io::flush();
@@ -607,12 +660,16 @@ fn pause(
     }
     STATE.with_borrow_mut(|s| s.frames.clear());
     TOP.set(0);
+    PAUSED.set(0);
     update();
 }
 
 thread_local! {
     /// The paused frame whose pc is the instruction about to run.
     static TOP: Cell<usize> = const { Cell::new(0) };
+    /// The innermost of the program's frames in the pause: where a step
+    /// starts from.
+    static PAUSED: Cell<usize> = const { Cell::new(0) };
     /// The exception being paused on.
     static EXCEPTION: Cell<Option<qjs::JSValue>> = const { Cell::new(None) };
 }
@@ -753,8 +810,16 @@ fn natives<'js>(ctx: &Ctx<'js>, jsw: &Object<'js>) -> rquickjs::Result<()> {
                 "over" => StepKind::Over,
                 _ => StepKind::Out,
             };
-            let at = depth(TOP.get() as *mut c_void);
-            STATE.with_borrow_mut(|s| s.step = Some((kind, at)));
+            let frame = PAUSED.get() as *mut c_void;
+            let step = Step {
+                kind,
+                depth: depth(frame),
+                frame: frame as usize,
+                // SAFETY: the paused frame is live.
+                coroutine: !frame.is_null() && unsafe { jsw_debug_frame_is_coroutine(frame) } != 0,
+                returned: false,
+            };
+            STATE.with_borrow_mut(|s| s.step = Some(step));
             update();
         })?,
     )?;

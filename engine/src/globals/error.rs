@@ -40,7 +40,7 @@ pub fn register(module: &str, packed: &[u8], verbatim: Option<u32>) {
 
 /// Maps a 1-based generated line/column to the 1-based source line/column: the
 /// nearest mapping at or before it on the same line, else the line's first.
-fn map(module: &str, line: u32, column: u32) -> Option<(u32, u32)> {
+pub(crate) fn map(module: &str, line: u32, column: u32) -> Option<(u32, u32)> {
     POSITIONS.with_borrow_mut(|p| {
         let positions = p.get_mut(module)?;
         let table = &mut positions.table;

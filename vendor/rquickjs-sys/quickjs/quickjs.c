@@ -21081,6 +21081,16 @@ uint32_t jsw_debug_frame_pc(void *frame, int top)
     return sf->cur_pc - b->byte_code_buf - (top ? 0 : 1);
 }
 
+/* Whether the instruction at `pc` returns from the function. */
+int jsw_debug_is_return(JSFunctionBytecode *b, uint32_t pc)
+{
+    uint8_t op;
+    if (pc >= (uint32_t)b->byte_code_len)
+        return 0;
+    op = b->byte_code_buf[pc];
+    return op == OP_return || op == OP_return_undef || op == OP_return_async;
+}
+
 JSAtom jsw_debug_function_name(JSFunctionBytecode *b)
 {
     return b->func_name;
@@ -36072,6 +36082,11 @@ static __exception int resolve_labels(JSContext *ctx, JSFunctionDef *s)
             return -1;
         s->line_number_last = s->line_num;
         s->col_number_last = s->col_num;
+#ifdef JSW_DEBUGGER
+        /* jsw's patch (debugger): a first statement where the function
+           starts (a script's or module's, at 1:1) is a position too. */
+        s->line_number_last = -1;
+#endif
         s->line_number_last_pc = 0;
     }
 

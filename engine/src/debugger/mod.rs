@@ -58,6 +58,8 @@ unsafe extern "C" {
 unsafe extern "C" {
     static mut jsw_debug_on: i32;
     static mut jsw_debug_exceptions: i32;
+    static mut jsw_debug_generation: u32;
+    fn jsw_debug_mark(b: *mut c_void, breakpoints: i32);
     fn jsw_debug_frame(ctx: *mut qjs::JSContext) -> *mut c_void;
     fn jsw_debug_frame_prev(frame: *mut c_void) -> *mut c_void;
     fn jsw_debug_frame_bytecode(frame: *mut c_void) -> *mut c_void;
@@ -328,19 +330,21 @@ unsafe fn report_agent_failure(ctx: *mut qjs::JSContext, error: qjs::JSValue) {
     }
 }
 
-/// Turns the interpreter's hooks on while there is anything to stop for.
+/// Turns the interpreter's hooks on while there is anything to stop for:
+/// every instruction while a step or a pause waits for the next line, only
+/// the functions with a breakpoint otherwise.
 fn update() {
     STATE.with_borrow(|s| {
-        let on = !s.breakpoints.values().all(|l| l.is_empty())
-            || s.step.is_some()
-            || s.pause_next.is_some();
+        let every = s.step.is_some() || s.pause_next.is_some();
+        let breakpoints = !s.breakpoints.values().all(|l| l.is_empty());
+        let on = if every { 2 } else { breakpoints as i32 };
         let exceptions = matches!(
             s.on_exception,
             Some(OnException::Uncaught | OnException::All)
         );
         // SAFETY: plain flags the interpreter reads; one thread.
         unsafe {
-            jsw_debug_on = on as i32;
+            jsw_debug_on = on;
             jsw_debug_exceptions = exceptions as i32;
         }
     });
@@ -483,6 +487,15 @@ pub unsafe extern "C" fn jsw_debug_hook(
     ensure_function(ctx, b);
     let reason = STATE.with_borrow_mut(|s| {
         let info = &s.functions[&(b as usize)];
+        // First sight of the function since the breakpoints changed: does it
+        // have one? (Without, the interpreter skips it from now on, unless
+        // a step asks for every instruction.)
+        let has = info.user
+            && s.breakpoints
+                .get(&info.file)
+                .is_some_and(|lines| info.positions.iter().any(|p| lines.contains(&p.1)));
+        // SAFETY: `b` is the running function's bytecode.
+        unsafe { jsw_debug_mark(b, has as i32) };
         if !info.user {
             return None;
         }
@@ -859,6 +872,9 @@ fn natives<'js>(ctx: &Ctx<'js>, jsw: &Object<'js>) -> rquickjs::Result<()> {
             STATE.with_borrow_mut(|s| {
                 s.breakpoints.insert(module, lines.into_iter().collect());
             });
+            // Every function is asked again whether it has one.
+            // SAFETY: a counter the interpreter reads; one thread.
+            unsafe { jsw_debug_generation = jsw_debug_generation.wrapping_add(1).max(1) };
             update();
         })?,
     )?;

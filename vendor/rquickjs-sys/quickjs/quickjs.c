@@ -898,6 +898,13 @@ typedef struct JSFunctionBytecode {
     int pc2line_len;
     uint8_t *pc2line_buf;
     char *source;
+#ifdef JSW_DEBUGGER
+    /* jsw's patch (debugger): whether a breakpoint is in this function, as
+       the debugger found when its breakpoints were last changed (their
+       generation): the interpreter asks it about the others no more. */
+    uint32_t jsw_generation;
+    uint8_t jsw_breakpoints;
+#endif
 } JSFunctionBytecode;
 
 typedef struct JSBoundFunction {
@@ -18089,6 +18096,7 @@ static bool needs_backtrace(JSValue exc)
    It returns < 0 to throw the exception it left pending. */
 int jsw_debug_on;
 int jsw_debug_exceptions;
+uint32_t jsw_debug_generation = 1;
 int jsw_debug_hook(JSContext *ctx, JSFunctionBytecode *b, uint32_t pc,
                    JSValueConst exception);
 #endif
@@ -18242,7 +18250,11 @@ static JSValue JS_CallInternal(JSContext *caller_ctx, JSValueConst func_obj,
         /* jsw's patch (debugger): before each instruction, while a debugger
            has breakpoints or is stepping, ask it whether to stop here. */
         sf->jsw_sp = sp;
-        if (unlikely(jsw_debug_on)) {
+        /* 2: every instruction (a step); 1: those of functions with a
+           breakpoint (and one of each function since they changed). */
+        if (unlikely(jsw_debug_on)
+            && (jsw_debug_on > 1 || b->jsw_breakpoints
+                || b->jsw_generation != jsw_debug_generation)) {
             sf->cur_pc = pc;
             if (jsw_debug_hook(ctx, b, pc - b->byte_code_buf, JS_UNINITIALIZED) < 0)
                 goto exception;
@@ -21079,6 +21091,13 @@ uint32_t jsw_debug_frame_pc(void *frame, int top)
     if (!b || !sf->cur_pc)
         return 0;
     return sf->cur_pc - b->byte_code_buf - (top ? 0 : 1);
+}
+
+/* Notes whether the function has a breakpoint, for this generation of them. */
+void jsw_debug_mark(JSFunctionBytecode *b, int breakpoints)
+{
+    b->jsw_generation = jsw_debug_generation;
+    b->jsw_breakpoints = breakpoints != 0;
 }
 
 /* Whether the instruction at `pc` returns from the function. */

@@ -23,7 +23,13 @@ fn sources() -> PathBuf {
 /// A temp dir with the test programs.
 fn programs() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    for name in ["program.ts", "failing.ts", "handler.ts", "steps.ts"] {
+    for name in [
+        "program.ts",
+        "failing.ts",
+        "handler.ts",
+        "steps.ts",
+        "idle.ts",
+    ] {
         std::fs::copy(sources().join(name), dir.path().join(name)).unwrap();
     }
     dir
@@ -643,4 +649,23 @@ fn steps_go_by_source_lines_stop_at_breakpoints_and_stay_in_their_async_function
     let (status, out, _) = finish(child, stderr);
     assert_eq!(status, Some(0));
     assert_eq!(out, "6\n");
+}
+
+#[test]
+fn a_program_waiting_on_a_timer_answers_the_client_meanwhile() {
+    let dir = programs();
+    let mut child = spawn(dir.path(), &["run", "idle.ts", "--inspect=127.0.0.1:0"]);
+    let (url, stderr) = cdp::listening(&mut child);
+    let mut client = Client::connect(&url);
+    client.ok("Runtime.enable", json!({}));
+    // Answered while main waits: the timer has not fired yet.
+    let during = client.ok(
+        "Runtime.evaluate",
+        json!({"expression": "String(globalThis.fired)"}),
+    );
+    assert_eq!(during["result"]["value"], "undefined");
+    client.rest();
+    let (status, out, _) = finish(child, stderr);
+    assert_eq!(status, Some(0));
+    assert_eq!(out, "fired\n");
 }

@@ -12,7 +12,7 @@ use std::cell::Cell;
 const DEFAULT_WASM_STACK: usize = 512 * 1024;
 
 #[cfg(feature = "debugger")]
-use jsw_wire::names::configure::{DEBUG, DEBUG_FLUSH, DEBUG_WAIT};
+use jsw_wire::names::configure::{DEBUG, DEBUG_LIVE, DEBUG_WAIT};
 use jsw_wire::names::configure::{FULL_EXIT_STATUS, PROFILE, RECORD_PHASES};
 
 thread_local! {
@@ -51,7 +51,7 @@ pub extern "C" fn configure(wasm_stack: u32, flags: u32) {
     }
     #[cfg(feature = "debugger")]
     if flags & DEBUG != 0 {
-        crate::debugger::configure(flags & DEBUG_WAIT != 0, flags & DEBUG_FLUSH != 0);
+        crate::debugger::configure(flags & DEBUG_WAIT != 0, flags & DEBUG_LIVE != 0);
     }
 }
 

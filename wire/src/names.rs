@@ -38,9 +38,11 @@ pub mod configure {
     /// With `DEBUG`: wait for a client before the program's first line, and
     /// stop there (`--inspect-brk`).
     pub const DEBUG_WAIT: u32 = 16;
-    /// With `DEBUG`: show the program's stdout at each pause (which a
-    /// replay, comparing every write with the record's, must not ask for).
-    pub const DEBUG_FLUSH: u32 = 32;
+    /// With `DEBUG`: a live run, not a replay: the program's stdout shows
+    /// at each pause, and it waits for its timers on the debugger's channel,
+    /// answering the client meanwhile (a replay's writes and waits must be
+    /// the record's, one for one).
+    pub const DEBUG_LIVE: u32 = 32;
 }
 
 /// The import module of the debug engine's channel to its host: `receive(timeout_ms)
@@ -104,8 +106,9 @@ pub const HOST_HEADERS: &[&str] = &[
 ];
 
 /// Debug this request (a component built with the debug engine): `run`, or
-/// `wait` for a client and stop at the handler's first line. Its messages
-/// cross through [`DEBUG_INTERFACE`].
+/// `wait` for a client and stop at the handler's first line; `replay` and
+/// `replay-wait` the same in a replay (see [`configure::DEBUG_LIVE`]). Its
+/// messages cross through [`DEBUG_INTERFACE`].
 pub const DEBUG_HEADER: &str = "jsw-debug";
 
 /// The WIT interface of a debug component's channel to its host: the same

@@ -62,7 +62,7 @@ impl ReplayCommand {
                     .unwrap_or(&program);
                 let mut session = jsw::debugger::Session::start(address, wait, program)?;
                 // The replay's writes are compared with the record's, one by one.
-                session.flush = false;
+                session.live = false;
                 Some(session)
             }
             None => None,

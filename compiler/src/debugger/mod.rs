@@ -539,13 +539,14 @@ impl Inspector {
 }
 
 /// A run under the debugger: the inspector, whether the program waits for a
-/// client before its first line (`--inspect-brk`), and whether its stdout
-/// shows at each pause (not in a replay: its writes must match the record's).
+/// client before its first line (`--inspect-brk`), and whether it is live
+/// (not a replay, whose writes and waits must be the record's): its stdout
+/// shows at each pause, its timers wait on the debugger's channel.
 #[derive(Clone)]
 pub struct Session {
     pub inspector: Arc<Inspector>,
     pub wait: bool,
-    pub flush: bool,
+    pub live: bool,
 }
 
 impl std::fmt::Debug for Session {
@@ -571,7 +572,7 @@ impl Session {
         Ok(Session {
             inspector,
             wait,
-            flush: true,
+            live: true,
         })
     }
 
@@ -581,14 +582,14 @@ impl Session {
         Ok(Session {
             inspector,
             wait,
-            flush: false,
+            live: true,
         })
     }
 
     /// The `jsw-configure` flags that turn the engine's debugger on.
     pub fn flags(&self) -> u32 {
-        use jsw_wire::names::configure::{DEBUG, DEBUG_FLUSH, DEBUG_WAIT};
-        DEBUG | if self.wait { DEBUG_WAIT } else { 0 } | if self.flush { DEBUG_FLUSH } else { 0 }
+        use jsw_wire::names::configure::{DEBUG, DEBUG_LIVE, DEBUG_WAIT};
+        DEBUG | if self.wait { DEBUG_WAIT } else { 0 } | if self.live { DEBUG_LIVE } else { 0 }
     }
 }
 

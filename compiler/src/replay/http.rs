@@ -73,7 +73,7 @@ pub fn replay(
     }
     let debug = inspect
         .as_ref()
-        .map(|s| if s.wait { "wait" } else { "run" });
+        .map(|s| if s.wait { "replay-wait" } else { "replay" });
     let result = runtime.block_on(run(&engine, &pre, record, debug));
     if let Some(session) = &inspect {
         session.inspector.finish();

@@ -160,7 +160,8 @@ thread_local! {
     /// Debugging is on for this run (the host asked, through `jsw-configure`).
     static ENABLED: Cell<bool> = const { Cell::new(false) };
     static WAIT: Cell<bool> = const { Cell::new(false) };
-    static FLUSH: Cell<bool> = const { Cell::new(false) };
+    /// A live run (see `configure`).
+    static LIVE: Cell<bool> = const { Cell::new(false) };
     /// A program waiting for a client (`--inspect-brk`) may start: the
     /// client said so, or left.
     static GO: Cell<bool> = const { Cell::new(false) };
@@ -180,11 +181,33 @@ pub fn register(name: &str, source: &str) {
 
 /// From `jsw-configure`: debug this run; `wait`: stop before the program's
 /// first line until a client says to run (`--inspect-brk`).
-/// `flush`: the program's stdout is shown at each pause.
-pub fn configure(wait: bool, flush: bool) {
+/// `live`: not a replay, so the program's stdout is shown at each pause
+/// and its timers wait on the debugger's channel (see `sleep`).
+pub fn configure(wait: bool, live: bool) {
     ENABLED.set(true);
     WAIT.set(wait);
-    FLUSH.set(flush);
+    LIVE.set(live);
+}
+
+/// A live run's wait for its next timer: on the debugger's channel, so that
+/// the client is answered meanwhile (`Debugger.pause`, `Runtime.evaluate`).
+/// False when it did not wait (no debugger, or a replay, whose waits are
+/// the record's).
+pub fn sleep(delay_ms: f64) -> bool {
+    if !LIVE.get() || AGENT.get().is_none() {
+        return false;
+    }
+    let end = crate::wasi::instrument_monotonic_ns() + (delay_ms * 1e6) as u64;
+    loop {
+        let now = crate::wasi::instrument_monotonic_ns();
+        if now >= end {
+            return true;
+        }
+        let left_ms = (end - now).div_ceil(1_000_000).min(i32::MAX as u64) as i32;
+        if let Some(message) = receive(left_ms) {
+            call_agent("message", &message);
+        }
+    }
 }
 
 /// At init (into the snapshot): the agent's JS and its natives.
@@ -650,7 +673,7 @@ fn pause(
     TOP.set(if at_pc { frame as usize } else { 0 });
     PAUSED.set(frames.first().map_or(0, |f| f.0));
     update();
-    if FLUSH.get() {
+    if LIVE.get() {
         crate::io::flush();
     }
     if let Some(exception) = exception {

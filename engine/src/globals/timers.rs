@@ -72,7 +72,14 @@ pub fn run_next(ctx: &Ctx<'_>) -> rquickjs::Result<bool> {
             VIRTUAL_MS.set(VIRTUAL_MS.get() + delay);
         } else {
             crate::io::flush();
-            std::thread::sleep(std::time::Duration::from_secs_f64(delay / 1000.0));
+            // Under `--inspect`, the debugger's client is answered meanwhile.
+            #[cfg(feature = "debugger")]
+            let slept = crate::debugger::sleep(delay);
+            #[cfg(not(feature = "debugger"))]
+            let slept = false;
+            if !slept {
+                std::thread::sleep(std::time::Duration::from_secs_f64(delay / 1000.0));
+            }
         }
     }
     let fire = super::internal_fn(ctx, "fireTimer")?;

@@ -69,7 +69,7 @@ impl wasip2::exports::http::incoming_handler::Guest for Proxy {
         // `jsw serve --inspect`, `jsw replay --inspect`: debug this request.
         #[cfg(feature = "debugger")]
         if let Some(how) = request.headers().get(jsw_wire::names::DEBUG_HEADER).first() {
-            crate::debugger::configure(how.as_slice() == b"wait", false);
+            crate::debugger::configure(how.ends_with(b"wait"), !how.starts_with(b"replay"));
         }
         crate::mode::http::serve(|ctx| dispatch(ctx, request));
         crate::io::flush();

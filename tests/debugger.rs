@@ -270,6 +270,7 @@ fn exceptions_pause_where_thrown_and_debugger_statements_stop() {
         description.starts_with("RangeError: too big: 7"),
         "{description}"
     );
+    assert_eq!(thrown["params"]["data"]["uncaught"], true);
     assert_eq!(top(&thrown)["functionName"], "check");
     assert_eq!(line(top(&thrown)), line_of(&source, "marker: throw"));
     assert_eq!(locals(&mut client, top(&thrown))["n"]["value"], 7);

@@ -625,7 +625,7 @@
     } else if (reason === 'exception') {
       const exception = jsw.debugException();
       params.reason = 'exception';
-      params.data = remote(exception, { group: 'backtrace' });
+      params.data = { ...remote(exception, { group: 'backtrace' }), uncaught: jsw.debugUncaught() };
     }
     paused = true;
     send({ method: 'Debugger.paused', params });

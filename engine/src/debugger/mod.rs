@@ -611,16 +611,21 @@ unsafe fn on_exception(
         s.last_exception = bits;
         s.on_exception
     });
+    // Caught: a `try` of the program's own is open in a frame on the stack
+    // (the engine's frames catch what they report as failures, such as a
+    // handler's, so theirs do not count). An exception an async function
+    // throws after an `await` has no caller on the stack: uncaught.
     let caught = || {
         let mut f = frame;
         while !f.is_null() {
             // SAFETY: live frames.
             unsafe {
-                if jsw_debug_frame_catches(f) != 0 {
+                let b = jsw_debug_frame_bytecode(f);
+                if !b.is_null()
+                    && jsw_debug_frame_catches(f) != 0
+                    && with_function(ctx, b, |info| info.user)
+                {
                     return true;
-                }
-                if jsw_debug_frame_is_coroutine(f) != 0 {
-                    return false;
                 }
                 f = jsw_debug_frame_prev(f);
             }
@@ -628,8 +633,11 @@ unsafe fn on_exception(
         false
     };
     let stop = match mode {
-        Some(OnException::All) => true,
-        Some(OnException::Uncaught) => !caught(),
+        Some(OnException::All) | Some(OnException::Uncaught) => {
+            let uncaught = !caught();
+            UNCAUGHT.set(uncaught);
+            mode == Some(OnException::All) || uncaught
+        }
         _ => false,
     };
     if stop {
@@ -706,8 +714,9 @@ thread_local! {
     /// The innermost of the program's frames in the pause: where a step
     /// starts from.
     static PAUSED: Cell<usize> = const { Cell::new(0) };
-    /// The exception being paused on.
+    /// The exception being paused on, and whether nothing will catch it.
     static EXCEPTION: Cell<Option<qjs::JSValue>> = const { Cell::new(None) };
+    static UNCAUGHT: Cell<bool> = const { Cell::new(false) };
 }
 
 fn paused_frame(index: usize) -> rquickjs::Result<*mut c_void> {
@@ -825,6 +834,10 @@ fn natives<'js>(ctx: &Ctx<'js>, jsw: &Object<'js>) -> rquickjs::Result<()> {
                 })
             },
         )?,
+    )?;
+    jsw.set(
+        "debugUncaught",
+        Function::new(ctx.clone(), || UNCAUGHT.get())?,
     )?;
     jsw.set(
         "debugException",

@@ -258,14 +258,20 @@
 
   // --- frames -------------------------------------------------------------
 
-  function scopeChain(index) {
+  // A paused frame's variables: its own (arguments and locals), those it
+  // closes over, and its `this` (a local of QuickJS's when the code uses it).
+  function frameVariables(index) {
     const local = jsw.debugScope(index, 0);
     let self;
     if (Object.prototype.hasOwnProperty.call(local, 'this')) {
       self = local.this;
       delete local.this;
     }
-    const closure = jsw.debugScope(index, 1);
+    return { local, closure: jsw.debugScope(index, 1), self };
+  }
+
+  function scopeChain(index) {
+    const { local, closure, self } = frameVariables(index);
     const chain = [{ type: 'local', object: remote(local, { group: 'backtrace' }) }];
     if (Object.keys(closure).length) chain.push({ type: 'closure', object: remote(closure, { group: 'backtrace' }) });
     chain.push({ type: 'global', object: remote(globalThis, { group: 'backtrace' }) });
@@ -279,7 +285,7 @@
       const { chain, self } = scopeChain(i);
       return {
         callFrameId: String(i),
-        functionName: name === '<eval>' || name === '_eval' ? '' : name,
+        functionName: name === '<eval>' || name === '_eval_' ? '' : name,
         location: { scriptId: script ? script.id : '0', ...original(file, line, column) },
         url: script ? script.url : file,
         scopeChain: chain,
@@ -291,8 +297,6 @@
 
   const evaluator = (0, eval)('(function (__jsw_scope, __jsw_expression) { with (__jsw_scope) { return eval(__jsw_expression); } })');
 
-  // Evaluates in a paused frame: its variables in scope (assignments to them
-  // are written back into the frame).
   function frameIndex(callFrameId) {
     const index = Number(callFrameId);
     if (!Number.isInteger(index) || index < 0 || index >= jsw.debugFrames().length) {
@@ -301,14 +305,10 @@
     return index;
   }
 
+  // Evaluates in a paused frame: its variables in scope (assignments to them
+  // are written back into the frame).
   function evaluateInFrame(index, expression) {
-    const local = jsw.debugScope(index, 0);
-    let self;
-    if (Object.prototype.hasOwnProperty.call(local, 'this')) {
-      self = local.this;
-      delete local.this;
-    }
-    const closure = jsw.debugScope(index, 1);
+    const { local, closure, self } = frameVariables(index);
     const scope = Object.assign(Object.create(null), closure, local);
     const before = Object.assign(Object.create(null), scope);
     try {

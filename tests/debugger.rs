@@ -516,18 +516,17 @@ fn a_failed_request_replays_under_the_debugger_and_stops_where_it_threw() {
     assert_eq!(order(&server, 9).join().unwrap().status, 500);
     assert_eq!(order(&server, 1).join().unwrap().status, 200);
     // Written once the instance is over.
-    let find = || {
-        std::fs::read_dir(&records)
-            .ok()?
-            .map(|e| e.unwrap().path())
-            .find(|p| p.extension().is_some_and(|e| e == "json"))
-    };
     let started = std::time::Instant::now();
-    while find().is_none() && started.elapsed() < std::time::Duration::from_secs(20) {
+    while support::records(&records).is_empty()
+        && started.elapsed() < std::time::Duration::from_secs(20)
+    {
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
     server.terminate();
-    let record = find().unwrap_or_else(|| panic!("no record: {}", server.log()));
+    let record = support::records(&records)
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| panic!("no record: {}", server.log()));
 
     let plain = support::jsw_in(dir.path(), &["replay", record.to_str().unwrap()]);
     support::expect_success(&plain);

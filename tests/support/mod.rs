@@ -278,3 +278,17 @@ pub fn self_time_by_function(
     }
     by_function
 }
+
+/// The records (`*.json`) `jsw serve --record` wrote into `dir`, in name
+/// (so time) order; none when it has no such folder yet.
+pub fn records(dir: &Path) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|d| {
+            d.map(|e| e.unwrap().path())
+                .filter(|p| p.extension().is_some_and(|e| e == "json"))
+                .collect()
+        })
+        .unwrap_or_default();
+    out.sort();
+    out
+}

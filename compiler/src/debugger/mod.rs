@@ -379,6 +379,11 @@ impl Inspector {
         self.shared
             .running
             .store(false, std::sync::atomic::Ordering::SeqCst);
+        self.context_destroyed();
+    }
+
+    /// The client hears that the instance's execution context is gone.
+    fn context_destroyed(&self) {
         self.to_client(
             &json!({"method": "Runtime.executionContextDestroyed", "params": {"executionContextId": 1}})
                 .to_string(),
@@ -437,8 +442,12 @@ impl Inspector {
 
     /// A message from the client: the host's own, or the guest's.
     fn on_client_message(&self, text: String) {
-        if let Ok(message) = serde_json::from_str::<Value>(&text)
-            && message["method"] == "Debugger.getScriptSource"
+        // Not JSON: the guest's agent answers it (with -32700).
+        let Ok(message) = serde_json::from_str::<Value>(&text) else {
+            self.deliver(text);
+            return;
+        };
+        if message["method"] == "Debugger.getScriptSource"
             && let Some(id) = message.get("id")
         {
             let script = message["params"]["scriptId"]
@@ -451,9 +460,7 @@ impl Inspector {
                 return;
             }
         }
-        if self.serving
-            && let Ok(message) = serde_json::from_str::<Value>(&text)
-        {
+        if self.serving {
             self.serving_message(message, text);
             return;
         }
@@ -496,22 +503,24 @@ impl Inspector {
         self.to_client(text);
     }
 
-    /// Waits up to `timeout` (None: for ever) for a message for the guest
-    /// and stages it; its length.
-    fn receive(&self, timeout: Option<Duration>) -> Option<usize> {
+    /// The guest's `receive(timeout_ms)`: waits up to `timeout_ms` (-1: for
+    /// ever) for a message for the guest and stages it for `read`; its
+    /// length, or -1 when none came.
+    fn receive(&self, timeout_ms: i32) -> i32 {
+        let timeout = u64::try_from(timeout_ms).ok().map(Duration::from_millis);
         let deadline = timeout.map(|t| Instant::now() + t);
         let mut inbox = self.shared.inbox.lock().unwrap();
         loop {
             if let Some(message) = inbox.queue.pop_front() {
                 inbox.staged = message.into_bytes();
-                return Some(inbox.staged.len());
+                return inbox.staged.len().min(i32::MAX as usize) as i32;
             }
             match deadline {
                 None => inbox = self.shared.arrived.wait(inbox).unwrap(),
                 Some(deadline) => {
                     let now = Instant::now();
                     if now >= deadline {
-                        return None;
+                        return -1;
                     }
                     inbox = self
                         .shared
@@ -524,13 +533,15 @@ impl Inspector {
         }
     }
 
+    /// The guest's `read`: the message `receive` staged.
+    fn take_staged(&self) -> Vec<u8> {
+        std::mem::take(&mut self.shared.inbox.lock().unwrap().staged)
+    }
+
     /// The run is over: the client hears that its context is gone, and the
     /// connection closes.
     pub fn finish(&self) {
-        self.to_client(
-            &json!({"method": "Runtime.executionContextDestroyed", "params": {"executionContextId": 1}})
-                .to_string(),
-        );
+        self.context_destroyed();
         if let Some(mut stream) = self.shared.client.lock().unwrap().take() {
             let _ = websocket::write_frame(&mut stream, 8, &1000u16.to_be_bytes());
             let _ = stream.shutdown(std::net::Shutdown::Both);
@@ -599,11 +610,7 @@ pub fn add_to_linker<T: 'static>(linker: &mut Linker<T>, inspector: Arc<Inspecto
     let receiving = inspector.clone();
     linker
         .func_wrap(module, "receive", move |timeout_ms: i32| -> i32 {
-            let timeout = u64::try_from(timeout_ms).ok().map(Duration::from_millis);
-            match receiving.receive(timeout) {
-                Some(len) => len.min(i32::MAX as usize) as i32,
-                None => -1,
-            }
+            receiving.receive(timeout_ms)
         })
         .context_wt("defining jsw_debug.receive")?;
     let reading = inspector.clone();
@@ -612,7 +619,7 @@ pub fn add_to_linker<T: 'static>(linker: &mut Linker<T>, inspector: Arc<Inspecto
             module,
             "read",
             move |mut caller: Caller<'_, T>, ptr: i32, len: i32| -> wasmtime::Result<()> {
-                let staged = std::mem::take(&mut reading.shared.inbox.lock().unwrap().staged);
+                let staged = reading.take_staged();
                 let Some(Extern::Memory(memory)) = caller.get_export("memory") else {
                     return Err(wasmtime::format_err!("the module exports no memory"));
                 };
@@ -684,20 +691,14 @@ pub fn add_to_component_linker<T: 'static>(
         .func_wrap(
             "receive",
             move |_, (timeout_ms,): (i32,)| -> wasmtime::Result<(i32,)> {
-                let timeout = u64::try_from(timeout_ms).ok().map(Duration::from_millis);
-                Ok((match receiving.receive(timeout) {
-                    Some(len) => len.min(i32::MAX as usize) as i32,
-                    None => -1,
-                },))
+                Ok((receiving.receive(timeout_ms),))
             },
         )
         .context_wt("defining jsw:debug/channel.receive")?;
     let reading = inspector.clone();
     channel
         .func_wrap("read", move |_, (): ()| -> wasmtime::Result<(Vec<u8>,)> {
-            Ok((std::mem::take(
-                &mut reading.shared.inbox.lock().unwrap().staged,
-            ),))
+            Ok((reading.take_staged(),))
         })
         .context_wt("defining jsw:debug/channel.read")?;
     channel

@@ -441,14 +441,15 @@ fn ensure_function(ctx: *mut qjs::JSContext, b: *mut c_void) {
     }
 }
 
+/// The index of the position starting at or before `pc`.
+fn position_before(info: &FunctionInfo, pc: u32) -> Option<usize> {
+    info.positions.partition_point(|p| p.0 <= pc).checked_sub(1)
+}
+
 /// The generated line and column a pc is at: the position starting at or
 /// before it.
 fn position_at(info: &FunctionInfo, pc: u32) -> (u32, u32) {
-    let after = info.positions.partition_point(|p| p.0 <= pc);
-    match after
-        .checked_sub(1)
-        .or((!info.positions.is_empty()).then_some(0))
-    {
+    match position_before(info, pc).or((!info.positions.is_empty()).then_some(0)) {
         Some(i) => (info.positions[i].1, info.positions[i].2),
         None => (0, 0),
     }
@@ -536,20 +537,18 @@ pub unsafe extern "C" fn jsw_debug_hook(
         }
         // Where a position starts (a statement's first instruction, or an
         // expression's); and anywhere once a step returned to a caller.
-        let (at, line, source_line) = match info.positions.binary_search_by_key(&pc, |p| p.0) {
-            Ok(at) => (at, info.positions[at].1, info.source_lines[at]),
+        let (line, source_line) = match info.positions.binary_search_by_key(&pc, |p| p.0) {
+            Ok(at) => (info.positions[at].1, info.source_lines[at]),
             Err(_) => {
                 let step = s.step?;
                 if step.coroutine && !step.returned || depth(frame) >= step.depth {
                     return None;
                 }
-                let after = info.positions.partition_point(|p| p.0 <= pc);
-                let source_line = after.checked_sub(1).map_or(0, |i| info.source_lines[i]);
+                let source_line = position_before(info, pc).map_or(0, |i| info.source_lines[i]);
                 s.last = (frame as usize, source_line, pc);
                 return Some("step");
             }
         };
-        let _ = at;
         let breakpoint = s
             .breakpoints
             .get(&info.file)
@@ -658,20 +657,17 @@ fn pause(
 ) {
     let mut frames = Vec::new();
     let mut f = frame;
-    let mut top = true;
     while !f.is_null() {
         // SAFETY: live frames.
         let b = unsafe { jsw_debug_frame_bytecode(f) };
         if !b.is_null() && with_function(ctx, b, |info| info.user) {
-            frames.push((f as usize, top));
-        }
-        if !b.is_null() {
-            top = false;
+            frames.push(f as usize);
         }
         f = unsafe { jsw_debug_frame_prev(f) };
     }
+    let innermost = frames.first().copied().unwrap_or(0);
     STATE.with_borrow_mut(|s| {
-        s.frames = frames.iter().map(|f| f.0).collect();
+        s.frames = frames;
         s.step = None;
         s.pause_next = None;
     });
@@ -679,7 +675,7 @@ fn pause(
     // statement's past its call: every frame's position is then read as a
     // caller's is.
     TOP.set(if at_pc { frame as usize } else { 0 });
-    PAUSED.set(frames.first().map_or(0, |f| f.0));
+    PAUSED.set(innermost);
     update();
     if LIVE.get() {
         crate::io::flush();

@@ -522,6 +522,8 @@ fn a_failed_request_replays_under_the_debugger_and_stops_where_it_threw() {
     {
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
+    // With the default workers too, the server says where it went.
+    server.expect("recorded POST / (500) in ");
     server.terminate();
     let record = support::records(&records)
         .into_iter()

@@ -98,8 +98,10 @@ impl Entry {
                 self.status,
             );
             let keeper = tape.clone();
+            // Said by the process that kept it, a worker too: it is the
+            // only word of where the record went.
             tape.when_over(move || match recorder.keep(&keeper, outcome) {
-                Ok(Some(path)) => log.info(&format!(
+                Ok(Some(path)) => log.notice(&format!(
                     "recorded {method} {target} ({status}) in {}; replay it with `jsw replay {}`",
                     path.display(),
                     path.display()
